@@ -1,0 +1,59 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { WriteKey } from './config.js';
+import { authenticateReadKey } from './http/auth.js';
+import { createCors } from './http/cors.js';
+import { createErrorHandler } from './http/error-handler.js';
+import { HttpError } from './http/http-error.js';
+import { createIngestRouter } from './http/ingest-router.js';
+import { createRequestLog } from './http/request-log.js';
+import { createSdkRouter } from './http/sdk-router.js';
+import { securityHeaders } from './http/security-headers.js';
+import type { Store } from './store/store.js';
+
+export interface AppOptions {
+  store: Store;
+  writeKeys: readonly WriteKey[];
+  readKey: string;
+  corsOrigins?: readonly string[];
+  logger: Logger;
+  /** Injected clock (epoch ms) so tests can pin receivedAt. */
+  now?: () => number;
+}
+
+/**
+ * Builds the Express app. It never listens: `server.ts` does, and tests
+ * drive the app on an ephemeral port.
+ */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  const now = options.now ?? Date.now;
+  const corsOrigins = options.corsOrigins ?? [];
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(createRequestLog(options.logger));
+  app.use(securityHeaders);
+
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.use(createSdkRouter());
+  // Ingest accepts any origin unless an allowlist is set; metric reads
+  // (read key) only the listed origins.
+  const writeCors = createCors(corsOrigins, { anyOriginWhenUnset: true });
+  const readCors = createCors(corsOrigins, { anyOriginWhenUnset: false });
+  app.use('/v1', (request, response, next) => {
+    (request.path.startsWith('/metrics') ? readCors : writeCors)(request, response, next);
+  });
+  app.use(createIngestRouter({ store: options.store, writeKeys: () => options.writeKeys, now }));
+  app.use('/v1/metrics', (request, _response, next) => {
+    authenticateReadKey(request, options.readKey);
+    next();
+  });
+
+  app.use((request, _response, next) => {
+    next(new HttpError(404, 'not_found', `no route for ${request.method} ${request.path}`));
+  });
+  app.use(createErrorHandler(options.logger));
+  return app;
+}

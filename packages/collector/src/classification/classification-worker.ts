@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import type { IntentClassifier } from '../intent/classifier.js';
+import type { ClassificationOutcome, ClassificationQueue, ClassificationUsage, QueuedPrompt } from './classification-queue.js';
+
+/** Intent of a prompt the sampling policy skipped. */
+export const NOT_SAMPLED = 'not_sampled';
+/** Intent when the classifier failed (LLM timeout, bad answer after retry…). */
+export const CLASSIFICATION_ERROR = 'classification_error';
+
+export interface ClassificationWorkerOptions {
+  queue: ClassificationQueue;
+  classifier: IntentClassifier;
+  /** The sampling policy: should this prompt be classified? */
+  isSampled: (prompt: QueuedPrompt, now: number) => boolean;
+  logger: Logger;
+  now?: () => number;
+  /** Prompts per transaction. */
+  batchSize?: number;
+  /** Pause between polls when the queue is empty. */
+  idleMs?: number;
+  /** LLM calls in flight at once. */
+  concurrency?: number;
+}
+
+export interface ClassificationWorker {
+  /** Resolves when the queue is empty (used by tests and the demo). */
+  drain(): Promise<void>;
+  /** Finishes the batch in hand and stops polling. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Classifies queued prompts in the background so that ingest never waits
+ * for a classifier. The queue is durable: after a crash or downtime the
+ * worker starts where it stopped. Texts are never logged.
+ */
+export function startClassificationWorker(options: ClassificationWorkerOptions): ClassificationWorker {
+  const now = options.now ?? Date.now;
+  const batchSize = options.batchSize ?? 50;
+  const idleMs = options.idleMs ?? 250;
+  const concurrency = options.concurrency ?? 4;
+  let stopped = false;
+  let erasedSincePurge = false;
+  let wake: (() => void) | undefined;
+  const idleWaiters: (() => void)[] = [];
+
+  async function classifyBatch(prompts: readonly QueuedPrompt[]): Promise<void> {
+    const day = new Date(now()).toISOString().slice(0, 10);
+    const usage: ClassificationUsage = {
+      day, classifier: options.classifier.name, prompts: 0, cached: 0, errors: 0, notSampled: 0,
+      promptTokens: 0, completionTokens: 0, cost: 0,
+    };
+    const outcomes: ClassificationOutcome[] = [];
+    await mapWithConcurrency(prompts, concurrency, async (prompt) => {
+      if (!options.isSampled(prompt, now())) {
+        usage.notSampled += 1;
+        outcomes.push({ eventId: prompt.eventId, intent: NOT_SAMPLED, sampled: false });
+        return;
+      }
+      let intent: string;
+      try {
+        const result = await options.classifier.classify(prompt.text);
+        intent = result.intent;
+        usage.cached += result.cached === true ? 1 : 0;
+        usage.promptTokens += result.usage?.promptTokens ?? 0;
+        usage.completionTokens += result.usage?.completionTokens ?? 0;
+        usage.cost += result.usage?.cost ?? 0;
+      } catch (error) {
+        // Log the failure, never the text.
+        options.logger.warn({ err: error, eventId: prompt.eventId }, 'classification failed');
+        intent = CLASSIFICATION_ERROR;
+      }
+      usage.prompts += 1;
+      if (intent === CLASSIFICATION_ERROR) usage.errors += 1;
+      outcomes.push({ eventId: prompt.eventId, intent, sampled: true });
+    });
+    await options.queue.recordClassifications(outcomes, usage);
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      let prompts: QueuedPrompt[] = [];
+      try {
+        prompts = await options.queue.nextPromptsToClassify(batchSize);
+        if (prompts.length > 0) {
+          await classifyBatch(prompts);
+          erasedSincePurge = true;
+          continue;
+        }
+        if (erasedSincePurge) {
+          await options.queue.purgeErasedText();
+          erasedSincePurge = false;
+        }
+      } catch (error) {
+        options.logger.error({ err: error }, 'classification worker cycle failed');
+      }
+      for (const resolve of idleWaiters.splice(0)) resolve();
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, idleMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  }
+
+  const running = loop();
+  return {
+    drain: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        wake?.();
+      }),
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+    },
+  };
+}
+
+async function mapWithConcurrency<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await task(item);
+    }
+  });
+  await Promise.all(workers);
+}

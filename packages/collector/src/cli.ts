@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { SchemaVersionError } from './store/sqlite/index.js';
+
+const USAGE = `usage: chatmeter-collector [start] [options]
+
+options (each also read from its environment variable):
+  --host HOST                 CHATMETER_HOST            default 127.0.0.1
+  --port PORT                 CHATMETER_PORT            default 8787
+  --db PATH                   CHATMETER_DB              default ./chatmeter.db
+  --write-key KEY[:dev]       CHATMETER_WRITE_KEYS      repeatable / comma list
+  --read-key KEY              CHATMETER_READ_KEY
+  --cors-origin ORIGIN        CHATMETER_CORS_ORIGINS    repeatable / comma list
+  --intents FILE              CHATMETER_INTENTS         taxonomy JSON
+  --llm-url URL               CHATMETER_LLM_URL         OpenAI-compatible endpoint
+  --llm-model MODEL           CHATMETER_LLM_MODEL       (key: CHATMETER_LLM_API_KEY)
+  --sample-rate 0-100         CHATMETER_SAMPLE_RATE     default 100
+  --always-classify-plan P    CHATMETER_ALWAYS_CLASSIFY_PLANS default enterprise
+  --log-level LEVEL           CHATMETER_LOG_LEVEL       default info
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const command = first === undefined || first.startsWith('-') ? 'start' : first;
+  const args = command === first ? rest : argv;
+  switch (command) {
+    case 'start':
+      await runStart(args);
+      return;
+    default:
+      throw new ConfigError(`unknown command "${command}"; run chatmeter-collector --help`);
+  }
+}
+
+async function runStart(args: string[]): Promise<void> {
+  const config = loadConfig(args);
+  const logger = createLogger(config.logLevel);
+  const collector = await startServer(config, logger);
+  if (collector.keys.generated) {
+    process.stderr.write(
+      `\nChatmeter collector on ${collector.url}\n` +
+        `  dashboard  ${collector.url}/dashboard\n` +
+        `  demo chat  ${collector.url}/demo\n` +
+        `  write key  ${collector.keys.writeKeys.map((writeKey) => writeKey.key).join(', ')}\n` +
+        `  read key   ${collector.keys.readKey}\n` +
+        `  (development keys, generated once and kept in ${config.db})\n\n`,
+    );
+  }
+  const shutdown = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'shutting down');
+    collector.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Start-up problems the operator fixes get one line, not a stack trace.
+  if (error instanceof ConfigError || error instanceof SchemaVersionError) {
+    process.stderr.write(`chatmeter-collector: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`chatmeter-collector: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

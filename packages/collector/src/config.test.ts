@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const config = loadConfig([], {});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8787,
+      db: './chatmeter.db',
+      writeKeys: [],
+      corsOrigins: [],
+      sampleRate: 100,
+      alwaysClassifyPlans: ['enterprise'],
+      production: false,
+    });
+  });
+
+  it('reads flags before environment variables', () => {
+    const config = loadConfig(['--port', '9000'], { CHATMETER_PORT: '9100', CHATMETER_HOST: '0.0.0.0' });
+    expect(config.port).toBe(9000);
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('accepts repeated flags and comma lists, and marks dev write keys', () => {
+    const fromFlags = loadConfig(['--write-key', 'key_one_1234', '--write-key', 'key_two_1234:dev'], {});
+    expect(fromFlags.writeKeys).toEqual([
+      { key: 'key_one_1234', dev: false },
+      { key: 'key_two_1234', dev: true },
+    ]);
+    const fromEnv = loadConfig([], { CHATMETER_CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(fromEnv.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('stops with a message naming the flag, its variable and the bad value', () => {
+    expect(() => loadConfig(['--port', 'abc'], {})).toThrow(
+      new ConfigError('--port (CHATMETER_PORT) must be an integer 0–65535, got "abc"'),
+    );
+    expect(() => loadConfig([], { CHATMETER_PORT: '70000' })).toThrow(/--port \(CHATMETER_PORT\) must be an integer 0–65535, got "70000"/);
+    expect(() => loadConfig(['--cors-origin', 'https://ok.example/path'], {})).toThrow(/--cors-origin \(CHATMETER_CORS_ORIGINS\) must be/);
+    expect(() => loadConfig(['--write-key', 'short'], {})).toThrow(/--write-key \(CHATMETER_WRITE_KEYS\).*got "short"/);
+  });
+
+  it('rejects unknown flags', () => {
+    expect(() => loadConfig(['--prot', '1'], {})).toThrow(ConfigError);
+  });
+});

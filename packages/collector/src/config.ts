@@ -1,0 +1,137 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** Thrown for a bad option; the message names the flag, its variable and why. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** A write key; `dev` keys keep (PII-scrubbed) texts like debug-mode events. */
+export interface WriteKey {
+  key: string;
+  dev: boolean;
+}
+
+/** Every option: its flag, its environment variable and its zod rule. */
+const OPTIONS = {
+  host: { flag: 'host', env: 'CHATMETER_HOST', schema: z.string().min(1, 'must not be empty').default('127.0.0.1') },
+  port: {
+    flag: 'port',
+    env: 'CHATMETER_PORT',
+    schema: z.coerce
+      .number({ error: 'must be an integer 0–65535' })
+      .int('must be an integer 0–65535')
+      .min(0, 'must be an integer 0–65535')
+      .max(65535, 'must be an integer 0–65535')
+      .default(8787),
+  },
+  db: { flag: 'db', env: 'CHATMETER_DB', schema: z.string().min(1, 'must not be empty').default('./chatmeter.db') },
+  writeKeys: {
+    flag: 'write-key',
+    env: 'CHATMETER_WRITE_KEYS',
+    schema: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{8,128}(:dev)?$/, 'must be 8–128 characters of A-Z a-z 0-9 _ . - (append ":dev" to mark a dev key)'))
+      .default([]),
+  },
+  readKey: {
+    flag: 'read-key',
+    env: 'CHATMETER_READ_KEY',
+    schema: z.string().regex(/^[A-Za-z0-9_.-]{8,128}$/, 'must be 8–128 characters of A-Z a-z 0-9 _ . -').optional(),
+  },
+  corsOrigins: {
+    flag: 'cors-origin',
+    env: 'CHATMETER_CORS_ORIGINS',
+    schema: z
+      .array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'must be "*" or an origin like https://app.example.com (no path)'))
+      .default([]),
+  },
+  intents: { flag: 'intents', env: 'CHATMETER_INTENTS', schema: z.string().min(1).optional() },
+  llmUrl: { flag: 'llm-url', env: 'CHATMETER_LLM_URL', schema: z.url('must be a URL like https://openrouter.ai/api/v1').optional() },
+  llmModel: { flag: 'llm-model', env: 'CHATMETER_LLM_MODEL', schema: z.string().min(1).optional() },
+  sampleRate: {
+    flag: 'sample-rate',
+    env: 'CHATMETER_SAMPLE_RATE',
+    schema: z.coerce.number({ error: 'must be a number 0–100' }).min(0, 'must be 0–100').max(100, 'must be 0–100').default(100),
+  },
+  alwaysClassifyPlans: {
+    flag: 'always-classify-plan',
+    env: 'CHATMETER_ALWAYS_CLASSIFY_PLANS',
+    schema: z.array(z.string().min(1)).default(['enterprise']),
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'CHATMETER_LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+const LIST_OPTIONS: ReadonlySet<OptionName> = new Set(['writeKeys', 'corsOrigins', 'alwaysClassifyPlans']);
+
+const configSchema = z.object(
+  Object.fromEntries(Object.entries(OPTIONS).map(([name, option]) => [name, option.schema])) as {
+    [K in OptionName]: (typeof OPTIONS)[K]['schema'];
+  },
+);
+
+type ParsedOptions = z.output<typeof configSchema>;
+
+/** Validated collector configuration. */
+export interface CollectorConfig extends Omit<ParsedOptions, 'writeKeys'> {
+  writeKeys: WriteKey[];
+  llmApiKey: string | undefined;
+  production: boolean;
+}
+
+/** Flags accepted by every command that runs a collector (for parseArgs). */
+export const configFlags = Object.fromEntries(
+  Object.entries(OPTIONS).map(([name, option]) => [
+    option.flag,
+    { type: 'string' as const, multiple: LIST_OPTIONS.has(name as OptionName) },
+  ]),
+);
+
+/**
+ * Reads flags first, then environment variables, then defaults. Lists accept
+ * repeated flags or a comma-separated variable.
+ */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CollectorConfig {
+  let values: Record<string, string | string[] | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: configFlags, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  const raw: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(OPTIONS) as [OptionName, (typeof OPTIONS)[OptionName]][]) {
+    const fromFlag = values[option.flag];
+    const fromEnv = env[option.env];
+    if (fromFlag !== undefined) raw[name] = LIST_OPTIONS.has(name) ? splitList(fromFlag) : fromFlag;
+    else if (fromEnv !== undefined && fromEnv !== '') raw[name] = LIST_OPTIONS.has(name) ? splitList(fromEnv) : fromEnv;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path[0] as OptionName | undefined;
+    const option = name === undefined ? undefined : OPTIONS[name];
+    const value = name === undefined ? undefined : raw[name];
+    const shown = Array.isArray(value) ? value[Number(issue?.path[1] ?? 0)] : value;
+    throw new ConfigError(
+      option === undefined
+        ? `invalid configuration: ${issue?.message ?? 'unknown problem'}`
+        : `--${option.flag} (${option.env}) ${issue?.message ?? 'is invalid'}, got ${JSON.stringify(shown)}`,
+    );
+  }
+  const { writeKeys, ...rest } = parsed.data;
+  return {
+    ...rest,
+    writeKeys: writeKeys.map((entry) => (entry.endsWith(':dev') ? { key: entry.slice(0, -4), dev: true } : { key: entry, dev: false })),
+    llmApiKey: env['CHATMETER_LLM_API_KEY'] || undefined,
+    production: env['NODE_ENV'] === 'production',
+  };
+}
+
+function splitList(value: string | string[] | boolean): string[] {
+  const items = Array.isArray(value) ? value : [String(value)];
+  return items.flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+}

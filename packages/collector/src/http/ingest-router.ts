@@ -1,0 +1,91 @@
+import express, { Router, type Request } from 'express';
+import type { WriteKey } from '../config.js';
+import { ingestBatch, messageBytes } from '../ingest/ingest-batch.js';
+import { MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES, batchEnvelopeSchema, type MessageType } from '../protocol/index.js';
+import type { Store } from '../store/store.js';
+import { authenticateWriteKey } from './auth.js';
+import { HttpError } from './http-error.js';
+
+export interface IngestRouterOptions {
+  store: Store;
+  writeKeys: () => readonly WriteKey[];
+  now: () => number;
+}
+
+/** Single-message routes of the Segment HTTP API and the type each implies. */
+const SINGLE_MESSAGE_ROUTES: Record<string, MessageType> = {
+  '/v1/track': 'track',
+  '/v1/identify': 'identify',
+  '/v1/page': 'page',
+  '/v1/screen': 'screen',
+  '/v1/group': 'group',
+  '/v1/alias': 'alias',
+};
+
+/**
+ * `POST /v1/batch` and the single-message routes. `text/plain` is accepted
+ * as JSON because `navigator.sendBeacon` cannot send `application/json`
+ * cross-origin without a preflight.
+ */
+export function createIngestRouter(options: IngestRouterOptions): Router {
+  const router = Router();
+  const parseJson = express.json({ limit: MAX_REQUEST_BYTES, type: ['application/json', 'text/plain'], strict: false });
+
+  router.post('/v1/batch', requireJsonContentType, parseJson, async (request, response) => {
+    const receivedAt = options.now();
+    const envelope = batchEnvelopeSchema.safeParse(request.body);
+    const writeKey = authenticateWriteKey(request, options.writeKeys());
+    if (!envelope.success) {
+      throw new HttpError(400, 'invalid_batch', 'body must be a JSON object with "batch": an array of messages', {
+        details: envelope.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message })),
+      });
+    }
+    const result = await ingestBatch(options.store, {
+      writeKey: writeKey.key,
+      devKey: writeKey.dev,
+      receivedAt,
+      messages: envelope.data.batch,
+      batchSentAt: envelope.data.sentAt,
+      batchContext: envelope.data.context,
+    });
+    response.json(result);
+  });
+
+  for (const [path, type] of Object.entries(SINGLE_MESSAGE_ROUTES)) {
+    router.post(path, requireJsonContentType, parseJson, async (request, response) => {
+      const receivedAt = options.now();
+      const writeKey = authenticateWriteKey(request, options.writeKeys());
+      if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
+        throw new HttpError(400, 'invalid_message', 'body must be a JSON object (one message)');
+      }
+      const bytes = messageBytes(request.body);
+      if (bytes > MAX_MESSAGE_BYTES) {
+        throw new HttpError(413, 'message_too_large', `message is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit`);
+      }
+      const result = await ingestBatch(options.store, {
+        writeKey: writeKey.key,
+        devKey: writeKey.dev,
+        receivedAt,
+        messages: [request.body],
+        impliedType: type,
+      });
+      const rejection = result.rejected[0];
+      if (rejection !== undefined) {
+        const message = rejection.errors.map((error) => `${error.path}: ${error.message}`).join('; ');
+        throw new HttpError(400, 'invalid_message', message, { details: rejection.errors });
+      }
+      response.json(result);
+    });
+  }
+  return router;
+}
+
+function requireJsonContentType(request: Request, _response: unknown, next: (error?: unknown) => void): void {
+  if (!request.is(['application/json', 'text/plain'])) {
+    next(
+      new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${JSON.stringify(request.get('content-type') ?? '(none)')}`),
+    );
+    return;
+  }
+  next();
+}

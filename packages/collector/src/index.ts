@@ -1,0 +1,17 @@
+/**
+ * @chatmeter/collector public API: build the app, pick a store, read the
+ * wire protocol types.
+ */
+export { createApp } from './app.js';
+export type { AppOptions } from './app.js';
+export { ConfigError, loadConfig } from './config.js';
+export type { CollectorConfig, WriteKey } from './config.js';
+export { HttpError } from './http/http-error.js';
+export { startServer } from './server.js';
+export type { RunningCollector } from './server.js';
+export type { EventRecord, InsertOutcome } from './store/event-record.js';
+export type { Store } from './store/store.js';
+export { SchemaVersionError, SqliteStore } from './store/sqlite/index.js';
+export type { SqliteStoreOptions } from './store/sqlite/index.js';
+export { AI_EVENT, validateMessage } from './protocol/index.js';
+export type { BatchInput, BatchResult, ErrorBody, FieldError, Message, MessageInput } from './protocol/index.js';

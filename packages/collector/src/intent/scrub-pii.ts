@@ -1,0 +1,56 @@
+/**
+ * Replaces personal data in free text with placeholders before a text is
+ * kept (debug-mode events and dev write keys only). Card numbers and IBANs
+ * are replaced only when their checksum holds, so order numbers survive.
+ */
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const IBAN = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g;
+const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
+const IPV4 = /\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b/g;
+const IPV6 = /(?<![\w:])(?:[A-Fa-f0-9]{1,4}:){2,7}(?::|[A-Fa-f0-9]{1,4})(?![\w:])|(?<![\w:])::(?:[A-Fa-f0-9]{1,4}:){0,6}[A-Fa-f0-9]{1,4}(?![\w:])/g;
+const PHONE = /(?<![\w+])\+?\d[\d\s().-]{7,}\d(?!\w)/g;
+
+/** Returns the text with emails, IBANs, card numbers, IP addresses and phone numbers replaced. */
+export function scrubPii(text: string): string {
+  return text
+    .replace(EMAIL, '[email]')
+    .replace(IBAN, (match) => (isValidIban(match) ? '[iban]' : match))
+    .replace(CARD, (match) => (passesLuhn(match) ? '[card]' : match))
+    .replace(IPV4, '[ip]')
+    .replace(IPV6, '[ip]')
+    .replace(PHONE, (match) => (digitCount(match) >= 8 && digitCount(match) <= 15 ? '[phone]' : match));
+}
+
+/** Luhn checksum over the digits of a 13–19 digit card number. */
+export function passesLuhn(candidate: string): boolean {
+  const digits = candidate.replace(/\D/g, '');
+  if (digits.length < 13 || digits.length > 19) return false;
+  let sum = 0;
+  for (let index = 0; index < digits.length; index += 1) {
+    let digit = Number(digits[digits.length - 1 - index]);
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** ISO 13616 check: move the first four characters to the end, letters to numbers, mod 97 = 1. */
+export function isValidIban(candidate: string): boolean {
+  const iban = candidate.replace(/\s/g, '').toUpperCase();
+  if (iban.length < 15 || iban.length > 34) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const char of rearranged) {
+    const value = /[A-Z]/.test(char) ? String(char.charCodeAt(0) - 55) : char;
+    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return remainder === 1;
+}
+
+function digitCount(text: string): number {
+  return text.replace(/\D/g, '').length;
+}

@@ -1,0 +1,13 @@
+/**
+ * Request limits, the same as Segment's HTTP Tracking API so that clients
+ * written against Segment batch the same way against us.
+ */
+
+/** Maximum size of one HTTP request body (Segment: 500 KB per batch request). */
+export const MAX_REQUEST_BYTES = 500 * 1024;
+
+/** Maximum size of one message inside a batch (Segment: 32 KB per call). */
+export const MAX_MESSAGE_BYTES = 32 * 1024;
+
+/** Longest accepted identifier (messageId, userId, anonymousId, sessionId…). */
+export const MAX_ID_LENGTH = 256;

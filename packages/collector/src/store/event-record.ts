@@ -1,0 +1,63 @@
+import type { MessageType } from '../protocol/index.js';
+
+/**
+ * One event as the ingest pipeline hands it to a store: engine-neutral,
+ * already validated, identity not yet resolved (the store resolves
+ * `userId ?? linked userId ?? anonymousId` inside its transaction so that
+ * concurrent identify calls cannot race).
+ */
+export interface EventRecord {
+  writeKey: string;
+  messageId: string;
+  type: MessageType;
+  /** Track event name; null for identify/page/alias… */
+  event: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  /** alias: the id being merged into `userId`. */
+  previousId: string | null;
+  sessionId: string | null;
+  conversationId: string | null;
+  promptNumber: number | null;
+  /** Skew-corrected event time, epoch ms: receivedAt − (sentAt − timestamp). */
+  timestamp: number;
+  /** The client's own clock reading, epoch ms. */
+  originalTimestamp: number | null;
+  sentAt: number | null;
+  receivedAt: number;
+  latencyMs: number | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  totalTokens: number | null;
+  cost: number | null;
+  model: string | null;
+  /** response_status: success | error | timeout. */
+  status: string | null;
+  errorType: string | null;
+  intent: string | null;
+  actionType: string | null;
+  feedbackType: string | null;
+  /** feedback_value as given, JSON-encoded (number, boolean or string). */
+  feedbackValue: string | null;
+  /** Numeric feedback when feedback_type is `rating`. */
+  rating: number | null;
+  /** Thumbs feedback: true for up (`true`, `1`, `"up"`), false for down. */
+  thumbsUp: boolean | null;
+  debug: boolean;
+  /** Properties with raw texts removed (or PII-scrubbed for debug/dev events). */
+  properties: Record<string, unknown>;
+  context: Record<string, unknown>;
+  traits: Record<string, unknown> | null;
+  /** Unknown top-level fields, kept as they came. */
+  extra: Record<string, unknown>;
+  /** Prompt text awaiting background classification; never stored with the event. */
+  pendingPromptText: string | null;
+}
+
+/** Result of persisting a batch. */
+export interface InsertOutcome {
+  /** Newly stored events. */
+  inserted: number;
+  /** Events whose messageId this write key had already stored (retries). */
+  duplicates: number;
+}

@@ -1,0 +1,207 @@
+import Database from 'better-sqlite3';
+import type {
+  ClassificationOutcome,
+  ClassificationUsage,
+  QueuedPrompt,
+} from '../../classification/classification-queue.js';
+import { AI_EVENT } from '../../protocol/index.js';
+import type { EventRecord, InsertOutcome } from '../event-record.js';
+import type { Store } from '../store.js';
+import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
+import { migrate } from './migrate.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:` for throwaway stores in tests. */
+  path: string;
+  readonly?: boolean;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is
+ * synchronous, so a batch is one `db.transaction()` with no await inside;
+ * it has committed (and, with synchronous=FULL, reached the disk) when
+ * `insertEvents` resolves.
+ */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  readonly #statements: Statements;
+  readonly #classification: ClassificationStatements;
+  readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
+  readonly #insertBatch: (events: readonly EventRecord[]) => InsertOutcome;
+  #closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    this.db = new Database(options.path, { readonly: options.readonly ?? false });
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before we acknowledge, so even power loss
+    // cannot drop an acknowledged batch (NORMAL would survive only kill -9).
+    this.db.pragma('synchronous = FULL');
+    // Erased prompt texts are overwritten with zeros, not merely unlinked.
+    this.db.pragma('secure_delete = ON');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    if (!options.readonly) migrate(this.db);
+    this.#statements = prepareStatements(this.db);
+    this.#classification = prepareClassificationStatements(this.db);
+    this.#insertBatch = this.db.transaction((events: readonly EventRecord[]) => this.#insertAll(events));
+    this.#recordClassifications = this.db.transaction(
+      (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
+    );
+  }
+
+  async nextPromptsToClassify(limit: number): Promise<QueuedPrompt[]> {
+    return this.#classification.nextQueued.all(limit) as QueuedPrompt[];
+  }
+
+  async recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void> {
+    this.#recordClassifications(outcomes, usage);
+  }
+
+  async queuedPromptCount(): Promise<number> {
+    return (this.#classification.countQueued.get() as { count: number }).count;
+  }
+
+  async purgeErasedText(): Promise<void> {
+    // secure_delete zeroed the rows in their pages; TRUNCATE copies those
+    // pages into the main file and empties the WAL that still held the text.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async insertEvents(events: readonly EventRecord[]): Promise<InsertOutcome> {
+    if (events.length === 0) return { inserted: 0, duplicates: 0 };
+    return this.#insertBatch(events);
+  }
+
+  async getSetting(name: string): Promise<string | null> {
+    const row = this.#statements.getSetting.get(name) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    this.#statements.setSetting.run(name, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Fold the WAL back into the main file so a copied .db is complete.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+
+  #insertAll(events: readonly EventRecord[]): InsertOutcome {
+    const s = this.#statements;
+    let inserted = 0;
+    for (const record of events) {
+      if (record.type === 'identify' && record.userId !== null && record.anonymousId !== null) {
+        this.#link(record.anonymousId, record.userId, record.receivedAt);
+      }
+      if (record.type === 'alias' && record.userId !== null && record.previousId !== null) {
+        this.#link(record.previousId, record.userId, record.receivedAt);
+      }
+      const userKey = this.#resolveUserKey(record);
+      const intent = record.intent ?? this.#intentOfTurn(record);
+      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey));
+      if (result.changes === 0) continue;
+      inserted += 1;
+      const eventId = Number(result.lastInsertRowid);
+      s.upsertUser.run({
+        user_key: userKey,
+        ts: record.timestamp,
+        traits: record.type === 'identify' && record.traits !== null ? JSON.stringify(record.traits) : null,
+      });
+      if (record.pendingPromptText !== null) {
+        s.enqueuePrompt.run(eventId, record.pendingPromptText, record.receivedAt);
+      }
+    }
+    return { inserted, duplicates: events.length - inserted };
+  }
+
+  #recordAll(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): void {
+    const c = this.#classification;
+    for (const outcome of outcomes) {
+      const turn = c.setPromptIntent.get({
+        eventId: outcome.eventId,
+        intent: outcome.intent,
+        sampled: outcome.sampled ? 1 : 0,
+      }) as { conversationId: string | null; promptNumber: number | null } | undefined;
+      if (turn?.conversationId != null) {
+        c.propagateToTurn.run({ ...turn, intent: outcome.intent, eventId: outcome.eventId });
+      }
+      c.dequeue.run(outcome.eventId);
+    }
+    c.addUsage.run(usage);
+  }
+
+  /** The intent of the prompt this response or action answers, when it is already known. */
+  #intentOfTurn(record: EventRecord): string | null {
+    if (record.conversationId === null) return null;
+    if (record.event !== AI_EVENT.responseReceived && record.event !== AI_EVENT.userAction) return null;
+    const c = this.#classification;
+    const row = (
+      record.promptNumber === null
+        ? c.intentOfLatestPrompt.get(record.conversationId, record.timestamp)
+        : c.intentOfPromptNumber.get(record.conversationId, record.promptNumber)
+    ) as { intent: string | null } | undefined;
+    return row?.intent ?? null;
+  }
+
+  #resolveUserKey(record: EventRecord): string {
+    if (record.userId !== null) return record.userId;
+    if (record.anonymousId !== null) {
+      const link = this.#statements.findLink.get(record.anonymousId) as { user_id: string } | undefined;
+      return link?.user_id ?? record.anonymousId;
+    }
+    // alias without anonymousId carries userId; validation guarantees one of them.
+    return record.previousId ?? '';
+  }
+
+  /** Makes every earlier event of `fromId` count for `userId` (identify / alias merge). */
+  #link(fromId: string, userId: string, at: number): void {
+    if (fromId === userId) return;
+    const s = this.#statements;
+    s.upsertLink.run(fromId, userId, at);
+    s.relabelEvents.run({ from: fromId, to: userId });
+    s.mergeUser.run({ from: fromId, to: userId });
+  }
+}
+
+function toRow(record: EventRecord, userKey: string): Record<string, unknown> {
+  return {
+    write_key: record.writeKey,
+    message_id: record.messageId,
+    type: record.type,
+    event: record.event,
+    user_id: record.userId,
+    anonymous_id: record.anonymousId,
+    user_key: userKey,
+    session_id: record.sessionId,
+    conversation_id: record.conversationId,
+    prompt_number: record.promptNumber,
+    ts: record.timestamp,
+    original_ts: record.originalTimestamp,
+    sent_at: record.sentAt,
+    received_at: record.receivedAt,
+    latency_ms: record.latencyMs,
+    prompt_tokens: record.promptTokens,
+    completion_tokens: record.completionTokens,
+    total_tokens: record.totalTokens,
+    cost: record.cost,
+    model: record.model,
+    status: record.status,
+    error_type: record.errorType,
+    intent: record.intent,
+    intent_sampled: record.intent === null ? null : 1,
+    action_type: record.actionType,
+    feedback_type: record.feedbackType,
+    feedback_value: record.feedbackValue,
+    rating: record.rating,
+    thumbs_up: record.thumbsUp === null ? null : record.thumbsUp ? 1 : 0,
+    debug: record.debug ? 1 : 0,
+    properties: JSON.stringify(record.properties),
+    context: JSON.stringify(record.context),
+    traits: record.traits === null ? null : JSON.stringify(record.traits),
+    extra: Object.keys(record.extra).length === 0 ? null : JSON.stringify(record.extra),
+  };
+}

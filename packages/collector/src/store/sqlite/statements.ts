@@ -1,0 +1,62 @@
+import type Database from 'better-sqlite3';
+
+/** Statements prepared once per connection (better-sqlite3 performance guide). */
+export interface Statements {
+  insertEvent: Database.Statement;
+  findLink: Database.Statement;
+  upsertLink: Database.Statement;
+  relabelEvents: Database.Statement;
+  mergeUser: Database.Statement;
+  upsertUser: Database.Statement;
+  enqueuePrompt: Database.Statement;
+  getSetting: Database.Statement;
+  setSetting: Database.Statement;
+}
+
+const EVENT_COLUMNS = [
+  'write_key', 'message_id', 'type', 'event', 'user_id', 'anonymous_id', 'user_key', 'session_id',
+  'conversation_id', 'prompt_number', 'ts', 'original_ts', 'sent_at', 'received_at', 'latency_ms',
+  'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status', 'error_type', 'intent',
+  'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
+  'properties', 'context', 'traits', 'extra',
+] as const;
+
+export function prepareStatements(db: Database.Database): Statements {
+  return {
+    // DO NOTHING on a known messageId: a retried batch stores nothing twice.
+    insertEvent: db.prepare(
+      `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
+       VALUES (${EVENT_COLUMNS.map((column) => `@${column}`).join(', ')})
+       ON CONFLICT (write_key, message_id) DO NOTHING`,
+    ),
+    findLink: db.prepare('SELECT user_id FROM identities WHERE anonymous_id = ?'),
+    upsertLink: db.prepare(
+      `INSERT INTO identities (anonymous_id, user_id, linked_at) VALUES (?, ?, ?)
+       ON CONFLICT (anonymous_id) DO UPDATE SET user_id = excluded.user_id, linked_at = excluded.linked_at`,
+    ),
+    relabelEvents: db.prepare(
+      'UPDATE events SET user_key = @to WHERE user_key = @from AND (anonymous_id = @from OR user_id = @from)',
+    ),
+    // The merged user keeps the earliest first-seen of both identities.
+    mergeUser: db.prepare(
+      `INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts)
+       SELECT @to, traits, first_seen_ts, last_seen_ts FROM users WHERE user_key = @from
+       ON CONFLICT (user_key) DO UPDATE SET
+         first_seen_ts = MIN(first_seen_ts, excluded.first_seen_ts),
+         last_seen_ts = MAX(last_seen_ts, excluded.last_seen_ts)`,
+    ),
+    upsertUser: db.prepare(
+      `INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts)
+       VALUES (@user_key, COALESCE(@traits, '{}'), @ts, @ts)
+       ON CONFLICT (user_key) DO UPDATE SET
+         traits = CASE WHEN @traits IS NULL THEN traits ELSE json_patch(traits, @traits) END,
+         first_seen_ts = MIN(first_seen_ts, @ts),
+         last_seen_ts = MAX(last_seen_ts, @ts)`,
+    ),
+    enqueuePrompt: db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (?, ?, ?)'),
+    getSetting: db.prepare('SELECT value FROM settings WHERE name = ?'),
+    setSetting: db.prepare(
+      'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+    ),
+  };
+}

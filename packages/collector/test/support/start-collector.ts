@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface StartedCollector {
+  url: string;
+  writeKey: string;
+  readKey: string;
+  dbPath: string;
+  process: ChildProcess;
+  /** Lines the collector wrote to stdout (JSON logs) so far. */
+  logLines: string[];
+  /** SIGTERM and wait for exit (graceful shutdown). */
+  stop(): Promise<void>;
+  /** SIGKILL now, as a crash would. */
+  kill(): Promise<void>;
+}
+
+export interface StartCollectorOptions {
+  writeKeys?: string[];
+  readKey?: string;
+  /** Reuse a database file (e.g. after a kill); a fresh temp file otherwise. */
+  dbPath?: string;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/**
+ * Spawns the built collector (`dist/cli.js`) on 127.0.0.1 with an ephemeral
+ * port and resolves once it logs `listening`. Run `pnpm build` first.
+ */
+export async function startCollector(options: StartCollectorOptions = {}): Promise<StartedCollector> {
+  const writeKeys = options.writeKeys ?? ['test_write_key'];
+  const readKey = options.readKey ?? 'test_read_key';
+  const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'chatmeter-')), 'chatmeter.db');
+  const child = spawn(
+    process.execPath,
+    [CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--read-key', readKey,
+      ...writeKeys.flatMap((key) => ['--write-key', key]), ...(options.args ?? [])],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+  );
+  const logLines: string[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`collector did not start within 20 s; stderr: ${stderr}`)), 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`collector exited with ${code} before listening; stderr: ${stderr}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      logLines.push(line);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === 'listening' && entry.url !== undefined) {
+          clearTimeout(timer);
+          resolve(entry.url);
+        }
+      } catch {
+        // not a JSON log line
+      }
+    });
+  });
+  return {
+    url,
+    writeKey: writeKeys[0]!.replace(/:dev$/, ''),
+    readKey,
+    dbPath,
+    process: child,
+    logLines,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
