@@ -4,37 +4,28 @@ import { AI_EVENT } from '../../protocol/index.js';
 const PROMPT = `'${AI_EVENT.promptCreated}'`;
 const TURN_EVENTS = `('${AI_EVENT.responseReceived}', '${AI_EVENT.userAction}')`;
 
-/** Statements of the classification queue and of turn-intent propagation. */
-export function prepareClassificationStatements(db: Database.Database) {
-  return {
-    nextQueued: db.prepare(
-      `SELECT q.event_id AS eventId, q.prompt_text AS text, e.user_key AS userKey,
+const CLASSIFICATION_SQL = {
+    nextQueued: `SELECT q.event_id AS eventId, q.prompt_text AS text, e.user_key AS userKey,
               json_extract(u.traits, '$.plan') AS plan, COALESCE(u.first_seen_ts, e.ts) AS firstSeenAt
          FROM intent_queue q
          JOIN events e ON e.id = q.event_id
          LEFT JOIN users u ON u.user_key = e.user_key
         ORDER BY q.event_id
         LIMIT ?`,
-    ),
-    countQueued: db.prepare('SELECT COUNT(*) AS count FROM intent_queue'),
-    setPromptIntent: db.prepare(
-      `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId
+    countQueued: 'SELECT COUNT(*) AS count FROM intent_queue',
+    setPromptIntent: `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId
        RETURNING conversation_id AS conversationId, prompt_number AS promptNumber`,
-    ),
     // A turn's response and actions get the prompt's intent when they have none:
     // same prompt_number, or, without one, this prompt is the latest before them.
-    propagateToTurn: db.prepare(
-      `UPDATE events SET intent = @intent
+    propagateToTurn: `UPDATE events SET intent = @intent
         WHERE conversation_id = @conversationId AND event IN ${TURN_EVENTS} AND intent IS NULL
           AND (prompt_number = @promptNumber
                OR (prompt_number IS NULL AND (
                  SELECT p.id FROM events p
                   WHERE p.event = ${PROMPT} AND p.conversation_id = events.conversation_id AND p.ts <= events.ts
                   ORDER BY p.ts DESC, p.id DESC LIMIT 1) = @eventId))`,
-    ),
-    dequeue: db.prepare('DELETE FROM intent_queue WHERE event_id = ?'),
-    addUsage: db.prepare(
-      `INSERT INTO classification_usage (day, classifier, prompts, cached, errors, not_sampled, prompt_tokens, completion_tokens, cost)
+    dequeue: 'DELETE FROM intent_queue WHERE event_id = ?',
+    addUsage: `INSERT INTO classification_usage (day, classifier, prompts, cached, errors, not_sampled, prompt_tokens, completion_tokens, cost)
        VALUES (@day, @classifier, @prompts, @cached, @errors, @notSampled, @promptTokens, @completionTokens, @cost)
        ON CONFLICT (day, classifier) DO UPDATE SET
          prompts = prompts + excluded.prompts,
@@ -44,19 +35,19 @@ export function prepareClassificationStatements(db: Database.Database) {
          prompt_tokens = prompt_tokens + excluded.prompt_tokens,
          completion_tokens = completion_tokens + excluded.completion_tokens,
          cost = cost + excluded.cost`,
-    ),
     // At ingest: a response or action arriving after its prompt was classified.
-    intentOfPromptNumber: db.prepare(
-      `SELECT intent FROM events
+    intentOfPromptNumber: `SELECT intent FROM events
         WHERE event = ${PROMPT} AND conversation_id = ? AND prompt_number = ? AND intent IS NOT NULL
         ORDER BY ts DESC LIMIT 1`,
-    ),
-    intentOfLatestPrompt: db.prepare(
-      `SELECT intent FROM events
+    intentOfLatestPrompt: `SELECT intent FROM events
         WHERE event = ${PROMPT} AND conversation_id = ? AND ts <= ?
         ORDER BY ts DESC, id DESC LIMIT 1`,
-    ),
-  };
-}
+} as const;
 
-export type ClassificationStatements = ReturnType<typeof prepareClassificationStatements>;
+export type ClassificationStatements = Record<keyof typeof CLASSIFICATION_SQL, Database.Statement>;
+
+/** Statements of the classification queue and of turn-intent propagation. */
+export function prepareClassificationStatements(db: Database.Database): ClassificationStatements {
+  const entries = Object.entries(CLASSIFICATION_SQL).map(([name, sql]) => [name, db.prepare(sql)]);
+  return Object.fromEntries(entries) as ClassificationStatements;
+}

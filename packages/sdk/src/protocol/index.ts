@@ -1,0 +1,42 @@
+/**
+ * The wire protocol: the one source of truth for what clients send.
+ * Types are inferred from the zod schemas; the browser SDK imports types only.
+ */
+export {
+  AI_EVENT,
+  KNOWN_ACTION_TYPES,
+  actionDetailsSchema,
+  aiEventPropertiesSchemas,
+  feedbackTypeSchema,
+  inputMethodSchema,
+  isAiEventName,
+  promptCreatedPropertiesSchema,
+  responseReceivedPropertiesSchema,
+  responseStatusSchema,
+  tokenCountSchema,
+  userActionPropertiesSchema,
+} from './ai-events.js';
+export type {
+  AiEventName,
+  FeedbackType,
+  InputMethod,
+  PromptCreatedProperties,
+  ResponseReceivedProperties,
+  ResponseStatus,
+  UserActionProperties,
+} from './ai-events.js';
+export { MAX_ID_LENGTH, MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES } from './limits.js';
+export { MESSAGE_TYPES, batchEnvelopeSchema, contextSchema, messageSchema, timestampSchema } from './messages.js';
+export type {
+  BatchEnvelope,
+  BatchInput,
+  BatchResult,
+  ErrorBody,
+  FieldError,
+  Message,
+  MessageInput,
+  MessageType,
+  RejectedMessage,
+} from './messages.js';
+export { toFieldErrors, validateMessage } from './validate-message.js';
+export type { MessageValidation } from './validate-message.js';
