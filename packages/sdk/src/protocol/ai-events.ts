@@ -1,18 +1,12 @@
 import { z } from 'zod';
+import { AI_EVENT, type AiEventName } from './event-names.js';
+
+export { AI_EVENT, type AiEventName } from './event-names.js';
 
 /**
  * The three AI events of RudderStack's AI Product spec, snake_case on the wire.
  * Unknown properties are kept (looseObject): clients may send more than we model.
  */
-
-/** Event names of the AI product spec. */
-export const AI_EVENT = {
-  promptCreated: 'ai_user_prompt_created',
-  responseReceived: 'ai_llm_response_received',
-  userAction: 'ai_user_action',
-} as const;
-
-export type AiEventName = (typeof AI_EVENT)[keyof typeof AI_EVENT];
 
 const conversationId = z.string().min(1, 'must be a non-empty string').max(256);
 const count = z.number().int('must be an integer').nonnegative('must be ≥ 0');

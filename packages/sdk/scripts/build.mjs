@@ -1,0 +1,64 @@
+// Builds @chatmeter/sdk:
+//   dist/*.js + *.d.ts      the npm package (ESM), compiled by tsc
+//   dist/chatmeter.min.js   the script-tag bundle (IIFE, ky and idb-keyval inlined)
+//   dist/snippet.min.js     the inline loader snippet
+// and enforces the size budgets deterministically (min+gzip measured here,
+// the same on every machine), failing the build when one is exceeded.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import { build, transform } from 'esbuild';
+
+const BUNDLE_BUDGET_GZIP_BYTES = 10 * 1024;
+const SNIPPET_BUDGET_BYTES = 1024;
+
+const root = new URL('..', import.meta.url);
+const path = (relative) => new URL(relative, root).pathname;
+const require = createRequire(import.meta.url);
+
+rmSync(path('dist'), { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path('tsconfig.build.json')], { stdio: 'inherit' });
+
+const bundle = await build({
+  entryPoints: [path('src/browser.ts')],
+  outfile: path('dist/chatmeter.min.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
+const bundled = Object.entries(Object.values(bundle.metafile.outputs)[0].inputs)
+  .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+  .map(([name]) => name);
+const zod = bundled.filter((input) => input.includes('/zod/'));
+if (zod.length > 0) fail(`zod must not be in the browser bundle (it is for the collector); pulled in: ${zod.join(', ')}. Import protocol *types* only.`);
+
+const snippet = await transform(readFileSync(path('src/snippet.js'), 'utf8'), { minify: true, target: 'es5', legalComments: 'none' });
+writeFileSync(path('dist/snippet.min.js'), snippet.code);
+
+const bundleBytes = readFileSync(path('dist/chatmeter.min.js'));
+const gzipBytes = gzipSync(bundleBytes, { level: 9 }).length;
+const snippetBytes = Buffer.byteLength(snippet.code);
+console.log(`chatmeter.min.js: ${bundleBytes.length} B minified, ${gzipBytes} B min+gzip (budget ${BUNDLE_BUDGET_GZIP_BYTES} B)`);
+console.log(`snippet.min.js: ${snippetBytes} B (budget ${SNIPPET_BUDGET_BYTES} B)`);
+for (const [name, size] of largestInputs(bundle.metafile)) console.log(`  ${String(size).padStart(6)} B  ${name}`);
+if (gzipBytes > BUNDLE_BUDGET_GZIP_BYTES) fail(`chatmeter.min.js is ${gzipBytes} B min+gzip, over the ${BUNDLE_BUDGET_GZIP_BYTES} B budget`);
+if (snippetBytes > SNIPPET_BUDGET_BYTES) fail(`snippet.min.js is ${snippetBytes} B, over the ${SNIPPET_BUDGET_BYTES} B budget`);
+
+function largestInputs(metafile) {
+  const output = Object.values(metafile.outputs)[0];
+  return Object.entries(output.inputs)
+    .map(([name, { bytesInOutput }]) => [name, bytesInOutput])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8);
+}
+
+function fail(message) {
+  console.error(`@chatmeter/sdk build: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,50 @@
+/** How prompt, response, feedback and error texts leave the browser. */
+export type TextMode = 'redact' | 'send';
+
+export interface ChatmeterOptions {
+  /** A write key of the collector (`chatmeter-collector start` prints one). */
+  writeKey: string;
+  /** Base URL of the collector, e.g. `https://chatmeter.example.com`. */
+  endpoint: string;
+  /** Send texts in full, mark events `debug_mode` and log them to the console. */
+  debug?: boolean;
+  /**
+   * `redact` (default): texts are replaced by `[redacted]` before the event is
+   * stored anywhere, lengths are kept. `send`: texts go to the collector for
+   * intent classification; it erases them afterwards.
+   */
+  text?: TextMode;
+  /** A new session starts after this much inactivity. */
+  sessionTimeoutMinutes?: number;
+  /** Send as soon as this many events wait. */
+  flushAt?: number;
+  /** Send waiting events at least this often. */
+  flushIntervalMs?: number;
+  /** Beyond this many waiting events the oldest are dropped (and counted). */
+  maxQueueSize?: number;
+}
+
+export type ResolvedOptions = Required<ChatmeterOptions>;
+
+export function resolveOptions(options: ChatmeterOptions): ResolvedOptions {
+  if (typeof options?.writeKey !== 'string' || options.writeKey === '') {
+    throw new TypeError('chatmeter: `writeKey` is required (a write key printed by `chatmeter-collector start`)');
+  }
+  if (typeof options.endpoint !== 'string' || !/^https?:\/\//.test(options.endpoint)) {
+    throw new TypeError('chatmeter: `endpoint` must be the collector URL, like https://chatmeter.example.com');
+  }
+  return {
+    writeKey: options.writeKey,
+    endpoint: options.endpoint.replace(/\/+$/, ''),
+    debug: options.debug === true,
+    text: options.text === 'send' ? 'send' : 'redact',
+    sessionTimeoutMinutes: positive(options.sessionTimeoutMinutes, 30),
+    flushAt: positive(options.flushAt, 20),
+    flushIntervalMs: positive(options.flushIntervalMs, 5000),
+    maxQueueSize: positive(options.maxQueueSize, 10_000),
+  };
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && value > 0 ? value : fallback;
+}

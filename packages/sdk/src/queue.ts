@@ -1,0 +1,173 @@
+import { createStore, delMany, getMany, keys, set, type UseStore } from 'idb-keyval';
+import type { MessageInput } from './protocol/index.js';
+
+export interface QueuedMessage {
+  key: string;
+  message: MessageInput;
+}
+
+/**
+ * Events waiting for the collector's acknowledgement, oldest first. An event
+ * is added before any send attempt and removed only once acknowledged.
+ */
+export interface EventQueue {
+  add(message: MessageInput): Promise<void>;
+  /** The oldest waiting events, left in the queue. */
+  peek(limit: number): Promise<QueuedMessage[]>;
+  remove(keys: readonly string[]): Promise<void>;
+  size(): Promise<number>;
+  clear(): Promise<void>;
+  /** Events dropped because the queue was full. */
+  readonly dropped: number;
+}
+
+let sequence = 0;
+/** Keys sort by time, then by a per-page counter, so iteration is oldest first. */
+function queueKey(message: MessageInput): string {
+  sequence += 1;
+  return `${Date.now().toString(36).padStart(9, '0')}.${sequence.toString(36).padStart(6, '0')}.${String(message.messageId)}`;
+}
+
+/** An in-memory queue: Node, and the fallback when IndexedDB is unavailable. */
+export class MemoryQueue implements EventQueue {
+  dropped = 0;
+  readonly #entries = new Map<string, MessageInput>();
+
+  readonly #maxSize: number;
+
+  constructor(maxSize: number) {
+    this.#maxSize = maxSize;
+  }
+
+  async add(message: MessageInput): Promise<void> {
+    this.#entries.set(queueKey(message), message);
+    for (const key of this.#entries.keys()) {
+      if (this.#entries.size <= this.#maxSize) break;
+      this.#entries.delete(key);
+      this.dropped += 1;
+    }
+  }
+
+  async peek(limit: number): Promise<QueuedMessage[]> {
+    return [...this.#entries].slice(0, limit).map(([key, message]) => ({ key, message }));
+  }
+
+  async remove(keysToRemove: readonly string[]): Promise<void> {
+    for (const key of keysToRemove) this.#entries.delete(key);
+  }
+
+  async size(): Promise<number> {
+    return this.#entries.size;
+  }
+
+  async clear(): Promise<void> {
+    this.#entries.clear();
+  }
+}
+
+/** Persists events in IndexedDB (its own database) so they survive reloads, crashes and offline periods. */
+export class IndexedDbQueue implements EventQueue {
+  dropped = 0;
+  readonly #store: UseStore;
+
+  readonly #maxSize: number;
+
+  constructor(maxSize: number) {
+    this.#maxSize = maxSize;
+    this.#store = createStore('chatmeter', 'events');
+  }
+
+  async add(message: MessageInput): Promise<void> {
+    await set(queueKey(message), message, this.#store);
+    const all = await this.#sortedKeys();
+    const excess = all.length - this.#maxSize;
+    if (excess > 0) {
+      await delMany(all.slice(0, excess), this.#store);
+      this.dropped += excess;
+    }
+  }
+
+  async peek(limit: number): Promise<QueuedMessage[]> {
+    const oldest = (await this.#sortedKeys()).slice(0, limit);
+    const messages = await getMany<MessageInput | undefined>(oldest, this.#store);
+    return oldest.flatMap((key, index) => {
+      const message = messages[index];
+      return message === undefined ? [] : [{ key, message }];
+    });
+  }
+
+  async remove(keysToRemove: readonly string[]): Promise<void> {
+    await delMany([...keysToRemove], this.#store);
+  }
+
+  async size(): Promise<number> {
+    return (await keys(this.#store)).length;
+  }
+
+  async clear(): Promise<void> {
+    await delMany(await keys(this.#store), this.#store);
+  }
+
+  async #sortedKeys(): Promise<string[]> {
+    return (await keys<string>(this.#store)).sort();
+  }
+}
+
+/**
+ * IndexedDB when it works, memory otherwise. Private mode, quota errors or a
+ * blocked database switch to memory for the rest of the page without throwing.
+ */
+export class ResilientQueue implements EventQueue {
+  #active: EventQueue;
+  readonly #memory: MemoryQueue;
+
+  constructor(maxSize: number) {
+    this.#memory = new MemoryQueue(maxSize);
+    this.#active = this.#memory;
+    try {
+      if (typeof indexedDB !== 'undefined') this.#active = new IndexedDbQueue(maxSize);
+    } catch {
+      this.#active = this.#memory;
+    }
+  }
+
+  get dropped(): number {
+    return this.#active.dropped + (this.#active === this.#memory ? 0 : this.#memory.dropped);
+  }
+
+  /** True while events persist across reloads. */
+  get persistent(): boolean {
+    return this.#active !== this.#memory;
+  }
+
+  add(message: MessageInput): Promise<void> {
+    return this.#run((queue) => queue.add(message));
+  }
+
+  peek(limit: number): Promise<QueuedMessage[]> {
+    return this.#run((queue) => queue.peek(limit));
+  }
+
+  remove(keysToRemove: readonly string[]): Promise<void> {
+    return this.#run((queue) => queue.remove(keysToRemove));
+  }
+
+  size(): Promise<number> {
+    return this.#run((queue) => queue.size());
+  }
+
+  clear(): Promise<void> {
+    return this.#run((queue) => queue.clear());
+  }
+
+  async #run<T>(operation: (queue: EventQueue) => Promise<T>): Promise<T> {
+    if (this.#active === this.#memory) return operation(this.#memory);
+    try {
+      return await operation(this.#active);
+    } catch (error) {
+      console.warn('chatmeter: IndexedDB unavailable, keeping events in memory', error);
+      this.#active = this.#memory;
+      return operation(this.#memory);
+    }
+  }
+}
