@@ -1,0 +1,23 @@
+import { it } from 'vitest';
+import { mkdtempSync } from 'node:fs'; import { tmpdir } from 'node:os'; import { join } from 'node:path';
+import { generateDemoEvents } from '../src/demo/generate-demo-events.js';
+import { validateMessage } from '../src/protocol/index.js';
+import { toEventRecord } from '../src/ingest/to-event-record.js';
+import { SqliteStore } from '../src/store/sqlite/index.js';
+it('profile', async () => {
+  let t = performance.now();
+  const batches = [...generateDemoEvents({ users: 2000, days: 90, endDate: Date.UTC(2026,0,31,15) })];
+  console.log('gen', (performance.now()-t).toFixed(0)); t = performance.now();
+  const bodies = batches.map((batch) => JSON.stringify({ batch }));
+  console.log('stringify', (performance.now()-t).toFixed(0)); t = performance.now();
+  const parsed = bodies.map((b) => JSON.parse(b).batch as unknown[]);
+  console.log('parse', (performance.now()-t).toFixed(0)); t = performance.now();
+  const valid = parsed.map((b) => b.map((m) => validateMessage(m)));
+  console.log('validate', (performance.now()-t).toFixed(0)); t = performance.now();
+  const records = valid.map((b) => b.map((v) => toEventRecord((v as any).message, { writeKey: 'k', devKey: false, receivedAt: Date.now(), batchSentAt: undefined, batchContext: undefined, messageId: (v as any).message.messageId })));
+  console.log('toRecord', (performance.now()-t).toFixed(0)); t = performance.now();
+  const store = new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'zz-')), 'p.db') });
+  for (const r of records) await store.insertEvents(r);
+  console.log('insert', (performance.now()-t).toFixed(0)); t = performance.now();
+  await store.close();
+}, 300_000);
