@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.js';
+import { runDemoData } from './demo/demo-data-command.js';
+import { DemoLoadError } from './demo/demo-load-error.js';
+import { ClassifierConfigError } from './intent/select-classifier.js';
+import { LabelledDataError } from './intent/evaluate.js';
+import { runIntents } from './intent/intents-command.js';
+import { TaxonomyError } from './intent/taxonomy.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { SchemaVersionError } from './store/sqlite/index.js';
 
 const USAGE = `usage: chatmeter-collector [start] [options]
+       chatmeter-collector demo-data [--users N] [--days N] [--seed N] [--url URL] [--write-key KEY]
+                           (demo-data --help for details)
+       chatmeter-collector intents eval --file labelled.jsonl [--classifier builtin|llm]
+       chatmeter-collector intents classify < prompts.jsonl
 
 options (each also read from its environment variable):
   --host HOST                 CHATMETER_HOST            default 127.0.0.1
@@ -32,6 +42,12 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start':
       await runStart(args);
+      return;
+    case 'demo-data':
+      await runDemoData(args);
+      return;
+    case 'intents':
+      await runIntents(args);
       return;
     default:
       throw new ConfigError(`unknown command "${command}"; run chatmeter-collector --help`);
@@ -67,8 +83,13 @@ async function runStart(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  // Start-up problems the operator fixes get one line, not a stack trace.
-  if (error instanceof ConfigError || error instanceof SchemaVersionError) {
+  // Problems the operator fixes (flags, schema, an unreachable collector) get one line, not a stack trace.
+  if (error instanceof ConfigError ||
+    error instanceof SchemaVersionError ||
+    error instanceof DemoLoadError ||
+    error instanceof TaxonomyError ||
+    error instanceof ClassifierConfigError ||
+    error instanceof LabelledDataError) {
     process.stderr.write(`chatmeter-collector: ${error.message}\n`);
     process.exit(2);
   }

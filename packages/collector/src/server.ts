@@ -2,6 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { startClassificationWorker, type ClassificationWorker } from './classification/classification-worker.js';
+import { createSamplingPolicy } from './intent/sampling.js';
+import { selectClassifier } from './intent/select-classifier.js';
+import { loadTaxonomy } from './intent/taxonomy.js';
 import type { CollectorConfig } from './config.js';
 import { resolveKeys, type ResolvedKeys } from './keys.js';
 import { SqliteStore } from './store/sqlite/index.js';
@@ -10,12 +14,17 @@ export interface RunningCollector {
   url: string;
   keys: ResolvedKeys;
   store: SqliteStore;
+  /** The background intent classifier; `drain()` waits for the queue to empty. */
+  classification: ClassificationWorker;
   /** Stops accepting, finishes in-flight requests, closes the database. */
   close(): Promise<void>;
 }
 
 /** Opens the store, builds the app and listens. */
 export async function startServer(config: CollectorConfig, logger: Logger): Promise<RunningCollector> {
+  // An invalid taxonomy or classifier setting fails start-up before anything is opened.
+  const taxonomy = loadTaxonomy(config.intents);
+  const classifier = selectClassifier(taxonomy, config);
   const store = new SqliteStore({ path: config.db });
   const keys = await resolveKeys(config, store);
   const app = createApp({
@@ -29,7 +38,13 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  logger.info({ url, db: config.db }, 'listening');
+  const classification = startClassificationWorker({
+    queue: store,
+    classifier,
+    isSampled: createSamplingPolicy({ rate: config.sampleRate, alwaysClassifyPlans: config.alwaysClassifyPlans }),
+    logger,
+  });
+  logger.info({ url, db: config.db, classifier: classifier.name }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -46,12 +61,13 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
         });
         server.closeIdleConnections();
       });
+      await classification.stop();
       await store.close();
       logger.info('closed');
     })();
     return closing;
   };
-  return { url, keys, store, close };
+  return { url, keys, store, classification, close };
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {

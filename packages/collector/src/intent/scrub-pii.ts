@@ -1,3 +1,5 @@
+import { isIPv6 } from 'node:net';
+
 /**
  * Replaces personal data in free text with placeholders before a text is
  * kept (debug-mode events and dev write keys only). Card numbers and IBANs
@@ -8,7 +10,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g;
 const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 const IPV4 = /\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b/g;
-const IPV6 = /(?<![\w:])(?:[A-Fa-f0-9]{1,4}:){2,7}(?::|[A-Fa-f0-9]{1,4})(?![\w:])|(?<![\w:])::(?:[A-Fa-f0-9]{1,4}:){0,6}[A-Fa-f0-9]{1,4}(?![\w:])/g;
+/** Candidates only; `isIPv6` decides (compressed forms like 2001:db8::1 defeat a pure regex). */
+const IPV6_CANDIDATE = /(?<![\w:])[A-Fa-f0-9]{0,4}(?::[A-Fa-f0-9]{0,4}){2,7}(?![\w:])/g;
 const PHONE = /(?<![\w+])\+?\d[\d\s().-]{7,}\d(?!\w)/g;
 
 /** Returns the text with emails, IBANs, card numbers, IP addresses and phone numbers replaced. */
@@ -18,7 +21,7 @@ export function scrubPii(text: string): string {
     .replace(IBAN, (match) => (isValidIban(match) ? '[iban]' : match))
     .replace(CARD, (match) => (passesLuhn(match) ? '[card]' : match))
     .replace(IPV4, '[ip]')
-    .replace(IPV6, '[ip]')
+    .replace(IPV6_CANDIDATE, (match) => (isIPv6(match) ? '[ip]' : match))
     .replace(PHONE, (match) => (digitCount(match) >= 8 && digitCount(match) <= 15 ? '[phone]' : match));
 }
 

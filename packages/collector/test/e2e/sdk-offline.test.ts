@@ -68,7 +68,7 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
     await context.route(`${app.url}/sdk/chatmeter.min.js`, (route) => route.fulfill({ contentType: 'application/javascript', body: BUNDLE }));
     const before = readEvents(app.dbPath).length;
     const conversationId = await page.evaluate(async (turns) => {
-      const chatmeter = (window as unknown as { chatmeter: any }).chatmeter;
+      const chatmeter = (globalThis as unknown as { chatmeter: any }).chatmeter;
       const conversation = chatmeter.startConversation();
       for (let index = 0; index < turns; index += 1) {
         const turn = chatmeter.trackPrompt({ text: `secret prompt ${index} jane.roe@example.com` });
@@ -81,7 +81,7 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
 
     // Reload while still offline: the queue survives in IndexedDB.
     await page.reload();
-    await page.waitForFunction(() => typeof (window as unknown as { chatmeter: { init?: unknown; q?: unknown } }).chatmeter.q === 'undefined');
+    await page.waitForFunction(() => typeof (globalThis as unknown as { chatmeter: { init?: unknown; q?: unknown } }).chatmeter.q === 'undefined');
     expect(readEvents(app.dbPath).length).toBe(before);
 
     // Online again: everything arrives exactly once.
