@@ -1,8 +1,8 @@
-// Copies non-TypeScript assets (dashboard pages, default taxonomy) next to
+// Copies non-TypeScript assets (dashboard and demo pages, default taxonomy) next to
 // the compiled JavaScript so dist/ is self-contained.
 import { cpSync, existsSync } from 'node:fs';
 
-const assets = ['dashboard', 'intent/default-taxonomy.json'];
+const assets = ['dashboard', 'demo-widget', 'intent/default-taxonomy.json'];
 for (const asset of assets) {
   const from = new URL(`../src/${asset}`, import.meta.url);
   if (!existsSync(from)) continue;

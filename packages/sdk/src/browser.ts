@@ -74,5 +74,9 @@ function replay(calls: RecordedCall[]): void {
   });
 }
 
-(window as unknown as { chatmeter: unknown }).chatmeter = api;
+// Upgrade the stub in place: pages that kept a reference to it keep working.
+const target = stub as Stub & Record<string, unknown>;
+delete target.q;
+Object.assign(target, api);
+(window as unknown as { chatmeter: unknown }).chatmeter = target;
 replay(recorded);
