@@ -3,12 +3,15 @@ import type { Logger } from 'pino';
 import type { WriteKey } from './config.js';
 import { authenticateReadKey } from './http/auth.js';
 import { createCors } from './http/cors.js';
+import { createDashboardRouter } from './http/dashboard-router.js';
+import { createDemoRouter } from './http/demo-router.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';
 import { createIngestRouter } from './http/ingest-router.js';
 import { createRequestLog } from './http/request-log.js';
 import { createSdkRouter } from './http/sdk-router.js';
 import { securityHeaders } from './http/security-headers.js';
+import { createMetricsRouter } from './metrics/metrics-router.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -38,6 +41,8 @@ export function createApp(options: AppOptions): Express {
     response.json({ status: 'ok' });
   });
   app.use(createSdkRouter());
+  app.use(createDashboardRouter());
+  app.use(createDemoRouter(() => options.writeKeys));
   // Ingest accepts any origin unless an allowlist is set; metric reads
   // (read key) only the listed origins.
   const writeCors = createCors(corsOrigins, { anyOriginWhenUnset: true });
@@ -50,6 +55,7 @@ export function createApp(options: AppOptions): Express {
     authenticateReadKey(request, options.readKey);
     next();
   });
+  app.use('/v1/metrics', createMetricsRouter({ queries: options.store.metrics, now }));
 
   app.use((request, _response, next) => {
     next(new HttpError(404, 'not_found', `no route for ${request.method} ${request.path}`));

@@ -7,7 +7,8 @@ import { LabelledDataError } from './intent/evaluate.js';
 import { runIntents } from './intent/intents-command.js';
 import { TaxonomyError } from './intent/taxonomy.js';
 import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import type { Logger } from 'pino';
+import { startServer, type RunningCollector } from './server.js';
 import { SchemaVersionError } from './store/sqlite/index.js';
 
 const USAGE = `usage: chatmeter-collector [start] [options]
@@ -29,6 +30,7 @@ options (each also read from its environment variable):
   --sample-rate 0-100         CHATMETER_SAMPLE_RATE     default 100
   --always-classify-plan P    CHATMETER_ALWAYS_CLASSIFY_PLANS default enterprise
   --log-level LEVEL           CHATMETER_LOG_LEVEL       default info
+  --no-demo-data              CHATMETER_DEMO_DATA=0     do not load demo data into an empty database
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -54,20 +56,40 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-async function runStart(args: string[]): Promise<void> {
-  const config = loadConfig(args);
+async function runStart(argv: string[]): Promise<void> {
+  // --no-demo-data is a start-up choice, not collector configuration.
+  const offerDemoData = !argv.includes('--no-demo-data') && process.env['CHATMETER_DEMO_DATA'] !== '0';
+  const config = loadConfig(argv.filter((arg) => arg !== '--no-demo-data'));
   const logger = createLogger(config.logLevel);
   const collector = await startServer(config, logger);
+  process.stderr.write(
+    `\nChatmeter collector on ${collector.url}\n` +
+      `  dashboard  ${collector.url}/dashboard\n` +
+      `  demo chat  ${collector.url}/demo\n`,
+  );
   if (collector.keys.generated) {
     process.stderr.write(
-      `\nChatmeter collector on ${collector.url}\n` +
-        `  dashboard  ${collector.url}/dashboard\n` +
-        `  demo chat  ${collector.url}/demo\n` +
-        `  write key  ${collector.keys.writeKeys.map((writeKey) => writeKey.key).join(', ')}\n` +
+      `  write key  ${collector.keys.writeKeys.map((writeKey) => writeKey.key).join(', ')}\n` +
         `  read key   ${collector.keys.readKey}\n` +
-        `  (development keys, generated once and kept in ${config.db})\n\n`,
+        `  (development keys, generated once and kept in ${config.db})\n`,
     );
   }
+  process.stderr.write('\n');
+  registerShutdown(collector, logger);
+  // A first look should show a full dashboard: an empty development database gets demo traffic.
+  const writeKey = collector.keys.writeKeys[0]?.key;
+  if (offerDemoData && !config.production && writeKey !== undefined && !(await collector.store.hasEvents())) {
+    process.stderr.write('Empty database: loading demo data (start with --no-demo-data to skip).\n');
+    try {
+      await runDemoData(['--url', collector.url, '--write-key', writeKey], { stdout: process.stderr });
+    } catch (error) {
+      // The collector keeps running without demo data.
+      process.stderr.write(`demo data not loaded: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+}
+
+function registerShutdown(collector: RunningCollector, logger: Logger): void {
   const shutdown = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'shutting down');
     collector.close().then(

@@ -11,6 +11,8 @@ export { startServer } from './server.js';
 export type { RunningCollector } from './server.js';
 export type { EventRecord, InsertOutcome } from './store/event-record.js';
 export type { Store } from './store/store.js';
+export type { MetricsQueries } from './metrics/metrics-queries.js';
+export type { MetricFilters, MetricScope } from './metrics/metric-scope.js';
 export { SchemaVersionError, SqliteStore } from './store/sqlite/index.js';
 export type { SqliteStoreOptions } from './store/sqlite/index.js';
 export { AI_EVENT, validateMessage } from './protocol/index.js';

@@ -1,4 +1,5 @@
 import type { ClassificationQueue } from '../classification/classification-queue.js';
+import type { MetricsQueries } from '../metrics/metrics-queries.js';
 import type { EventRecord, InsertOutcome } from './event-record.js';
 
 /**
@@ -16,7 +17,12 @@ export interface Store extends ClassificationQueue {
 
   /** Reads a value persisted by the collector itself (e.g. generated dev keys). */
   getSetting(name: string): Promise<string | null>;
+  /** False for a new, empty database (`start` then offers demo data). */
+  hasEvents(): Promise<boolean>;
   setSetting(name: string, value: string): Promise<void>;
+
+  /** The aggregates behind `GET /v1/metrics/…`, computed by this engine. */
+  readonly metrics: MetricsQueries;
 
   /** Flushes and closes. Safe to call twice. */
   close(): Promise<void>;

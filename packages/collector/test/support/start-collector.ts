@@ -25,6 +25,8 @@ export interface StartCollectorOptions {
   /** Reuse a database file (e.g. after a kill); a fresh temp file otherwise. */
   dbPath?: string;
   args?: string[];
+  /** Let `start` load demo data into an empty database (off by default in tests). */
+  demoData?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -41,7 +43,8 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   const child = spawn(
     process.execPath,
     [CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--read-key', readKey,
-      ...writeKeys.flatMap((key) => ['--write-key', key]), ...(options.args ?? [])],
+      ...writeKeys.flatMap((key) => ['--write-key', key]), ...(options.demoData === true ? [] : ['--no-demo-data']),
+      ...(options.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   const logLines: string[] = [];

@@ -8,6 +8,7 @@ import { AI_EVENT } from '../../protocol/index.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import type { Store } from '../store.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
+import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { migrate } from './migrate.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -25,6 +26,7 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  readonly metrics: SqliteMetrics;
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
   readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
@@ -44,6 +46,7 @@ export class SqliteStore implements Store {
     if (!options.readonly) migrate(this.db);
     this.#statements = prepareStatements(this.db);
     this.#classification = prepareClassificationStatements(this.db);
+    this.metrics = new SqliteMetrics(this.db);
     this.#insertBatch = this.db.transaction((events: readonly EventRecord[]) => this.#insertAll(events));
     this.#recordClassifications = this.db.transaction(
       (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
@@ -71,6 +74,10 @@ export class SqliteStore implements Store {
   async insertEvents(events: readonly EventRecord[]): Promise<InsertOutcome> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
     return this.#insertBatch(events);
+  }
+
+  async hasEvents(): Promise<boolean> {
+    return this.#statements.anyEvent.get() !== undefined;
   }
 
   async getSetting(name: string): Promise<string | null> {

@@ -10,6 +10,7 @@ export interface Statements {
   upsertUser: Database.Statement;
   enqueuePrompt: Database.Statement;
   getSetting: Database.Statement;
+  anyEvent: Database.Statement;
   setSetting: Database.Statement;
 }
 
@@ -55,6 +56,7 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     enqueuePrompt: db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (?, ?, ?)'),
     getSetting: db.prepare('SELECT value FROM settings WHERE name = ?'),
+    anyEvent: db.prepare('SELECT 1 FROM events LIMIT 1'),
     setSetting: db.prepare(
       'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     ),

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { csvFromRecords } from './csv.js';
+import { defineMetric } from './metric-endpoint.js';
+import type { ClassificationTotals } from './metrics-queries.js';
+import { ratio, roundMoney } from './round.js';
+
+/**
+ * Intent sampling and what classifying costs. sampling_rate = sampled /
+ * (sampled + not_sampled), prompts still queued left out. Classifier usage is
+ * recorded per UTC day, so it covers the UTC days the range touches.
+ */
+export function summarizeClassification(totals: ClassificationTotals) {
+  return {
+    prompts: totals.prompts,
+    sampled: totals.sampled,
+    not_sampled: totals.notSampled,
+    pending: totals.prompts - totals.sampled - totals.notSampled,
+    sampling_rate: ratio(totals.sampled, totals.sampled + totals.notSampled),
+    classifier_cost: roundMoney(totals.classifierCost),
+    classifier_tokens: totals.classifierTokens,
+  };
+}
+
+export const classificationMetric = defineMetric({
+  path: 'classification',
+  filters: [],
+  params: z.object({}),
+  async compute({ queries, scope }) {
+    const body = summarizeClassification(await queries.classification(scope));
+    const columns = ['prompts', 'sampled', 'not_sampled', 'pending', 'sampling_rate', 'classifier_cost', 'classifier_tokens'] as const;
+    return { body, csv: csvFromRecords(columns, [body]) };
+  },
+});

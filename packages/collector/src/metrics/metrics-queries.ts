@@ -1,0 +1,158 @@
+import type { LocalDay } from './local-day.js';
+import type { MetricScope } from './metric-scope.js';
+
+/**
+ * The aggregates behind every metric, as one storage engine computes them.
+ * Implementations return raw counts and sums (unrounded); `src/metrics/`
+ * turns them into the HTTP answers. A `null` key means "no value" (no model,
+ * no intent, no trait); the metric layer names it.
+ */
+export interface MetricsQueries {
+  /** DAU/WAU/MAU for each day fromDay..toDay (WAU/MAU look back before fromDay). */
+  activeUsers(scope: MetricScope): Promise<DailyActiveUsers[]>;
+  /** Each cohort day fromDay..toDay with its size and the users active again N days later, for N in `offsets` with day+N ≤ toDay. */
+  retention(scope: MetricScope, cohort: CohortKind, offsets: readonly number[]): Promise<CohortActivity[]>;
+  /** Sessions whose first message is in the range. */
+  sessionTotals(scope: MetricScope): Promise<SessionTotals>;
+  /** One session, all time; null when unknown. */
+  sessionById(sessionId: string, includeDebug: boolean): Promise<SessionDetail | null>;
+  /** Conversations whose first prompt is in the range. */
+  conversationTotals(scope: MetricScope): Promise<ConversationTotals>;
+  /** The same conversations per user, most conversations first. */
+  conversationsByUser(scope: MetricScope, limit: number): Promise<UserConversations[]>;
+  /** Prompts in the range per intent. */
+  intentCounts(scope: MetricScope): Promise<KeyedCount[]>;
+  /** Sampling outcome of prompts in the range, and the classifier's own usage on the range's UTC days. */
+  classification(scope: MetricScope): Promise<ClassificationTotals>;
+  latency(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<LatencyGroup[]>;
+  cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]>;
+  errors(scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]>;
+  satisfaction(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<SatisfactionGroup[]>;
+  /** Prompts per UTC quarter-hour in the range (any zone buckets these into its own hours). */
+  promptsByQuarterHour(scope: MetricScope): Promise<QuarterHourCount[]>;
+  /** Transitions between the intents of consecutive prompts of a conversation, both in the range. */
+  intentFlows(scope: MetricScope): Promise<IntentFlow[]>;
+  /** Conversations with a message at or after `sinceMs`, latest first. */
+  activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations>;
+}
+
+export type CohortKind = 'first_seen' | 'active';
+
+export interface DailyActiveUsers {
+  day: LocalDay;
+  dau: number;
+  wau: number;
+  mau: number;
+}
+
+export interface CohortActivity {
+  day: LocalDay;
+  size: number;
+  /** offset N → cohort members active on day + N (only offsets with day + N ≤ toDay). */
+  retained: ReadonlyMap<number, number>;
+}
+
+export interface SessionTotals {
+  sessions: number;
+  users: number;
+  messages: number;
+  singleMessageSessions: number;
+  totalDurationMs: number;
+  /** 0 when there are no sessions. */
+  medianDurationMs: number;
+}
+
+export interface SessionDetail {
+  userMessages: number;
+  botMessages: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+export interface ConversationTotals {
+  conversations: number;
+  users: number;
+  prompts: number;
+}
+
+export interface UserConversations {
+  user: string;
+  conversations: number;
+  prompts: number;
+}
+
+export interface KeyedCount {
+  key: string | null;
+  count: number;
+}
+
+export interface ClassificationTotals {
+  prompts: number;
+  /** Prompts the sampling policy sent to the classifier (or that came classified). */
+  sampled: number;
+  /** Prompts the sampling policy skipped. */
+  notSampled: number;
+  classifierCost: number;
+  classifierTokens: number;
+}
+
+export interface LatencyGroup {
+  key: string | null;
+  count: number;
+  avgMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+export type CostGrouping = { by: 'day' } | { by: 'model' } | { by: 'segment'; trait: string };
+
+export interface CostGroup {
+  /** `YYYY-MM-DD` when grouped by day. */
+  key: string | null;
+  cost: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  conversations: number;
+}
+
+export interface ErrorGroup {
+  /** `YYYY-MM-DD` when grouped by day. */
+  key: string | null;
+  responses: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface SatisfactionGroup {
+  key: string | null;
+  ratings: number;
+  ratingSum: number;
+  thumbs: number;
+  thumbsUp: number;
+}
+
+export interface QuarterHourCount {
+  /** First instant of the UTC quarter-hour, epoch ms. */
+  startMs: number;
+  prompts: number;
+}
+
+export interface IntentFlow {
+  from: string | null;
+  to: string | null;
+  count: number;
+}
+
+export interface LiveConversations {
+  count: number;
+  conversations: LiveConversation[];
+}
+
+export interface LiveConversation {
+  conversationId: string;
+  user: string;
+  messages: number;
+  lastMessageMs: number;
+}

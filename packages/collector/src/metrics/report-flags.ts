@@ -1,0 +1,67 @@
+export type FlagStatus = 'healthy' | 'warning' | 'info';
+
+export interface ReportFlag {
+  metric: string;
+  value: number | null;
+  status: FlagStatus;
+  reference: string;
+}
+
+export interface FlagInputs {
+  stickiness: number;
+  retentionDay1: number | null;
+  retentionDay7: number | null;
+  sessions: number;
+  singleMessageShare: number;
+  avgMessages: number;
+  avgDurationSeconds: number;
+}
+
+/**
+ * Reads the report's numbers against published references for support bots:
+ * day-1 retention 30–40 % (below 15 % is a warning), day-7 15–25 %,
+ * stickiness 0.1–0.2, 6–10 messages and 3–5 minutes per session, and at most
+ * half of the sessions ending after one message. `info` = outside the
+ * reference without being alarming, or not enough data to say.
+ */
+export function evaluateFlags(inputs: FlagInputs): ReportFlag[] {
+  const noSessions = inputs.sessions === 0;
+  return [
+    {
+      metric: 'retention_d1',
+      value: inputs.retentionDay1,
+      status: inputs.retentionDay1 === null ? 'info' : inputs.retentionDay1 < 15 ? 'warning' : inputs.retentionDay1 >= 30 ? 'healthy' : 'info',
+      reference: 'day-1 retention of support bots is 30–40%; below 15% is a warning',
+    },
+    {
+      metric: 'retention_d7',
+      value: inputs.retentionDay7,
+      status: inputs.retentionDay7 === null ? 'info' : inputs.retentionDay7 >= 15 ? 'healthy' : 'info',
+      reference: 'day-7 retention of support bots is 15–25%',
+    },
+    {
+      metric: 'stickiness',
+      value: inputs.stickiness,
+      status: inputs.stickiness >= 0.1 ? 'healthy' : 'info',
+      reference: 'DAU/MAU of 0.1–0.2 is healthy for a support bot (above is better)',
+    },
+    {
+      metric: 'single_message_share',
+      value: inputs.singleMessageShare,
+      status: noSessions ? 'info' : inputs.singleMessageShare > 0.5 ? 'warning' : 'healthy',
+      reference: 'more than half of the sessions having a single message is a warning',
+    },
+    {
+      metric: 'avg_messages',
+      value: inputs.avgMessages,
+      status: !noSessions && inputs.avgMessages >= 6 && inputs.avgMessages <= 10 ? 'healthy' : 'info',
+      reference: 'support-bot sessions have 6–10 messages',
+    },
+    {
+      metric: 'avg_duration_seconds',
+      value: inputs.avgDurationSeconds,
+      status: !noSessions && inputs.avgDurationSeconds >= 180 && inputs.avgDurationSeconds <= 300 ? 'healthy' : 'info',
+      reference: 'support-bot sessions last 3–5 minutes (180–300 s)',
+    },
+  ];
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { csvFromRecords } from './csv.js';
+import { defineMetric } from './metric-endpoint.js';
+import type { SessionTotals } from './metrics-queries.js';
+import { average, ratio, roundDuration } from './round.js';
+
+/**
+ * A session = one context `sessionId` among messages (prompts and responses),
+ * counted in the range its first message falls in. Duration = last − first
+ * message time; single-message share = sessions with exactly one message /
+ * sessions (0–1); sessions per user = sessions / distinct users of them.
+ */
+export function summarizeSessions(totals: SessionTotals) {
+  return {
+    sessions: totals.sessions,
+    avg_duration_seconds: totals.sessions === 0 ? 0 : roundDuration(totals.totalDurationMs / totals.sessions / 1000),
+    median_duration_seconds: roundDuration(totals.medianDurationMs / 1000),
+    avg_messages: average(totals.messages, totals.sessions),
+    single_message_share: ratio(totals.singleMessageSessions, totals.sessions),
+    sessions_per_user: average(totals.sessions, totals.users),
+  };
+}
+
+export const sessionsMetric = defineMetric({
+  path: 'sessions',
+  filters: [],
+  params: z.object({}),
+  async compute({ queries, scope }) {
+    const body = summarizeSessions(await queries.sessionTotals(scope));
+    const columns = [
+      'sessions', 'avg_duration_seconds', 'median_duration_seconds', 'avg_messages', 'single_message_share', 'sessions_per_user',
+    ] as const;
+    return { body, csv: csvFromRecords(columns, [body]) };
+  },
+});

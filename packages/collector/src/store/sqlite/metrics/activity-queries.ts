@@ -1,0 +1,97 @@
+import type Database from 'better-sqlite3';
+import type { MetricScope } from '../../../metrics/metric-scope.js';
+import type { DailyActiveUsers } from '../../../metrics/metrics-queries.js';
+import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
+import { localDaySql } from './zone-sql.js';
+
+/** WAU and MAU windows, in days ending on (and including) the day itself. */
+const WEEK_DAYS = 7;
+const MONTH_DAYS = 30;
+
+/**
+ * The distinct (user, local day) pairs with at least one prompt, from the
+ * quarter-hour rollup: the core of DAU/WAU/MAU and retention.
+ */
+export function activeDaysSql(scope: MetricScope): string {
+  return `
+    SELECT user_key, ${localDaySql(scope.calendar, `quarter * ${QUARTER_HOUR_MS}`)} AS day
+      FROM user_activity
+     WHERE quarter >= @q0 AND quarter < @q1${scope.includeDebug ? '' : ' AND debug = 0'}
+     GROUP BY user_key, day`;
+}
+
+/**
+ * DAU = users active on the day; WAU/MAU = users active on any of the 7/30
+ * days ending on it. Set-based in one pass: each active day of a user keeps
+ * them counted until their next active day or until the window runs out
+ * (`gap`, capped at 30), so the query returns only (day, gap, users) triples
+ * and the windows are summed here with a difference array.
+ */
+export function activeUsers(db: Database.Database, scope: MetricScope): DailyActiveUsers[] {
+  const lookbackDay = scope.fromDay - (MONTH_DAYS - 1);
+  const { q0, q1 } = quarterRange(scope.calendar.startOfDay(lookbackDay), scope.endMs);
+  const spans = db
+    .prepare(scope.includeDebug ? spansWithDebugSql(scope) : spansSql(scope))
+    .all({ q0, q1 }) as { day: number; gap: number; users: number }[];
+
+  const length = scope.toDay - lookbackDay + 1 + MONTH_DAYS;
+  const dau = new Array<number>(length).fill(0);
+  const wauDelta = new Array<number>(length + 1).fill(0);
+  const mauDelta = new Array<number>(length + 1).fill(0);
+  for (const { day, gap, users } of spans) {
+    const index = day - lookbackDay;
+    if (index < 0 || index >= length) continue;
+    dau[index] = (dau[index] ?? 0) + users;
+    addSpan(wauDelta, index, Math.min(gap, WEEK_DAYS), users);
+    addSpan(mauDelta, index, Math.min(gap, MONTH_DAYS), users);
+  }
+  const series: DailyActiveUsers[] = [];
+  let wau = 0;
+  let mau = 0;
+  for (let index = 0; index <= scope.toDay - lookbackDay; index += 1) {
+    wau += wauDelta[index] ?? 0;
+    mau += mauDelta[index] ?? 0;
+    const day = lookbackDay + index;
+    if (day >= scope.fromDay) series.push({ day, dau: dau[index] ?? 0, wau, mau });
+  }
+  return series;
+}
+
+/**
+ * (day, gap, users) from the rows' `next_quarter` chain: a quarter row whose
+ * next quarter falls on another local day (or does not exist) is the user's
+ * last activity of that day, and its gap is the distance to that next day.
+ * One streaming pass over the range, no window function: ~5× faster than
+ * `spansWithDebugSql` on 10M events.
+ */
+function spansSql(scope: MetricScope): string {
+  const calendar = scope.calendar;
+  return `
+    SELECT day, MIN(COALESCE(next_day, day + ${MONTH_DAYS}) - day, ${MONTH_DAYS}) AS gap, COUNT(*) AS users
+      FROM (SELECT ${localDaySql(calendar, `quarter * ${QUARTER_HOUR_MS}`)} AS day,
+                   ${localDaySql(calendar, `next_quarter * ${QUARTER_HOUR_MS}`)} AS next_day
+              FROM user_activity
+             WHERE quarter >= @q0 AND quarter < @q1 AND debug = 0)
+     WHERE next_day IS NULL OR next_day <> day
+     GROUP BY day, gap`;
+}
+
+/**
+ * The same with debug activity: the chains are per debug flag, so the next
+ * active day of the merged activity comes from a window function (slower;
+ * include_debug is a developer view).
+ */
+function spansWithDebugSql(scope: MetricScope): string {
+  return `
+    WITH active_days AS (${activeDaysSql(scope)}),
+         spans AS (
+           SELECT day, MIN(COALESCE(LEAD(day) OVER next_active, day + ${MONTH_DAYS}) - day, ${MONTH_DAYS}) AS gap
+             FROM active_days
+           WINDOW next_active AS (PARTITION BY user_key ORDER BY day))
+    SELECT day, gap, COUNT(*) AS users FROM spans GROUP BY day, gap`;
+}
+
+function addSpan(delta: number[], index: number, days: number, users: number): void {
+  delta[index] = (delta[index] ?? 0) + users;
+  delta[index + days] = (delta[index + days] ?? 0) - users;
+}

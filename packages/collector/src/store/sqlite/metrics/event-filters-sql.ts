@@ -1,0 +1,36 @@
+import type { MetricFilters } from '../../../metrics/metric-scope.js';
+
+export interface FilterSql {
+  /** ` AND …` terms, empty when nothing filters. */
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * Turns metric filters into SQL terms on an events alias. Values are bound
+ * parameters; a null filter value selects rows without one.
+ */
+export function eventFiltersSql(alias: string, filters: MetricFilters, includeDebug: boolean): FilterSql {
+  const terms: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (!includeDebug) terms.push(`${alias}.debug = 0`);
+  if (filters.model !== undefined) {
+    if (filters.model === null) terms.push(`${alias}.model IS NULL`);
+    else {
+      terms.push(`${alias}.model = @filterModel`);
+      params['filterModel'] = filters.model;
+    }
+  }
+  if (filters.intent !== undefined) {
+    if (filters.intent === null) terms.push(`${alias}.intent IS NULL`);
+    else {
+      terms.push(`${alias}.intent = @filterIntent`);
+      params['filterIntent'] = filters.intent;
+    }
+  }
+  if (filters.conversationId !== undefined) {
+    terms.push(`${alias}.conversation_id = @filterConversation`);
+    params['filterConversation'] = filters.conversationId;
+  }
+  return { sql: terms.map((term) => ` AND ${term}`).join(''), params };
+}

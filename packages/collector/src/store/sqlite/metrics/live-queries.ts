@@ -1,0 +1,23 @@
+import type Database from 'better-sqlite3';
+import type { LiveConversations } from '../../../metrics/metrics-queries.js';
+import { PROMPT_SQL, RESPONSE_SQL } from './sql-constants.js';
+
+/** Conversations with a prompt or response since `sinceMs` (index `events_event_ts`). */
+export function activeConversations(
+  db: Database.Database,
+  sinceMs: number,
+  includeDebug: boolean,
+  limit: number,
+): LiveConversations {
+  const rows = db
+    .prepare(
+      `SELECT conversation_id AS conversationId, MAX(user_key) AS user, COUNT(*) AS messages, MAX(ts) AS lastMessageMs
+         FROM events
+        WHERE event IN (${PROMPT_SQL}, ${RESPONSE_SQL}) AND ts >= @since AND conversation_id IS NOT NULL
+          AND debug <= @maxDebug
+        GROUP BY conversation_id
+        ORDER BY lastMessageMs DESC, conversationId`,
+    )
+    .all({ since: sinceMs, maxDebug: includeDebug ? 1 : 0 }) as LiveConversations['conversations'];
+  return { count: rows.length, conversations: rows.slice(0, limit) };
+}

@@ -1,0 +1,48 @@
+import type Database from 'better-sqlite3';
+import type { MetricScope } from '../../../metrics/metric-scope.js';
+import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-queries.js';
+
+/**
+ * Sessions of the range from the session rollup: a session belongs to the
+ * range its first message falls in. With debug events included, a session's
+ * debug and non-debug rows are merged, and its first message is the earlier
+ * of both (a row starting in the range does not make the session start there).
+ */
+function sessionsSql(includeDebug: boolean): string {
+  return includeDebug
+    ? `SELECT MAX(user_key) AS user_key, MIN(first_ts) AS first_ts, MAX(last_ts) AS last_ts,
+              SUM(user_messages + bot_messages) AS messages
+         FROM session_rollup
+        WHERE session_id IN (SELECT session_id FROM session_rollup WHERE first_ts >= @start AND first_ts < @end)
+        GROUP BY session_id
+       HAVING MIN(first_ts) >= @start`
+    : `SELECT user_key, first_ts, last_ts, user_messages + bot_messages AS messages
+         FROM session_rollup WHERE first_ts >= @start AND first_ts < @end AND debug = 0`;
+}
+
+export function sessionTotals(db: Database.Database, scope: MetricScope): SessionTotals {
+  return db
+    .prepare(
+      `SELECT COUNT(*) AS sessions,
+              COUNT(DISTINCT user_key) AS users,
+              COALESCE(SUM(messages), 0) AS messages,
+              COALESCE(SUM(messages = 1), 0) AS singleMessageSessions,
+              COALESCE(SUM(last_ts - first_ts), 0) AS totalDurationMs,
+              COALESCE(median(last_ts - first_ts), 0) AS medianDurationMs
+         FROM (${sessionsSql(scope.includeDebug)})`,
+    )
+    .get({ start: scope.startMs, end: scope.endMs }) as SessionTotals;
+}
+
+export function sessionById(db: Database.Database, sessionId: string, includeDebug: boolean): SessionDetail | null {
+  const row = db
+    .prepare(
+      `SELECT SUM(user_messages) AS userMessages, SUM(bot_messages) AS botMessages,
+              MIN(first_ts) AS firstMs, MAX(last_ts) AS lastMs
+         FROM session_rollup WHERE session_id = @sessionId AND debug <= @maxDebug`,
+    )
+    .get({ sessionId, maxDebug: includeDebug ? 1 : 0 }) as { [K in keyof SessionDetail]: number | null };
+  // An aggregate over no rows is one row of NULLs.
+  if (row.userMessages === null || row.botMessages === null || row.firstMs === null || row.lastMs === null) return null;
+  return { userMessages: row.userMessages, botMessages: row.botMessages, firstMs: row.firstMs, lastMs: row.lastMs };
+}

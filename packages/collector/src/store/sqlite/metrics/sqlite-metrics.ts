@@ -1,0 +1,105 @@
+import type Database from 'better-sqlite3';
+import type { MetricScope } from '../../../metrics/metric-scope.js';
+import type {
+  ClassificationTotals,
+  CohortActivity,
+  CohortKind,
+  ConversationTotals,
+  CostGroup,
+  CostGrouping,
+  DailyActiveUsers,
+  ErrorGroup,
+  IntentFlow,
+  KeyedCount,
+  LatencyGroup,
+  LiveConversations,
+  MetricsQueries,
+  QuarterHourCount,
+  SatisfactionGroup,
+  SessionDetail,
+  SessionTotals,
+  UserConversations,
+} from '../../../metrics/metrics-queries.js';
+import { activeUsers } from './activity-queries.js';
+import { conversationsByUser, conversationTotals } from './conversation-queries.js';
+import { satisfaction } from './feedback-queries.js';
+import { classification, intentCounts, intentFlows } from './intent-queries.js';
+import { activeConversations } from './live-queries.js';
+import { promptsByQuarterHour } from './prompt-hour-queries.js';
+import { cost, errors, latency } from './response-queries.js';
+import { retention } from './retention-queries.js';
+import { sessionById, sessionTotals } from './session-queries.js';
+
+/**
+ * Metric queries over the embedded SQLite store. Statements are prepared per
+ * call on purpose: their text embeds the zone's DST segments, and preparing
+ * costs microseconds next to the queries themselves. Rollups and indexes are
+ * in migration 003.
+ */
+export class SqliteMetrics implements MetricsQueries {
+  readonly #db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  async activeUsers(scope: MetricScope): Promise<DailyActiveUsers[]> {
+    return activeUsers(this.#db, scope);
+  }
+
+  async retention(scope: MetricScope, cohort: CohortKind, offsets: readonly number[]): Promise<CohortActivity[]> {
+    return retention(this.#db, scope, cohort, offsets);
+  }
+
+  async sessionTotals(scope: MetricScope): Promise<SessionTotals> {
+    return sessionTotals(this.#db, scope);
+  }
+
+  async sessionById(sessionId: string, includeDebug: boolean): Promise<SessionDetail | null> {
+    return sessionById(this.#db, sessionId, includeDebug);
+  }
+
+  async conversationTotals(scope: MetricScope): Promise<ConversationTotals> {
+    return conversationTotals(this.#db, scope);
+  }
+
+  async conversationsByUser(scope: MetricScope, limit: number): Promise<UserConversations[]> {
+    return conversationsByUser(this.#db, scope, limit);
+  }
+
+  async intentCounts(scope: MetricScope): Promise<KeyedCount[]> {
+    return intentCounts(this.#db, scope);
+  }
+
+  async classification(scope: MetricScope): Promise<ClassificationTotals> {
+    return classification(this.#db, scope);
+  }
+
+  async latency(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<LatencyGroup[]> {
+    return latency(this.#db, scope, groupBy);
+  }
+
+  async cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]> {
+    return cost(this.#db, scope, grouping);
+  }
+
+  async errors(scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]> {
+    return errors(this.#db, scope, groupBy);
+  }
+
+  async satisfaction(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<SatisfactionGroup[]> {
+    return satisfaction(this.#db, scope, groupBy);
+  }
+
+  async promptsByQuarterHour(scope: MetricScope): Promise<QuarterHourCount[]> {
+    return promptsByQuarterHour(this.#db, scope);
+  }
+
+  async intentFlows(scope: MetricScope): Promise<IntentFlow[]> {
+    return intentFlows(this.#db, scope);
+  }
+
+  async activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations> {
+    return activeConversations(this.#db, sinceMs, includeDebug, limit);
+  }
+}
