@@ -199,7 +199,8 @@ function toRow(record: EventRecord, userKey: string): Record<string, unknown> {
     status: record.status,
     error_type: record.errorType,
     intent: record.intent,
-    intent_sampled: record.intent === null ? null : 1,
+    // Sampling is a property of prompts; responses and actions only inherit the intent.
+    intent_sampled: record.event === AI_EVENT.promptCreated && record.intent !== null ? 1 : null,
     action_type: record.actionType,
     feedback_type: record.feedbackType,
     feedback_value: record.feedbackValue,
