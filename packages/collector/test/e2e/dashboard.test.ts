@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
-import { READ_KEY, startTestApp, type TestApp } from '../support/test-app.js';
+import { loadDemoData } from '../../src/demo/load-demo-data.js';
+import { READ_KEY, startTestApp, WRITE_KEY, type TestApp } from '../support/test-app.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const XSS_MODEL = '<img src=x onerror=alert(1)>';
@@ -40,6 +41,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     app = await startTestApp();
+    // Realistic traffic from the demo generator, plus hand-made events with hostile strings.
+    await loadDemoData({ url: app.url, writeKey: WRITE_KEY, users: 150, days: 45 });
     const response = await app.post('/v1/batch', { batch: seedEvents(Date.now()), sentAt: new Date().toISOString() });
     expect(response.status).toBe(200);
     expect(response.body.rejected).toEqual([]);
