@@ -224,7 +224,7 @@ export class ChatmeterClient implements Chatmeter {
     this.#unacknowledged.set(messageId, message);
     this.#adding = this.#adding
       .then(() => this.#queue.add(message))
-      .catch((error: unknown) => this.#warn('could not queue an event', error));
+      .catch((error: unknown) => this.#warn('queue failed', error));
     this.#addedSinceFlush += 1;
     if (this.#addedSinceFlush >= this.#options.flushAt) void this.#adding.then(() => this.#send(false));
     return messageId;
@@ -270,10 +270,10 @@ export class ChatmeterClient implements Chatmeter {
       }
       if (outcome.kind === 'acknowledged') {
         for (const rejected of outcome.result.rejected) {
-          this.#warn(`the collector rejected event ${rejected.messageId ?? rejected.index} and it was dropped`, rejected.errors);
+          this.#warn(`dropped invalid event ${rejected.messageId ?? rejected.index}`, rejected.errors);
         }
       } else {
-        this.#warn(`the collector refused ${batch.length} event(s), dropped: ${outcome.kind === 'refused' ? outcome.reason : 'too large'}`);
+        this.#warn(`dropped ${batch.length} refused event(s): ${outcome.kind === 'refused' ? outcome.reason : 'too large'}`);
       }
       await this.#queue.remove(batch.map((entry) => entry.key));
       for (const entry of batch) this.#unacknowledged.delete(String(entry.message.messageId));
@@ -319,7 +319,7 @@ export class ChatmeterClient implements Chatmeter {
     try {
       return work();
     } catch (error) {
-      this.#warn('ignored a failing call', error);
+      this.#warn('call ignored', error);
       return undefined;
     }
   }

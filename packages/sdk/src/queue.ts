@@ -69,6 +69,8 @@ export class MemoryQueue implements EventQueue {
 export class IndexedDbQueue implements EventQueue {
   dropped = 0;
   readonly #store: UseStore;
+  /** Events in the store, estimated (other tabs add and remove too). */
+  #count: number | undefined;
 
   readonly #maxSize: number;
 
@@ -79,11 +81,17 @@ export class IndexedDbQueue implements EventQueue {
 
   async add(message: MessageInput): Promise<void> {
     await set(queueKey(message), message, this.#store);
+    // Counting keys on every add would make a long offline queue quadratic:
+    // keep an estimate and count for real only when it says the bound is hit.
+    this.#count = (this.#count ?? (await keys(this.#store)).length - 1) + 1;
+    if (this.#count <= this.#maxSize) return;
     const all = await this.#sortedKeys();
     const excess = all.length - this.#maxSize;
+    this.#count = all.length;
     if (excess > 0) {
       await delMany(all.slice(0, excess), this.#store);
       this.dropped += excess;
+      this.#count = this.#maxSize;
     }
   }
 
@@ -98,6 +106,7 @@ export class IndexedDbQueue implements EventQueue {
 
   async remove(keysToRemove: readonly string[]): Promise<void> {
     await delMany([...keysToRemove], this.#store);
+    if (this.#count !== undefined) this.#count -= keysToRemove.length;
   }
 
   async size(): Promise<number> {
@@ -106,6 +115,7 @@ export class IndexedDbQueue implements EventQueue {
 
   async clear(): Promise<void> {
     await delMany(await keys(this.#store), this.#store);
+    this.#count = 0;
   }
 
   async #sortedKeys(): Promise<string[]> {

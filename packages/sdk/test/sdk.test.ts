@@ -245,7 +245,7 @@ describe('sending', () => {
     await client.flush();
     expect(collector.requests).toHaveLength(1);
     expect(await storedMessages()).toHaveLength(0);
-    expect(warn.mock.calls.some(([message]) => String(message).includes('rejected'))).toBe(true);
+    expect(warn.mock.calls.some(([message]) => String(message).includes('dropped invalid'))).toBe(true);
   });
 
   it('drops a batch the collector refuses outright (4xx) instead of retrying forever', async () => {
