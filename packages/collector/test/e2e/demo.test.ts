@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useAppAndBrowser } from '../support/browser-suite.js';
+import { chromiumAvailable } from '../support/chromium.js';
 import { eventually, readEvents } from '../support/read-events.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A seeded Math.random so the scripted bot's delays and failures are the same on every run. */
 function seedRandom(): void {
@@ -19,28 +19,17 @@ async function ask(page: Page, text: string, answered: number): Promise<void> {
 }
 
 describe.skipIf(!chromiumAvailable())('demo chat page in real Chromium', () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startTestApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = useAppAndBrowser();
 
   it('tracks prompts, responses, a thumbs up and a new conversation, with text redacted', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const problems: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('requestfailed', (request) => problems.push(`${request.url()} ${request.failure()?.errorText}`));
     await page.addInitScript(seedRandom);
-    await page.goto(`${app.url}/demo`);
+    await page.goto(`${suite.app.url}/demo`);
     await page.waitForFunction(() => !('q' in (globalThis as unknown as { chatmeter: object }).chatmeter));
 
     await ask(page, 'Where is my order?', 1);
@@ -52,7 +41,7 @@ describe.skipIf(!chromiumAvailable())('demo chat page in real Chromium', () => {
     await page.evaluate(() => (globalThis as unknown as { chatmeter: { flush(): Promise<void> } }).chatmeter.flush());
 
     const events = await eventually(() => {
-      const rows = readEvents(app.dbPath, "event LIKE 'ai_%'");
+      const rows = readEvents(suite.app.dbPath, "event LIKE 'ai_%'");
       expect(rows.filter((row) => row.event === 'ai_user_prompt_created')).toHaveLength(4);
       expect(rows.filter((row) => row.event === 'ai_llm_response_received')).toHaveLength(4);
       expect(rows.filter((row) => row.event === 'ai_user_action')).toHaveLength(1);
@@ -74,15 +63,15 @@ describe.skipIf(!chromiumAvailable())('demo chat page in real Chromium', () => {
   });
 
   it('debug mode sends the text in full and shows it in the panel', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     await page.addInitScript(seedRandom);
-    await page.goto(`${app.url}/demo`);
+    await page.goto(`${suite.app.url}/demo`);
     await page.check('#debug-toggle');
     await ask(page, 'My password reset link expired', 1);
     expect(await page.locator('#sent-events').innerText()).toContain('My password reset link expired');
     await page.evaluate(() => (globalThis as unknown as { chatmeter: { flush(): Promise<void> } }).chatmeter.flush());
     await eventually(() => {
-      const rows = readEvents(app.dbPath, "event = 'ai_user_prompt_created' AND properties LIKE '%password reset link%'");
+      const rows = readEvents(suite.app.dbPath, "event = 'ai_user_prompt_created' AND properties LIKE '%password reset link%'");
       expect(rows).toHaveLength(1);
       expect(JSON.parse(rows[0]!.properties).debug_mode).toBe(true);
     });

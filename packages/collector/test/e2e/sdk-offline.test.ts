@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { useAppAndBrowser } from '../support/browser-suite.js';
+import { chromiumAvailable } from '../support/chromium.js';
 import { eventually, readEvents } from '../support/read-events.js';
-import { startTestApp, WRITE_KEY, type TestApp } from '../support/test-app.js';
+import { WRITE_KEY } from '../support/test-app.js';
 
 const require = createRequire(import.meta.url);
 const SNIPPET = readFileSync(require.resolve('@chatmeter/sdk/snippet'), 'utf8');
@@ -30,24 +30,13 @@ function chatPage(collectorUrl: string): string {
 }
 
 describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real collector', () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startTestApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = useAppAndBrowser();
 
   it('replays calls made before load, survives offline + reload, and delivers every event exactly once without text', async () => {
-    const context = await browser.newContext();
-    const pageUrl = `${app.url}/chat.html`;
+    const context = await suite.browser.newContext();
+    const pageUrl = `${suite.app.url}/chat.html`;
     // The page itself never touches the network, so it can reload while offline.
-    await context.route(pageUrl, (route) => route.fulfill({ contentType: 'text/html', body: chatPage(app.url) }));
+    await context.route(pageUrl, (route) => route.fulfill({ contentType: 'text/html', body: chatPage(suite.app.url) }));
     const page = await context.newPage();
     const consoleErrors: string[] = [];
     page.on('console', (message) => {
@@ -57,7 +46,7 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
 
     // Calls made before the bundle loaded arrive, with the turn's response.
     const early = await eventually(() => {
-      const rows = readEvents(app.dbPath, "user_id = 'early-user'");
+      const rows = readEvents(suite.app.dbPath, "user_id = 'early-user'");
       expect(rows.map((row) => row.event ?? row.type).sort()).toEqual(['ai_llm_response_received', 'ai_user_prompt_created', 'identify']);
       return rows;
     });
@@ -65,8 +54,8 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
 
     // Offline: 200 prompts and responses are queued in IndexedDB, nothing is sent.
     await context.setOffline(true);
-    await context.route(`${app.url}/sdk/chatmeter.min.js`, (route) => route.fulfill({ contentType: 'application/javascript', body: BUNDLE }));
-    const before = readEvents(app.dbPath).length;
+    await context.route(`${suite.app.url}/sdk/chatmeter.min.js`, (route) => route.fulfill({ contentType: 'application/javascript', body: BUNDLE }));
+    const before = readEvents(suite.app.dbPath).length;
     const conversationId = await page.evaluate(async (turns) => {
       const chatmeter = (globalThis as unknown as { chatmeter: any }).chatmeter;
       const conversation = chatmeter.startConversation();
@@ -77,22 +66,22 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
       await chatmeter.flush(); // waits for the IndexedDB writes; sends nothing offline
       return conversation as string;
     }, TURNS);
-    expect(readEvents(app.dbPath).length).toBe(before);
+    expect(readEvents(suite.app.dbPath).length).toBe(before);
 
     // Reload while still offline: the queue survives in IndexedDB.
     await page.reload();
     await page.waitForFunction(() => typeof (globalThis as unknown as { chatmeter: { init?: unknown; q?: unknown } }).chatmeter.q === 'undefined');
-    expect(readEvents(app.dbPath).length).toBe(before);
+    expect(readEvents(suite.app.dbPath).length).toBe(before);
 
     // Online again: everything arrives exactly once.
     await context.setOffline(false);
     const rows = await eventually(() => {
-      const delivered = readEvents(app.dbPath, `conversation_id = '${conversationId}'`);
+      const delivered = readEvents(suite.app.dbPath, `conversation_id = '${conversationId}'`);
       expect(delivered).toHaveLength(2 * TURNS);
       return delivered;
     }, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // any duplicate send would land now
-    expect(readEvents(app.dbPath, `conversation_id = '${conversationId}'`)).toHaveLength(2 * TURNS);
+    expect(readEvents(suite.app.dbPath, `conversation_id = '${conversationId}'`)).toHaveLength(2 * TURNS);
 
     const prompts = rows.filter((row) => row.event === 'ai_user_prompt_created');
     const responses = rows.filter((row) => row.event === 'ai_llm_response_received');
@@ -107,13 +96,13 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
     // Production mode: no text anywhere in the store.
     expect(rows.some((row) => row.properties.includes('secret'))).toBe(false);
     expect(JSON.parse(prompts[0]!.properties)).toMatchObject({ prompt_text: '[redacted]' });
-    expect(readFileSync(app.dbPath).includes('jane.roe')).toBe(false);
+    expect(readFileSync(suite.app.dbPath).includes('jane.roe')).toBe(false);
     expect(consoleErrors).toEqual([]);
     await context.close();
   });
 
   it('serves the bundle with caching headers and CORS', async () => {
-    const response = await fetch(`${app.url}/sdk/chatmeter.min.js`);
+    const response = await fetch(`${suite.app.url}/sdk/chatmeter.min.js`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/javascript/);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
