@@ -2,35 +2,21 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { SatisfactionGroup } from '../../../metrics/metrics-queries.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { ACTION_SQL, coveringIndex, RESPONSE_SQL } from './sql-constants.js';
+import { ACTION_SQL, coveringIndex } from './sql-constants.js';
 
 /**
- * The model a feedback action is about: its own, else that of the response
- * of the same turn (same conversation and prompt_number; without a
- * prompt_number, the conversation's latest response before the action).
+ * Feedback = `ai_user_action` with a feedback_type; intent is the action's own
+ * (propagated from its prompt at ingest), model its `turn_model`: its own,
+ * else that of the response of the same turn (kept by migration 004's triggers).
  */
-const TURN_MODEL_SQL = `COALESCE(a.model,
-  CASE WHEN a.prompt_number IS NOT NULL THEN
-    (SELECT r.model FROM events r
-      WHERE r.event = ${RESPONSE_SQL} AND r.conversation_id = a.conversation_id AND r.prompt_number = a.prompt_number
-        AND r.model IS NOT NULL
-      ORDER BY r.ts DESC LIMIT 1)
-  ELSE
-    (SELECT r.model FROM events r
-      WHERE r.event = ${RESPONSE_SQL} AND r.conversation_id = a.conversation_id AND r.ts <= a.ts AND r.model IS NOT NULL
-      ORDER BY r.ts DESC LIMIT 1)
-  END)`;
-
-/** Feedback = `ai_user_action` with a feedback_type; intent is the action's own (propagated from its prompt at ingest). */
 export function satisfaction(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model'): SatisfactionGroup[] {
-  const needsTurnModel = groupBy === 'model' || scope.filters.model !== undefined;
   const filters = eventFiltersSql('f', scope.filters, scope.includeDebug);
   return db
     .prepare(
       `WITH f AS (
-         SELECT a.debug, a.intent, a.conversation_id, ${needsTurnModel ? TURN_MODEL_SQL : 'a.model'} AS model,
+         SELECT a.debug, a.intent, a.conversation_id, a.turn_model AS model,
                 a.feedback_type, a.rating, a.thumbs_up
-           FROM events a${coveringIndex('events_feedback_metrics', scope.filters.conversationId)}
+           FROM events a${coveringIndex('events_feedback_turn_metrics', scope.filters.conversationId)}
           WHERE a.event = ${ACTION_SQL} AND a.feedback_type IS NOT NULL AND a.ts >= @start AND a.ts < @end)
        SELECT f.${groupBy} AS key,
               COALESCE(SUM(f.feedback_type = 'rating' AND f.rating IS NOT NULL), 0) AS ratings,

@@ -1,9 +1,15 @@
 import { eventsMigration } from './001-events.js';
 import { classificationMigration } from './002-classification.js';
 import { metricRollupsMigration } from './003-metric-rollups.js';
+import { eventRollupsMigration } from './004-event-rollups.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration in order. Append new ones; never edit a released one. */
-export const migrations: readonly Migration[] = [eventsMigration, classificationMigration, metricRollupsMigration];
+export const migrations: readonly Migration[] = [
+  eventsMigration,
+  classificationMigration,
+  metricRollupsMigration,
+  eventRollupsMigration,
+];

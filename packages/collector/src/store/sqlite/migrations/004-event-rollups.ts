@@ -1,0 +1,414 @@
+import type { Migration } from './migration.js';
+
+const PROMPT = `'ai_user_prompt_created'`;
+const RESPONSE = `'ai_llm_response_received'`;
+const ACTION = `'ai_user_action'`;
+/** A UTC quarter-hour, as in migration 003: each falls in exactly one local day and hour of any zone. */
+const QUARTER_MS = 900_000;
+/**
+ * Rollup keys cannot be NULL (WITHOUT ROWID primary keys), so a missing model
+ * or intent is keyed as ''. Ingest never stores an empty one
+ * (to-event-record.ts reads '' as absent), so '' cannot collide with a real value.
+ */
+const key = (expression: string): string => `COALESCE(${expression}, '')`;
+
+// ------------------------------------------------------------ feedback: the model of the turn
+
+/**
+ * The model a feedback action (the updated `events` row) is about when it has
+ * none of its own: that of the latest response of the same turn (same
+ * conversation and prompt_number; without a prompt_number, the conversation's
+ * latest response at or before the action). Read through `events_response_turn`.
+ */
+const TURN_RESPONSE_MODEL = `CASE WHEN events.prompt_number IS NOT NULL THEN
+      (SELECT r.model FROM events r
+        WHERE r.event = ${RESPONSE} AND r.conversation_id = events.conversation_id
+          AND r.prompt_number = events.prompt_number AND r.model IS NOT NULL
+        ORDER BY r.ts DESC, r.id DESC LIMIT 1)
+    ELSE
+      (SELECT r.model FROM events r
+        WHERE r.event = ${RESPONSE} AND r.conversation_id = events.conversation_id
+          AND r.ts <= events.ts AND r.model IS NOT NULL
+        ORDER BY r.ts DESC, r.id DESC LIMIT 1)
+    END`;
+
+// ------------------------------------------------------------ intent flows: consecutive prompts of a conversation
+
+/**
+ * One chain of prompts per conversation: with_debug = 1 links every prompt,
+ * with_debug = 0 only the non-debug ones (what a query without include_debug
+ * sees). Prompts are ordered by (ts, id), as the intent-flows query orders them.
+ */
+interface PromptChain {
+  withDebug: 0 | 1;
+  /** Extra condition on a prompt of the chain. */
+  member: string;
+}
+const CHAINS: readonly PromptChain[] = [
+  { withDebug: 1, member: '' },
+  { withDebug: 0, member: ' AND debug = 0' },
+];
+
+/** The id of the prompt before / after `pivot` (NEW or OLD) in the chain, through `events_turn_intent`. */
+function neighbourSql(chain: PromptChain, pivot: string, side: 'previous' | 'next'): string {
+  const order = side === 'previous' ? 'ts <= @.ts AND (ts < @.ts OR id < @.id) ORDER BY ts DESC, id DESC' : 'ts >= @.ts AND (ts > @.ts OR id > @.id) ORDER BY ts, id';
+  return `(SELECT id FROM events
+      WHERE event = ${PROMPT} AND conversation_id = @.conversation_id${chain.member} AND ${order} LIMIT 1)`.replaceAll('@', pivot);
+}
+
+const FLOW_KEY = '(with_debug, to_quarter, from_quarter, from_intent, to_intent)';
+
+/** Quarter and intent of a prompt row (an events alias, NEW or OLD). */
+const endOf = (row: string): FlowEnd => ({ quarter: `${row}.ts / ${QUARTER_MS}`, intent: key(`${row}.intent`) });
+
+/** A new prompt NEW splits the transition previous → next into previous → NEW → next. */
+function flowsOnInsertSql(chain: PromptChain): string {
+  const member = chain.withDebug === 0 ? 'NEW.debug = 0 AND ' : '';
+  const previous = `p.id = ${neighbourSql(chain, 'NEW', 'previous')}`;
+  const next = `n.id = ${neighbourSql(chain, 'NEW', 'next')}`;
+  const self = endOf('NEW');
+  return [
+    flowSql(chain, -1, { from: endOf('p'), to: endOf('n') }, 'FROM events p, events n', `${member}${previous} AND ${next}`),
+    flowSql(chain, 1, { from: endOf('p'), to: self }, 'FROM events p', `${member}${previous}`),
+    flowSql(chain, 1, { from: self, to: endOf('n') }, 'FROM events n', `${member}${next}`),
+  ].join('\n    ');
+}
+
+/** A prompt's intent changed from OLD.intent to NEW.intent: re-key its transitions from the previous and to the next prompt. */
+function flowsOnIntentChangeSql(chain: PromptChain): string {
+  const member = chain.withDebug === 0 ? 'NEW.debug = 0 AND ' : '';
+  const p = endOf('p');
+  const n = endOf('n');
+  const before = { quarter: `NEW.ts / ${QUARTER_MS}`, intent: key('OLD.intent') };
+  const after = { quarter: `NEW.ts / ${QUARTER_MS}`, intent: key('NEW.intent') };
+  const previous = `${member}p.id = ${neighbourSql(chain, 'NEW', 'previous')}`;
+  const next = `${member}n.id = ${neighbourSql(chain, 'NEW', 'next')}`;
+  return [
+    flowSql(chain, -1, { from: p, to: before }, 'FROM events p', previous),
+    flowSql(chain, 1, { from: p, to: after }, 'FROM events p', previous),
+    flowSql(chain, -1, { from: before, to: n }, 'FROM events n', next),
+    flowSql(chain, 1, { from: after, to: n }, 'FROM events n', next),
+  ].join('\n    ');
+}
+
+interface FlowEnd {
+  quarter: string;
+  intent: string;
+}
+
+/** Adds or removes one transition from → to, for the rows `from`/`where` select (none: nothing happens). */
+function flowSql(chain: PromptChain, delta: 1 | -1, ends: { from: FlowEnd; to: FlowEnd }, from: string, where: string): string {
+  const values = `${chain.withDebug}, ${ends.to.quarter}, ${ends.from.quarter}, ${ends.from.intent}, ${ends.to.intent}`;
+  if (delta === 1) {
+    return `INSERT INTO intent_flow_rollup (with_debug, to_quarter, from_quarter, from_intent, to_intent, transitions)
+      SELECT ${values}, 1 ${from} WHERE ${where}
+      ON CONFLICT ${FLOW_KEY} DO UPDATE SET transitions = transitions + 1;`;
+  }
+  const target = `${FLOW_KEY} = (SELECT ${values} ${from} WHERE ${where})`;
+  return `UPDATE intent_flow_rollup SET transitions = transitions - 1 WHERE ${target};
+    DELETE FROM intent_flow_rollup WHERE transitions <= 0 AND ${target};`;
+}
+
+// ------------------------------------------------------------ conversations with responses: entry quarters
+
+/**
+ * A chain is the set of UTC quarters in which one conversation has responses
+ * (per debug flag, and per model for the model chain). Every quarter of a
+ * chain is an "entry" keyed by the chain's previous quarter (-1: none), so
+ * that the conversations with a response in quarters [q0, q1) are the entries
+ * there whose previous quarter is before q0 (see response-queries.ts).
+ */
+interface ConversationChain {
+  entries: string;
+  /** Key columns besides quarter, debug and previous_quarter, and their NEW values. */
+  columns: string;
+  values: string;
+  /** The chain's rows of conversation_response_quarters. */
+  member: string;
+}
+const CONVERSATION_CHAINS: readonly ConversationChain[] = [
+  {
+    entries: 'conversation_model_entries',
+    columns: ', model',
+    values: `, ${key('NEW.model')}`,
+    member: `conversation_id = NEW.conversation_id AND debug = NEW.debug AND model = ${key('NEW.model')}`,
+  },
+  {
+    entries: 'conversation_entries',
+    columns: '',
+    values: '',
+    member: 'conversation_id = NEW.conversation_id AND debug = NEW.debug',
+  },
+];
+
+/**
+ * A response in a quarter its chain does not have yet adds that quarter:
+ * it becomes an entry after the chain's previous quarter, and the next
+ * quarter (if any) now follows it instead of that previous one.
+ */
+function conversationEntriesSql(chain: ConversationChain): string {
+  const quarter = `NEW.ts / ${QUARTER_MS}`;
+  const isNew = `NOT EXISTS (SELECT 1 FROM conversation_response_quarters WHERE ${chain.member} AND quarter = ${quarter})`;
+  const previous = `COALESCE((SELECT MAX(quarter) FROM conversation_response_quarters WHERE ${chain.member} AND quarter < ${quarter}), -1)`;
+  const next = `(SELECT MIN(quarter) FROM conversation_response_quarters WHERE ${chain.member} AND quarter > ${quarter})`;
+  const keyColumns = `(quarter, debug${chain.columns}, previous_quarter)`;
+  const ownKey = chain.columns === '' ? '' : ` AND model = ${key('NEW.model')}`;
+  const nextEntry = `${isNew} AND debug = NEW.debug${ownKey} AND quarter = ${next} AND previous_quarter = ${previous}`;
+  return `UPDATE ${chain.entries} SET conversations = conversations - 1 WHERE ${nextEntry};
+    DELETE FROM ${chain.entries} WHERE conversations <= 0 AND ${nextEntry};
+    INSERT INTO ${chain.entries} ${keyColumns.slice(0, -1)}, conversations)
+      SELECT ${next}, NEW.debug${chain.values}, ${quarter}, 1 WHERE ${isNew} AND ${next} IS NOT NULL
+      ON CONFLICT ${keyColumns} DO UPDATE SET conversations = conversations + 1;
+    INSERT INTO ${chain.entries} ${keyColumns.slice(0, -1)}, conversations)
+      SELECT ${quarter}, NEW.debug${chain.values}, ${previous}, 1 WHERE ${isNew}
+      ON CONFLICT ${keyColumns} DO UPDATE SET conversations = conversations + 1;`;
+}
+
+/** Entries of a chain from its quarters (backfill). */
+function conversationEntriesBackfillSql(chain: ConversationChain): string {
+  const partition = chain.columns === '' ? 'conversation_id, debug' : 'conversation_id, debug, model';
+  const quarters =
+    chain.columns === ''
+      ? 'SELECT DISTINCT conversation_id, debug, quarter FROM conversation_response_quarters'
+      : 'SELECT conversation_id, debug, model, quarter FROM conversation_response_quarters';
+  return `INSERT INTO ${chain.entries} (quarter, debug${chain.columns}, previous_quarter, conversations)
+      SELECT quarter, debug${chain.columns}, previous_quarter, COUNT(*)
+        FROM (SELECT quarter, debug${chain.columns},
+                     COALESCE(LAG(quarter) OVER (PARTITION BY ${partition} ORDER BY quarter), -1) AS previous_quarter
+                FROM (${quarters}))
+       GROUP BY quarter, debug${chain.columns}, previous_quarter;`;
+}
+
+// ------------------------------------------------------------ responses
+
+/** response_rollup's sums and one response's contribution to each. */
+const RESPONSE_SUMS: readonly (readonly [column: string, contribution: (row: string) => string])[] = [
+  ['responses', () => '1'],
+  ['errors', (row) => `${row}.status IS 'error'`],
+  ['timeouts', (row) => `${row}.status IS 'timeout'`],
+  ['latencies', (row) => `${row}.latency_ms IS NOT NULL`],
+  ['latency_sum', (row) => `COALESCE(${row}.latency_ms, 0)`],
+  ['cost', (row) => `COALESCE(${row}.cost, 0)`],
+  ['prompt_tokens', (row) => `COALESCE(${row}.prompt_tokens, 0)`],
+  ['completion_tokens', (row) => `COALESCE(${row}.completion_tokens, 0)`],
+  ['total_tokens', (row) => `COALESCE(${row}.total_tokens, 0)`],
+];
+const RESPONSE_SUM_COLUMNS = RESPONSE_SUMS.map(([column]) => column).join(', ');
+const RESPONSE_KEY = (row: string): string =>
+  `quarter = ${row}.ts / ${QUARTER_MS} AND debug = ${row}.debug AND model = ${key(`${row}.model`)} AND intent = ${key(`${row}.intent`)}`;
+
+function addResponseSql(row: string): string {
+  return `INSERT INTO response_rollup (quarter, debug, model, intent, ${RESPONSE_SUM_COLUMNS})
+      VALUES (${row}.ts / ${QUARTER_MS}, ${row}.debug, ${key(`${row}.model`)}, ${key(`${row}.intent`)},
+              ${RESPONSE_SUMS.map(([, contribution]) => contribution(row)).join(', ')})
+      ON CONFLICT (quarter, debug, model, intent) DO UPDATE SET
+        ${RESPONSE_SUMS.map(([column]) => `${column} = ${column} + excluded.${column}`).join(', ')};`;
+}
+
+function removeResponseSql(row: string): string {
+  return `UPDATE response_rollup SET ${RESPONSE_SUMS.map(([column, contribution]) => `${column} = ${column} - (${contribution(row)})`).join(', ')}
+       WHERE ${RESPONSE_KEY(row)};
+      DELETE FROM response_rollup WHERE ${RESPONSE_KEY(row)} AND responses <= 0;`;
+}
+
+// ------------------------------------------------------------ prompts
+
+function addPromptSql(row: string): string {
+  return `INSERT INTO prompt_rollup (quarter, debug, intent, prompts, sampled, not_sampled)
+      VALUES (${row}.ts / ${QUARTER_MS}, ${row}.debug, ${key(`${row}.intent`)}, 1, ${row}.intent_sampled IS 1, ${row}.intent_sampled IS 0)
+      ON CONFLICT (quarter, debug, intent) DO UPDATE SET
+        prompts = prompts + 1, sampled = sampled + excluded.sampled, not_sampled = not_sampled + excluded.not_sampled;`;
+}
+
+/**
+ * Rollups for the per-event metrics, so that they read a few rows per UTC
+ * quarter-hour instead of every response or prompt of the range:
+ *
+ * - `response_rollup`: responses, failures, latency sum, spend and tokens per
+ *   quarter, debug flag, model and intent (errors, cost, average latency);
+ * - `prompt_rollup`: prompts and sampling outcome per quarter and intent
+ *   (intents, classification, peak hours by intent);
+ * - `intent_flow_rollup`: transitions between consecutive prompts of a
+ *   conversation, keyed by the quarters of both prompts (intent flows);
+ * - `conversation_response_quarters` and the two entry tables: distinct
+ *   conversations with responses in a range (cost per conversation);
+ * - `events.turn_model`: a feedback action's model, its own or its turn's
+ *   (satisfaction by model), kept current when the turn's response arrives later.
+ *
+ * Triggers maintain them inside the ingest transaction, and when the
+ * classification worker sets an intent later (classification-statements.ts);
+ * relabelling user_key touches none of them. Existing events are backfilled.
+ */
+export const eventRollupsMigration: Migration = {
+  version: 4,
+  name: 'response, prompt, intent-flow and conversation rollups; feedback turn model',
+  sql: `
+    CREATE TABLE response_rollup (
+      quarter           INTEGER NOT NULL,
+      debug             INTEGER NOT NULL,
+      model             TEXT    NOT NULL, -- '' = none
+      intent            TEXT    NOT NULL, -- '' = none
+      responses         INTEGER NOT NULL,
+      errors            INTEGER NOT NULL,
+      timeouts          INTEGER NOT NULL,
+      latencies         INTEGER NOT NULL, -- responses with a latency_ms
+      latency_sum       REAL    NOT NULL,
+      cost              REAL    NOT NULL,
+      prompt_tokens     INTEGER NOT NULL,
+      completion_tokens INTEGER NOT NULL,
+      total_tokens      INTEGER NOT NULL,
+      PRIMARY KEY (quarter, debug, model, intent)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE prompt_rollup (
+      quarter     INTEGER NOT NULL,
+      debug       INTEGER NOT NULL,
+      intent      TEXT    NOT NULL, -- '' = none
+      prompts     INTEGER NOT NULL,
+      sampled     INTEGER NOT NULL, -- intent_sampled = 1
+      not_sampled INTEGER NOT NULL, -- intent_sampled = 0
+      PRIMARY KEY (quarter, debug, intent)
+    ) WITHOUT ROWID;
+
+    -- from_quarter ≤ to_quarter: both prompts lie in [q0, q1) when from_quarter ≥ q0 and to_quarter < q1
+    CREATE TABLE intent_flow_rollup (
+      with_debug   INTEGER NOT NULL,
+      to_quarter   INTEGER NOT NULL,
+      from_quarter INTEGER NOT NULL,
+      from_intent  TEXT    NOT NULL, -- '' = none
+      to_intent    TEXT    NOT NULL,
+      transitions  INTEGER NOT NULL,
+      PRIMARY KEY (with_debug, to_quarter, from_quarter, from_intent, to_intent)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE conversation_response_quarters (
+      conversation_id TEXT    NOT NULL,
+      debug           INTEGER NOT NULL,
+      model           TEXT    NOT NULL, -- '' = none
+      quarter         INTEGER NOT NULL,
+      responses       INTEGER NOT NULL,
+      PRIMARY KEY (conversation_id, debug, model, quarter)
+    ) WITHOUT ROWID;
+    -- per conversation (any model) and per conversation and model
+    CREATE TABLE conversation_entries (
+      quarter          INTEGER NOT NULL,
+      debug            INTEGER NOT NULL,
+      previous_quarter INTEGER NOT NULL, -- -1 = first quarter of the conversation
+      conversations    INTEGER NOT NULL,
+      PRIMARY KEY (quarter, debug, previous_quarter)
+    ) WITHOUT ROWID;
+    CREATE TABLE conversation_model_entries (
+      quarter          INTEGER NOT NULL,
+      debug            INTEGER NOT NULL,
+      model            TEXT    NOT NULL, -- '' = none
+      previous_quarter INTEGER NOT NULL,
+      conversations    INTEGER NOT NULL,
+      PRIMARY KEY (quarter, debug, model, previous_quarter)
+    ) WITHOUT ROWID;
+
+    ALTER TABLE events ADD COLUMN turn_model TEXT;
+    -- replaces events_feedback_metrics: satisfaction reads turn_model instead of looking the turn up per action
+    DROP INDEX events_feedback_metrics;
+    CREATE INDEX events_feedback_turn_metrics ON events
+      (ts, debug, feedback_type, rating, thumbs_up, intent, turn_model, conversation_id)
+      WHERE event = ${ACTION} AND feedback_type IS NOT NULL;
+    -- feedback waiting for its turn's response to name the model
+    CREATE INDEX events_feedback_turn ON events (conversation_id, prompt_number, ts)
+      WHERE event = ${ACTION} AND feedback_type IS NOT NULL AND model IS NULL;
+
+    INSERT INTO response_rollup (quarter, debug, model, intent, ${RESPONSE_SUM_COLUMNS})
+      SELECT ts / ${QUARTER_MS}, debug, ${key('model')}, ${key('intent')}, COUNT(*), SUM(status IS 'error'), SUM(status IS 'timeout'),
+             COUNT(latency_ms), TOTAL(latency_ms), TOTAL(cost),
+             COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(total_tokens), 0)
+        FROM events WHERE event = ${RESPONSE}
+       GROUP BY 1, 2, 3, 4;
+    INSERT INTO prompt_rollup (quarter, debug, intent, prompts, sampled, not_sampled)
+      SELECT ts / ${QUARTER_MS}, debug, ${key('intent')}, COUNT(*), SUM(intent_sampled IS 1), SUM(intent_sampled IS 0)
+        FROM events WHERE event = ${PROMPT}
+       GROUP BY 1, 2, 3;
+    INSERT INTO intent_flow_rollup (with_debug, to_quarter, from_quarter, from_intent, to_intent, transitions)
+      SELECT with_debug, ts / ${QUARTER_MS}, previous_ts / ${QUARTER_MS}, previous_intent, intent, COUNT(*)
+        FROM (SELECT 1 AS with_debug, ts, ${key('intent')} AS intent,
+                     LAG(ts) OVER turn AS previous_ts, ${key('LAG(intent) OVER turn')} AS previous_intent
+                FROM events WHERE event = ${PROMPT} AND conversation_id IS NOT NULL
+              WINDOW turn AS (PARTITION BY conversation_id ORDER BY ts, id)
+              UNION ALL
+              SELECT 0 AS with_debug, ts, ${key('intent')} AS intent,
+                     LAG(ts) OVER turn AS previous_ts, ${key('LAG(intent) OVER turn')} AS previous_intent
+                FROM events WHERE event = ${PROMPT} AND conversation_id IS NOT NULL AND debug = 0
+              WINDOW turn AS (PARTITION BY conversation_id ORDER BY ts, id))
+       WHERE previous_ts IS NOT NULL
+       GROUP BY 1, 2, 3, 4, 5;
+    INSERT INTO conversation_response_quarters (conversation_id, debug, model, quarter, responses)
+      SELECT conversation_id, debug, ${key('model')}, ts / ${QUARTER_MS}, COUNT(*)
+        FROM events WHERE event = ${RESPONSE} AND conversation_id IS NOT NULL
+       GROUP BY 1, 2, 3, 4;
+    ${conversationEntriesBackfillSql(CONVERSATION_CHAINS[0] as ConversationChain)}
+    ${conversationEntriesBackfillSql(CONVERSATION_CHAINS[1] as ConversationChain)}
+    UPDATE events SET turn_model = COALESCE(model, ${TURN_RESPONSE_MODEL})
+     WHERE event = ${ACTION} AND feedback_type IS NOT NULL;
+
+    CREATE TRIGGER events_response_rollups_insert AFTER INSERT ON events
+    WHEN NEW.event = ${RESPONSE}
+    BEGIN
+      ${addResponseSql('NEW')}
+    END;
+
+    CREATE TRIGGER events_conversation_entries_insert AFTER INSERT ON events
+    WHEN NEW.event = ${RESPONSE} AND NEW.conversation_id IS NOT NULL
+    BEGIN
+      ${CONVERSATION_CHAINS.map(conversationEntriesSql).join('\n      ')}
+      INSERT INTO conversation_response_quarters (conversation_id, debug, model, quarter, responses)
+        VALUES (NEW.conversation_id, NEW.debug, ${key('NEW.model')}, NEW.ts / ${QUARTER_MS}, 1)
+        ON CONFLICT (conversation_id, debug, model, quarter) DO UPDATE SET responses = responses + 1;
+      -- feedback that arrived before this response of its turn now gets its model
+      UPDATE events SET turn_model = ${TURN_RESPONSE_MODEL}
+       WHERE event = ${ACTION} AND feedback_type IS NOT NULL AND model IS NULL
+         AND conversation_id = NEW.conversation_id AND NEW.model IS NOT NULL
+         AND (prompt_number = NEW.prompt_number OR (prompt_number IS NULL AND ts >= NEW.ts));
+    END;
+
+    -- the classification worker sets a turn's intent after the response arrived (propagateToTurn)
+    CREATE TRIGGER events_response_rollups_intent AFTER UPDATE OF intent ON events
+    WHEN NEW.event = ${RESPONSE} AND OLD.intent IS NOT NEW.intent
+    BEGIN
+      ${addResponseSql('NEW')}
+      ${removeResponseSql('OLD')}
+    END;
+
+    CREATE TRIGGER events_prompt_rollups_insert AFTER INSERT ON events
+    WHEN NEW.event = ${PROMPT}
+    BEGIN
+      ${addPromptSql('NEW')}
+    END;
+
+    CREATE TRIGGER events_intent_flows_insert AFTER INSERT ON events
+    WHEN NEW.event = ${PROMPT} AND NEW.conversation_id IS NOT NULL
+    BEGIN
+      ${CHAINS.map(flowsOnInsertSql).join('\n    ')}
+    END;
+
+    -- setPromptIntent (classification) sets intent and intent_sampled of a prompt
+    CREATE TRIGGER events_prompt_rollups_intent AFTER UPDATE OF intent, intent_sampled ON events
+    WHEN NEW.event = ${PROMPT} AND (OLD.intent IS NOT NEW.intent OR OLD.intent_sampled IS NOT NEW.intent_sampled)
+    BEGIN
+      ${addPromptSql('NEW')}
+      UPDATE prompt_rollup SET prompts = prompts - 1, sampled = sampled - (OLD.intent_sampled IS 1), not_sampled = not_sampled - (OLD.intent_sampled IS 0)
+       WHERE quarter = OLD.ts / ${QUARTER_MS} AND debug = OLD.debug AND intent = ${key('OLD.intent')};
+      DELETE FROM prompt_rollup
+       WHERE quarter = OLD.ts / ${QUARTER_MS} AND debug = OLD.debug AND intent = ${key('OLD.intent')} AND prompts <= 0;
+    END;
+
+    CREATE TRIGGER events_intent_flows_intent AFTER UPDATE OF intent ON events
+    WHEN NEW.event = ${PROMPT} AND NEW.conversation_id IS NOT NULL AND OLD.intent IS NOT NEW.intent
+    BEGIN
+      ${CHAINS.map(flowsOnIntentChangeSql).join('\n    ')}
+    END;
+
+    CREATE TRIGGER events_feedback_turn_model AFTER INSERT ON events
+    WHEN NEW.event = ${ACTION} AND NEW.feedback_type IS NOT NULL
+    BEGIN
+      UPDATE events SET turn_model = COALESCE(model, ${TURN_RESPONSE_MODEL}) WHERE id = NEW.id;
+    END;
+  `,
+};
