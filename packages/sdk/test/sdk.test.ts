@@ -1,5 +1,6 @@
 import { clear, createStore } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { withFlushLock } from '../src/flush-lock.js';
 import { MemoryQueue, ResilientQueue } from '../src/queue.js';
 import { backoffDelay, parseRetryAfter } from '../src/transport.js';
 import { acceptAll, startFakeCollector } from './support/fake-collector.js';
@@ -45,6 +46,22 @@ describe('sessions', () => {
     expect(sessions[0]).toBe(sessions[1]);
     expect(sessions[1]).toBe(sessions[2]);
     expect(sessions[3]).not.toBe(sessions[2]);
+  });
+
+  it('renews the session after the timeout with fake timers driving the clock', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-01T10:00:00Z'));
+    const client = track(makeClient({ endpoint: collector.url, sessionTimeoutMinutes: 5 }));
+    client.track('a');
+    vi.setSystemTime(new Date('2026-03-01T10:04:59Z'));
+    client.track('b');
+    vi.setSystemTime(new Date('2026-03-01T10:10:00Z'));
+    client.track('c');
+    await client.flush();
+    const [a, b, c] = collector.messages().map((message) => message['context'].sessionId);
+    expect(a).toBe(b);
+    expect(c).not.toBe(b);
+    expect(collector.messages()[2]!['timestamp']).toBe('2026-03-01T10:10:00.000Z');
   });
 
   it('cuts a session at 24 hours even when activity never stops', async () => {
@@ -279,6 +296,24 @@ describe('sending', () => {
     await vi.waitFor(() => expect(collector.requests).toHaveLength(1));
     expect(collector.requests[0]!.authorization).toBeUndefined();
     expect(collector.requests[0]!.body.writeKey).toBe('wk_test');
+  });
+});
+
+describe('flush lock', () => {
+  it('lets one tab flush at a time through the localStorage lease when Web Locks are missing', async () => {
+    const storage = memoryStorage();
+    let release!: () => void;
+    const first = withFlushLock(storage, 'tab-a', () => new Promise<void>((resolve) => (release = resolve)));
+    expect(await withFlushLock(storage, 'tab-b', async () => undefined)).toBe(false);
+    release();
+    expect(await first).toBe(true);
+    expect(await withFlushLock(storage, 'tab-b', async () => undefined)).toBe(true);
+  });
+
+  it('takes over a lease left by a tab that died while flushing', async () => {
+    const storage = memoryStorage();
+    storage.set('chatmeter-flush', JSON.stringify({ owner: 'dead-tab', until: Date.now() - 1 }));
+    expect(await withFlushLock(storage, 'tab-b', async () => undefined)).toBe(true);
   });
 });
 

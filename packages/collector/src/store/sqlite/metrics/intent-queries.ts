@@ -3,14 +3,26 @@ import { formatLocalDay, DAY_MS } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { ClassificationTotals, IntentFlow, KeyedCount } from '../../../metrics/metrics-queries.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { coveringIndex, PROMPT_SQL } from './sql-constants.js';
+import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
+import { PROMPT_SQL, quarterRange } from './sql-constants.js';
 
+/**
+ * Prompts per intent. Without a conversation filter `prompt_rollup` answers
+ * (migration 004: prompts per UTC quarter-hour, debug flag and intent); with
+ * one, the conversation's prompts are read through `events_conversation`.
+ */
 export function intentCounts(db: Database.Database, scope: MetricScope): KeyedCount[] {
+  if (scope.filters.conversationId === undefined) {
+    const filters = rollupFiltersSql(scope);
+    return db
+      .prepare(`SELECT ${keyColumnSql('intent')} AS key, SUM(prompts) AS count FROM prompt_rollup WHERE ${filters.sql} GROUP BY intent`)
+      .all(filters.params) as KeyedCount[];
+  }
   const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
   return db
     .prepare(
       `SELECT e.intent AS key, COUNT(*) AS count
-         FROM events e${coveringIndex('events_prompt_metrics', scope.filters.conversationId)}
+         FROM events e
         WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}
         GROUP BY e.intent`,
     )
@@ -23,16 +35,13 @@ export function intentCounts(db: Database.Database, scope: MetricScope): KeyedCo
  * usage is kept per UTC day, so it covers the UTC days the range touches.
  */
 export function classification(db: Database.Database, scope: MetricScope): ClassificationTotals {
-  const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
+  const filters = rollupFiltersSql(scope);
   const prompts = db
     .prepare(
-      `SELECT COUNT(*) AS prompts,
-              COALESCE(SUM(e.intent_sampled = 1), 0) AS sampled,
-              COALESCE(SUM(e.intent_sampled = 0), 0) AS notSampled
-         FROM events e${coveringIndex('events_prompt_metrics', scope.filters.conversationId)}
-        WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}`,
+      `SELECT COALESCE(SUM(prompts), 0) AS prompts, COALESCE(SUM(sampled), 0) AS sampled, COALESCE(SUM(not_sampled), 0) AS notSampled
+         FROM prompt_rollup WHERE ${filters.sql}`,
     )
-    .get({ start: scope.startMs, end: scope.endMs, ...filters.params }) as Pick<ClassificationTotals, 'prompts' | 'sampled' | 'notSampled'>;
+    .get(filters.params) as Pick<ClassificationTotals, 'prompts' | 'sampled' | 'notSampled'>;
   const usage = db
     .prepare(
       `SELECT TOTAL(cost) AS classifierCost, COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS classifierTokens
@@ -45,14 +54,31 @@ export function classification(db: Database.Database, scope: MetricScope): Class
   return { ...prompts, ...usage };
 }
 
-/** Pairs of consecutive prompts (by time) in the same conversation, both inside the range. */
+/**
+ * Pairs of consecutive prompts (by time) in the same conversation, both inside
+ * the range. Without a conversation filter `intent_flow_rollup` answers
+ * (migration 004: transitions keyed by the quarter-hours of both prompts, along
+ * the chain of all prompts or of the non-debug ones); with one, the
+ * conversation's prompts are read through `events_conversation`.
+ */
 export function intentFlows(db: Database.Database, scope: MetricScope): IntentFlow[] {
+  if (scope.filters.conversationId === undefined) {
+    const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
+    return db
+      .prepare(
+        `SELECT ${keyColumnSql('from_intent')} AS "from", ${keyColumnSql('to_intent')} AS "to", SUM(transitions) AS count
+           FROM intent_flow_rollup
+          WHERE with_debug = @withDebug AND to_quarter >= @q0 AND to_quarter < @q1 AND from_quarter >= @q0
+          GROUP BY from_intent, to_intent`,
+      )
+      .all({ q0, q1, withDebug: scope.includeDebug ? 1 : 0 }) as IntentFlow[];
+  }
   const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
   return db
     .prepare(
       `WITH ordered AS (
          SELECT e.intent, LAG(e.intent) OVER turn AS previous, ROW_NUMBER() OVER turn AS position
-           FROM events e${coveringIndex('events_prompt_metrics', scope.filters.conversationId)}
+           FROM events e
           WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end AND e.conversation_id IS NOT NULL${filters.sql}
          WINDOW turn AS (PARTITION BY e.conversation_id ORDER BY e.ts, e.id))
        SELECT previous AS "from", intent AS "to", COUNT(*) AS count

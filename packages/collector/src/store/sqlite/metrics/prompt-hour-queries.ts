@@ -2,11 +2,13 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { QuarterHourCount } from '../../../metrics/metrics-queries.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { coveringIndex, PROMPT_SQL, QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
+import { rollupFiltersSql } from './rollup-filters-sql.js';
+import { PROMPT_SQL, QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 
 /**
- * Prompts per UTC quarter-hour. Without filters the activity rollup answers;
- * an intent or conversation filter needs the prompt events themselves.
+ * Prompts per UTC quarter-hour. Without filters the activity rollup answers,
+ * with an intent filter the prompt rollup of migration 004; a conversation
+ * filter reads the conversation's prompts through `events_conversation`.
  */
 export function promptsByQuarterHour(db: Database.Database, scope: MetricScope): QuarterHourCount[] {
   const { intent, conversationId } = scope.filters;
@@ -21,11 +23,17 @@ export function promptsByQuarterHour(db: Database.Database, scope: MetricScope):
       )
       .all({ q0, q1, maxDebug: scope.includeDebug ? 1 : 0 }) as QuarterHourCount[];
   }
+  if (conversationId === undefined) {
+    const filters = rollupFiltersSql(scope, { intent: true });
+    return db
+      .prepare(`SELECT quarter * ${QUARTER_HOUR_MS} AS startMs, SUM(prompts) AS prompts FROM prompt_rollup WHERE ${filters.sql} GROUP BY quarter`)
+      .all(filters.params) as QuarterHourCount[];
+  }
   const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
   return db
     .prepare(
       `SELECT e.ts / ${QUARTER_HOUR_MS} * ${QUARTER_HOUR_MS} AS startMs, COUNT(*) AS prompts
-         FROM events e${coveringIndex('events_prompt_metrics', conversationId)}
+         FROM events e
         WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}
         GROUP BY 1`,
     )

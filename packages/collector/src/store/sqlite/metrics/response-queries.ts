@@ -3,12 +3,15 @@ import { formatLocalDay } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup } from '../../../metrics/metrics-queries.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { coveringIndex, RESPONSE_SQL } from './sql-constants.js';
+import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
+import { coveringIndex, QUARTER_HOUR_MS, quarterRange, RESPONSE_SQL } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
 
 /**
- * Per-response metrics: every query reads the covering partial index
- * `events_response_metrics` (migration 003) over the range.
+ * Per-response metrics. Sums and counts come from `response_rollup`
+ * (migration 004: per UTC quarter-hour, debug flag, model and intent), which
+ * any zone buckets exactly into its days; a conversation filter, which the
+ * rollup has no column for, reads the events through `events_conversation`.
  */
 function responsesWhere(scope: MetricScope): { from: string; sql: string; params: Record<string, unknown> } {
   const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
@@ -19,9 +22,19 @@ function responsesWhere(scope: MetricScope): { from: string; sql: string; params
   };
 }
 
-function groupKeySql(scope: MetricScope, groupBy: 'intent' | 'model' | 'day'): string {
+/** The rollup has no conversation column. */
+function rollupAnswers(scope: MetricScope): boolean {
+  return scope.filters.conversationId === undefined;
+}
+
+function eventKeySql(scope: MetricScope, groupBy: 'intent' | 'model' | 'day'): string {
   if (groupBy === 'day') return localDaySql(scope.calendar, 'e.ts');
   return groupBy === 'intent' ? 'e.intent' : 'e.model';
+}
+
+function rollupKeySql(scope: MetricScope, groupBy: 'intent' | 'model' | 'day'): string {
+  if (groupBy === 'day') return localDaySql(scope.calendar, `quarter * ${QUARTER_HOUR_MS}`);
+  return keyColumnSql(groupBy);
 }
 
 /** Day keys come back as day numbers; the interface speaks `YYYY-MM-DD`. */
@@ -30,12 +43,15 @@ function dayKeysToDates<T extends { key: string | number | null }>(rows: T[], gr
   return rows.map((row) => ({ ...row, key: typeof row.key === 'number' ? formatLocalDay(row.key) : row.key }));
 }
 
-/** Percentiles are PERCENTILE_CONT: linear interpolation at rank p·(n−1). */
+/**
+ * Percentiles are PERCENTILE_CONT: linear interpolation at rank p·(n−1). They
+ * need every value, so they read the responses; count and average come from the rollup.
+ */
 export function latency(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model'): LatencyGroup[] {
   const where = responsesWhere(scope);
   return db
     .prepare(
-      `SELECT ${groupKeySql(scope, groupBy)} AS key, COUNT(*) AS count, AVG(e.latency_ms) AS avgMs,
+      `SELECT ${eventKeySql(scope, groupBy)} AS key, COUNT(*) AS count, AVG(e.latency_ms) AS avgMs,
               percentile_cont(e.latency_ms, 0.5) AS p50Ms,
               percentile_cont(e.latency_ms, 0.95) AS p95Ms,
               percentile_cont(e.latency_ms, 0.99) AS p99Ms
@@ -46,46 +62,134 @@ export function latency(db: Database.Database, scope: MetricScope, groupBy: 'int
     .all(where.params) as LatencyGroup[];
 }
 
+type CostSums = Omit<CostGroup, 'conversations'>;
+
+const COST_SUMS = `TOTAL(cost) AS cost, COALESCE(SUM(prompt_tokens), 0) AS promptTokens,
+                   COALESCE(SUM(completion_tokens), 0) AS completionTokens, COALESCE(SUM(total_tokens), 0) AS totalTokens`;
+
+/**
+ * conversations = distinct conversations with a response in the group. Per
+ * day or model they come from the conversation entry rollups (see
+ * `entryConversations`); per user segment, with a conversation or intent
+ * filter or with debug events, from the responses themselves.
+ */
 export function cost(db: Database.Database, scope: MetricScope, grouping: CostGrouping): CostGroup[] {
-  const where = responsesWhere(scope);
-  const sums = `TOTAL(cost) AS cost, COALESCE(SUM(prompt_tokens), 0) AS promptTokens,
-                COALESCE(SUM(completion_tokens), 0) AS completionTokens, COALESCE(SUM(total_tokens), 0) AS totalTokens,
-                COUNT(DISTINCT conversation_id) AS conversations`;
-  if (grouping.by === 'segment') {
-    // Sum per (user, conversation) first, so users' traits are looked up once per group, not once per response.
-    const rows = db
-      .prepare(
-        `WITH per_user AS (
-           SELECT e.user_key, e.conversation_id, TOTAL(e.cost) AS cost, SUM(e.prompt_tokens) AS prompt_tokens,
-                  SUM(e.completion_tokens) AS completion_tokens, SUM(e.total_tokens) AS total_tokens
-             FROM ${where.from} WHERE ${where.sql}
-            GROUP BY e.user_key, e.conversation_id)
-         SELECT json_extract(u.traits, @traitPath) AS key, ${sums}
-           FROM per_user p LEFT JOIN users u ON u.user_key = p.user_key
-          GROUP BY key`,
-      )
-      .all({ ...where.params, traitPath: `$."${grouping.trait}"` }) as (Omit<CostGroup, 'key'> & { key: unknown })[];
-    return rows.map((row) => ({ ...row, key: row.key === null ? null : String(row.key) }));
+  if (grouping.by === 'segment') return costBySegment(db, scope, grouping.trait);
+  if (!rollupAnswers(scope)) return costFromEvents(db, scope, grouping.by);
+  const filters = rollupFiltersSql(scope, { model: true, intent: true });
+  const sums = db
+    .prepare(
+      `SELECT ${rollupKeySql(scope, grouping.by)} AS key, ${COST_SUMS}
+         FROM response_rollup WHERE ${filters.sql}
+        GROUP BY key`,
+    )
+    .all(filters.params) as (CostSums & { key: string | number | null })[];
+  const conversations = canCountEntries(scope) ? entryConversations(db, scope, grouping.by) : eventConversations(db, scope, grouping.by);
+  const rows = sums.map((row) => ({ ...row, conversations: conversations.get(row.key) ?? 0 }));
+  return dayKeysToDates(rows, grouping.by) as CostGroup[];
+}
+
+/** The entry rollups follow non-debug responses per conversation (and model); they know no intent. */
+function canCountEntries(scope: MetricScope): boolean {
+  return !scope.includeDebug && scope.filters.intent === undefined;
+}
+
+/**
+ * Distinct conversations from the entry rollups of migration 004: every UTC
+ * quarter in which a conversation (or conversation and model) has non-debug
+ * responses is one entry, keyed by the conversation's previous such quarter.
+ * A conversation has responses in quarters [a, b) exactly once among the
+ * entries there whose previous quarter is before a: its first quarter there.
+ * Per local day, a is the day's first quarter, i.e. the previous quarter lies
+ * on an earlier day.
+ */
+function entryConversations(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model'): Map<string | number | null, number> {
+  const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
+  const perModel = groupBy === 'model' || scope.filters.model !== undefined;
+  const params: Record<string, unknown> = { q0, q1 };
+  let modelTerm = '';
+  if (scope.filters.model !== undefined) {
+    modelTerm = ' AND model = @filterModel';
+    params['filterModel'] = scope.filters.model ?? '';
   }
+  const day = localDaySql(scope.calendar, `quarter * ${QUARTER_HOUR_MS}`);
+  const firstInGroup =
+    groupBy === 'day'
+      ? `(previous_quarter < 0 OR ${localDaySql(scope.calendar, `previous_quarter * ${QUARTER_HOUR_MS}`)} <> ${day})`
+      : 'previous_quarter < @q0';
   const rows = db
     .prepare(
-      `SELECT ${groupKeySql(scope, grouping.by)} AS key, ${sums}
+      `SELECT ${groupBy === 'day' ? day : keyColumnSql('model')} AS key, SUM(conversations) AS conversations
+         FROM ${perModel ? 'conversation_model_entries' : 'conversation_entries'}
+        WHERE quarter >= @q0 AND quarter < @q1 AND debug = 0${modelTerm} AND ${firstInGroup}
+        GROUP BY key`,
+    )
+    .all(params) as { key: string | number | null; conversations: number }[];
+  return new Map(rows.map((row) => [row.key, row.conversations]));
+}
+
+function eventConversations(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model'): Map<string | number | null, number> {
+  const where = responsesWhere(scope);
+  const rows = db
+    .prepare(
+      `SELECT ${eventKeySql(scope, groupBy)} AS key, COUNT(DISTINCT e.conversation_id) AS conversations
+         FROM ${where.from} WHERE ${where.sql}
+        GROUP BY key`,
+    )
+    .all(where.params) as { key: string | number | null; conversations: number }[];
+  return new Map(rows.map((row) => [row.key, row.conversations]));
+}
+
+const EVENT_COST_SUMS = `TOTAL(cost) AS cost, COALESCE(SUM(prompt_tokens), 0) AS promptTokens,
+                COALESCE(SUM(completion_tokens), 0) AS completionTokens, COALESCE(SUM(total_tokens), 0) AS totalTokens,
+                COUNT(DISTINCT conversation_id) AS conversations`;
+
+function costFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model'): CostGroup[] {
+  const where = responsesWhere(scope);
+  const rows = db
+    .prepare(
+      `SELECT ${eventKeySql(scope, groupBy)} AS key, ${EVENT_COST_SUMS}
          FROM ${where.from} WHERE ${where.sql}
         GROUP BY key`,
     )
     .all(where.params) as CostGroup[];
-  return dayKeysToDates(rows, grouping.by);
+  return dayKeysToDates(rows, groupBy);
+}
+
+function costBySegment(db: Database.Database, scope: MetricScope, trait: string): CostGroup[] {
+  const where = responsesWhere(scope);
+  // Sum per (user, conversation) first, so users' traits are looked up once per group, not once per response.
+  const rows = db
+    .prepare(
+      `WITH per_user AS (
+         SELECT e.user_key, e.conversation_id, TOTAL(e.cost) AS cost, SUM(e.prompt_tokens) AS prompt_tokens,
+                SUM(e.completion_tokens) AS completion_tokens, SUM(e.total_tokens) AS total_tokens
+           FROM ${where.from} WHERE ${where.sql}
+          GROUP BY e.user_key, e.conversation_id)
+       SELECT json_extract(u.traits, @traitPath) AS key, ${EVENT_COST_SUMS}
+         FROM per_user p LEFT JOIN users u ON u.user_key = p.user_key
+        GROUP BY key`,
+    )
+    .all({ ...where.params, traitPath: `$."${trait}"` }) as (Omit<CostGroup, 'key'> & { key: unknown })[];
+  return rows.map((row) => ({ ...row, key: row.key === null ? null : String(row.key) }));
 }
 
 export function errors(db: Database.Database, scope: MetricScope, groupBy: 'model' | 'day'): ErrorGroup[] {
-  const where = responsesWhere(scope);
+  const counts = 'COUNT(*) AS responses, SUM(e.status = \'error\') AS errors, SUM(e.status = \'timeout\') AS timeouts';
+  if (!rollupAnswers(scope)) {
+    const where = responsesWhere(scope);
+    const rows = db
+      .prepare(`SELECT ${eventKeySql(scope, groupBy)} AS key, ${counts} FROM ${where.from} WHERE ${where.sql} GROUP BY key`)
+      .all(where.params) as ErrorGroup[];
+    return dayKeysToDates(rows, groupBy);
+  }
+  const filters = rollupFiltersSql(scope, { model: true, intent: true });
   const rows = db
     .prepare(
-      `SELECT ${groupKeySql(scope, groupBy)} AS key, COUNT(*) AS responses,
-              SUM(e.status = 'error') AS errors, SUM(e.status = 'timeout') AS timeouts
-         FROM ${where.from} WHERE ${where.sql}
+      `SELECT ${rollupKeySql(scope, groupBy)} AS key, SUM(responses) AS responses, SUM(errors) AS errors, SUM(timeouts) AS timeouts
+         FROM response_rollup WHERE ${filters.sql}
         GROUP BY key`,
     )
-    .all(where.params) as ErrorGroup[];
+    .all(filters.params) as ErrorGroup[];
   return dayKeysToDates(rows, groupBy);
 }

@@ -306,6 +306,9 @@ export const eventRollupsMigration: Migration = {
       PRIMARY KEY (quarter, debug, model, previous_quarter)
     ) WITHOUT ROWID;
 
+    -- intents, classification, peak hours and intent flows read prompt_rollup and intent_flow_rollup now
+    DROP INDEX events_prompt_metrics;
+
     ALTER TABLE events ADD COLUMN turn_model TEXT;
     -- replaces events_feedback_metrics: satisfaction reads turn_model instead of looking the turn up per action
     DROP INDEX events_feedback_metrics;
