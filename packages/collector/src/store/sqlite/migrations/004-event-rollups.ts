@@ -221,6 +221,41 @@ function addPromptSql(row: string): string {
 }
 
 /**
+ * Fill the rollups (and `turn_model`) from the events already stored: run once
+ * by the migration, and by tests checking that the triggers keep the rollups
+ * equal to what these statements compute.
+ */
+export const EVENT_ROLLUP_BACKFILLS: readonly string[] = [
+  `INSERT INTO response_rollup (quarter, debug, model, intent, ${RESPONSE_SUM_COLUMNS})
+      SELECT ts / ${QUARTER_MS}, debug, ${key('model')}, ${key('intent')}, COUNT(*), SUM(status IS 'error'), SUM(status IS 'timeout'),
+             COUNT(latency_ms), TOTAL(latency_ms), TOTAL(cost),
+             COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(total_tokens), 0)
+        FROM events WHERE event = ${RESPONSE}
+       GROUP BY 1, 2, 3, 4;`,
+  `INSERT INTO prompt_rollup (quarter, debug, intent, prompts, sampled, not_sampled)
+      SELECT ts / ${QUARTER_MS}, debug, ${key('intent')}, COUNT(*), SUM(intent_sampled IS 1), SUM(intent_sampled IS 0)
+        FROM events WHERE event = ${PROMPT}
+       GROUP BY 1, 2, 3;`,
+  `INSERT INTO intent_flow_rollup (with_debug, to_quarter, from_quarter, from_intent, to_intent, transitions)
+      SELECT with_debug, ts / ${QUARTER_MS}, previous_ts / ${QUARTER_MS}, previous_intent, intent, COUNT(*)
+        FROM (${CHAINS.map(
+          (chain) => `SELECT ${chain.withDebug} AS with_debug, ts, ${key('intent')} AS intent,
+                     LAG(ts) OVER turn AS previous_ts, ${key('LAG(intent) OVER turn')} AS previous_intent
+                FROM events WHERE event = ${PROMPT} AND conversation_id IS NOT NULL${chain.member}
+              WINDOW turn AS (PARTITION BY conversation_id ORDER BY ts, id)`,
+        ).join(' UNION ALL ')})
+       WHERE previous_ts IS NOT NULL
+       GROUP BY 1, 2, 3, 4, 5;`,
+  `INSERT INTO conversation_response_quarters (conversation_id, debug, model, quarter, responses)
+      SELECT conversation_id, debug, ${key('model')}, ts / ${QUARTER_MS}, COUNT(*)
+        FROM events WHERE event = ${RESPONSE} AND conversation_id IS NOT NULL
+       GROUP BY 1, 2, 3, 4;`,
+  ...CONVERSATION_CHAINS.map(conversationEntriesBackfillSql),
+  `UPDATE events SET turn_model = COALESCE(model, ${TURN_RESPONSE_MODEL})
+     WHERE event = ${ACTION} AND feedback_type IS NOT NULL;`,
+];
+
+/**
  * Rollups for the per-event metrics, so that they read a few rows per UTC
  * quarter-hour instead of every response or prompt of the range:
  *
@@ -319,37 +354,7 @@ export const eventRollupsMigration: Migration = {
     CREATE INDEX events_feedback_turn ON events (conversation_id, prompt_number, ts)
       WHERE event = ${ACTION} AND feedback_type IS NOT NULL AND model IS NULL;
 
-    INSERT INTO response_rollup (quarter, debug, model, intent, ${RESPONSE_SUM_COLUMNS})
-      SELECT ts / ${QUARTER_MS}, debug, ${key('model')}, ${key('intent')}, COUNT(*), SUM(status IS 'error'), SUM(status IS 'timeout'),
-             COUNT(latency_ms), TOTAL(latency_ms), TOTAL(cost),
-             COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(total_tokens), 0)
-        FROM events WHERE event = ${RESPONSE}
-       GROUP BY 1, 2, 3, 4;
-    INSERT INTO prompt_rollup (quarter, debug, intent, prompts, sampled, not_sampled)
-      SELECT ts / ${QUARTER_MS}, debug, ${key('intent')}, COUNT(*), SUM(intent_sampled IS 1), SUM(intent_sampled IS 0)
-        FROM events WHERE event = ${PROMPT}
-       GROUP BY 1, 2, 3;
-    INSERT INTO intent_flow_rollup (with_debug, to_quarter, from_quarter, from_intent, to_intent, transitions)
-      SELECT with_debug, ts / ${QUARTER_MS}, previous_ts / ${QUARTER_MS}, previous_intent, intent, COUNT(*)
-        FROM (SELECT 1 AS with_debug, ts, ${key('intent')} AS intent,
-                     LAG(ts) OVER turn AS previous_ts, ${key('LAG(intent) OVER turn')} AS previous_intent
-                FROM events WHERE event = ${PROMPT} AND conversation_id IS NOT NULL
-              WINDOW turn AS (PARTITION BY conversation_id ORDER BY ts, id)
-              UNION ALL
-              SELECT 0 AS with_debug, ts, ${key('intent')} AS intent,
-                     LAG(ts) OVER turn AS previous_ts, ${key('LAG(intent) OVER turn')} AS previous_intent
-                FROM events WHERE event = ${PROMPT} AND conversation_id IS NOT NULL AND debug = 0
-              WINDOW turn AS (PARTITION BY conversation_id ORDER BY ts, id))
-       WHERE previous_ts IS NOT NULL
-       GROUP BY 1, 2, 3, 4, 5;
-    INSERT INTO conversation_response_quarters (conversation_id, debug, model, quarter, responses)
-      SELECT conversation_id, debug, ${key('model')}, ts / ${QUARTER_MS}, COUNT(*)
-        FROM events WHERE event = ${RESPONSE} AND conversation_id IS NOT NULL
-       GROUP BY 1, 2, 3, 4;
-    ${conversationEntriesBackfillSql(CONVERSATION_CHAINS[0] as ConversationChain)}
-    ${conversationEntriesBackfillSql(CONVERSATION_CHAINS[1] as ConversationChain)}
-    UPDATE events SET turn_model = COALESCE(model, ${TURN_RESPONSE_MODEL})
-     WHERE event = ${ACTION} AND feedback_type IS NOT NULL;
+    ${EVENT_ROLLUP_BACKFILLS.join('\n    ')}
 
     CREATE TRIGGER events_response_rollups_insert AFTER INSERT ON events
     WHEN NEW.event = ${RESPONSE}

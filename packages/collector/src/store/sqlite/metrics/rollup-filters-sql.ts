@@ -1,0 +1,33 @@
+import type { MetricScope } from '../../../metrics/metric-scope.js';
+import type { FilterSql } from './event-filters-sql.js';
+import { quarterRange } from './sql-constants.js';
+
+/** How the rollups of migration 004 key a missing model or intent (their keys cannot be NULL). */
+export const NONE_KEY = `''`;
+
+/** A rollup key column as the interface speaks it: '' → null. */
+export function keyColumnSql(column: string): string {
+  return `NULLIF(${column}, ${NONE_KEY})`;
+}
+
+/**
+ * The range and filters as SQL terms on a quarter-hour rollup with `quarter`,
+ * `debug` and (when `columns` says so) `model` / `intent` key columns. A
+ * conversation filter has no rollup column: callers read events instead.
+ */
+export function rollupFiltersSql(scope: MetricScope, columns: { model?: boolean; intent?: boolean } = {}): FilterSql {
+  const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
+  const terms = ['quarter >= @q0', 'quarter < @q1'];
+  const params: Record<string, unknown> = { q0, q1 };
+  if (!scope.includeDebug) terms.push('debug = 0');
+  const { model, intent } = scope.filters;
+  if (columns.model === true && model !== undefined) {
+    terms.push('model = @filterModel');
+    params['filterModel'] = model ?? '';
+  }
+  if (columns.intent === true && intent !== undefined) {
+    terms.push('intent = @filterIntent');
+    params['filterIntent'] = intent ?? '';
+  }
+  return { sql: terms.join(' AND '), params };
+}
