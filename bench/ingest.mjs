@@ -1,0 +1,101 @@
+// Benchmark 1 — ingest throughput. The collector runs in this process (as
+// `chatmeter-collector start` would, on a fresh temporary database); the
+// clients run in a child process (bench/ingest-client.mjs) and POST /v1/batch.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../packages/collector/dist/config.js';
+import { createLogger } from '../packages/collector/dist/logger.js';
+import { startServer } from '../packages/collector/dist/server.js';
+import { formatBytes, formatInt, formatMs, heading, quantile, table } from './stats.mjs';
+
+export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true }) {
+  heading(`Ingest throughput: ${clients} clients × ${batchSize}-message batches for ${seconds} s`);
+  const directory = mkdtempSync(join(tmpdir(), 'chatmeter-bench-ingest-'));
+  const db = join(directory, 'ingest.db');
+  const writeKey = 'bench_write_key_ingest';
+  const readKey = 'bench_read_key_ingest';
+  const config = loadConfig(['--db', db, '--port', '0', '--write-key', writeKey, '--read-key', readKey, '--log-level', 'silent'], {});
+  const collector = await startServer(config, createLogger('silent'));
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  let measuring = false;
+  const rssSamples = [];
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    if (measuring) rssSamples.push(rss);
+    rssPeak = Math.max(rssPeak, rss);
+  }, 200);
+
+  const child = fork(new URL('./ingest-client.mjs', import.meta.url), [], { stdio: 'inherit', execArgv: [] });
+  const result = await new Promise((resolve, reject) => {
+    child.on('message', (message) => {
+      if (message.type === 'measuring') measuring = true;
+      else if (message.type === 'result') resolve(message.result);
+      else if (message.type === 'error') reject(new Error(message.message));
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`ingest client exited with ${code}`));
+    });
+    child.send({ url: collector.url, writeKey, seconds, warmupSeconds: 2, clients, batchSize, sendText });
+  });
+  measuring = false;
+  clearInterval(sampler);
+  const rssEnd = process.memoryUsage().rss;
+  const queued = await collector.store.queuedPromptCount();
+  const stored = collector.store.db.prepare('SELECT count(*) AS n FROM events').get().n;
+  const classified = collector.store.db
+    .prepare("SELECT count(*) AS n FROM events WHERE event = 'ai_user_prompt_created' AND intent IS NOT NULL")
+    .get().n;
+  await collector.close();
+  const dbBytes = statSync(db).size;
+  rmSync(directory, { recursive: true, force: true });
+
+  const figures = {
+    seconds: result.elapsedSeconds,
+    clients,
+    batchSize,
+    sendText,
+    requests: result.requests,
+    failures: result.failures,
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+    rejected: result.rejected,
+    eventsPerSecond: result.accepted / result.elapsedSeconds,
+    requestsPerSecond: result.requests / result.elapsedSeconds,
+    p50: quantile(result.latencies, 0.5),
+    p95: quantile(result.latencies, 0.95),
+    p99: quantile(result.latencies, 0.99),
+    max: quantile(result.latencies, 1),
+    rssBefore,
+    rssAverage: rssSamples.length === 0 ? rssEnd : rssSamples.reduce((sum, value) => sum + value, 0) / rssSamples.length,
+    rssPeak,
+    rssEnd,
+    storedEvents: stored,
+    classifiedPrompts: classified,
+    classificationBacklog: queued,
+    dbBytes,
+  };
+  console.log(
+    table(
+      ['figure', 'value'],
+      [
+        ['events/s (accepted)', formatInt(figures.eventsPerSecond)],
+        ['requests/s', formatInt(figures.requestsPerSecond)],
+        ['request latency p50', formatMs(figures.p50)],
+        ['request latency p95', formatMs(figures.p95)],
+        ['request latency p99', formatMs(figures.p99)],
+        ['request latency max', formatMs(figures.max)],
+        ['requests (failed)', `${formatInt(figures.requests)} (${figures.failures})`],
+        ['events accepted / duplicates / rejected', `${formatInt(figures.accepted)} / ${figures.duplicates} / ${figures.rejected}`],
+        ['collector RSS: idle → avg under load → peak', `${formatBytes(rssBefore)} → ${formatBytes(figures.rssAverage)} → ${formatBytes(rssPeak)}`],
+        ['prompts classified during the run / still queued', `${formatInt(classified)} / ${formatInt(queued)}`],
+        ['database size after the run', formatBytes(dbBytes)],
+      ],
+      ['l', 'r'],
+    ),
+  );
+  if (result.firstFailure !== null) console.log(`first failure: ${result.firstFailure}`);
+  return figures;
+}
