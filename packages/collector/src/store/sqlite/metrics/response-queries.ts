@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import { formatLocalDay } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup } from '../../../metrics/metrics-queries.js';
+import { mean, percentileCont } from '../../../metrics/percentile.js';
 import { eventFiltersSql } from './event-filters-sql.js';
+import { parseNumberList } from './number-lists.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
 import { coveringIndex, QUARTER_HOUR_MS, quarterRange, RESPONSE_SQL } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
@@ -44,10 +46,36 @@ function dayKeysToDates<T extends { key: string | number | null }>(rows: T[], gr
 }
 
 /**
- * Percentiles are PERCENTILE_CONT: linear interpolation at rank p·(n−1). They
- * need every value, so they read the responses; count and average come from the rollup.
+ * Count, average and PERCENTILE_CONT percentiles (linear interpolation at rank
+ * p·(n−1)) of latency_ms. Exact percentiles need every value: they come from
+ * the `response_latencies` lists (migration 004), concatenated per group by
+ * SQLite and selected here in linear time, instead of SQLite collecting and
+ * sorting the range's responses three times (once per percentile).
  */
 export function latency(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model'): LatencyGroup[] {
+  if (!rollupAnswers(scope)) return latencyFromEvents(db, scope, groupBy);
+  const filters = rollupFiltersSql(scope, { model: true, intent: true });
+  const lists = db
+    .prepare(
+      `SELECT ${keyColumnSql(groupBy)} AS key, CAST(group_concat(latencies, ',') AS BLOB) AS latencies
+         FROM response_latencies WHERE ${filters.sql}
+        GROUP BY key`,
+    )
+    .all(filters.params) as { key: string | null; latencies: Buffer }[];
+  return lists.map(({ key, latencies }) => {
+    const values = parseNumberList(latencies);
+    return {
+      key,
+      count: values.length,
+      avgMs: mean(values),
+      p50Ms: percentileCont(values, 0.5),
+      p95Ms: percentileCont(values, 0.95),
+      p99Ms: percentileCont(values, 0.99),
+    };
+  });
+}
+
+function latencyFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model'): LatencyGroup[] {
   const where = responsesWhere(scope);
   return db
     .prepare(

@@ -108,7 +108,7 @@ function generateEvents(seed: number): { events: EventRecord[]; identifies: Even
             timestamp: ts + random.int(0, 40_000),
             model: random.pick(models),
             status: random.pick(['success', 'error', 'timeout']),
-            latencyMs: random.chance(0.1) ? null : random.int(100, 9000) / 10,
+            latencyMs: random.chance(0.1) ? null : random.pick([random.int(100, 9000) / 10, random.int(100, 900), 0.1 + 0.2, 1e20]),
             cost: random.chance(0.1) ? null : random.int(0, 1000) / 10_000,
             promptTokens: random.int(0, 500),
             completionTokens: random.int(0, 500),
@@ -161,6 +161,13 @@ function snapshot(store: SqliteStore): Record<string, unknown[]> {
       .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : value])));
   }
   tables['turn_model'] = store.db.prepare(TURN_MODELS).all();
+  // Latency lists are multisets per key: how values are ordered and split into chunks does not matter.
+  const lists = new Map<string, string[]>();
+  for (const row of store.db.prepare('SELECT quarter, debug, model, intent, latencies FROM response_latencies').all() as Record<string, string>[]) {
+    const listKey = JSON.stringify([row['quarter'], row['debug'], row['model'], row['intent']]);
+    lists.set(listKey, [...(lists.get(listKey) ?? []), ...String(row['latencies']).split(',')]);
+  }
+  tables['response_latencies'] = [...lists].map(([listKey, values]) => [listKey, values.sort()]).sort();
   return tables;
 }
 
@@ -169,7 +176,7 @@ function rebuilt(store: SqliteStore): Record<string, unknown[]> {
   const db = store.db;
   db.exec('SAVEPOINT rebuild');
   try {
-    for (const table of Object.keys(ROLLUPS)) db.exec(`DELETE FROM ${table}`);
+    for (const table of [...Object.keys(ROLLUPS), 'response_latencies']) db.exec(`DELETE FROM ${table}`);
     db.exec('UPDATE events SET turn_model = NULL');
     for (const statement of EVENT_ROLLUP_BACKFILLS) db.exec(statement);
     return snapshot(store);

@@ -18,15 +18,16 @@ const key = (expression: string): string => `COALESCE(${expression}, '')`;
  * The model a feedback action (the updated `events` row) is about when it has
  * none of its own: that of the latest response of the same turn (same
  * conversation and prompt_number; without a prompt_number, the conversation's
- * latest response at or before the action). Read through `events_response_turn`.
+ * latest response at or before the action). `events_response_turn` is named:
+ * without statistics the planner would scan every response through `events_event_ts`.
  */
 const TURN_RESPONSE_MODEL = `CASE WHEN events.prompt_number IS NOT NULL THEN
-      (SELECT r.model FROM events r
+      (SELECT r.model FROM events r INDEXED BY events_response_turn
         WHERE r.event = ${RESPONSE} AND r.conversation_id = events.conversation_id
           AND r.prompt_number = events.prompt_number AND r.model IS NOT NULL
         ORDER BY r.ts DESC, r.id DESC LIMIT 1)
     ELSE
-      (SELECT r.model FROM events r
+      (SELECT r.model FROM events r INDEXED BY events_response_turn
         WHERE r.event = ${RESPONSE} AND r.conversation_id = events.conversation_id
           AND r.ts <= events.ts AND r.model IS NOT NULL
         ORDER BY r.ts DESC, r.id DESC LIMIT 1)
@@ -186,8 +187,6 @@ const RESPONSE_SUMS: readonly (readonly [column: string, contribution: (row: str
   ['responses', () => '1'],
   ['errors', (row) => `${row}.status IS 'error'`],
   ['timeouts', (row) => `${row}.status IS 'timeout'`],
-  ['latencies', (row) => `${row}.latency_ms IS NOT NULL`],
-  ['latency_sum', (row) => `COALESCE(${row}.latency_ms, 0)`],
   ['cost', (row) => `COALESCE(${row}.cost, 0)`],
   ['prompt_tokens', (row) => `COALESCE(${row}.prompt_tokens, 0)`],
   ['completion_tokens', (row) => `COALESCE(${row}.completion_tokens, 0)`],
@@ -211,6 +210,42 @@ function removeResponseSql(row: string): string {
       DELETE FROM response_rollup WHERE ${RESPONSE_KEY(row)} AND responses <= 0;`;
 }
 
+// ------------------------------------------------------------ response latencies: every value, for exact percentiles
+
+/**
+ * A latency as list text: integral values without ".0" (shorter, and parsed
+ * on a fast path by latency-lists.ts), anything else as SQLite writes a REAL,
+ * which reads back to the same double.
+ */
+const latencyText = (row: string): string =>
+  `(CASE WHEN ${row}.latency_ms = CAST(${row}.latency_ms AS INTEGER) AND abs(${row}.latency_ms) < 1e15
+      THEN CAST(CAST(${row}.latency_ms AS INTEGER) AS TEXT) ELSE CAST(${row}.latency_ms AS TEXT) END)`;
+/** A list row takes values until it holds this many bytes, so that appending never rewrites a long row. */
+const LATENCY_CHUNK_BYTES = 2000;
+const LATENCY_KEY = (row: string): string =>
+  `quarter = ${row}.ts / ${QUARTER_MS} AND debug = ${row}.debug AND model = ${key(`${row}.model`)} AND intent = ${key(`${row}.intent`)}`;
+
+function addLatencySql(row: string): string {
+  return `INSERT INTO response_latencies (quarter, debug, model, intent, chunk, latencies)
+      SELECT ${row}.ts / ${QUARTER_MS}, ${row}.debug, ${key(`${row}.model`)}, ${key(`${row}.intent`)},
+             COALESCE((SELECT chunk + (length(latencies) >= ${LATENCY_CHUNK_BYTES}) FROM response_latencies
+                        WHERE ${LATENCY_KEY(row)} ORDER BY chunk DESC LIMIT 1), 0),
+             ${latencyText(row)}
+       WHERE ${row}.latency_ms IS NOT NULL
+      ON CONFLICT (quarter, debug, model, intent, chunk) DO UPDATE SET latencies = latencies || ',' || excluded.latencies;`;
+}
+
+/** Takes one occurrence of the row's value out of its key's lists (any occurrence: a list is a multiset). */
+function removeLatencySql(row: string): string {
+  const list = `(',' || latencies || ',')`;
+  const token = `(',' || ${latencyText(row)} || ',')`;
+  return `UPDATE response_latencies
+         SET latencies = trim(substr(${list}, 1, instr(${list}, ${token})) || substr(${list}, instr(${list}, ${token}) + length(${token})), ',')
+       WHERE ${row}.latency_ms IS NOT NULL AND ${LATENCY_KEY(row)}
+         AND chunk = (SELECT chunk FROM response_latencies WHERE ${LATENCY_KEY(row)} AND instr(${list}, ${token}) > 0 ORDER BY chunk LIMIT 1);
+      DELETE FROM response_latencies WHERE ${LATENCY_KEY(row)} AND latencies = '';`;
+}
+
 // ------------------------------------------------------------ prompts
 
 function addPromptSql(row: string): string {
@@ -227,8 +262,7 @@ function addPromptSql(row: string): string {
  */
 export const EVENT_ROLLUP_BACKFILLS: readonly string[] = [
   `INSERT INTO response_rollup (quarter, debug, model, intent, ${RESPONSE_SUM_COLUMNS})
-      SELECT ts / ${QUARTER_MS}, debug, ${key('model')}, ${key('intent')}, COUNT(*), SUM(status IS 'error'), SUM(status IS 'timeout'),
-             COUNT(latency_ms), TOTAL(latency_ms), TOTAL(cost),
+      SELECT ts / ${QUARTER_MS}, debug, ${key('model')}, ${key('intent')}, COUNT(*), SUM(status IS 'error'), SUM(status IS 'timeout'), TOTAL(cost),
              COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(total_tokens), 0)
         FROM events WHERE event = ${RESPONSE}
        GROUP BY 1, 2, 3, 4;`,
@@ -251,6 +285,13 @@ export const EVENT_ROLLUP_BACKFILLS: readonly string[] = [
         FROM events WHERE event = ${RESPONSE} AND conversation_id IS NOT NULL
        GROUP BY 1, 2, 3, 4;`,
   ...CONVERSATION_CHAINS.map(conversationEntriesBackfillSql),
+  `INSERT INTO response_latencies (quarter, debug, model, intent, chunk, latencies)
+      SELECT quarter, debug, model, intent, position / 300, group_concat(latency, ',')
+        FROM (SELECT ts / ${QUARTER_MS} AS quarter, debug, ${key('model')} AS model, ${key('intent')} AS intent,
+                     ${latencyText('events')} AS latency,
+                     ROW_NUMBER() OVER (PARTITION BY ts / ${QUARTER_MS}, debug, model, intent) - 1 AS position
+                FROM events WHERE event = ${RESPONSE} AND latency_ms IS NOT NULL)
+       GROUP BY 1, 2, 3, 4, 5;`,
   `UPDATE events SET turn_model = COALESCE(model, ${TURN_RESPONSE_MODEL})
      WHERE event = ${ACTION} AND feedback_type IS NOT NULL;`,
 ];
@@ -259,8 +300,10 @@ export const EVENT_ROLLUP_BACKFILLS: readonly string[] = [
  * Rollups for the per-event metrics, so that they read a few rows per UTC
  * quarter-hour instead of every response or prompt of the range:
  *
- * - `response_rollup`: responses, failures, latency sum, spend and tokens per
- *   quarter, debug flag, model and intent (errors, cost, average latency);
+ * - `response_rollup`: responses, failures, spend and tokens per
+ *   quarter, debug flag, model and intent (errors, cost);
+ * - `response_latencies`: every latency_ms under the same key, as text lists
+ *   (exact latency percentiles without reading every response);
  * - `prompt_rollup`: prompts and sampling outcome per quarter and intent
  *   (intents, classification, peak hours by intent);
  * - `intent_flow_rollup`: transitions between consecutive prompts of a
@@ -286,13 +329,22 @@ export const eventRollupsMigration: Migration = {
       responses         INTEGER NOT NULL,
       errors            INTEGER NOT NULL,
       timeouts          INTEGER NOT NULL,
-      latencies         INTEGER NOT NULL, -- responses with a latency_ms
-      latency_sum       REAL    NOT NULL,
       cost              REAL    NOT NULL,
       prompt_tokens     INTEGER NOT NULL,
       completion_tokens INTEGER NOT NULL,
       total_tokens      INTEGER NOT NULL,
       PRIMARY KEY (quarter, debug, model, intent)
+    ) WITHOUT ROWID;
+
+    -- every latency_ms, as comma-separated lists: exact percentiles read a few rows per quarter, not every response
+    CREATE TABLE response_latencies (
+      quarter   INTEGER NOT NULL,
+      debug     INTEGER NOT NULL,
+      model     TEXT    NOT NULL, -- '' = none
+      intent    TEXT    NOT NULL, -- '' = none
+      chunk     INTEGER NOT NULL,
+      latencies TEXT    NOT NULL,
+      PRIMARY KEY (quarter, debug, model, intent, chunk)
     ) WITHOUT ROWID;
 
     CREATE TABLE prompt_rollup (
@@ -360,6 +412,7 @@ export const eventRollupsMigration: Migration = {
     WHEN NEW.event = ${RESPONSE}
     BEGIN
       ${addResponseSql('NEW')}
+      ${addLatencySql('NEW')}
     END;
 
     CREATE TRIGGER events_conversation_entries_insert AFTER INSERT ON events
@@ -382,6 +435,8 @@ export const eventRollupsMigration: Migration = {
     BEGIN
       ${addResponseSql('NEW')}
       ${removeResponseSql('OLD')}
+      ${addLatencySql('NEW')}
+      ${removeLatencySql('OLD')}
     END;
 
     CREATE TRIGGER events_prompt_rollups_insert AFTER INSERT ON events
