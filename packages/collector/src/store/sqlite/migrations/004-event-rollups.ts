@@ -408,6 +408,39 @@ export const eventRollupsMigration: Migration = {
 
     ${EVENT_ROLLUP_BACKFILLS.join('\n    ')}
 
+
+    -- Migration 003's relabel trigger, with one change: the old key's first prompt is recomputed
+    -- through events_user_ts. Without statistics SQLite read it through events_event_ts, i.e. every
+    -- prompt of the database per relabelled prompt: an identify that relabels an anonymous visitor
+    -- took minutes on 10M events.
+    DROP TRIGGER events_rollups_relabel;
+    CREATE TRIGGER events_rollups_relabel AFTER UPDATE OF user_key ON events
+    WHEN OLD.user_key IS NOT NEW.user_key AND NEW.event IN (${PROMPT}, ${RESPONSE})
+    BEGIN
+      INSERT INTO user_activity (quarter, user_key, debug, prompts)
+        SELECT NEW.ts / ${QUARTER_MS}, NEW.user_key, NEW.debug, 1 WHERE NEW.event = ${PROMPT}
+        ON CONFLICT (quarter, user_key, debug) DO UPDATE SET prompts = prompts + 1;
+      UPDATE user_activity SET prompts = prompts - 1
+       WHERE NEW.event = ${PROMPT} AND quarter = OLD.ts / ${QUARTER_MS} AND user_key = OLD.user_key AND debug = OLD.debug;
+      DELETE FROM user_activity
+       WHERE quarter = OLD.ts / ${QUARTER_MS} AND user_key = OLD.user_key AND debug = OLD.debug AND prompts <= 0;
+      INSERT INTO user_first_activity (user_key, first_ts, first_any_ts)
+        SELECT NEW.user_key, CASE WHEN NEW.debug = 0 THEN NEW.ts END, NEW.ts WHERE NEW.event = ${PROMPT}
+        ON CONFLICT (user_key) DO UPDATE SET
+          first_ts = MIN(COALESCE(first_ts, excluded.first_ts), COALESCE(excluded.first_ts, first_ts)),
+          first_any_ts = MIN(first_any_ts, excluded.first_any_ts);
+      -- the old key's first prompt may just have moved: recompute it from what it still owns
+      DELETE FROM user_first_activity WHERE NEW.event = ${PROMPT} AND user_key = OLD.user_key;
+      INSERT INTO user_first_activity (user_key, first_ts, first_any_ts)
+        SELECT OLD.user_key, MIN(CASE WHEN debug = 0 THEN ts END), MIN(ts) FROM events INDEXED BY events_user_ts
+         WHERE NEW.event = ${PROMPT} AND user_key = OLD.user_key AND event = ${PROMPT}
+        HAVING COUNT(*) > 0;
+      UPDATE session_rollup SET user_key = NEW.user_key
+       WHERE session_id = NEW.session_id AND debug = NEW.debug AND user_key = OLD.user_key;
+      UPDATE conversation_rollup SET user_key = NEW.user_key
+       WHERE NEW.event = ${PROMPT} AND conversation_id = NEW.conversation_id AND debug = NEW.debug AND user_key = OLD.user_key;
+    END;
+
     CREATE TRIGGER events_response_rollups_insert AFTER INSERT ON events
     WHEN NEW.event = ${RESPONSE}
     BEGIN
