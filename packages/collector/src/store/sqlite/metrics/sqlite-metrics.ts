@@ -34,7 +34,8 @@ import { sessionById, sessionTotals } from './session-queries.js';
  * Metric queries over the embedded SQLite store. Statements are prepared per
  * call on purpose: their text embeds the zone's DST segments, and preparing
  * costs microseconds next to the queries themselves. Rollups and indexes are
- * in migration 003.
+ * in migrations 003 (users, sessions, conversations) and 004 (responses,
+ * prompts, intent flows, conversation entries, feedback turn model).
  */
 export class SqliteMetrics implements MetricsQueries {
   readonly #db: Database.Database;

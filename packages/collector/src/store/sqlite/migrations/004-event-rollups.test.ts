@@ -177,6 +177,8 @@ function rebuilt(store: SqliteStore): Record<string, unknown[]> {
   db.exec('SAVEPOINT rebuild');
   try {
     for (const table of [...Object.keys(ROLLUPS), 'response_latencies']) db.exec(`DELETE FROM ${table}`);
+    // The backfills alone, as the migration runs them (before it creates the triggers).
+    db.exec('DROP TRIGGER conversation_response_quarters_entries');
     db.exec('UPDATE events SET turn_model = NULL');
     for (const statement of EVENT_ROLLUP_BACKFILLS) db.exec(statement);
     return snapshot(store);

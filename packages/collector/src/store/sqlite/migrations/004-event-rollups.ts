@@ -69,7 +69,8 @@ function flowsOnInsertSql(chain: PromptChain): string {
   const next = `n.id = ${neighbourSql(chain, 'NEW', 'next')}`;
   const self = endOf('NEW');
   return [
-    flowSql(chain, -1, { from: endOf('p'), to: endOf('n') }, 'FROM events p, events n', `${member}${previous} AND ${next}`),
+    // CROSS JOIN looks the next prompt up first: usually there is none (prompts arrive in order) and the previous one is never sought.
+    flowSql(chain, -1, { from: endOf('p'), to: endOf('n') }, 'FROM events n CROSS JOIN events p', `${member}${next} AND ${previous}`),
     flowSql(chain, 1, { from: endOf('p'), to: self }, 'FROM events p', `${member}${previous}`),
     flowSql(chain, 1, { from: self, to: endOf('n') }, 'FROM events n', `${member}${next}`),
   ].join('\n    ');
@@ -124,45 +125,48 @@ interface ConversationChain {
   /** Key columns besides quarter, debug and previous_quarter, and their NEW values. */
   columns: string;
   values: string;
-  /** The chain's rows of conversation_response_quarters. */
+  /** The chain's rows of conversation_response_quarters, NEW being one of them. */
   member: string;
+  /** True when NEW is the chain's only row in NEW.quarter, i.e. the quarter is new to the chain. */
+  isNew: string;
 }
 const CONVERSATION_CHAINS: readonly ConversationChain[] = [
   {
     entries: 'conversation_model_entries',
     columns: ', model',
-    values: `, ${key('NEW.model')}`,
-    member: `conversation_id = NEW.conversation_id AND debug = NEW.debug AND model = ${key('NEW.model')}`,
+    values: ', NEW.model',
+    member: 'conversation_id = NEW.conversation_id AND debug = NEW.debug AND model = NEW.model',
+    isNew: '1',
   },
   {
     entries: 'conversation_entries',
     columns: '',
     values: '',
     member: 'conversation_id = NEW.conversation_id AND debug = NEW.debug',
+    isNew: `NOT EXISTS (SELECT 1 FROM conversation_response_quarters
+                         WHERE conversation_id = NEW.conversation_id AND debug = NEW.debug AND quarter = NEW.quarter AND model <> NEW.model)`,
   },
 ];
 
 /**
- * A response in a quarter its chain does not have yet adds that quarter:
- * it becomes an entry after the chain's previous quarter, and the next
- * quarter (if any) now follows it instead of that previous one.
+ * Runs when a conversation_response_quarters row is inserted (a quarter new to
+ * the model chain): the quarter becomes an entry after the chain's previous
+ * quarter, and the next quarter (if any) now follows it instead of that one.
  */
 function conversationEntriesSql(chain: ConversationChain): string {
-  const quarter = `NEW.ts / ${QUARTER_MS}`;
-  const isNew = `NOT EXISTS (SELECT 1 FROM conversation_response_quarters WHERE ${chain.member} AND quarter = ${quarter})`;
-  const previous = `COALESCE((SELECT MAX(quarter) FROM conversation_response_quarters WHERE ${chain.member} AND quarter < ${quarter}), -1)`;
-  const next = `(SELECT MIN(quarter) FROM conversation_response_quarters WHERE ${chain.member} AND quarter > ${quarter})`;
+  const previous = `COALESCE((SELECT MAX(quarter) FROM conversation_response_quarters WHERE ${chain.member} AND quarter < NEW.quarter), -1)`;
+  const next = `(SELECT MIN(quarter) FROM conversation_response_quarters WHERE ${chain.member} AND quarter > NEW.quarter)`;
   const keyColumns = `(quarter, debug${chain.columns}, previous_quarter)`;
-  const ownKey = chain.columns === '' ? '' : ` AND model = ${key('NEW.model')}`;
-  const nextEntry = `${isNew} AND debug = NEW.debug${ownKey} AND quarter = ${next} AND previous_quarter = ${previous}`;
+  const ownKey = chain.columns === '' ? '' : ' AND model = NEW.model';
+  const nextEntry = `${chain.isNew} AND debug = NEW.debug${ownKey} AND quarter = ${next} AND previous_quarter = ${previous}`;
   return `UPDATE ${chain.entries} SET conversations = conversations - 1 WHERE ${nextEntry};
-    DELETE FROM ${chain.entries} WHERE conversations <= 0 AND ${nextEntry};
-    INSERT INTO ${chain.entries} ${keyColumns.slice(0, -1)}, conversations)
-      SELECT ${next}, NEW.debug${chain.values}, ${quarter}, 1 WHERE ${isNew} AND ${next} IS NOT NULL
-      ON CONFLICT ${keyColumns} DO UPDATE SET conversations = conversations + 1;
-    INSERT INTO ${chain.entries} ${keyColumns.slice(0, -1)}, conversations)
-      SELECT ${quarter}, NEW.debug${chain.values}, ${previous}, 1 WHERE ${isNew}
-      ON CONFLICT ${keyColumns} DO UPDATE SET conversations = conversations + 1;`;
+      DELETE FROM ${chain.entries} WHERE conversations <= 0 AND ${nextEntry};
+      INSERT INTO ${chain.entries} ${keyColumns.slice(0, -1)}, conversations)
+        SELECT ${next}, NEW.debug${chain.values}, NEW.quarter, 1 WHERE ${chain.isNew} AND ${next} IS NOT NULL
+        ON CONFLICT ${keyColumns} DO UPDATE SET conversations = conversations + 1;
+      INSERT INTO ${chain.entries} ${keyColumns.slice(0, -1)}, conversations)
+        SELECT NEW.quarter, NEW.debug${chain.values}, ${previous}, 1 WHERE ${chain.isNew}
+        ON CONFLICT ${keyColumns} DO UPDATE SET conversations = conversations + 1;`;
 }
 
 /** Entries of a chain from its quarters (backfill). */
@@ -172,7 +176,9 @@ function conversationEntriesBackfillSql(chain: ConversationChain): string {
     chain.columns === ''
       ? 'SELECT DISTINCT conversation_id, debug, quarter FROM conversation_response_quarters'
       : 'SELECT conversation_id, debug, model, quarter FROM conversation_response_quarters';
-  return `INSERT INTO ${chain.entries} (quarter, debug${chain.columns}, previous_quarter, conversations)
+  // OR REPLACE: a rebuild that empties the tables and re-runs the backfills with the triggers in
+  // place (as bench/build-db.mjs does) has already filled the entries through the quarters' trigger.
+  return `INSERT OR REPLACE INTO ${chain.entries} (quarter, debug${chain.columns}, previous_quarter, conversations)
       SELECT quarter, debug${chain.columns}, previous_quarter, COUNT(*)
         FROM (SELECT quarter, debug${chain.columns},
                      COALESCE(LAG(quarter) OVER (PARTITION BY ${partition} ORDER BY quarter), -1) AS previous_quarter
@@ -448,10 +454,9 @@ export const eventRollupsMigration: Migration = {
       ${addLatencySql('NEW')}
     END;
 
-    CREATE TRIGGER events_conversation_entries_insert AFTER INSERT ON events
+    CREATE TRIGGER events_conversation_quarters_insert AFTER INSERT ON events
     WHEN NEW.event = ${RESPONSE} AND NEW.conversation_id IS NOT NULL
     BEGIN
-      ${CONVERSATION_CHAINS.map(conversationEntriesSql).join('\n      ')}
       INSERT INTO conversation_response_quarters (conversation_id, debug, model, quarter, responses)
         VALUES (NEW.conversation_id, NEW.debug, ${key('NEW.model')}, NEW.ts / ${QUARTER_MS}, 1)
         ON CONFLICT (conversation_id, debug, model, quarter) DO UPDATE SET responses = responses + 1;
@@ -460,6 +465,12 @@ export const eventRollupsMigration: Migration = {
        WHERE event = ${ACTION} AND feedback_type IS NOT NULL AND model IS NULL
          AND conversation_id = NEW.conversation_id AND NEW.model IS NOT NULL
          AND (prompt_number = NEW.prompt_number OR (prompt_number IS NULL AND ts >= NEW.ts));
+    END;
+
+    -- only a quarter new to a conversation's chain changes its entries (the upsert above inserts a row)
+    CREATE TRIGGER conversation_response_quarters_entries AFTER INSERT ON conversation_response_quarters
+    BEGIN
+      ${CONVERSATION_CHAINS.map(conversationEntriesSql).join('\n      ')}
     END;
 
     -- the classification worker sets a turn's intent after the response arrived (propagateToTurn)
