@@ -353,7 +353,7 @@ describe('GET /v1/metrics/intents and /classification', () => {
 
   it('reports sampling and classifier spend', async () => {
     expect(await metric(`classification?${RANGE}`)).toEqual({
-      prompts: 9, sampled: 8, not_sampled: 0, pending: 1, sampling_rate: 1, classifier_cost: 0.5, classifier_tokens: 120,
+      prompts: 9, sampled: 8, not_sampled: 0, pending: 0, no_text: 1, sampling_rate: 1, classifier_cost: 0.5, classifier_tokens: 120,
     });
   });
 });

@@ -709,7 +709,9 @@ class Reference {
       prompts: prompts.length,
       sampled,
       not_sampled: 0,
-      pending: prompts.length - sampled,
+      // The generated prompts carry no text: nothing waits in the classification queue.
+      pending: 0,
+      no_text: prompts.length - sampled,
       sampling_rate: approx(div(sampled, sampled), 4),
       classifier_cost: approx(0, 6),
       classifier_tokens: 0,

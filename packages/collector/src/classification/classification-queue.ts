@@ -11,6 +11,15 @@ export interface ClassificationQueue {
    * and adds the classifier's usage to the day's totals.
    */
   recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void>;
+  /**
+   * Dead letter for a prompt that cannot be processed: marks it
+   * `classification_error` and erases its text, touching nothing else, so
+   * one bad row never blocks the queue. Erases the text even when the event
+   * cannot be marked.
+   */
+  quarantinePrompt(eventId: number): Promise<void>;
+  /** The oldest queued prompt's event id, read without its user (which may be what cannot be read). */
+  oldestQueuedPromptId(): Promise<number | null>;
   /** Prompts still waiting (for health checks and tests). */
   queuedPromptCount(): Promise<number>;
   /** Makes erased texts unrecoverable from the engine's files (SQLite: WAL checkpoint). */

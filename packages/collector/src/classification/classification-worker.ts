@@ -7,6 +7,10 @@ export const NOT_SAMPLED = 'not_sampled';
 /** Intent when the classifier failed (LLM timeout, bad answer after retry…). */
 export const CLASSIFICATION_ERROR = 'classification_error';
 
+/** What `nextBatch` returns after sending an unreadable prompt to the dead letter. */
+const QUARANTINED = Symbol('quarantined');
+const NO_USAGE = { prompts: 0, cached: 0, errors: 0, notSampled: 0, promptTokens: 0, completionTokens: 0, cost: 0 } as const;
+
 export interface ClassificationWorkerOptions {
   queue: ClassificationQueue;
   classifier: IntentClassifier;
@@ -74,16 +78,63 @@ export function startClassificationWorker(options: ClassificationWorkerOptions):
       if (intent === CLASSIFICATION_ERROR) usage.errors += 1;
       outcomes.push({ eventId: prompt.eventId, intent, sampled: true });
     });
-    await options.queue.recordClassifications(outcomes, usage);
+    await recordOrQuarantine(outcomes, usage);
+  }
+
+  /**
+   * Records a batch in one transaction; if that fails, each outcome on its
+   * own, and an outcome that still cannot be recorded goes to the dead
+   * letter. A failing row is never retried forever.
+   */
+  async function recordOrQuarantine(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void> {
+    try {
+      await options.queue.recordClassifications(outcomes, usage);
+      return;
+    } catch (error) {
+      options.logger.warn({ err: error, prompts: outcomes.length }, 'recording a classification batch failed; recording one by one');
+    }
+    for (const outcome of outcomes) {
+      try {
+        await options.queue.recordClassifications([outcome], { ...usage, ...NO_USAGE });
+      } catch (error) {
+        await quarantine(outcome.eventId, error);
+      }
+    }
+    await options.queue.recordClassifications([], usage);
+  }
+
+  async function quarantine(eventId: number, cause: unknown): Promise<void> {
+    options.logger.warn({ err: cause, eventId }, 'prompt cannot be classified; marked classification_error and its text erased');
+    await options.queue.quarantinePrompt(eventId);
+  }
+
+  /**
+   * The next batch. When the batch cannot be read, read one prompt at a
+   * time, and when even the oldest cannot be read, it is the poison: it goes
+   * to the dead letter and the queue moves on.
+   */
+  async function nextBatch(): Promise<QueuedPrompt[] | typeof QUARANTINED> {
+    try {
+      return await options.queue.nextPromptsToClassify(batchSize);
+    } catch (error) {
+      options.logger.warn({ err: error }, 'reading queued prompts failed; reading one at a time');
+    }
+    try {
+      return await options.queue.nextPromptsToClassify(1);
+    } catch (error) {
+      const eventId = await options.queue.oldestQueuedPromptId();
+      if (eventId === null) throw error;
+      await quarantine(eventId, error);
+      return QUARANTINED;
+    }
   }
 
   async function loop(): Promise<void> {
     while (!stopped) {
-      let prompts: QueuedPrompt[] = [];
       try {
-        prompts = await options.queue.nextPromptsToClassify(batchSize);
-        if (prompts.length > 0) {
-          await classifyBatch(prompts);
+        const prompts = await nextBatch();
+        if (prompts === QUARANTINED || prompts.length > 0) {
+          if (prompts !== QUARANTINED) await classifyBatch(prompts);
           erasedSincePurge = true;
           continue;
         }

@@ -1,7 +1,8 @@
 import express, { Router, type Request } from 'express';
 import type { WriteKey } from '../config.js';
-import { ingestBatch, messageBytes } from '../ingest/ingest-batch.js';
-import { MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES, batchEnvelopeSchema, type MessageType } from '../protocol/index.js';
+import { exceedsJsonDepth } from '../ingest/json-depth.js';
+import { ingestBatch, messageShapeProblem } from '../ingest/ingest-batch.js';
+import { MAX_BATCH_MESSAGES, MAX_REQUEST_BYTES, batchEnvelopeSchema, type MessageType } from '../protocol/index.js';
 import type { Store } from '../store/store.js';
 import { authenticateWriteKey } from './auth.js';
 import { HttpError } from './http-error.js';
@@ -33,11 +34,21 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
 
   router.post('/v1/batch', requireJsonContentType, parseJson, async (request, response) => {
     const receivedAt = options.now();
-    const envelope = batchEnvelopeSchema.safeParse(request.body);
     const writeKey = authenticateWriteKey(request, options.writeKeys());
+    const batchLength = batchLengthOf(request.body);
+    if (batchLength > MAX_BATCH_MESSAGES) {
+      throw new HttpError(413, 'too_many_messages', `batch holds ${batchLength} messages, over the ${MAX_BATCH_MESSAGES}-message limit; send smaller batches`);
+    }
+    const envelope = batchEnvelopeSchema.safeParse(request.body);
     if (!envelope.success) {
       throw new HttpError(400, 'invalid_batch', 'body must be a JSON object with "batch": an array of messages', {
         details: envelope.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message })),
+      });
+    }
+    // The batch context is merged into every message, so it counts as part of each one's depth.
+    if (exceedsJsonDepth({ context: envelope.data.context })) {
+      throw new HttpError(400, 'invalid_batch', 'context nests objects or arrays too deeply', {
+        details: [{ path: 'context', message: 'nests objects or arrays too deeply' }],
       });
     }
     const result = await ingestBatch(options.store, {
@@ -58,10 +69,8 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
       if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
         throw new HttpError(400, 'invalid_message', 'body must be a JSON object (one message)');
       }
-      const bytes = messageBytes(request.body);
-      if (bytes > MAX_MESSAGE_BYTES) {
-        throw new HttpError(413, 'message_too_large', `message is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit`);
-      }
+      const shape = messageShapeProblem(request.body);
+      if (shape !== null) throw new HttpError(shape.status, shape.code, `message ${shape.message}`);
       const result = await ingestBatch(options.store, {
         writeKey: writeKey.key,
         devKey: writeKey.dev,
@@ -78,6 +87,12 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
     });
   }
   return router;
+}
+
+function batchLengthOf(body: unknown): number {
+  if (typeof body !== 'object' || body === null) return 0;
+  const batch = (body as { batch?: unknown }).batch;
+  return Array.isArray(batch) ? batch.length : 0;
 }
 
 function requireJsonContentType(request: Request, _response: unknown, next: (error?: unknown) => void): void {

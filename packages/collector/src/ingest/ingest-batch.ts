@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
+  MAX_DETAILED_REJECTIONS,
   MAX_MESSAGE_BYTES,
   validateMessage,
   type BatchResult,
+  type FieldError,
   type MessageType,
+  type MessageWarning,
   type RejectedMessage,
 } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
 import type { Store } from '../store/store.js';
+import { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.js';
 import { toEventRecord } from './to-event-record.js';
 
 export interface IngestRequest {
@@ -29,41 +33,67 @@ export interface IngestRequest {
 export async function ingestBatch(store: Store, request: IngestRequest): Promise<BatchResult> {
   const records: EventRecord[] = [];
   const rejected: RejectedMessage[] = [];
+  const warnings: MessageWarning[] = [];
+  let rejectedCount = 0;
   request.messages.forEach((raw, index) => {
     const candidate = withImpliedType(raw, request.impliedType);
     const messageId = readMessageId(candidate);
-    const bytes = messageBytes(candidate);
-    if (bytes > MAX_MESSAGE_BYTES) {
-      rejected.push({
-        index,
-        messageId,
-        errors: [{ path: '(message)', message: `is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit per message` }],
-      });
+    const reject = (errors: () => FieldError[]): void => {
+      rejectedCount += 1;
+      // Past the first rejections only the count is kept: the answer to a batch of garbage stays small.
+      if (rejected.length < MAX_DETAILED_REJECTIONS) rejected.push({ index, messageId, errors: errors() });
+    };
+    const shape = messageShapeProblem(candidate);
+    if (shape !== null) {
+      reject(() => [{ path: '(message)', message: shape.message }]);
       return;
     }
     const validation = validateMessage(candidate);
     if (!validation.ok) {
-      rejected.push({ index, messageId, errors: validation.errors });
+      reject(() => validation.errors);
       return;
     }
-    records.push(
-      toEventRecord(validation.message, {
-        writeKey: request.writeKey,
-        devKey: request.devKey,
-        receivedAt: request.receivedAt,
-        batchSentAt: request.batchSentAt,
-        batchContext: request.batchContext,
-        messageId: validation.message.messageId ?? randomUUID(),
-      }),
-    );
+    const { record, timeWarning } = toEventRecord(validation.message, {
+      writeKey: request.writeKey,
+      devKey: request.devKey,
+      receivedAt: request.receivedAt,
+      batchSentAt: request.batchSentAt,
+      batchContext: request.batchContext,
+      messageId: validation.message.messageId ?? randomUUID(),
+    });
+    records.push(record);
+    if (timeWarning !== null) warnings.push({ index, messageId: record.messageId, path: 'timestamp', message: timeWarning });
   });
   const outcome = await store.insertEvents(records);
-  return { accepted: records.length, duplicates: outcome.duplicates, rejected };
+  return {
+    accepted: records.length,
+    duplicates: outcome.duplicates,
+    rejected,
+    ...(rejectedCount > rejected.length ? { rejectedCount } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }
 
-/** Size of one message as JSON, which is what the 32 KB limit counts. */
-export function messageBytes(raw: unknown): number {
-  return Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
+/** Why a message cannot be taken before its fields are even read. */
+export interface MessageShapeProblem {
+  code: 'message_too_deep' | 'message_too_large';
+  status: 400 | 413;
+  message: string;
+}
+
+/**
+ * Depth first, then size: measuring the size serialises the message, which
+ * a hostile nesting depth would turn into a stack overflow.
+ */
+export function messageShapeProblem(raw: unknown): MessageShapeProblem | null {
+  if (exceedsJsonDepth(raw)) {
+    return { code: 'message_too_deep', status: 400, message: `nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels` };
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
+  if (bytes > MAX_MESSAGE_BYTES) {
+    return { code: 'message_too_large', status: 413, message: `is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit per message` };
+  }
+  return null;
 }
 
 function withImpliedType(raw: unknown, impliedType: MessageType | undefined): unknown {

@@ -21,11 +21,17 @@ export interface RecordContext {
   messageId: string;
 }
 
+/** A stored event and, when its time had to be replaced, why (reported to the client as a warning). */
+export interface ConvertedEvent {
+  record: EventRecord;
+  timeWarning: string | null;
+}
+
 /**
  * Maps a validated wire message to the typed columns metrics need. This is
  * the one place where snake_case wire properties become store fields.
  */
-export function toEventRecord(message: Message, ctx: RecordContext): EventRecord {
+export function toEventRecord(message: Message, ctx: RecordContext): ConvertedEvent {
   const rawProperties = message.properties ?? {};
   const debug = rawProperties['debug_mode'] === true;
   const event = message.type === 'track' ? (message.event ?? null) : null;
@@ -41,7 +47,7 @@ export function toEventRecord(message: Message, ctx: RecordContext): EventRecord
   if (message.name !== undefined) extra['name'] = message.name;
   if (message.groupId !== undefined) extra['groupId'] = message.groupId;
 
-  return {
+  const record: EventRecord = {
     writeKey: ctx.writeKey,
     messageId: ctx.messageId,
     type: message.type,
@@ -77,6 +83,7 @@ export function toEventRecord(message: Message, ctx: RecordContext): EventRecord
     extra,
     pendingPromptText: promptText,
   };
+  return { record, timeWarning: times.implausible };
 }
 
 /** Thumbs up = `true`, `1` or `"up"` (also `"1"`, `"true"`, case-insensitive); anything else is down. */

@@ -92,6 +92,8 @@ export interface ClassificationTotals {
   sampled: number;
   /** Prompts the sampling policy skipped. */
   notSampled: number;
+  /** Prompts whose text waits in the classification queue. */
+  pending: number;
   classifierCost: number;
   classifierTokens: number;
 }

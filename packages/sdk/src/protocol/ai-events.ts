@@ -9,7 +9,21 @@ export { AI_EVENT, type AiEventName } from './event-names.js';
  */
 
 const conversationId = z.string().min(1, 'must be a non-empty string').max(256);
-const count = z.number().int('must be an integer').nonnegative('must be ≥ 0');
+
+/*
+ * Upper bounds no real response reaches. They keep sums exact and far from
+ * 64-bit overflow (a billion responses at the count cap still fit), and turn
+ * a client's garbage into a clear per-message rejection.
+ */
+
+/** Tokens of one response, characters of one text. */
+export const MAX_COUNT = 1_000_000_000;
+/** USD per response. */
+export const MAX_COST_PER_RESPONSE = 1_000_000;
+/** One day, in ms: beyond it a "response" is not a response. */
+export const MAX_LATENCY_MS = 86_400_000;
+
+const count = z.number().int('must be an integer').nonnegative('must be ≥ 0').max(MAX_COUNT, `must be ≤ ${MAX_COUNT}`);
 const promptNumber = z.number().int('must be an integer').positive('must be ≥ 1');
 
 /** Present on any event: debug-mode events keep text and are excluded from metrics by default. */
@@ -43,9 +57,9 @@ export const responseReceivedPropertiesSchema = z.looseObject({
   response_text: z.string().optional(),
   response_length: count.optional(),
   response_status: responseStatusSchema.optional(),
-  latency_ms: z.number().nonnegative('must be ≥ 0').optional(),
+  latency_ms: z.number().nonnegative('must be ≥ 0').max(MAX_LATENCY_MS, `must be ≤ ${MAX_LATENCY_MS} (one day)`).optional(),
   token_count: tokenCountSchema.optional(),
-  cost: z.number().nonnegative('must be ≥ 0').optional(),
+  cost: z.number().nonnegative('must be ≥ 0').max(MAX_COST_PER_RESPONSE, `must be ≤ ${MAX_COST_PER_RESPONSE} (USD per response)`).optional(),
   model_used: z.string().max(256).optional(),
   classified_intent: z.string().max(128).optional(),
   error_type: z.string().max(256).optional(),

@@ -5,6 +5,9 @@
 export {
   AI_EVENT,
   KNOWN_ACTION_TYPES,
+  MAX_COST_PER_RESPONSE,
+  MAX_COUNT,
+  MAX_LATENCY_MS,
   actionDetailsSchema,
   aiEventPropertiesSchemas,
   feedbackTypeSchema,
@@ -25,7 +28,13 @@ export type {
   ResponseStatus,
   UserActionProperties,
 } from './ai-events.js';
-export { MAX_ID_LENGTH, MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES } from './limits.js';
+export {
+  MAX_BATCH_MESSAGES,
+  MAX_DETAILED_REJECTIONS,
+  MAX_ID_LENGTH,
+  MAX_MESSAGE_BYTES,
+  MAX_REQUEST_BYTES,
+} from './limits.js';
 export { MESSAGE_TYPES, batchEnvelopeSchema, contextSchema, messageSchema, timestampSchema } from './messages.js';
 export type {
   BatchEnvelope,
@@ -36,6 +45,7 @@ export type {
   Message,
   MessageInput,
   MessageType,
+  MessageWarning,
   RejectedMessage,
 } from './messages.js';
 export { toFieldErrors, validateMessage } from './validate-message.js';

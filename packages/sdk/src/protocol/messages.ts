@@ -101,7 +101,20 @@ export interface BatchResult {
   accepted: number;
   /** Accepted messages whose messageId had been stored before (a retry). */
   duplicates: number;
+  /** The first rejected messages (at most `MAX_DETAILED_REJECTIONS`), by index. */
   rejected: RejectedMessage[];
+  /** All rejected messages; present only when `rejected` was cut short. */
+  rejectedCount?: number;
+  /** Accepted messages stored with a correction (e.g. an implausible time); present only when there are some. */
+  warnings?: MessageWarning[];
+}
+
+/** An accepted message that was stored with a correction the client should know about. */
+export interface MessageWarning {
+  index: number;
+  messageId: string | null;
+  path: string;
+  message: string;
 }
 
 export interface RejectedMessage {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { CLASSIFICATION_ERROR } from '../../classification/classification-worker.js';
 import { AI_EVENT } from '../../protocol/index.js';
 
 const PROMPT = `'${AI_EVENT.promptCreated}'`;
@@ -6,13 +7,14 @@ const TURN_EVENTS = `('${AI_EVENT.responseReceived}', '${AI_EVENT.userAction}')`
 
 const CLASSIFICATION_SQL = {
     nextQueued: `SELECT q.event_id AS eventId, q.prompt_text AS text, e.user_key AS userKey,
-              json_extract(u.traits, '$.plan') AS plan, COALESCE(u.first_seen_ts, e.ts) AS firstSeenAt
+              CASE WHEN json_valid(u.traits) THEN json_extract(u.traits, '$.plan') END AS plan, COALESCE(u.first_seen_ts, e.ts) AS firstSeenAt
          FROM intent_queue q
          JOIN events e ON e.id = q.event_id
          LEFT JOIN users u ON u.user_key = e.user_key
         ORDER BY q.event_id
         LIMIT ?`,
     countQueued: 'SELECT COUNT(*) AS count FROM intent_queue',
+    oldestQueued: 'SELECT event_id AS eventId FROM intent_queue ORDER BY event_id LIMIT 1',
     setPromptIntent: `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId
        RETURNING conversation_id AS conversationId, prompt_number AS promptNumber`,
     // A turn's response and actions get the prompt's intent when they have none:
@@ -25,6 +27,8 @@ const CLASSIFICATION_SQL = {
                   WHERE p.event = ${PROMPT} AND p.conversation_id = events.conversation_id AND p.ts <= events.ts
                   ORDER BY p.ts DESC, p.id DESC LIMIT 1) = @eventId))`,
     dequeue: 'DELETE FROM intent_queue WHERE event_id = ?',
+    // Dead letter: a prompt that cannot be processed is marked and its text erased, so it never blocks the queue.
+    markClassificationError: `UPDATE events SET intent = '${CLASSIFICATION_ERROR}', intent_sampled = 1 WHERE id = ? AND intent IS NULL`,
     addUsage: `INSERT INTO classification_usage (day, classifier, prompts, cached, errors, not_sampled, prompt_tokens, completion_tokens, cost)
        VALUES (@day, @classifier, @prompts, @cached, @errors, @notSampled, @promptTokens, @completionTokens, @cost)
        ON CONFLICT (day, classifier) DO UPDATE SET

@@ -31,6 +31,7 @@ export class SqliteStore implements Store {
   readonly #classification: ClassificationStatements;
   readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
   readonly #insertBatch: (events: readonly EventRecord[]) => InsertOutcome;
+  readonly #quarantine: (eventId: number) => void;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -48,6 +49,10 @@ export class SqliteStore implements Store {
     this.#classification = prepareClassificationStatements(this.db);
     this.metrics = new SqliteMetrics(this.db);
     this.#insertBatch = this.db.transaction((events: readonly EventRecord[]) => this.#insertAll(events));
+    this.#quarantine = this.db.transaction((eventId: number) => {
+      this.#classification.markClassificationError.run(eventId);
+      this.#classification.dequeue.run(eventId);
+    });
     this.#recordClassifications = this.db.transaction(
       (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
     );
@@ -59,6 +64,20 @@ export class SqliteStore implements Store {
 
   async recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void> {
     this.#recordClassifications(outcomes, usage);
+  }
+
+  async quarantinePrompt(eventId: number): Promise<void> {
+    try {
+      this.#quarantine(eventId);
+    } catch {
+      // The event cannot even be marked: the text still goes.
+      this.#classification.dequeue.run(eventId);
+    }
+  }
+
+  async oldestQueuedPromptId(): Promise<number | null> {
+    const row = this.#classification.oldestQueued.get() as { eventId: number } | undefined;
+    return row?.eventId ?? null;
   }
 
   async queuedPromptCount(): Promise<number> {
@@ -101,18 +120,19 @@ export class SqliteStore implements Store {
     const s = this.#statements;
     let inserted = 0;
     for (const record of events) {
+      const userKey = this.#resolveUserKey(record);
+      const intent = record.intent ?? this.#intentOfTurn(record);
+      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey));
+      // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
+      if (result.changes === 0) continue;
+      inserted += 1;
+      const eventId = Number(result.lastInsertRowid);
       if (record.type === 'identify' && record.userId !== null && record.anonymousId !== null) {
         this.#link(record.anonymousId, record.userId, record.receivedAt);
       }
       if (record.type === 'alias' && record.userId !== null && record.previousId !== null) {
         this.#link(record.previousId, record.userId, record.receivedAt);
       }
-      const userKey = this.#resolveUserKey(record);
-      const intent = record.intent ?? this.#intentOfTurn(record);
-      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey));
-      if (result.changes === 0) continue;
-      inserted += 1;
-      const eventId = Number(result.lastInsertRowid);
       s.upsertUser.run({
         user_key: userKey,
         ts: record.timestamp,

@@ -50,7 +50,8 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts)
        VALUES (@user_key, COALESCE(@traits, '{}'), @ts, @ts)
        ON CONFLICT (user_key) DO UPDATE SET
-         traits = CASE WHEN @traits IS NULL THEN traits ELSE json_patch(traits, @traits) END,
+         -- Traits SQLite cannot read (stored before ingest capped nesting depth) are replaced, not patched.
+         traits = CASE WHEN @traits IS NULL THEN traits WHEN json_valid(traits) THEN json_patch(traits, @traits) ELSE @traits END,
          first_seen_ts = MIN(first_seen_ts, @ts),
          last_seen_ts = MAX(last_seen_ts, @ts)`,
     ),

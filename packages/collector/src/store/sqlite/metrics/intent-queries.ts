@@ -31,7 +31,8 @@ export function intentCounts(db: Database.Database, scope: MetricScope): KeyedCo
 
 /**
  * `intent_sampled` is 1 for prompts classified (or sent classified), 0 for
- * prompts the sampling policy skipped, NULL while still queued. Classifier
+ * prompts the sampling policy skipped, NULL while still queued or when the
+ * prompt came without text. Classifier
  * usage is kept per UTC day, so it covers the UTC days the range touches.
  */
 export function classification(db: Database.Database, scope: MetricScope): ClassificationTotals {
@@ -42,16 +43,24 @@ export function classification(db: Database.Database, scope: MetricScope): Class
          FROM prompt_rollup WHERE ${filters.sql}`,
     )
     .get(filters.params) as Pick<ClassificationTotals, 'prompts' | 'sampled' | 'notSampled'>;
+  // The queue holds only prompts that came with text, and only until classified.
+  const queued = eventFiltersSql('e', {}, scope.includeDebug);
+  const { pending } = db
+    .prepare(
+      `SELECT COUNT(*) AS pending FROM intent_queue q JOIN events e ON e.id = q.event_id
+        WHERE e.ts >= @start AND e.ts < @end${queued.sql}`,
+    )
+    .get({ start: scope.startMs, end: scope.endMs, ...queued.params }) as Pick<ClassificationTotals, 'pending'>;
   const usage = db
     .prepare(
-      `SELECT TOTAL(cost) AS classifierCost, COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS classifierTokens
+      `SELECT TOTAL(cost) AS classifierCost, TOTAL(prompt_tokens + completion_tokens) AS classifierTokens
          FROM classification_usage WHERE day >= @fromDate AND day <= @toDate`,
     )
     .get({
       fromDate: formatLocalDay(Math.floor(scope.startMs / DAY_MS)),
       toDate: formatLocalDay(Math.floor((scope.endMs - 1) / DAY_MS)),
     }) as Pick<ClassificationTotals, 'classifierCost' | 'classifierTokens'>;
-  return { ...prompts, ...usage };
+  return { ...prompts, pending, ...usage };
 }
 
 /**

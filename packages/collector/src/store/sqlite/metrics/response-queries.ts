@@ -92,8 +92,8 @@ function latencyFromEvents(db: Database.Database, scope: MetricScope, groupBy: '
 
 type CostSums = Omit<CostGroup, 'conversations'>;
 
-const COST_SUMS = `TOTAL(cost) AS cost, COALESCE(SUM(prompt_tokens), 0) AS promptTokens,
-                   COALESCE(SUM(completion_tokens), 0) AS completionTokens, COALESCE(SUM(total_tokens), 0) AS totalTokens`;
+const COST_SUMS = `TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,
+                   TOTAL(completion_tokens) AS completionTokens, TOTAL(total_tokens) AS totalTokens`;
 
 /**
  * conversations = distinct conversations with a response in the group. Per
@@ -168,8 +168,8 @@ function eventConversations(db: Database.Database, scope: MetricScope, groupBy: 
   return new Map(rows.map((row) => [row.key, row.conversations]));
 }
 
-const EVENT_COST_SUMS = `TOTAL(cost) AS cost, COALESCE(SUM(prompt_tokens), 0) AS promptTokens,
-                COALESCE(SUM(completion_tokens), 0) AS completionTokens, COALESCE(SUM(total_tokens), 0) AS totalTokens,
+const EVENT_COST_SUMS = `TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,
+                TOTAL(completion_tokens) AS completionTokens, TOTAL(total_tokens) AS totalTokens,
                 COUNT(DISTINCT conversation_id) AS conversations`;
 
 function costFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model'): CostGroup[] {
@@ -190,11 +190,11 @@ function costBySegment(db: Database.Database, scope: MetricScope, trait: string)
   const rows = db
     .prepare(
       `WITH per_user AS (
-         SELECT e.user_key, e.conversation_id, TOTAL(e.cost) AS cost, SUM(e.prompt_tokens) AS prompt_tokens,
-                SUM(e.completion_tokens) AS completion_tokens, SUM(e.total_tokens) AS total_tokens
+         SELECT e.user_key, e.conversation_id, TOTAL(e.cost) AS cost, TOTAL(e.prompt_tokens) AS prompt_tokens,
+                TOTAL(e.completion_tokens) AS completion_tokens, TOTAL(e.total_tokens) AS total_tokens
            FROM ${where.from} WHERE ${where.sql}
           GROUP BY e.user_key, e.conversation_id)
-       SELECT json_extract(u.traits, @traitPath) AS key, ${EVENT_COST_SUMS}
+       SELECT json_extract(CASE WHEN json_valid(u.traits) THEN u.traits END, @traitPath) AS key, ${EVENT_COST_SUMS}
          FROM per_user p LEFT JOIN users u ON u.user_key = p.user_key
         GROUP BY key`,
     )
