@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { IntentClassifier } from '../intent/classifier.js';
 import { startTestApp, type TestApp } from '../../test/support/test-app.js';
+import type { ClassificationOutcome, ClassificationQueue, QueuedPrompt } from './classification-queue.js';
 import { startClassificationWorker, type ClassificationWorker } from './classification-worker.js';
 
 /** Classifies by a keyword so expectations are obvious. */
@@ -103,5 +104,66 @@ describe('classification worker', () => {
       p2: { intent: 'classification_error', intent_sampled: 1 },
     });
     expect(await app.store.queuedPromptCount()).toBe(0);
+  });
+});
+
+/** An in-memory queue whose rows can be made unreadable or unrecordable, as a corrupt row would be. */
+class PoisonableQueue implements ClassificationQueue {
+  readonly queued = new Map<number, string>();
+  readonly intents = new Map<number, string>();
+  readonly quarantined: number[] = [];
+  constructor(
+    texts: readonly string[],
+    private readonly unreadable: ReadonlySet<number>,
+    private readonly unrecordable: ReadonlySet<number>,
+  ) {
+    texts.forEach((text, index) => this.queued.set(index + 1, text));
+  }
+  async nextPromptsToClassify(limit: number): Promise<QueuedPrompt[]> {
+    const ids = [...this.queued.keys()].sort((a, b) => a - b).slice(0, limit);
+    if (ids.some((id) => this.unreadable.has(id))) throw new Error('malformed JSON');
+    return ids.map((eventId) => ({ eventId, text: this.queued.get(eventId) as string, userKey: 'u', plan: null, firstSeenAt: 0 }));
+  }
+  async recordClassifications(outcomes: readonly ClassificationOutcome[]): Promise<void> {
+    if (outcomes.some((outcome) => this.unrecordable.has(outcome.eventId))) throw new Error('constraint failed');
+    for (const outcome of outcomes) {
+      this.intents.set(outcome.eventId, outcome.intent);
+      this.queued.delete(outcome.eventId);
+    }
+  }
+  async quarantinePrompt(eventId: number): Promise<void> {
+    this.quarantined.push(eventId);
+    this.intents.set(eventId, 'classification_error');
+    this.queued.delete(eventId);
+  }
+  async oldestQueuedPromptId(): Promise<number | null> {
+    return [...this.queued.keys()].sort((a, b) => a - b)[0] ?? null;
+  }
+  async queuedPromptCount(): Promise<number> {
+    return this.queued.size;
+  }
+  async purgeErasedText(): Promise<void> {}
+}
+
+describe('classification worker dead letter', () => {
+  const silent = pino({ level: 'silent' });
+
+  it('quarantines a prompt that cannot be read and classifies every other one', async () => {
+    const queue = new PoisonableQueue(['refund', 'hello', 'refund now', 'hi'], new Set([3]), new Set());
+    const worker = startClassificationWorker({ queue, classifier: keywordClassifier, isSampled: () => true, logger: silent, batchSize: 10 });
+    await worker.drain();
+    await worker.stop();
+    expect(queue.quarantined).toEqual([3]);
+    expect(Object.fromEntries(queue.intents)).toEqual({ 1: 'support_returns', 2: 'other', 3: 'classification_error', 4: 'other' });
+    expect(queue.queued.size).toBe(0);
+  });
+
+  it('quarantines a prompt whose outcome cannot be recorded and records the rest of its batch', async () => {
+    const queue = new PoisonableQueue(['refund', 'hello', 'hi'], new Set(), new Set([2]));
+    const worker = startClassificationWorker({ queue, classifier: keywordClassifier, isSampled: () => true, logger: silent, batchSize: 10 });
+    await worker.drain();
+    await worker.stop();
+    expect(queue.quarantined).toEqual([2]);
+    expect(Object.fromEntries(queue.intents)).toEqual({ 1: 'support_returns', 2: 'classification_error', 3: 'other' });
   });
 });
