@@ -63,6 +63,10 @@ const hostileValue = fc.oneof(
       return null;
     }
   }),
+  // Lone surrogates and control characters, in values and in keys.
+  fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 40 }), { maxKeys: 4 }).map(
+    (properties) => ({ type: 'track', event: 'ai_user_prompt_created', userId: 'u', properties: { ...properties, conversation_id: 'c' } }),
+  ),
   fc.integer({ min: 30, max: 3000 }).map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown),
   fc.integer({ min: 30, max: 1500 }).map((depth) => JSON.parse('{"a":'.repeat(depth) + '0' + '}'.repeat(depth)) as unknown),
   fc.constantFrom(
