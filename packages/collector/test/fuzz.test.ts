@@ -17,7 +17,7 @@ import { READ_KEY, WRITE_KEY, startTestApp, type TestApp } from './support/test-
 const INGEST_ROUTES = ['/v1/batch', '/v1/track', '/v1/identify', '/v1/page', '/v1/screen', '/v1/group', '/v1/alias'];
 const METRICS = [
   'active-users', 'sessions', 'conversations', 'retention', 'intents', 'classification', 'latency', 'cost', 'errors',
-  'satisfaction', 'peak-hours', 'intent-flows', 'report', 'active-conversations', 'sessions/s-1', 'sessions/%00',
+  'satisfaction', 'peak-hours', 'intent-flows', 'report', 'active-conversations', 'sessions/s-1', 'sessions/%00', 'sessions/%E0%A4%A',
 ];
 const METRIC_PARAMETERS = [
   'from', 'to', 'tz', 'include_debug', 'format', 'model', 'intent', 'conversation_id', 'group_by', 'limit', 'minutes',
