@@ -13,6 +13,8 @@ export interface ClassificationQueue {
   recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void>;
   /** Prompts still waiting (for health checks and tests). */
   queuedPromptCount(): Promise<number>;
+  /** When the oldest waiting prompt was queued (epoch ms), null for an empty queue; readiness watches it. */
+  oldestQueuedPromptAt(): Promise<number | null>;
   /** Makes erased texts unrecoverable from the engine's files (SQLite: WAL checkpoint). */
   purgeErasedText(): Promise<void>;
 }

@@ -13,6 +13,7 @@ const CLASSIFICATION_SQL = {
         ORDER BY q.event_id
         LIMIT ?`,
     countQueued: 'SELECT COUNT(*) AS count FROM intent_queue',
+    oldestQueuedAt: 'SELECT MIN(enqueued_at) AS at FROM intent_queue',
     setPromptIntent: `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId
        RETURNING conversation_id AS conversationId, prompt_number AS promptNumber`,
     // A turn's response and actions get the prompt's intent when they have none:
