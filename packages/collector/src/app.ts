@@ -1,11 +1,13 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { WriteKey } from './config.js';
+import { createReadiness, type ReadinessOptions } from './health/readiness.js';
 import { authenticateReadKey } from './http/auth.js';
 import { createCors } from './http/cors.js';
 import { createDashboardRouter } from './http/dashboard-router.js';
 import { createDemoRouter } from './http/demo-router.js';
 import { createErrorHandler } from './http/error-handler.js';
+import { createHealthRouter } from './http/health-router.js';
 import { HttpError } from './http/http-error.js';
 import { createIngestRouter } from './http/ingest-router.js';
 import { createRequestLog } from './http/request-log.js';
@@ -22,6 +24,13 @@ export interface AppOptions {
   logger: Logger;
   /** Injected clock (epoch ms) so tests can pin receivedAt. */
   now?: () => number;
+  /**
+   * The write key the public `/demo` page embeds: accepted for ingest only,
+   * never one of `writeKeys`. Without it `/demo` answers 404.
+   */
+  demoWriteKey?: string | undefined;
+  /** Thresholds of `/readyz` (data directory, free disk, queue age). */
+  readiness?: Omit<ReadinessOptions, 'store' | 'logger' | 'now'>;
 }
 
 /**
@@ -37,12 +46,12 @@ export function createApp(options: AppOptions): Express {
   app.use(createRequestLog(options.logger));
   app.use(securityHeaders);
 
-  app.get('/healthz', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
+  app.use(createHealthRouter(createReadiness({ ...options.readiness, store: options.store, logger: options.logger, now })));
   app.use(createSdkRouter());
   app.use(createDashboardRouter());
-  app.use(createDemoRouter(() => options.writeKeys));
+  if (options.demoWriteKey !== undefined) app.use(createDemoRouter(options.demoWriteKey));
+  const ingestKeys: readonly WriteKey[] =
+    options.demoWriteKey === undefined ? options.writeKeys : [...options.writeKeys, { key: options.demoWriteKey, dev: false }];
   // Ingest accepts any origin unless an allowlist is set; metric reads
   // (read key) only the listed origins.
   const writeCors = createCors(corsOrigins, { anyOriginWhenUnset: true });
@@ -50,7 +59,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/v1', (request, response, next) => {
     (request.path.startsWith('/metrics') ? readCors : writeCors)(request, response, next);
   });
-  app.use(createIngestRouter({ store: options.store, writeKeys: () => options.writeKeys, now }));
+  app.use(createIngestRouter({ store: options.store, writeKeys: () => ingestKeys, now }));
   app.use('/v1/metrics', (request, _response, next) => {
     authenticateReadKey(request, options.readKey);
     next();

@@ -1,21 +1,19 @@
 #!/usr/bin/env node
+import { ChatmeterError } from './chatmeter-error.js';
 import { ConfigError, loadConfig } from './config.js';
 import { runDemoData } from './demo/demo-data-command.js';
-import { DemoLoadError } from './demo/demo-load-error.js';
-import { ClassifierConfigError } from './intent/select-classifier.js';
-import { LabelledDataError } from './intent/evaluate.js';
 import { runIntents } from './intent/intents-command.js';
-import { TaxonomyError } from './intent/taxonomy.js';
+import { runKeys } from './keys-command.js';
 import { createLogger } from './logger.js';
 import type { Logger } from 'pino';
 import { startServer, type RunningCollector } from './server.js';
-import { SchemaVersionError } from './store/sqlite/index.js';
 
 const USAGE = `usage: chatmeter-collector [start] [options]
        chatmeter-collector demo-data [--users N] [--days N] [--seed N] [--url URL] [--write-key KEY]
                            (demo-data --help for details)
        chatmeter-collector intents eval --file labelled.jsonl [--classifier builtin|llm]
        chatmeter-collector intents classify < prompts.jsonl
+       chatmeter-collector keys [--db PATH]     show the generated development keys
 
 options (each also read from its environment variable):
   --host HOST                 CHATMETER_HOST            default 127.0.0.1
@@ -30,6 +28,8 @@ options (each also read from its environment variable):
   --sample-rate 0-100         CHATMETER_SAMPLE_RATE     default 100
   --always-classify-plan P    CHATMETER_ALWAYS_CLASSIFY_PLANS default enterprise
   --log-level LEVEL           CHATMETER_LOG_LEVEL       default info
+  --demo                      CHATMETER_DEMO=1|0        serve /demo (default: on in development, off in production)
+  --min-free-disk-mb MB       CHATMETER_MIN_FREE_DISK_MB /readyz fails below this free space, default 100
   --no-demo-data              CHATMETER_DEMO_DATA=0     do not load demo data into an empty database
 `;
 
@@ -51,6 +51,9 @@ async function main(argv: string[]): Promise<void> {
     case 'intents':
       await runIntents(args);
       return;
+    case 'keys':
+      await runKeys(args);
+      return;
     default:
       throw new ConfigError(`unknown command "${command}"; run chatmeter-collector --help`);
   }
@@ -65,14 +68,19 @@ async function runStart(argv: string[]): Promise<void> {
   process.stderr.write(
     `\nChatmeter collector on ${collector.url}\n` +
       `  dashboard  ${collector.url}/dashboard\n` +
-      `  demo chat  ${collector.url}/demo\n`,
+      (collector.keys.demoWriteKey === undefined ? '' : `  demo chat  ${collector.url}/demo\n`),
   );
-  if (collector.keys.generated) {
+  // A generated key is shown once, when it is created (as self-hosted analytics
+  // tools do); later starts say where to find it instead of repeating secrets in logs.
+  if (collector.keys.generatedNow) {
     process.stderr.write(
       `  write key  ${collector.keys.writeKeys.map((writeKey) => writeKey.key).join(', ')}\n` +
         `  read key   ${collector.keys.readKey}\n` +
-        `  (development keys, generated once and kept in ${config.db})\n`,
+        `  (development keys, generated now and kept in the settings table of ${config.db};\n` +
+        `   show them again with: chatmeter-collector keys --db ${config.db})\n`,
     );
+  } else if (collector.keys.generated) {
+    process.stderr.write(`  keys       development keys kept in ${config.db}; show them with: chatmeter-collector keys --db ${config.db}\n`);
   }
   process.stderr.write('\n');
   registerShutdown(collector, logger);
@@ -106,12 +114,7 @@ function registerShutdown(collector: RunningCollector, logger: Logger): void {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Problems the operator fixes (flags, schema, an unreachable collector) get one line, not a stack trace.
-  if (error instanceof ConfigError ||
-    error instanceof SchemaVersionError ||
-    error instanceof DemoLoadError ||
-    error instanceof TaxonomyError ||
-    error instanceof ClassifierConfigError ||
-    error instanceof LabelledDataError) {
+  if (error instanceof ChatmeterError) {
     process.stderr.write(`chatmeter-collector: ${error.message}\n`);
     process.exit(2);
   }

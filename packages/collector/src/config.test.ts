@@ -45,3 +45,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--prot', '1'], {})).toThrow(ConfigError);
   });
 });
+
+describe('the --demo option', () => {
+  it('serves /demo by default in development and not in production', () => {
+    expect(loadConfig([], {}).demo).toBe(true);
+    expect(loadConfig([], { NODE_ENV: 'production' }).demo).toBe(false);
+  });
+
+  it('turns /demo on in production with --demo or CHATMETER_DEMO=1, and off with CHATMETER_DEMO=0', () => {
+    expect(loadConfig(['--demo'], { NODE_ENV: 'production' }).demo).toBe(true);
+    expect(loadConfig([], { NODE_ENV: 'production', CHATMETER_DEMO: '1' }).demo).toBe(true);
+    expect(loadConfig([], { CHATMETER_DEMO: '0' }).demo).toBe(false);
+  });
+
+  it('rejects a CHATMETER_DEMO that is not 1 or 0, naming the variable', () => {
+    expect(() => loadConfig([], { CHATMETER_DEMO: 'yes' })).toThrow('--demo (CHATMETER_DEMO) must be 1 or 0, got "yes"');
+  });
+});

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { ChatmeterError } from './chatmeter-error.js';
 
 /** Thrown for a bad option; the message names the flag, its variable and why. */
-export class ConfigError extends Error {
+export class ConfigError extends ChatmeterError {
   override name = 'ConfigError';
 }
 
@@ -58,6 +59,16 @@ const OPTIONS = {
     env: 'CHATMETER_ALWAYS_CLASSIFY_PLANS',
     schema: z.array(z.string().min(1)).default(['enterprise']),
   },
+  demo: {
+    flag: 'demo',
+    env: 'CHATMETER_DEMO',
+    schema: z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' }).transform((value) => value === '1' || value === 'true').optional(),
+  },
+  minFreeDiskMb: {
+    flag: 'min-free-disk-mb',
+    env: 'CHATMETER_MIN_FREE_DISK_MB',
+    schema: z.coerce.number({ error: 'must be a number of megabytes' }).min(0, 'must be 0 or more megabytes').default(100),
+  },
   logLevel: {
     flag: 'log-level',
     env: 'CHATMETER_LOG_LEVEL',
@@ -67,6 +78,8 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 const LIST_OPTIONS: ReadonlySet<OptionName> = new Set(['writeKeys', 'corsOrigins', 'alwaysClassifyPlans']);
+/** Flags without a value (`--demo`); their variable takes 1 or 0. */
+const BOOLEAN_OPTIONS: ReadonlySet<OptionName> = new Set(['demo']);
 
 const configSchema = z.object(
   Object.fromEntries(Object.entries(OPTIONS).map(([name, option]) => [name, option.schema])) as {
@@ -77,8 +90,10 @@ const configSchema = z.object(
 type ParsedOptions = z.output<typeof configSchema>;
 
 /** Validated collector configuration. */
-export interface CollectorConfig extends Omit<ParsedOptions, 'writeKeys'> {
+export interface CollectorConfig extends Omit<ParsedOptions, 'writeKeys' | 'demo'> {
   writeKeys: WriteKey[];
+  /** Serve the public `/demo` page: on by default in development, off in production unless `--demo`. */
+  demo: boolean;
   llmApiKey: string | undefined;
   production: boolean;
 }
@@ -87,7 +102,9 @@ export interface CollectorConfig extends Omit<ParsedOptions, 'writeKeys'> {
 export const configFlags = Object.fromEntries(
   Object.entries(OPTIONS).map(([name, option]) => [
     option.flag,
-    { type: 'string' as const, multiple: LIST_OPTIONS.has(name as OptionName) },
+    BOOLEAN_OPTIONS.has(name as OptionName)
+      ? { type: 'boolean' as const, multiple: false }
+      : { type: 'string' as const, multiple: LIST_OPTIONS.has(name as OptionName) },
   ]),
 );
 
@@ -96,7 +113,7 @@ export const configFlags = Object.fromEntries(
  * repeated flags or a comma-separated variable.
  */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CollectorConfig {
-  let values: Record<string, string | string[] | boolean | undefined>;
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: configFlags, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -106,7 +123,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   for (const [name, option] of Object.entries(OPTIONS) as [OptionName, (typeof OPTIONS)[OptionName]][]) {
     const fromFlag = values[option.flag];
     const fromEnv = env[option.env];
-    if (fromFlag !== undefined) raw[name] = LIST_OPTIONS.has(name) ? splitList(fromFlag) : fromFlag;
+    if (fromFlag === true) raw[name] = 'true';
+    else if (fromFlag !== undefined) raw[name] = LIST_OPTIONS.has(name) ? splitList(fromFlag) : fromFlag;
     else if (fromEnv !== undefined && fromEnv !== '') raw[name] = LIST_OPTIONS.has(name) ? splitList(fromEnv) : fromEnv;
   }
   const parsed = configSchema.safeParse(raw);
@@ -122,16 +140,18 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         : `--${option.flag} (${option.env}) ${issue?.message ?? 'is invalid'}, got ${JSON.stringify(shown)}`,
     );
   }
-  const { writeKeys, ...rest } = parsed.data;
+  const { writeKeys, demo, ...rest } = parsed.data;
+  const production = env['NODE_ENV'] === 'production';
   return {
     ...rest,
+    demo: demo ?? !production,
     writeKeys: writeKeys.map((entry) => (entry.endsWith(':dev') ? { key: entry.slice(0, -4), dev: true } : { key: entry, dev: false })),
     llmApiKey: env['CHATMETER_LLM_API_KEY'] || undefined,
-    production: env['NODE_ENV'] === 'production',
+    production,
   };
 }
 
-function splitList(value: string | string[] | boolean): string[] {
-  const items = Array.isArray(value) ? value : [String(value)];
-  return items.flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+function splitList(value: string | boolean | (string | boolean)[]): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter((item) => item !== '');
 }

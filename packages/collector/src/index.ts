@@ -4,6 +4,7 @@
  */
 export { createApp } from './app.js';
 export type { AppOptions } from './app.js';
+export { ChatmeterError } from './chatmeter-error.js';
 export { ConfigError, loadConfig } from './config.js';
 export type { CollectorConfig, WriteKey } from './config.js';
 export { HttpError } from './http/http-error.js';
@@ -11,6 +12,8 @@ export { startServer } from './server.js';
 export type { RunningCollector } from './server.js';
 export type { EventRecord, InsertOutcome } from './store/event-record.js';
 export type { Store } from './store/store.js';
+export { StoreOpenError } from './store/store-open-error.js';
+export { StoreUnavailableError } from './store/store-unavailable-error.js';
 export type { MetricsQueries } from './metrics/metrics-queries.js';
 export type { MetricFilters, MetricScope } from './metrics/metric-scope.js';
 export { SchemaVersionError, SqliteStore } from './store/sqlite/index.js';

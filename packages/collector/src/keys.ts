@@ -3,40 +3,86 @@ import type { CollectorConfig, WriteKey } from './config.js';
 import { ConfigError } from './config.js';
 import type { Store } from './store/store.js';
 
+/**
+ * 24 characters: a key of A-Z a-z 0-9 _ . - that long carries over 140 bits,
+ * out of reach of guessing over HTTP; 8 (the general minimum) is guessable.
+ */
+export const MIN_PRODUCTION_KEY_LENGTH = 24;
+
+/** Settings rows that hold generated keys, in plaintext (development; see README). */
+export const KEY_SETTINGS = {
+  writeKey: 'dev_write_key',
+  readKey: 'dev_read_key',
+  demoWriteKey: 'demo_write_key',
+} as const;
+
 export interface ResolvedKeys {
   writeKeys: WriteKey[];
   readKey: string;
-  /** True when keys were generated (or loaded from a previous generation) for development. */
+  /** The write key of the public `/demo` page (ingest only); undefined when `/demo` is off. */
+  demoWriteKey: string | undefined;
+  /** True when the write or read key comes from the settings table rather than configuration. */
   generated: boolean;
+  /** True only on the start that created a key: it is shown once, then found with `chatmeter-collector keys`. */
+  generatedNow: boolean;
 }
 
 /**
  * Keys from configuration; in development, missing keys are generated once
  * and kept in the database, so a restart keeps the same dashboard login.
- * In production (NODE_ENV=production) missing keys stop start-up.
+ * In production (NODE_ENV=production) missing, short or shared keys stop start-up.
+ * The demo page's key is always generated: it is public, so it must never be
+ * a key the operator uses.
  */
 export async function resolveKeys(config: CollectorConfig, store: Store): Promise<ResolvedKeys> {
-  if (config.production && (config.writeKeys.length === 0 || config.readKey === undefined)) {
-    throw new ConfigError('--write-key (CHATMETER_WRITE_KEYS) and --read-key (CHATMETER_READ_KEY) are required when NODE_ENV=production');
-  }
+  checkKeyPolicy(config);
+  const created: string[] = [];
+  const keyFromSettings = async (setting: string, prefix: string): Promise<string> => {
+    const existing = await store.getSetting(setting);
+    if (existing !== null) return existing;
+    const key = prefix + randomBytes(16).toString('hex');
+    await store.setSetting(setting, key);
+    created.push(setting);
+    return key;
+  };
   let generated = false;
   let writeKeys = config.writeKeys;
   if (writeKeys.length === 0) {
-    writeKeys = [{ key: await storedOrNew(store, 'dev_write_key', 'wk_'), dev: false }];
+    writeKeys = [{ key: await keyFromSettings(KEY_SETTINGS.writeKey, 'wk_'), dev: false }];
     generated = true;
   }
   let readKey = config.readKey;
   if (readKey === undefined) {
-    readKey = await storedOrNew(store, 'dev_read_key', 'rk_');
+    readKey = await keyFromSettings(KEY_SETTINGS.readKey, 'rk_');
     generated = true;
   }
-  return { writeKeys, readKey, generated };
+  const demoWriteKey = config.demo ? await keyFromSettings(KEY_SETTINGS.demoWriteKey, 'wk_demo_') : undefined;
+  const generatedNow = created.includes(KEY_SETTINGS.writeKey) || created.includes(KEY_SETTINGS.readKey);
+  return { writeKeys, readKey, demoWriteKey, generated, generatedNow };
 }
 
-async function storedOrNew(store: Store, setting: string, prefix: string): Promise<string> {
-  const existing = await store.getSetting(setting);
-  if (existing !== null) return existing;
-  const key = prefix + randomBytes(16).toString('hex');
-  await store.setSetting(setting, key);
-  return key;
+/**
+ * Rules on configured keys. The read key opens every metric, while write
+ * keys ship in web pages: one key for both would let any visitor read.
+ * Production also needs keys long enough not to be guessed.
+ */
+export function checkKeyPolicy(config: CollectorConfig): void {
+  if (config.production && (config.writeKeys.length === 0 || config.readKey === undefined)) {
+    throw new ConfigError('--write-key (CHATMETER_WRITE_KEYS) and --read-key (CHATMETER_READ_KEY) are required when NODE_ENV=production');
+  }
+  if (config.readKey !== undefined && config.writeKeys.some((writeKey) => writeKey.key === config.readKey)) {
+    throw new ConfigError('--read-key (CHATMETER_READ_KEY) must differ from every write key');
+  }
+  if (!config.production) return;
+  const shortWriteKey = config.writeKeys.find((writeKey) => writeKey.key.length < MIN_PRODUCTION_KEY_LENGTH);
+  if (shortWriteKey !== undefined) {
+    throw new ConfigError(
+      `--write-key (CHATMETER_WRITE_KEYS) must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters when NODE_ENV=production, got one of ${shortWriteKey.key.length}`,
+    );
+  }
+  if (config.readKey !== undefined && config.readKey.length < MIN_PRODUCTION_KEY_LENGTH) {
+    throw new ConfigError(
+      `--read-key (CHATMETER_READ_KEY) must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters when NODE_ENV=production, got ${config.readKey.length}`,
+    );
+  }
 }

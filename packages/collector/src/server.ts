@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { startClassificationWorker, type ClassificationWorker } from './classification/classification-worker.js';
@@ -7,7 +8,7 @@ import { createSamplingPolicy } from './intent/sampling.js';
 import { selectClassifier } from './intent/select-classifier.js';
 import { loadTaxonomy } from './intent/taxonomy.js';
 import type { CollectorConfig } from './config.js';
-import { resolveKeys, type ResolvedKeys } from './keys.js';
+import { checkKeyPolicy, resolveKeys, type ResolvedKeys } from './keys.js';
 import { SqliteStore } from './store/sqlite/index.js';
 
 export interface RunningCollector {
@@ -22,7 +23,8 @@ export interface RunningCollector {
 
 /** Opens the store, builds the app and listens. */
 export async function startServer(config: CollectorConfig, logger: Logger): Promise<RunningCollector> {
-  // An invalid taxonomy or classifier setting fails start-up before anything is opened.
+  // Invalid keys, taxonomy or classifier settings fail start-up before anything is opened.
+  checkKeyPolicy(config);
   const taxonomy = loadTaxonomy(config.intents);
   const classifier = selectClassifier(taxonomy, config);
   const store = new SqliteStore({ path: config.db });
@@ -33,6 +35,11 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
     readKey: keys.readKey,
     corsOrigins: config.corsOrigins,
     logger,
+    demoWriteKey: keys.demoWriteKey,
+    readiness: {
+      dataDirectory: config.db === ':memory:' ? undefined : dirname(resolvePath(config.db)),
+      minFreeDiskBytes: config.minFreeDiskMb * 1024 * 1024,
+    },
   });
   const server = await listen(app, config.port, config.host);
   const address = server.address() as AddressInfo;

@@ -22,6 +22,8 @@ export interface ClassificationQueue {
   oldestQueuedPromptId(): Promise<number | null>;
   /** Prompts still waiting (for health checks and tests). */
   queuedPromptCount(): Promise<number>;
+  /** When the oldest waiting prompt was queued (epoch ms), null for an empty queue; readiness watches it. */
+  oldestQueuedPromptAt(): Promise<number | null>;
   /** Makes erased texts unrecoverable from the engine's files (SQLite: WAL checkpoint). */
   purgeErasedText(): Promise<void>;
 }

@@ -139,6 +139,9 @@ class PoisonableQueue implements ClassificationQueue {
   async oldestQueuedPromptId(): Promise<number | null> {
     return [...this.queued.keys()].sort((a, b) => a - b)[0] ?? null;
   }
+  async oldestQueuedPromptAt(): Promise<number | null> {
+    return this.queued.size === 0 ? null : 0;
+  }
   async queuedPromptCount(): Promise<number> {
     return this.queued.size;
   }

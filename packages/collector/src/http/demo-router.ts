@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
-import type { WriteKey } from '../config.js';
 import { CONTENT_SECURITY_POLICY } from './security-headers.js';
 
 const WIDGET_DIR = fileURLToPath(new URL('../demo-widget/', import.meta.url));
@@ -11,9 +10,10 @@ const WIDGET_DIR = fileURLToPath(new URL('../demo-widget/', import.meta.url));
 /**
  * `GET /demo`: a chat page that installs the SDK with the documented inline
  * snippet, like a customer's site. The inline script is allowed by its hash
- * (CSP stays strict: no 'unsafe-inline').
+ * (CSP stays strict: no 'unsafe-inline'). The page is public, so it embeds
+ * the demo-only write key, never an operator's key.
  */
-export function createDemoRouter(writeKeys: () => readonly WriteKey[]): Router {
+export function createDemoRouter(demoWriteKey: string): Router {
   const router = Router();
   const snippet = readFileSync(createRequire(import.meta.url).resolve('@chatmeter/sdk/snippet'), 'utf8')
     .trim()
@@ -21,8 +21,7 @@ export function createDemoRouter(writeKeys: () => readonly WriteKey[]): Router {
   const template = readFileSync(`${WIDGET_DIR}index.html`, 'utf8');
 
   router.get('/demo', (_request, response) => {
-    const writeKey = writeKeys()[0]?.key ?? '';
-    const inline = `${snippet}\nchatmeter.init({ writeKey: ${JSON.stringify(writeKey)}, endpoint: location.origin });`;
+    const inline = `${snippet}\nchatmeter.init({ writeKey: ${JSON.stringify(demoWriteKey)}, endpoint: location.origin });`;
     const page = template.replace(/<script>__SNIPPET__[\s\S]*?<\/script>/, `<script>${inline}</script>`);
     const hash = createHash('sha256').update(inline).digest('base64');
     response.set({

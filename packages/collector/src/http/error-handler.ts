@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { toFieldErrors, type ErrorBody } from '../protocol/index.js';
+import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import { HttpError } from './http-error.js';
 
 /** body-parser's errors carry `type` and `status`; map them to our codes. */
@@ -17,13 +18,21 @@ const BODY_PARSER_ERRORS: Record<string, { status: number; code: string; message
 
 /**
  * The one place errors become responses: HttpError → its status, ZodError →
- * 400 naming the paths, body-parser errors → 400/413/415, anything else → a
- * logged 500 (bad input must never get here).
+ * 400 naming the paths, body-parser errors → 400/413/415, a store that cannot
+ * write now → 503 with Retry-After, anything else → a logged 500 (bad input
+ * must never get here).
  */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {
     if (response.headersSent) {
       next(error);
+      return;
+    }
+    if (error instanceof StoreUnavailableError) {
+      // Retryable: the client keeps its events and comes back; the disk or lock may free up meanwhile.
+      logger.warn({ err: error, method: request.method, path: request.path }, 'storage unavailable');
+      response.set('Retry-After', String(error.retryAfterSeconds));
+      response.status(503).json({ error: { code: 'storage_unavailable', message: `${error.message}; retry later` } });
       return;
     }
     const body = toErrorBody(error);

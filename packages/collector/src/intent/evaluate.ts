@@ -3,6 +3,7 @@
  * precision and recall, and the confusion matrix, plus a plain-text report.
  */
 import type { IntentClassifier } from './classifier.js';
+import { ChatmeterError } from '../chatmeter-error.js';
 
 export interface LabelledPrompt {
   text: string;
@@ -31,7 +32,7 @@ export interface Evaluation {
 }
 
 /** A JSONL line that is not `{"text": string, "intent": string}`. */
-export class LabelledDataError extends Error {
+export class LabelledDataError extends ChatmeterError {
   override readonly name = 'LabelledDataError';
   readonly line: number;
 

@@ -2,6 +2,7 @@ import { createBuiltinClassifier } from './builtin-classifier.js';
 import type { IntentClassifier } from './classifier.js';
 import { createLlmClassifier } from './llm-classifier.js';
 import type { Taxonomy } from './taxonomy.js';
+import { ChatmeterError } from '../chatmeter-error.js';
 
 export type ClassifierKind = 'builtin' | 'llm';
 
@@ -12,7 +13,7 @@ export interface ClassifierSettings {
 }
 
 /** Thrown when the LLM classifier is asked for but not configured. */
-export class ClassifierConfigError extends Error {
+export class ClassifierConfigError extends ChatmeterError {
   override readonly name = 'ClassifierConfigError';
 }
 

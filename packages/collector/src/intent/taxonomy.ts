@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ChatmeterError } from '../chatmeter-error.js';
 
 /** The catch-all intent every taxonomy must declare. */
 export const OTHER_INTENT = 'other';
@@ -61,7 +62,7 @@ export type Taxonomy = z.infer<typeof taxonomySchema>;
 export type TaxonomyIntent = Taxonomy['intents'][number];
 
 /** A taxonomy file that cannot be read or does not match the schema. */
-export class TaxonomyError extends Error {
+export class TaxonomyError extends ChatmeterError {
   override readonly name = 'TaxonomyError';
   /** The file (or other source) the taxonomy came from. */
   readonly source: string;

@@ -12,6 +12,7 @@ export interface Store extends ClassificationQueue {
    * Persists events atomically. Resolves only after the data is durable
    * (committed): the HTTP 200 is sent after this resolves, never before.
    * A messageId already stored for the same write key is skipped and counted.
+   * Rejects with StoreUnavailableError when a retry can succeed (disk full…).
    */
   insertEvents(events: readonly EventRecord[]): Promise<InsertOutcome>;
 
@@ -20,6 +21,11 @@ export interface Store extends ClassificationQueue {
   /** False for a new, empty database (`start` then offers demo data). */
   hasEvents(): Promise<boolean>;
   setSetting(name: string, value: string): Promise<void>;
+  /**
+   * Commits a tiny write (readiness probe). Rejects with StoreUnavailableError
+   * when the engine cannot write now (full disk, read-only file, lock held).
+   */
+  checkWritable(): Promise<void>;
 
   /** The aggregates behind `GET /v1/metrics/…`, computed by this engine. */
   readonly metrics: MetricsQueries;

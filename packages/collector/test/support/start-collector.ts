@@ -13,6 +13,8 @@ export interface StartedCollector {
   process: ChildProcess;
   /** Lines the collector wrote to stdout (JSON logs) so far. */
   logLines: string[];
+  /** What the collector wrote to stderr so far (the start-up banner). */
+  stderr(): string;
   /** SIGTERM and wait for exit (graceful shutdown). */
   stop(): Promise<void>;
   /** SIGKILL now, as a crash would. */
@@ -20,8 +22,10 @@ export interface StartedCollector {
 }
 
 export interface StartCollectorOptions {
+  /** `[]` starts without --write-key (development generates one). */
   writeKeys?: string[];
-  readKey?: string;
+  /** `null` starts without --read-key (development generates one). */
+  readKey?: string | null;
   /** Reuse a database file (e.g. after a kill); a fresh temp file otherwise. */
   dbPath?: string;
   args?: string[];
@@ -38,11 +42,11 @@ const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
  */
 export async function startCollector(options: StartCollectorOptions = {}): Promise<StartedCollector> {
   const writeKeys = options.writeKeys ?? ['test_write_key'];
-  const readKey = options.readKey ?? 'test_read_key';
+  const readKey = options.readKey === undefined ? 'test_read_key' : options.readKey;
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'chatmeter-')), 'chatmeter.db');
   const child = spawn(
     process.execPath,
-    [CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--read-key', readKey,
+    [CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...(readKey === null ? [] : ['--read-key', readKey]),
       ...writeKeys.flatMap((key) => ['--write-key', key]), ...(options.demoData === true ? [] : ['--no-demo-data']),
       ...(options.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
@@ -52,7 +56,8 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close' (not 'exit'): stdout and stderr are read to their end by then.
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`collector did not start within 20 s; stderr: ${stderr}`)), 20_000);
     child.once('exit', (code) => {
@@ -74,11 +79,12 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   });
   return {
     url,
-    writeKey: writeKeys[0]!.replace(/:dev$/, ''),
-    readKey,
+    writeKey: (writeKeys[0] ?? '').replace(/:dev$/, ''),
+    readKey: readKey ?? '',
     dbPath,
     process: child,
     logLines,
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

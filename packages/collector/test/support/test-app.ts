@@ -4,13 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppOptions } from '../../src/app.js';
 import type { WriteKey } from '../../src/config.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 
 export const WRITE_KEY = 'test_write_key';
 export const DEV_WRITE_KEY = 'test_dev_write_key';
 export const READ_KEY = 'test_read_key';
+export const DEMO_WRITE_KEY = 'test_demo_write_key';
 
 export interface TestApp {
   url: string;
@@ -31,7 +32,9 @@ export interface PostOptions {
 }
 
 /** The real Express app over HTTP on an ephemeral port with a fresh SQLite file. */
-export async function startTestApp(options: { now?: () => number; writeKeys?: WriteKey[] } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { now?: () => number; writeKeys?: WriteKey[]; demoWriteKey?: string; readiness?: AppOptions['readiness'] } = {},
+): Promise<TestApp> {
   const dbPath = join(mkdtempSync(join(tmpdir(), 'chatmeter-test-')), 'test.db');
   const store = new SqliteStore({ path: dbPath });
   const app = createApp({
@@ -42,6 +45,8 @@ export async function startTestApp(options: { now?: () => number; writeKeys?: Wr
     ],
     readKey: READ_KEY,
     logger: pino({ level: 'silent' }),
+    demoWriteKey: options.demoWriteKey ?? DEMO_WRITE_KEY,
+    readiness: options.readiness ?? { dataDirectory: dirname(dbPath) },
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const server: Server = await new Promise((resolve) => {

@@ -15,6 +15,7 @@ const CLASSIFICATION_SQL = {
         LIMIT ?`,
     countQueued: 'SELECT COUNT(*) AS count FROM intent_queue',
     oldestQueued: 'SELECT event_id AS eventId FROM intent_queue ORDER BY event_id LIMIT 1',
+    oldestQueuedAt: 'SELECT MIN(enqueued_at) AS at FROM intent_queue',
     setPromptIntent: `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId
        RETURNING conversation_id AS conversationId, prompt_number AS promptNumber`,
     // A turn's response and actions get the prompt's intent when they have none:

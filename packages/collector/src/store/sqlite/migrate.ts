@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import { ChatmeterError } from '../../chatmeter-error.js';
 
 /** Thrown when the database was written by a newer collector than this one. */
-export class SchemaVersionError extends Error {
+export class SchemaVersionError extends ChatmeterError {
   override name = 'SchemaVersionError';
 }
 

@@ -9,7 +9,8 @@ import type { EventRecord, InsertOutcome } from '../event-record.js';
 import type { Store } from '../store.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
-import { migrate } from './migrate.js';
+import { openDatabase } from './open-database.js';
+import { toStoreWriteError } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 export interface SqliteStoreOptions {
@@ -35,16 +36,7 @@ export class SqliteStore implements Store {
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
-    this.db = new Database(options.path, { readonly: options.readonly ?? false });
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk before we acknowledge, so even power loss
-    // cannot drop an acknowledged batch (NORMAL would survive only kill -9).
-    this.db.pragma('synchronous = FULL');
-    // Erased prompt texts are overwritten with zeros, not merely unlinked.
-    this.db.pragma('secure_delete = ON');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    if (!options.readonly) migrate(this.db);
+    this.db = openDatabase(options.path, options.readonly ?? false);
     this.#statements = prepareStatements(this.db);
     this.#classification = prepareClassificationStatements(this.db);
     this.metrics = new SqliteMetrics(this.db);
@@ -84,6 +76,10 @@ export class SqliteStore implements Store {
     return (this.#classification.countQueued.get() as { count: number }).count;
   }
 
+  async oldestQueuedPromptAt(): Promise<number | null> {
+    return (this.#classification.oldestQueuedAt.get() as { at: number | null }).at;
+  }
+
   async purgeErasedText(): Promise<void> {
     // secure_delete zeroed the rows in their pages; TRUNCATE copies those
     // pages into the main file and empties the WAL that still held the text.
@@ -92,7 +88,19 @@ export class SqliteStore implements Store {
 
   async insertEvents(events: readonly EventRecord[]): Promise<InsertOutcome> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
-    return this.#insertBatch(events);
+    try {
+      return this.#insertBatch(events);
+    } catch (error) {
+      throw toStoreWriteError(error);
+    }
+  }
+
+  async checkWritable(): Promise<void> {
+    try {
+      this.#statements.setSetting.run('readiness_probe', new Date().toISOString());
+    } catch (error) {
+      throw toStoreWriteError(error);
+    }
   }
 
   async hasEvents(): Promise<boolean> {
