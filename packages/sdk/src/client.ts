@@ -5,14 +5,13 @@ import { resolveOptions, type ChatmeterOptions, type ResolvedOptions } from './o
 import { AI_EVENT } from './protocol/event-names.js';
 import type { MessageInput } from './protocol/index.js';
 import { ResilientQueue, type EventQueue, type QueuedMessage } from './queue.js';
-import { addTextLengths, redactTexts } from './redact.js';
+import { pageContext } from './page-context.js';
+import { addTextLengths, redactKeys, redactTexts } from './redact.js';
 import { SessionTracker } from './session.js';
 import { webStorage, type KeyValueStorage } from './storage.js';
 import { backoffDelay, sendBatch, sendBeacon } from './transport.js';
 import type { ActionInput, PromptInput, Properties, TrackResponseInput, Turn } from './types.js';
 import { actionProperties, promptProperties, responseProperties } from './wire-properties.js';
-
-export const SDK_VERSION = '0.1.0';
 
 const ANONYMOUS_ID_KEY = 'chatmeter_anonymous_id';
 const USER_ID_KEY = 'chatmeter_user_id';
@@ -210,12 +209,13 @@ export class ChatmeterClient implements Chatmeter {
       messageId,
       anonymousId: this.#anonymousId(),
       timestamp: new Date(this.#now()).toISOString(),
-      context: { sessionId: this.#session.touch(), ...pageContext() },
+      context: { sessionId: this.#session.touch(), ...pageContext(this.#options) },
     };
     const userId = this.#local.get(USER_ID_KEY);
     if (userId !== null) message.userId = userId;
     if (partial.properties !== undefined) {
-      const properties = this.#debug || this.#options.text === 'send' ? addTextLengths(partial.properties) : redactTexts(partial.properties);
+      const withTexts = this.#debug || this.#options.text === 'send';
+      const properties = redactKeys(withTexts ? addTextLengths(partial.properties) : redactTexts(partial.properties), this.#options.redactProperties);
       if (this.#debug) properties['debug_mode'] = true;
       message.properties = properties;
     }
@@ -343,24 +343,6 @@ function debugRequestedByUrl(): boolean {
   } catch {
     return false;
   }
-}
-
-/** Segment-style context of the page the event happened on. */
-function pageContext(): Record<string, unknown> {
-  const context: Record<string, unknown> = { library: { name: '@chatmeter/sdk', version: SDK_VERSION } };
-  try {
-    context['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (typeof navigator !== 'undefined') {
-      context['locale'] = navigator.language;
-      context['userAgent'] = navigator.userAgent;
-    }
-    if (typeof location !== 'undefined' && typeof document !== 'undefined') {
-      context['page'] = { url: location.href, path: location.pathname, title: document.title, referrer: document.referrer };
-    }
-  } catch {
-    // context is best effort
-  }
-  return context;
 }
 
 /** Takes the oldest events that fit one request. */
