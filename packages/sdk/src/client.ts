@@ -119,41 +119,24 @@ export class ChatmeterClient implements Chatmeter {
     const promptedAt = this.#now();
     const turn = this.#guard(() => {
       const { conversationId, promptNumber } = this.#conversations.nextPrompt(input?.conversationId);
-      const messageId = this.#enqueue({
-        type: 'track',
-        event: AI_EVENT.promptCreated,
-        properties: promptProperties(input ?? {}, conversationId, promptNumber),
-      });
-      return { conversationId, promptNumber, messageId };
-    });
-    const { conversationId, promptNumber, messageId } = turn ?? { conversationId: uuid(), promptNumber: 1, messageId: uuid() };
+      const properties = promptProperties(input ?? {}, conversationId, promptNumber);
+      return { conversationId, promptNumber, messageId: this.#enqueue({ type: 'track', event: AI_EVENT.promptCreated, properties }) };
+    }) ?? { conversationId: uuid(), promptNumber: 1, messageId: uuid() };
     return {
-      conversationId,
-      promptNumber,
-      messageId,
+      ...turn,
       response: (response = {}) =>
-        this.trackResponse({ latencyMs: Math.max(0, this.#now() - promptedAt), ...response, conversationId, promptNumber }),
+        this.trackResponse({ latencyMs: Math.max(0, this.#now() - promptedAt), ...response, conversationId: turn.conversationId, promptNumber: turn.promptNumber }),
     };
   }
 
   trackResponse(input: TrackResponseInput): void {
-    this.#guard(() => {
-      const conversationId = this.#conversationFor(input?.conversationId);
-      const promptNumber = input.promptNumber ?? (this.#conversations.lastPrompt(conversationId) || undefined);
-      this.#enqueue({
-        type: 'track',
-        event: AI_EVENT.responseReceived,
-        properties: responseProperties(input, conversationId, promptNumber),
-      });
-    });
+    this.#trackInConversation(input, AI_EVENT.responseReceived, responseProperties);
   }
 
   trackAction(input: ActionInput): void {
-    this.#guard(() => {
-      if (typeof input?.actionType !== 'string' || input.actionType === '') throw new TypeError('trackAction: actionType is required');
-      const conversationId = this.#conversationFor(input.conversationId);
-      const promptNumber = input.promptNumber ?? (this.#conversations.lastPrompt(conversationId) || undefined);
-      this.#enqueue({ type: 'track', event: AI_EVENT.userAction, properties: actionProperties(input, conversationId, promptNumber) });
+    this.#trackInConversation(input, AI_EVENT.userAction, (action, conversationId, promptNumber) => {
+      if (typeof action.actionType !== 'string' || action.actionType === '') throw new TypeError('trackAction: actionType is required');
+      return actionProperties(action, conversationId, promptNumber);
     });
   }
 
@@ -196,8 +179,17 @@ export class ChatmeterClient implements Chatmeter {
     return this.#local.get(OPT_OUT_KEY) === '1';
   }
 
-  #conversationFor(conversationId: string | undefined): string {
-    return conversationId ?? this.#conversations.current() ?? this.#conversations.start();
+  /** A response or action: in the given conversation (else the current one, else a new one), answering its latest prompt unless told. */
+  #trackInConversation<T extends { conversationId?: string; promptNumber?: number }>(
+    input: T,
+    event: string,
+    toProperties: (input: T, conversationId: string, promptNumber: number | undefined) => Properties,
+  ): void {
+    this.#guard(() => {
+      const conversationId = input.conversationId ?? this.#conversations.current() ?? this.#conversations.start();
+      const promptNumber = input.promptNumber ?? (this.#conversations.lastPrompt(conversationId) || undefined);
+      this.#enqueue({ type: 'track', event, properties: toProperties(input, conversationId, promptNumber) });
+    });
   }
 
   /** Builds the message, redacts it, and queues it durably in the background. Returns its messageId. */
@@ -291,22 +283,18 @@ export class ChatmeterClient implements Chatmeter {
   #listen(): void {
     this.#intervalTimer = unref(setInterval(() => void this.#send(false), this.#options.flushIntervalMs));
     if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
-    const online = (): void => {
+    // One signal removes every listener at shutdown.
+    const listening = new AbortController();
+    const options = { signal: listening.signal };
+    window.addEventListener('online', () => {
       this.#retryAt = 0;
       void this.#send(false);
-    };
-    const hidden = (): void => {
+    }, options);
+    window.addEventListener('pagehide', () => this.#beacon(), options);
+    document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.#beacon();
-    };
-    const pagehide = (): void => this.#beacon();
-    window.addEventListener('online', online);
-    window.addEventListener('pagehide', pagehide);
-    document.addEventListener('visibilitychange', hidden);
-    this.#removeListeners = () => {
-      window.removeEventListener('online', online);
-      window.removeEventListener('pagehide', pagehide);
-      document.removeEventListener('visibilitychange', hidden);
-    };
+    }, options);
+    this.#removeListeners = () => listening.abort();
   }
 
   /** Page hidden or unloading: the async queue may not get another chance, so send this tab's events now. */
