@@ -17,6 +17,33 @@ const root = new URL('..', import.meta.url);
 const path = (relative) => new URL(relative, root).pathname;
 const require = createRequire(import.meta.url);
 
+/**
+ * ky's upload/download progress helpers (`ky/distribution/utils/body.js`,
+ * about 400 B of the min+gzip budget, measured with ky 1.14.3) run only when
+ * a request sets `onUploadProgress` or `onDownloadProgress`; the SDK never
+ * does (src/transport.ts), so the script-tag bundle gets stand-ins that
+ * throw if one ever is. ky itself, its timeouts and errors are untouched.
+ * The build fails if ky moves or renames these helpers, so an upgrade cannot
+ * silently change what is left out.
+ */
+const KY_PROGRESS_MODULE = /[\\/]ky[\\/]distribution[\\/]utils[\\/]body\.js$/;
+const KY_PROGRESS_EXPORTS = ['getBodySize', 'streamRequest', 'streamResponse'];
+let kyProgressLeftOut = false;
+const withoutKyProgressStreams = {
+  name: 'without-ky-progress-streams',
+  setup(build) {
+    build.onLoad({ filter: KY_PROGRESS_MODULE }, ({ path: modulePath }) => {
+      const exported = [...readFileSync(modulePath, 'utf8').matchAll(/^export (?:const|function) (\w+)/gm)].map((match) => match[1]).sort();
+      if (exported.join() !== KY_PROGRESS_EXPORTS.join()) {
+        fail(`ky's ${modulePath} now exports ${exported.join(', ')}, not ${KY_PROGRESS_EXPORTS.join(', ')}: review the progress stand-ins in scripts/build.mjs`);
+      }
+      kyProgressLeftOut = true;
+      const unsupported = `() => { throw new Error('chatmeter: ky progress callbacks are not in the script-tag bundle'); }`;
+      return { contents: KY_PROGRESS_EXPORTS.map((name) => `export const ${name} = ${unsupported};`).join('\n'), loader: 'js' };
+    });
+  },
+};
+
 rmSync(path('dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path('tsconfig.build.json')], { stdio: 'inherit' });
 
@@ -31,7 +58,9 @@ const bundle = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
+  plugins: [withoutKyProgressStreams],
 });
+if (!kyProgressLeftOut) fail(`ky's progress helpers (ky/distribution/utils/body.js) were not in the bundle: review the progress stand-ins in scripts/build.mjs`);
 const bundled = Object.entries(Object.values(bundle.metafile.outputs)[0].inputs)
   .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
   .map(([name]) => name);

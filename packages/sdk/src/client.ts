@@ -5,14 +5,13 @@ import { resolveOptions, type ChatmeterOptions, type ResolvedOptions } from './o
 import { AI_EVENT } from './protocol/event-names.js';
 import type { MessageInput } from './protocol/index.js';
 import { ResilientQueue, type EventQueue, type QueuedMessage } from './queue.js';
-import { addTextLengths, redactTexts } from './redact.js';
+import { pageContext } from './page-context.js';
+import { addTextLengths, redactKeys, redactTexts } from './redact.js';
 import { SessionTracker } from './session.js';
 import { webStorage, type KeyValueStorage } from './storage.js';
 import { backoffDelay, sendBatch, sendBeacon } from './transport.js';
 import type { ActionInput, PromptInput, Properties, TrackResponseInput, Turn } from './types.js';
 import { actionProperties, promptProperties, responseProperties } from './wire-properties.js';
-
-export const SDK_VERSION = '0.1.0';
 
 const ANONYMOUS_ID_KEY = 'chatmeter_anonymous_id';
 const USER_ID_KEY = 'chatmeter_user_id';
@@ -120,41 +119,24 @@ export class ChatmeterClient implements Chatmeter {
     const promptedAt = this.#now();
     const turn = this.#guard(() => {
       const { conversationId, promptNumber } = this.#conversations.nextPrompt(input?.conversationId);
-      const messageId = this.#enqueue({
-        type: 'track',
-        event: AI_EVENT.promptCreated,
-        properties: promptProperties(input ?? {}, conversationId, promptNumber),
-      });
-      return { conversationId, promptNumber, messageId };
-    });
-    const { conversationId, promptNumber, messageId } = turn ?? { conversationId: uuid(), promptNumber: 1, messageId: uuid() };
+      const properties = promptProperties(input ?? {}, conversationId, promptNumber);
+      return { conversationId, promptNumber, messageId: this.#enqueue({ type: 'track', event: AI_EVENT.promptCreated, properties }) };
+    }) ?? { conversationId: uuid(), promptNumber: 1, messageId: uuid() };
     return {
-      conversationId,
-      promptNumber,
-      messageId,
+      ...turn,
       response: (response = {}) =>
-        this.trackResponse({ latencyMs: Math.max(0, this.#now() - promptedAt), ...response, conversationId, promptNumber }),
+        this.trackResponse({ latencyMs: Math.max(0, this.#now() - promptedAt), ...response, conversationId: turn.conversationId, promptNumber: turn.promptNumber }),
     };
   }
 
   trackResponse(input: TrackResponseInput): void {
-    this.#guard(() => {
-      const conversationId = this.#conversationFor(input?.conversationId);
-      const promptNumber = input.promptNumber ?? (this.#conversations.lastPrompt(conversationId) || undefined);
-      this.#enqueue({
-        type: 'track',
-        event: AI_EVENT.responseReceived,
-        properties: responseProperties(input, conversationId, promptNumber),
-      });
-    });
+    this.#trackInConversation(input, AI_EVENT.responseReceived, responseProperties);
   }
 
   trackAction(input: ActionInput): void {
-    this.#guard(() => {
-      if (typeof input?.actionType !== 'string' || input.actionType === '') throw new TypeError('trackAction: actionType is required');
-      const conversationId = this.#conversationFor(input.conversationId);
-      const promptNumber = input.promptNumber ?? (this.#conversations.lastPrompt(conversationId) || undefined);
-      this.#enqueue({ type: 'track', event: AI_EVENT.userAction, properties: actionProperties(input, conversationId, promptNumber) });
+    this.#trackInConversation(input, AI_EVENT.userAction, (action, conversationId, promptNumber) => {
+      if (typeof action.actionType !== 'string' || action.actionType === '') throw new TypeError('trackAction: actionType is required');
+      return actionProperties(action, conversationId, promptNumber);
     });
   }
 
@@ -197,8 +179,17 @@ export class ChatmeterClient implements Chatmeter {
     return this.#local.get(OPT_OUT_KEY) === '1';
   }
 
-  #conversationFor(conversationId: string | undefined): string {
-    return conversationId ?? this.#conversations.current() ?? this.#conversations.start();
+  /** A response or action: in the given conversation (else the current one, else a new one), answering its latest prompt unless told. */
+  #trackInConversation<T extends { conversationId?: string; promptNumber?: number }>(
+    input: T,
+    event: string,
+    toProperties: (input: T, conversationId: string, promptNumber: number | undefined) => Properties,
+  ): void {
+    this.#guard(() => {
+      const conversationId = input.conversationId ?? this.#conversations.current() ?? this.#conversations.start();
+      const promptNumber = input.promptNumber ?? (this.#conversations.lastPrompt(conversationId) || undefined);
+      this.#enqueue({ type: 'track', event, properties: toProperties(input, conversationId, promptNumber) });
+    });
   }
 
   /** Builds the message, redacts it, and queues it durably in the background. Returns its messageId. */
@@ -210,12 +201,13 @@ export class ChatmeterClient implements Chatmeter {
       messageId,
       anonymousId: this.#anonymousId(),
       timestamp: new Date(this.#now()).toISOString(),
-      context: { sessionId: this.#session.touch(), ...pageContext() },
+      context: { sessionId: this.#session.touch(), ...pageContext(this.#options) },
     };
     const userId = this.#local.get(USER_ID_KEY);
     if (userId !== null) message.userId = userId;
     if (partial.properties !== undefined) {
-      const properties = this.#debug || this.#options.text === 'send' ? addTextLengths(partial.properties) : redactTexts(partial.properties);
+      const withTexts = this.#debug || this.#options.text === 'send';
+      const properties = redactKeys(withTexts ? addTextLengths(partial.properties) : redactTexts(partial.properties), this.#options.redactProperties);
       if (this.#debug) properties['debug_mode'] = true;
       message.properties = properties;
     }
@@ -291,22 +283,18 @@ export class ChatmeterClient implements Chatmeter {
   #listen(): void {
     this.#intervalTimer = unref(setInterval(() => void this.#send(false), this.#options.flushIntervalMs));
     if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
-    const online = (): void => {
+    // One signal removes every listener at shutdown.
+    const listening = new AbortController();
+    const options = { signal: listening.signal };
+    window.addEventListener('online', () => {
       this.#retryAt = 0;
       void this.#send(false);
-    };
-    const hidden = (): void => {
+    }, options);
+    window.addEventListener('pagehide', () => this.#beacon(), options);
+    document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.#beacon();
-    };
-    const pagehide = (): void => this.#beacon();
-    window.addEventListener('online', online);
-    window.addEventListener('pagehide', pagehide);
-    document.addEventListener('visibilitychange', hidden);
-    this.#removeListeners = () => {
-      window.removeEventListener('online', online);
-      window.removeEventListener('pagehide', pagehide);
-      document.removeEventListener('visibilitychange', hidden);
-    };
+    }, options);
+    this.#removeListeners = () => listening.abort();
   }
 
   /** Page hidden or unloading: the async queue may not get another chance, so send this tab's events now. */
@@ -343,24 +331,6 @@ function debugRequestedByUrl(): boolean {
   } catch {
     return false;
   }
-}
-
-/** Segment-style context of the page the event happened on. */
-function pageContext(): Record<string, unknown> {
-  const context: Record<string, unknown> = { library: { name: '@chatmeter/sdk', version: SDK_VERSION } };
-  try {
-    context['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (typeof navigator !== 'undefined') {
-      context['locale'] = navigator.language;
-      context['userAgent'] = navigator.userAgent;
-    }
-    if (typeof location !== 'undefined' && typeof document !== 'undefined') {
-      context['page'] = { url: location.href, path: location.pathname, title: document.title, referrer: document.referrer };
-    }
-  } catch {
-    // context is best effort
-  }
-  return context;
 }
 
 /** Takes the oldest events that fit one request. */

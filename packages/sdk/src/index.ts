@@ -19,7 +19,7 @@ export function createChatmeter(options: ChatmeterOptions, internals?: Chatmeter
   }
 }
 
-export { SDK_VERSION } from './client.js';
+export { SDK_VERSION } from './version.js';
 export type { Chatmeter, ChatmeterInternals } from './client.js';
 export type { ChatmeterOptions, TextMode } from './options.js';
 export type { ActionInput, ActionType, PromptInput, Properties, ResponseInput, TrackResponseInput, Turn } from './types.js';

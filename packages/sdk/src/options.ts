@@ -22,6 +22,19 @@ export interface ChatmeterOptions {
   flushIntervalMs?: number;
   /** Beyond this many waiting events the oldest are dropped (and counted). */
   maxQueueSize?: number;
+  /**
+   * Send the page URL and referrer with their query string and fragment, and
+   * `context.page.search`. Off by default: queries carry emails and tokens.
+   */
+  keepPageQuery?: boolean;
+  /** Send `context.page.title`. Off by default: titles carry names and order details. */
+  keepPageTitle?: boolean;
+  /**
+   * Top-level keys of custom `properties` (and `track()` properties) whose
+   * values are replaced by `[redacted]` before the event is stored anywhere,
+   * in every mode, debug included. Custom properties are otherwise sent as given.
+   */
+  redactProperties?: readonly string[];
 }
 
 export type ResolvedOptions = Required<ChatmeterOptions>;
@@ -42,6 +55,9 @@ export function resolveOptions(options: ChatmeterOptions): ResolvedOptions {
     flushAt: positive(options.flushAt, 20),
     flushIntervalMs: positive(options.flushIntervalMs, 5000),
     maxQueueSize: positive(options.maxQueueSize, 10_000),
+    keepPageQuery: options.keepPageQuery === true,
+    keepPageTitle: options.keepPageTitle === true,
+    redactProperties: Array.isArray(options.redactProperties) ? options.redactProperties : [],
   };
 }
 

@@ -15,7 +15,6 @@ export interface EventQueue {
   /** The oldest waiting events, left in the queue. */
   peek(limit: number): Promise<QueuedMessage[]>;
   remove(keys: readonly string[]): Promise<void>;
-  size(): Promise<number>;
   clear(): Promise<void>;
   /** Events dropped because the queue was full. */
   readonly dropped: number;
@@ -54,10 +53,6 @@ export class MemoryQueue implements EventQueue {
 
   async remove(keysToRemove: readonly string[]): Promise<void> {
     for (const key of keysToRemove) this.#entries.delete(key);
-  }
-
-  async size(): Promise<number> {
-    return this.#entries.size;
   }
 
   async clear(): Promise<void> {
@@ -109,10 +104,6 @@ export class IndexedDbQueue implements EventQueue {
     if (this.#count !== undefined) this.#count -= keysToRemove.length;
   }
 
-  async size(): Promise<number> {
-    return (await keys(this.#store)).length;
-  }
-
   async clear(): Promise<void> {
     await delMany(await keys(this.#store), this.#store);
     this.#count = 0;
@@ -160,10 +151,6 @@ export class ResilientQueue implements EventQueue {
 
   remove(keysToRemove: readonly string[]): Promise<void> {
     return this.#run((queue) => queue.remove(keysToRemove));
-  }
-
-  size(): Promise<number> {
-    return this.#run((queue) => queue.size());
   }
 
   clear(): Promise<void> {

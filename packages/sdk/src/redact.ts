@@ -32,3 +32,9 @@ export function addTextLengths(properties: Record<string, unknown>): Record<stri
   if (typeof properties['response_text'] === 'string') withLengths['response_length'] ??= properties['response_text'].length;
   return withLengths;
 }
+
+/** Replaces the values of the named top-level keys that are present (none is added). Mutates and returns `properties`. */
+export function redactKeys(properties: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  for (const key of keys) if (Object.hasOwn(properties, key)) properties[key] = REDACTED;
+  return properties;
+}

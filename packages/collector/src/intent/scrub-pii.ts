@@ -8,7 +8,13 @@ import { isIPv6 } from 'node:net';
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g;
-const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
+/**
+ * A run of 13 or more digits (ASCII or full-width) with at most one space,
+ * dot, dash or underscore between two digits. Letters may touch it (`card4111…`,
+ * `…1111visa`): only digits bound a run, so a number is never split in two.
+ */
+const DIGIT_RUN = /(?<![0-9\uFF10-\uFF19])[0-9\uFF10-\uFF19](?:[ \u3000._-]?[0-9\uFF10-\uFF19]){12,}/g;
+const SEPARATOR = /([ \u3000._-])/;
 const IPV4 = /\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b/g;
 /** Candidates only; `isIPv6` decides (compressed forms like 2001:db8::1 defeat a pure regex). */
 const IPV6_CANDIDATE = /(?<![\w:])[A-Fa-f0-9]{0,4}(?::[A-Fa-f0-9]{0,4}){2,7}(?![\w:])/g;
@@ -19,15 +25,43 @@ export function scrubPii(text: string): string {
   return text
     .replace(EMAIL, '[email]')
     .replace(IBAN, (match) => (isValidIban(match) ? '[iban]' : match))
-    .replace(CARD, (match) => (passesLuhn(match) ? '[card]' : match))
+    .replace(DIGIT_RUN, replaceCardNumbers)
     .replace(IPV4, '[ip]')
     .replace(IPV6_CANDIDATE, (match) => (isIPv6(match) ? '[ip]' : match))
     .replace(PHONE, (match) => (digitCount(match) >= 8 && digitCount(match) <= 15 ? '[phone]' : match));
 }
 
-/** Luhn checksum over the digits of a 13–19 digit card number. */
+/**
+ * Within one digit run, replaces each card number: the longest stretch of
+ * whole separator-delimited groups, leftmost first, holding 13–19 digits that
+ * pass Luhn. A card followed by a year (`4111 1111 1111 1111 2027`) or
+ * preceded by a quantity is still found; a run failing Luhn everywhere
+ * (order and tracking numbers) is kept as it is.
+ */
+function replaceCardNumbers(run: string): string {
+  const parts = run.split(SEPARATOR); // groups at even indexes, the separator after each at odd ones
+  let scrubbed = '';
+  for (let first = 0; first < parts.length; first += 2) {
+    let last = -1;
+    let digits = '';
+    for (let group = first; group < parts.length && digits.length <= 19; group += 2) {
+      digits += parts[group];
+      if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) last = group;
+    }
+    if (last === -1) {
+      scrubbed += parts[first]! + (parts[first + 1] ?? '');
+    } else {
+      scrubbed += '[card]' + (parts[last + 1] ?? '');
+      first = last;
+    }
+  }
+  return scrubbed;
+}
+
+/** Luhn checksum over the digits (ASCII or full-width) of a 13–19 digit card number. */
 export function passesLuhn(candidate: string): boolean {
-  const digits = candidate.replace(/\D/g, '');
+  // NFKC turns full-width digits (U+FF10–FF19, typed by Japanese and Chinese IMEs) into ASCII ones.
+  const digits = candidate.normalize('NFKC').replace(/\D/g, '');
   if (digits.length < 13 || digits.length > 19) return false;
   let sum = 0;
   for (let index = 0; index < digits.length; index += 1) {
