@@ -8,6 +8,7 @@ import { createDemoRouter } from './http/demo-router.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';
 import { createIngestRouter } from './http/ingest-router.js';
+import { createRateLimits, type RateLimitOptions } from './http/rate-limit.js';
 import { createRequestLog } from './http/request-log.js';
 import { createSdkRouter } from './http/sdk-router.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -20,6 +21,8 @@ export interface AppOptions {
   readKey: string;
   corsOrigins?: readonly string[];
   logger: Logger;
+  /** Requests per second per write key and per client IP on `/v1/*`; off unless given (the CLI sets defaults). */
+  rateLimits?: Omit<RateLimitOptions, 'now'>;
   /** Injected clock (epoch ms) so tests can pin receivedAt. */
   now?: () => number;
 }
@@ -44,14 +47,23 @@ export function createApp(options: AppOptions): Express {
   app.use(createDashboardRouter());
   app.use(createDemoRouter(() => options.writeKeys));
   // Ingest accepts any origin unless an allowlist is set; metric reads
-  // (read key) only the listed origins.
+  // (read key) only the listed origins. Each policy is mounted with the
+  // routes it guards: Express matches paths case-insensitively, so whatever
+  // reaches the metrics router got the read policy, whatever its spelling.
   const writeCors = createCors(corsOrigins, { anyOriginWhenUnset: true });
   const readCors = createCors(corsOrigins, { anyOriginWhenUnset: false });
-  app.use('/v1', (request, response, next) => {
-    (request.path.startsWith('/metrics') ? readCors : writeCors)(request, response, next);
-  });
-  app.use(createIngestRouter({ store: options.store, writeKeys: () => options.writeKeys, now }));
-  app.use('/v1/metrics', (request, _response, next) => {
+  const rateLimits = createRateLimits({ perWriteKey: 0, perIp: 0, ...options.rateLimits });
+  app.use('/v1', rateLimits.byIp);
+  app.use(
+    createIngestRouter({
+      store: options.store,
+      writeKeys: () => options.writeKeys,
+      now,
+      cors: writeCors,
+      limitWriteKey: rateLimits.byWriteKey,
+    }),
+  );
+  app.use('/v1/metrics', readCors, (request, _response, next) => {
     authenticateReadKey(request, options.readKey);
     next();
   });

@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { WriteKey } from '../config.js';
 import { ingestBatch, messageBytes } from '../ingest/ingest-batch.js';
 import { MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES, batchEnvelopeSchema, type MessageType } from '../protocol/index.js';
@@ -10,6 +10,10 @@ export interface IngestRouterOptions {
   store: Store;
   writeKeys: () => readonly WriteKey[];
   now: () => number;
+  /** CORS for these routes, preflights included (see http/cors.ts). */
+  cors: RequestHandler;
+  /** Counts a request against its write key; throws a 429 HttpError over the limit. */
+  limitWriteKey?: (writeKey: string) => void;
 }
 
 /** Single-message routes of the Segment HTTP API and the type each implies. */
@@ -23,18 +27,28 @@ const SINGLE_MESSAGE_ROUTES: Record<string, MessageType> = {
 };
 
 /**
- * `POST /v1/batch` and the single-message routes. `text/plain` is accepted
- * as JSON because `navigator.sendBeacon` cannot send `application/json`
- * cross-origin without a preflight.
+ * Content types whose body is parsed as JSON, as Segment's and RudderStack's
+ * servers do: `text/plain` because `navigator.sendBeacon` cannot send
+ * `application/json` cross-origin without a preflight, and
+ * `application/x-www-form-urlencoded` because RudderStack's Node SDK sends its
+ * gzipped JSON batches with that type by default (checked with 3.0.13). A
+ * body that is not JSON is still a 400 `invalid_json`.
  */
+const JSON_CONTENT_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
+
+/** `POST /v1/batch` and the single-message routes. */
 export function createIngestRouter(options: IngestRouterOptions): Router {
   const router = Router();
-  const parseJson = express.json({ limit: MAX_REQUEST_BYTES, type: ['application/json', 'text/plain'], strict: false });
+  const parseJson = express.json({ limit: MAX_REQUEST_BYTES, type: JSON_CONTENT_TYPES, strict: false });
+  // The CORS policy runs on each route's own path (preflight OPTIONS too),
+  // never on a path prefix.
+  router.all(['/v1/batch', ...Object.keys(SINGLE_MESSAGE_ROUTES)], options.cors);
 
   router.post('/v1/batch', requireJsonContentType, parseJson, async (request, response) => {
     const receivedAt = options.now();
     const envelope = batchEnvelopeSchema.safeParse(request.body);
     const writeKey = authenticateWriteKey(request, options.writeKeys());
+    options.limitWriteKey?.(writeKey.key);
     if (!envelope.success) {
       throw new HttpError(400, 'invalid_batch', 'body must be a JSON object with "batch": an array of messages', {
         details: envelope.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message })),
@@ -55,6 +69,7 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
     router.post(path, requireJsonContentType, parseJson, async (request, response) => {
       const receivedAt = options.now();
       const writeKey = authenticateWriteKey(request, options.writeKeys());
+      options.limitWriteKey?.(writeKey.key);
       if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
         throw new HttpError(400, 'invalid_message', 'body must be a JSON object (one message)');
       }
@@ -81,7 +96,7 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
 }
 
 function requireJsonContentType(request: Request, _response: unknown, next: (error?: unknown) => void): void {
-  if (!request.is(['application/json', 'text/plain'])) {
+  if (!request.is(JSON_CONTENT_TYPES)) {
     next(
       new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${JSON.stringify(request.get('content-type') ?? '(none)')}`),
     );

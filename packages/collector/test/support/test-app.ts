@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppOptions } from '../../src/app.js';
 import type { WriteKey } from '../../src/config.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 
@@ -31,7 +31,9 @@ export interface PostOptions {
 }
 
 /** The real Express app over HTTP on an ephemeral port with a fresh SQLite file. */
-export async function startTestApp(options: { now?: () => number; writeKeys?: WriteKey[] } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { now?: () => number; writeKeys?: WriteKey[]; corsOrigins?: string[]; appOptions?: Partial<AppOptions> } = {},
+): Promise<TestApp> {
   const dbPath = join(mkdtempSync(join(tmpdir(), 'chatmeter-test-')), 'test.db');
   const store = new SqliteStore({ path: dbPath });
   const app = createApp({
@@ -43,6 +45,8 @@ export async function startTestApp(options: { now?: () => number; writeKeys?: Wr
     readKey: READ_KEY,
     logger: pino({ level: 'silent' }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    ...options.appOptions,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
