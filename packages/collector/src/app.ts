@@ -21,7 +21,7 @@ export interface AppOptions {
   readKey: string;
   corsOrigins?: readonly string[];
   logger: Logger;
-  /** Requests per second per write key and per client IP on `/v1/*`; off unless given (the CLI sets defaults). */
+  /** Requests per second per write key and per client IP on the API; off unless given (the CLI sets defaults). */
   rateLimits?: Omit<RateLimitOptions, 'now'>;
   /** Injected clock (epoch ms) so tests can pin receivedAt. */
   now?: () => number;
@@ -52,18 +52,19 @@ export function createApp(options: AppOptions): Express {
   // reaches the metrics router got the read policy, whatever its spelling.
   const writeCors = createCors(corsOrigins, { anyOriginWhenUnset: true });
   const readCors = createCors(corsOrigins, { anyOriginWhenUnset: false });
+  // Limits run after CORS so a browser can read the 429 and its Retry-After.
   const rateLimits = createRateLimits({ perWriteKey: 0, perIp: 0, ...options.rateLimits });
-  app.use('/v1', rateLimits.byIp);
   app.use(
     createIngestRouter({
       store: options.store,
       writeKeys: () => options.writeKeys,
       now,
       cors: writeCors,
+      limitAddress: rateLimits.byIp,
       limitWriteKey: rateLimits.byWriteKey,
     }),
   );
-  app.use('/v1/metrics', readCors, (request, _response, next) => {
+  app.use('/v1/metrics', readCors, rateLimits.byIp, (request, _response, next) => {
     authenticateReadKey(request, options.readKey);
     next();
   });

@@ -34,7 +34,7 @@ options (each also read from its environment variable):
   --keep-alive-timeout-ms MS  CHATMETER_KEEP_ALIVE_TIMEOUT_MS default 5000 (below the headers timeout)
   --max-connections N         CHATMETER_MAX_CONNECTIONS       default 900, 0 for no cap
   --rate-limit-per-key N      CHATMETER_RATE_LIMIT_PER_KEY    requests/s per write key, default 1000 (burst 2x), 0 for none
-  --rate-limit-per-ip N       CHATMETER_RATE_LIMIT_PER_IP     requests/s per client address on /v1, default 1000 (burst 2x), 0 for none
+  --rate-limit-per-ip N       CHATMETER_RATE_LIMIT_PER_IP     requests/s per client address (ingest, metrics), default 1000 (burst 2x), 0 for none
   --log-level LEVEL           CHATMETER_LOG_LEVEL       default info
   --no-demo-data              CHATMETER_DEMO_DATA=0     do not load demo data into an empty database
 `;

@@ -74,3 +74,29 @@ describe('CORS with an allowlist', () => {
     }
   });
 });
+
+describe('CORS on a rate-limited answer', () => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await startTestApp({ appOptions: { rateLimits: { perWriteKey: 0, perIp: 1 } } });
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('lets a browser on another origin read the 429 and its Retry-After', async () => {
+    const send = () =>
+      fetch(`${app.url}/v1/track`, {
+        method: 'POST',
+        headers: { origin: 'https://shop.example', 'content-type': 'text/plain', authorization: `Basic ${Buffer.from('test_write_key:').toString('base64')}` },
+        body: JSON.stringify({ event: 'Signed Up', userId: 'u1' }),
+      });
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    const limited = await send();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(limited.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(limited.headers.get('access-control-expose-headers')).toBe('Retry-After');
+  });
+});

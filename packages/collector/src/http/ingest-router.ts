@@ -12,6 +12,8 @@ export interface IngestRouterOptions {
   now: () => number;
   /** CORS for these routes, preflights included (see http/cors.ts). */
   cors: RequestHandler;
+  /** Counts a request against its client address (middleware; answers 429 over the limit). */
+  limitAddress?: RequestHandler;
   /** Counts a request against its write key; throws a 429 HttpError over the limit. */
   limitWriteKey?: (writeKey: string) => void;
 }
@@ -42,7 +44,10 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
   const parseJson = express.json({ limit: MAX_REQUEST_BYTES, type: JSON_CONTENT_TYPES, strict: false });
   // The CORS policy runs on each route's own path (preflight OPTIONS too),
   // never on a path prefix.
-  router.all(['/v1/batch', ...Object.keys(SINGLE_MESSAGE_ROUTES)], options.cors);
+  const paths = ['/v1/batch', ...Object.keys(SINGLE_MESSAGE_ROUTES)];
+  router.all(paths, options.cors);
+  // Counted before the body is read, so a flood costs no parsing.
+  if (options.limitAddress !== undefined) router.post(paths, options.limitAddress);
 
   router.post('/v1/batch', requireJsonContentType, parseJson, async (request, response) => {
     const receivedAt = options.now();
