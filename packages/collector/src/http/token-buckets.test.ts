@@ -32,9 +32,9 @@ describe('token buckets', () => {
     buckets.take('a');
     buckets.take('c');
     expect(buckets.size).toBe(2);
-    // 'b' was the idlest, so it was dropped and starts with a full bucket.
+    // 'b' was the idlest when 'c' arrived, so it was dropped and starts full again.
     expect(buckets.take('b')).toBe(0);
-    // 'c' (kept) is still empty... and 'a' was dropped when 'b' came back.
+    // 'c' was kept, so its bucket is still empty.
     expect(buckets.take('c')).toBe(1);
   });
 });
