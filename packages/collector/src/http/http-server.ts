@@ -17,7 +17,7 @@ export interface ServerLimits {
  * Node checks the header and request timeouts on a sweep that runs every
  * 30 s by default, which would let a slow socket live up to 30 s longer than
  * configured; the sweep here runs at a quarter of the shortest timeout
- * (at most once a second, at least every 25 ms).
+ * (at least once a second, at most every 25 ms).
  */
 export function createHttpServer(app: RequestListener, limits: ServerLimits): Server {
   const timeouts = [limits.headersTimeoutMs, limits.requestTimeoutMs].filter((timeout) => timeout > 0);
