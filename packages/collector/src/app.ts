@@ -10,6 +10,7 @@ import { createErrorHandler } from './http/error-handler.js';
 import { createHealthRouter } from './http/health-router.js';
 import { HttpError } from './http/http-error.js';
 import { createIngestRouter } from './http/ingest-router.js';
+import { createRateLimits, type RateLimitOptions } from './http/rate-limit.js';
 import { createRequestLog } from './http/request-log.js';
 import { createSdkRouter } from './http/sdk-router.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -22,6 +23,8 @@ export interface AppOptions {
   readKey: string;
   corsOrigins?: readonly string[];
   logger: Logger;
+  /** Requests per second per write key and per client IP on the API; off unless given (the CLI sets defaults). */
+  rateLimits?: Omit<RateLimitOptions, 'now'>;
   /** Injected clock (epoch ms) so tests can pin receivedAt. */
   now?: () => number;
   /**
@@ -53,14 +56,24 @@ export function createApp(options: AppOptions): Express {
   const ingestKeys: readonly WriteKey[] =
     options.demoWriteKey === undefined ? options.writeKeys : [...options.writeKeys, { key: options.demoWriteKey, dev: false }];
   // Ingest accepts any origin unless an allowlist is set; metric reads
-  // (read key) only the listed origins.
+  // (read key) only the listed origins. Each policy is mounted with the
+  // routes it guards: Express matches paths case-insensitively, so whatever
+  // reaches the metrics router got the read policy, whatever its spelling.
   const writeCors = createCors(corsOrigins, { anyOriginWhenUnset: true });
   const readCors = createCors(corsOrigins, { anyOriginWhenUnset: false });
-  app.use('/v1', (request, response, next) => {
-    (request.path.startsWith('/metrics') ? readCors : writeCors)(request, response, next);
-  });
-  app.use(createIngestRouter({ store: options.store, writeKeys: () => ingestKeys, now }));
-  app.use('/v1/metrics', (request, _response, next) => {
+  // Limits run after CORS so a browser can read the 429 and its Retry-After.
+  const rateLimits = createRateLimits({ perWriteKey: 0, perIp: 0, ...options.rateLimits });
+  app.use(
+    createIngestRouter({
+      store: options.store,
+      writeKeys: () => ingestKeys,
+      now,
+      cors: writeCors,
+      limitAddress: rateLimits.byIp,
+      limitWriteKey: rateLimits.byWriteKey,
+    }),
+  );
+  app.use('/v1/metrics', readCors, rateLimits.byIp, (request, _response, next) => {
     authenticateReadKey(request, options.readKey);
     next();
   });

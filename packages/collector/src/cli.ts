@@ -27,6 +27,12 @@ options (each also read from its environment variable):
   --llm-model MODEL           CHATMETER_LLM_MODEL       (key: CHATMETER_LLM_API_KEY)
   --sample-rate 0-100         CHATMETER_SAMPLE_RATE     default 100
   --always-classify-plan P    CHATMETER_ALWAYS_CLASSIFY_PLANS default enterprise
+  --headers-timeout-ms MS     CHATMETER_HEADERS_TIMEOUT_MS    default 10000
+  --request-timeout-ms MS     CHATMETER_REQUEST_TIMEOUT_MS    default 30000
+  --keep-alive-timeout-ms MS  CHATMETER_KEEP_ALIVE_TIMEOUT_MS default 5000 (below the headers timeout)
+  --max-connections N         CHATMETER_MAX_CONNECTIONS       default 900, 0 for no cap
+  --rate-limit-per-key N      CHATMETER_RATE_LIMIT_PER_KEY    requests/s per write key, default 1000 (burst 2x), 0 for none
+  --rate-limit-per-ip N       CHATMETER_RATE_LIMIT_PER_IP     requests/s per client address (ingest, metrics), default 1000 (burst 2x), 0 for none
   --log-level LEVEL           CHATMETER_LOG_LEVEL       default info
   --demo                      CHATMETER_DEMO=1|0        serve /demo (default: on in development, off in production)
   --min-free-disk-mb MB       CHATMETER_MIN_FREE_DISK_MB /readyz fails below this free space, default 100

@@ -41,6 +41,38 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--write-key', 'short'], {})).toThrow(/--write-key \(CHATMETER_WRITE_KEYS\).*got "short"/);
   });
 
+  it('limits slow clients, connections and request rates by default', () => {
+    expect(loadConfig([], {})).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 900,
+      rateLimitPerKey: 1_000,
+      rateLimitPerIp: 1_000,
+    });
+  });
+
+  it('reads the server limits from flags and variables, 0 included', () => {
+    const config = loadConfig(['--max-connections', '0', '--rate-limit-per-key', '5'], {
+      CHATMETER_RATE_LIMIT_PER_IP: '0',
+      CHATMETER_HEADERS_TIMEOUT_MS: '2000',
+      CHATMETER_KEEP_ALIVE_TIMEOUT_MS: '1000',
+    });
+    expect(config).toMatchObject({ maxConnections: 0, rateLimitPerKey: 5, rateLimitPerIp: 0, headersTimeoutMs: 2000, keepAliveTimeoutMs: 1000 });
+  });
+
+  it('refuses server limits Node would reject or that make no sense', () => {
+    expect(() => loadConfig([], { CHATMETER_RATE_LIMIT_PER_IP: '-1' })).toThrow(
+      new ConfigError('--rate-limit-per-ip (CHATMETER_RATE_LIMIT_PER_IP) must be a whole number ≥ 0 (requests per second, 0 for none), got "-1"'),
+    );
+    expect(() => loadConfig(['--keep-alive-timeout-ms', '10000'], {})).toThrow(
+      new ConfigError('--keep-alive-timeout-ms (CHATMETER_KEEP_ALIVE_TIMEOUT_MS) must be below --headers-timeout-ms (10000), got 10000'),
+    );
+    expect(() => loadConfig(['--headers-timeout-ms', '40000'], {})).toThrow(
+      new ConfigError('--headers-timeout-ms (CHATMETER_HEADERS_TIMEOUT_MS) must not exceed --request-timeout-ms (30000), got 40000'),
+    );
+  });
+
   it('rejects unknown flags', () => {
     expect(() => loadConfig(['--prot', '1'], {})).toThrow(ConfigError);
   });

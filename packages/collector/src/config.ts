@@ -13,6 +13,12 @@ export interface WriteKey {
   dev: boolean;
 }
 
+/** A whole number ≥ 0 from a flag or variable string. */
+function wholeNumber(defaultValue: number, meaning: string) {
+  const message = `must be a whole number ≥ 0 (${meaning})`;
+  return z.coerce.number({ error: message }).int(message).min(0, message).default(defaultValue);
+}
+
 /** Every option: its flag, its environment variable and its zod rule. */
 const OPTIONS = {
   host: { flag: 'host', env: 'CHATMETER_HOST', schema: z.string().min(1, 'must not be empty').default('127.0.0.1') },
@@ -69,6 +75,19 @@ const OPTIONS = {
     env: 'CHATMETER_MIN_FREE_DISK_MB',
     schema: z.coerce.number({ error: 'must be a number of megabytes' }).min(0, 'must be 0 or more megabytes').default(100),
   },
+  // Slow clients must not hold sockets: a slowloris header trickle is cut
+  // after 10 s, a whole request after 30 s (a 500 KB batch on a slow mobile
+  // link takes a few seconds). Node needs headersTimeout > keepAliveTimeout.
+  headersTimeoutMs: { flag: 'headers-timeout-ms', env: 'CHATMETER_HEADERS_TIMEOUT_MS', schema: wholeNumber(10_000, 'milliseconds') },
+  requestTimeoutMs: { flag: 'request-timeout-ms', env: 'CHATMETER_REQUEST_TIMEOUT_MS', schema: wholeNumber(30_000, 'milliseconds') },
+  keepAliveTimeoutMs: { flag: 'keep-alive-timeout-ms', env: 'CHATMETER_KEEP_ALIVE_TIMEOUT_MS', schema: wholeNumber(5_000, 'milliseconds') },
+  // Below the usual 1,024 open-file limit, leaving room for the database,
+  // logs and the classifier's outgoing connections. 0 means no cap.
+  maxConnections: { flag: 'max-connections', env: 'CHATMETER_MAX_CONNECTIONS', schema: wholeNumber(900, '0 for no cap') },
+  // Generous: a busy browser SDK sends about one batch a second, a server
+  // SDK a few; 1,000 per second (burst 2,000) only stops floods. 0 turns a limit off.
+  rateLimitPerKey: { flag: 'rate-limit-per-key', env: 'CHATMETER_RATE_LIMIT_PER_KEY', schema: wholeNumber(1_000, 'requests per second, 0 for none') },
+  rateLimitPerIp: { flag: 'rate-limit-per-ip', env: 'CHATMETER_RATE_LIMIT_PER_IP', schema: wholeNumber(1_000, 'requests per second, 0 for none') },
   logLevel: {
     flag: 'log-level',
     env: 'CHATMETER_LOG_LEVEL',
@@ -138,6 +157,17 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       option === undefined
         ? `invalid configuration: ${issue?.message ?? 'unknown problem'}`
         : `--${option.flag} (${option.env}) ${issue?.message ?? 'is invalid'}, got ${JSON.stringify(shown)}`,
+    );
+  }
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = parsed.data;
+  if (headersTimeoutMs > 0 && keepAliveTimeoutMs >= headersTimeoutMs) {
+    throw new ConfigError(
+      `--keep-alive-timeout-ms (CHATMETER_KEEP_ALIVE_TIMEOUT_MS) must be below --headers-timeout-ms (${headersTimeoutMs}), got ${keepAliveTimeoutMs}`,
+    );
+  }
+  if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `--headers-timeout-ms (CHATMETER_HEADERS_TIMEOUT_MS) must not exceed --request-timeout-ms (${requestTimeoutMs}), got ${headersTimeoutMs}`,
     );
   }
   const { writeKeys, demo, ...rest } = parsed.data;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createHttpServer } from './http/http-server.js';
 import { startClassificationWorker, type ClassificationWorker } from './classification/classification-worker.js';
 import { createSamplingPolicy } from './intent/sampling.js';
 import { selectClassifier } from './intent/select-classifier.js';
@@ -34,6 +35,7 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
     writeKeys: keys.writeKeys,
     readKey: keys.readKey,
     corsOrigins: config.corsOrigins,
+    rateLimits: { perWriteKey: config.rateLimitPerKey, perIp: config.rateLimitPerIp },
     logger,
     demoWriteKey: keys.demoWriteKey,
     readiness: {
@@ -41,7 +43,7 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
       minFreeDiskBytes: config.minFreeDiskMb * 1024 * 1024,
     },
   });
-  const server = await listen(app, config.port, config.host);
+  const server = await listen(createHttpServer(app, config), config.port, config.host);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -77,9 +79,9 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
   return { url, keys, store, classification, close };
 }
 
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+function listen(server: Server, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    server.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });

@@ -15,6 +15,8 @@ export function createCors(allowedOrigins: readonly string[], options: { anyOrig
       response.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
       response.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
       response.set('Access-Control-Max-Age', '86400');
+      // Not a safelisted response header: without this a browser client could not honour a 429's wait.
+      response.set('Access-Control-Expose-Headers', 'Retry-After');
     }
     if (request.method === 'OPTIONS') {
       response.status(204).end();

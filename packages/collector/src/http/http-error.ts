@@ -10,11 +10,19 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: FieldError[] | undefined;
+  /** Response headers that belong to the error, e.g. `Retry-After` on a 429. */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(status: number, code: string, message: string, options: { cause?: unknown; details?: FieldError[] } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { cause?: unknown; details?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
     super(message, { cause: options.cause });
     this.status = status;
     this.code = code;
     this.details = options.details;
+    this.headers = options.headers;
   }
 }

@@ -264,6 +264,18 @@ describe('whole-request errors', () => {
     expect(storedIds(app)).toEqual(['m1']);
   });
 
+  it('accepts a JSON body typed application/x-www-form-urlencoded, as RudderStack\'s Node SDK sends it', async () => {
+    const response = await app.post('/v1/batch', { batch: [prompt('m1')] }, { contentType: 'application/x-www-form-urlencoded' });
+    expect(response.status).toBe(200);
+    expect(storedIds(app)).toEqual(['m1']);
+  });
+
+  it('answers 400 invalid_json for a real form body', async () => {
+    const response = await app.post('/v1/batch', null, { contentType: 'application/x-www-form-urlencoded', rawBody: 'event=Signed+Up&userId=u1' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('invalid_json');
+  });
+
   it('answers 413 with a JSON error for a request over 500 KB', async () => {
     const batch = Array.from({ length: 40 }, (_, index) =>
       prompt(`m${index}`, { properties: { conversation_id: 'c', padding: 'x'.repeat(14 * 1024) } }),

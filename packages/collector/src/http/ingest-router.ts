@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { WriteKey } from '../config.js';
 import { exceedsJsonDepth } from '../ingest/json-depth.js';
 import { ingestBatch, messageShapeProblem } from '../ingest/ingest-batch.js';
@@ -11,6 +11,12 @@ export interface IngestRouterOptions {
   store: Store;
   writeKeys: () => readonly WriteKey[];
   now: () => number;
+  /** CORS for these routes, preflights included (see http/cors.ts). */
+  cors: RequestHandler;
+  /** Counts a request against its client address (middleware; answers 429 over the limit). */
+  limitAddress?: RequestHandler;
+  /** Counts a request against its write key; throws a 429 HttpError over the limit. */
+  limitWriteKey?: (writeKey: string) => void;
 }
 
 /** Single-message routes of the Segment HTTP API and the type each implies. */
@@ -24,17 +30,30 @@ const SINGLE_MESSAGE_ROUTES: Record<string, MessageType> = {
 };
 
 /**
- * `POST /v1/batch` and the single-message routes. `text/plain` is accepted
- * as JSON because `navigator.sendBeacon` cannot send `application/json`
- * cross-origin without a preflight.
+ * Content types whose body is parsed as JSON, as Segment's and RudderStack's
+ * servers do: `text/plain` because `navigator.sendBeacon` cannot send
+ * `application/json` cross-origin without a preflight, and
+ * `application/x-www-form-urlencoded` because RudderStack's Node SDK sends its
+ * gzipped JSON batches with that type by default (checked with 3.0.13). A
+ * body that is not JSON is still a 400 `invalid_json`.
  */
+const JSON_CONTENT_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
+
+/** `POST /v1/batch` and the single-message routes. */
 export function createIngestRouter(options: IngestRouterOptions): Router {
   const router = Router();
-  const parseJson = express.json({ limit: MAX_REQUEST_BYTES, type: ['application/json', 'text/plain'], strict: false });
+  const parseJson = express.json({ limit: MAX_REQUEST_BYTES, type: JSON_CONTENT_TYPES, strict: false });
+  // The CORS policy runs on each route's own path (preflight OPTIONS too),
+  // never on a path prefix.
+  const paths = ['/v1/batch', ...Object.keys(SINGLE_MESSAGE_ROUTES)];
+  router.all(paths, options.cors);
+  // Counted before the body is read, so a flood costs no parsing.
+  if (options.limitAddress !== undefined) router.post(paths, options.limitAddress);
 
   router.post('/v1/batch', requireJsonContentType, parseJson, async (request, response) => {
     const receivedAt = options.now();
     const writeKey = authenticateWriteKey(request, options.writeKeys());
+    options.limitWriteKey?.(writeKey.key);
     const batchLength = batchLengthOf(request.body);
     if (batchLength > MAX_BATCH_MESSAGES) {
       throw new HttpError(413, 'too_many_messages', `batch holds ${batchLength} messages, over the ${MAX_BATCH_MESSAGES}-message limit; send smaller batches`);
@@ -66,6 +85,7 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
     router.post(path, requireJsonContentType, parseJson, async (request, response) => {
       const receivedAt = options.now();
       const writeKey = authenticateWriteKey(request, options.writeKeys());
+      options.limitWriteKey?.(writeKey.key);
       if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
         throw new HttpError(400, 'invalid_message', 'body must be a JSON object (one message)');
       }
@@ -96,7 +116,7 @@ function batchLengthOf(body: unknown): number {
 }
 
 function requireJsonContentType(request: Request, _response: unknown, next: (error?: unknown) => void): void {
-  if (!request.is(['application/json', 'text/plain'])) {
+  if (!request.is(JSON_CONTENT_TYPES)) {
     next(
       new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${JSON.stringify(request.get('content-type') ?? '(none)')}`),
     );

@@ -32,21 +32,24 @@ export interface StartCollectorOptions {
   /** Let `start` load demo data into an empty database (off by default in tests). */
   demoData?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** The program that starts the collector, e.g. an installed `chatmeter-collector` bin; the built `dist/cli.js` by default. */
+  command?: string[];
 }
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 /**
- * Spawns the built collector (`dist/cli.js`) on 127.0.0.1 with an ephemeral
+ * Spawns the built collector (`dist/cli.js`, or `options.command`) on 127.0.0.1 with an ephemeral
  * port and resolves once it logs `listening`. Run `pnpm build` first.
  */
 export async function startCollector(options: StartCollectorOptions = {}): Promise<StartedCollector> {
   const writeKeys = options.writeKeys ?? ['test_write_key'];
   const readKey = options.readKey === undefined ? 'test_read_key' : options.readKey;
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'chatmeter-')), 'chatmeter.db');
+  const [program, ...programArgs] = options.command ?? [process.execPath, CLI];
   const child = spawn(
-    process.execPath,
-    [CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...(readKey === null ? [] : ['--read-key', readKey]),
+    program!,
+    [...programArgs, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...(readKey === null ? [] : ['--read-key', readKey]),
       ...writeKeys.flatMap((key) => ['--write-key', key]), ...(options.demoData === true ? [] : ['--no-demo-data']),
       ...(options.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },

@@ -33,7 +33,14 @@ export interface PostOptions {
 
 /** The real Express app over HTTP on an ephemeral port with a fresh SQLite file. */
 export async function startTestApp(
-  options: { now?: () => number; writeKeys?: WriteKey[]; demoWriteKey?: string; readiness?: AppOptions['readiness'] } = {},
+  options: {
+    now?: () => number;
+    writeKeys?: WriteKey[];
+    demoWriteKey?: string;
+    readiness?: AppOptions['readiness'];
+    corsOrigins?: string[];
+    appOptions?: Partial<AppOptions>;
+  } = {},
 ): Promise<TestApp> {
   const dbPath = join(mkdtempSync(join(tmpdir(), 'chatmeter-test-')), 'test.db');
   const store = new SqliteStore({ path: dbPath });
@@ -48,6 +55,8 @@ export async function startTestApp(
     demoWriteKey: options.demoWriteKey ?? DEMO_WRITE_KEY,
     readiness: options.readiness ?? { dataDirectory: dirname(dbPath) },
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    ...options.appOptions,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
