@@ -9,3 +9,9 @@ export const AI_EVENT = {
 } as const;
 
 export type AiEventName = (typeof AI_EVENT)[keyof typeof AI_EVENT];
+
+/**
+ * The SDK's own delivery report: what it queued, sent, retried and dropped
+ * since its previous report on this page (see `sdkHealthPropertiesSchema`).
+ */
+export const SDK_HEALTH_EVENT = 'chatmeter_sdk_health';

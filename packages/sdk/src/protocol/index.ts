@@ -5,6 +5,7 @@
 export {
   AI_EVENT,
   KNOWN_ACTION_TYPES,
+  SDK_HEALTH_EVENT,
   MAX_COST_PER_RESPONSE,
   MAX_COUNT,
   MAX_LATENCY_MS,
@@ -16,6 +17,8 @@ export {
   promptCreatedPropertiesSchema,
   responseReceivedPropertiesSchema,
   responseStatusSchema,
+  sdkHealthPropertiesSchema,
+  textModeSchema,
   tokenCountSchema,
   userActionPropertiesSchema,
 } from './ai-events.js';
@@ -26,6 +29,8 @@ export type {
   PromptCreatedProperties,
   ResponseReceivedProperties,
   ResponseStatus,
+  SdkHealthProperties,
+  TextMode,
   UserActionProperties,
 } from './ai-events.js';
 export {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { aiEventPropertiesSchemas, isAiEventName } from './ai-events.js';
+import { SDK_HEALTH_EVENT, aiEventPropertiesSchemas, isAiEventName, sdkHealthPropertiesSchema } from './ai-events.js';
 import { messageSchema, type FieldError, type Message } from './messages.js';
 
 export type MessageValidation = { ok: true; message: Message } | { ok: false; errors: FieldError[] };
@@ -20,9 +20,17 @@ export function validateMessage(raw: unknown): MessageValidation {
   const parsed = messageSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error.issues) };
   const message = parsed.data;
-  if (message.type === 'track' && message.event !== undefined && isAiEventName(message.event)) {
-    const properties = aiEventPropertiesSchemas[message.event].safeParse(message.properties ?? {});
+  const schema = message.type === 'track' ? propertiesSchemaOf(message.event) : undefined;
+  if (schema !== undefined) {
+    const properties = schema.safeParse(message.properties ?? {});
     if (!properties.success) return { ok: false, errors: toFieldErrors(properties.error.issues, ['properties']) };
   }
   return { ok: true, message };
+}
+
+/** The event names whose properties the protocol defines; other track events are free-form. */
+function propertiesSchemaOf(event: string | undefined): z.ZodType | undefined {
+  if (event === undefined) return undefined;
+  if (isAiEventName(event)) return aiEventPropertiesSchemas[event];
+  return event === SDK_HEALTH_EVENT ? sdkHealthPropertiesSchema : undefined;
 }
