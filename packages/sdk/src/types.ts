@@ -31,6 +31,12 @@ export interface TrackResponseInput extends ResponseInput {
   conversationId?: string;
   /** The prompt this answers; defaults to the conversation's latest prompt. */
   promptNumber?: number;
+  /** Request sent → first streamed token. */
+  timeToFirstTokenMs?: number;
+  /** Completion tokens per second of streaming (first token → last token). */
+  tokensPerSecond?: number;
+  /** Unique per response (e.g. the provider's id); feedback can name it to rate this very answer. */
+  responseId?: string;
 }
 
 export type ActionType = 'feedback_given' | 'shared' | 'reported' | 'copied_response' | 'regenerated' | (string & {});

@@ -23,6 +23,9 @@ export function responseProperties(input: TrackResponseInput, conversationId: st
     response_text: input.text,
     response_status: input.status ?? (input.errorType === undefined ? 'success' : 'error'),
     latency_ms: input.latencyMs,
+    time_to_first_token_ms: input.timeToFirstTokenMs,
+    tokens_per_second: input.tokensPerSecond,
+    response_id: input.responseId,
     token_count:
       tokens === undefined
         ? undefined
