@@ -100,14 +100,20 @@ function measureStream(stream: unknown, call: LlmCall): unknown {
     return stream;
   }
   const iterate = iterable[Symbol.asyncIterator]!.bind(iterable);
-  Object.defineProperty(iterable, Symbol.asyncIterator, { configurable: true, writable: true, value: () => measuredIterator(iterate(), call) });
+  const aborted = () => (stream as { controller?: { signal?: { aborted?: unknown } } }).controller?.signal?.aborted === true;
+  Object.defineProperty(iterable, Symbol.asyncIterator, { configurable: true, writable: true, value: () => measuredIterator(iterate(), call, aborted) });
   return stream;
 }
 
-function measuredIterator(source: AsyncIterator<unknown>, call: LlmCall): AsyncIterableIterator<unknown> {
+/** `aborted` tells whether the stream's own controller was aborted: the openai package then ends the iteration without an error. */
+function measuredIterator(source: AsyncIterator<unknown>, call: LlmCall, aborted: () => boolean): AsyncIterableIterator<unknown> {
   const seen: LlmCallResult = {};
   let failure: string | undefined;
-  const finish = () => (failure === undefined ? call.succeed(seen) : call.failWith({ status: 'error', errorType: failure }, seen));
+  const finish = () => {
+    if (aborted()) call.failWith({ status: 'timeout', errorType: 'AbortError' }, seen);
+    else if (failure === undefined) call.succeed(seen);
+    else call.failWith({ status: 'error', errorType: failure }, seen);
+  };
   const iterator: AsyncIterableIterator<unknown> = {
     async next() {
       let step: IteratorResult<unknown>;
