@@ -22,3 +22,19 @@ it('works in Node with an in-memory queue (server-side tracking of responses, to
     properties: { conversation_id: 'c-1', prompt_number: 2, model_used: 'gpt-4o', cost: 0.01 },
   });
 });
+
+it('sends time to first token, tokens per second and the response id under their wire names', async () => {
+  const collector = await startFakeCollector();
+  close = collector.close;
+  const chatmeter = createChatmeter({ writeKey: 'server_key', endpoint: collector.url });
+  chatmeter.trackResponse({ conversationId: 'c-2', latencyMs: 900, timeToFirstTokenMs: 250, tokensPerSecond: 42.5, responseId: 'chatcmpl-9' });
+  await chatmeter.flush();
+  chatmeter.shutdown();
+  expect(collector.messages()[0]?.['properties']).toMatchObject({
+    conversation_id: 'c-2',
+    latency_ms: 900,
+    time_to_first_token_ms: 250,
+    tokens_per_second: 42.5,
+    response_id: 'chatcmpl-9',
+  });
+});
