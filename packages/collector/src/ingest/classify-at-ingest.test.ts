@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createBuiltinClassifier } from '../intent/builtin-classifier.js';
 import type { IntentClassifier } from '../intent/classifier.js';
 import { loadTaxonomy } from '../intent/taxonomy.js';
@@ -35,7 +35,7 @@ function response(messageId: string) {
 }
 
 /** A pino logger at debug level whose lines are kept in memory. */
-function capturedLogger(): { logger: pino.Logger; lines: string[] } {
+function capturedLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
