@@ -151,11 +151,14 @@ export class SqliteStore implements Store {
       if (record.pendingPromptText !== null) {
         s.enqueuePrompt.run(eventId, record.pendingPromptText, record.receivedAt);
       }
-      if (record.event === AI_EVENT.promptCreated && record.intent !== null && record.conversationId !== null) {
-        // Responses and actions of this turn stored before their prompt (out of order, or earlier in the batch).
-        c.propagateToTurn.run({ conversationId: record.conversationId, promptNumber: record.promptNumber, intent: record.intent, eventId });
+      if (record.ingestClassificationUsage !== null) {
+        addUsage(usageByDayAndClassifier, record.ingestClassificationUsage);
+        // As the worker does: responses and actions of this turn stored before
+        // their prompt (out of order, or earlier in the batch) get its intent.
+        if (record.intent !== null && record.conversationId !== null) {
+          c.propagateToTurn.run({ conversationId: record.conversationId, promptNumber: record.promptNumber, intent: record.intent, eventId });
+        }
       }
-      if (record.ingestClassificationUsage !== null) addUsage(usageByDayAndClassifier, record.ingestClassificationUsage);
     }
     // One upsert per classifier and day, whatever the batch size.
     for (const usage of usageByDayAndClassifier.values()) c.addUsage.run(usage);
