@@ -10,6 +10,7 @@ import { createErrorHandler } from './http/error-handler.js';
 import { createHealthRouter } from './http/health-router.js';
 import { HttpError } from './http/http-error.js';
 import { createIngestRouter } from './http/ingest-router.js';
+import type { IntentClassifier } from './intent/classifier.js';
 import { createRateLimits, type RateLimitOptions } from './http/rate-limit.js';
 import { createRequestLog } from './http/request-log.js';
 import { createSdkRouter } from './http/sdk-router.js';
@@ -34,6 +35,13 @@ export interface AppOptions {
   demoWriteKey?: string | undefined;
   /** Thresholds of `/readyz` (data directory, free disk, queue age). */
   readiness?: Omit<ReadinessOptions, 'store' | 'logger' | 'now'>;
+  /**
+   * Classifies prompts during ingest so their texts are never stored, not
+   * even queued. Only for a local, fast classifier (the built-in one; see
+   * `ingestClassifierFor`); without it prompt texts wait in the queue for
+   * the background worker.
+   */
+  inlineClassifier?: IntentClassifier | undefined;
 }
 
 /**
@@ -71,6 +79,7 @@ export function createApp(options: AppOptions): Express {
       cors: writeCors,
       limitAddress: rateLimits.byIp,
       limitWriteKey: rateLimits.byWriteKey,
+      classification: options.inlineClassifier === undefined ? undefined : { classifier: options.inlineClassifier, logger: options.logger },
     }),
   );
   app.use('/v1/metrics', readCors, rateLimits.byIp, (request, _response, next) => {

@@ -25,7 +25,7 @@ options (each also read from its environment variable):
   --intents FILE              CHATMETER_INTENTS         taxonomy JSON
   --llm-url URL               CHATMETER_LLM_URL         OpenAI-compatible endpoint
   --llm-model MODEL           CHATMETER_LLM_MODEL       (key: CHATMETER_LLM_API_KEY)
-  --sample-rate 0-100         CHATMETER_SAMPLE_RATE     default 100
+  --sample-rate 0-100         CHATMETER_SAMPLE_RATE     default 100 (LLM classifier only)
   --always-classify-plan P    CHATMETER_ALWAYS_CLASSIFY_PLANS default enterprise
   --headers-timeout-ms MS     CHATMETER_HEADERS_TIMEOUT_MS    default 10000
   --request-timeout-ms MS     CHATMETER_REQUEST_TIMEOUT_MS    default 30000

@@ -6,7 +6,7 @@ import { createApp } from './app.js';
 import { createHttpServer } from './http/http-server.js';
 import { startClassificationWorker, type ClassificationWorker } from './classification/classification-worker.js';
 import { createSamplingPolicy } from './intent/sampling.js';
-import { selectClassifier } from './intent/select-classifier.js';
+import { ingestClassifierFor, selectClassifier } from './intent/select-classifier.js';
 import { loadTaxonomy } from './intent/taxonomy.js';
 import type { CollectorConfig } from './config.js';
 import { checkKeyPolicy, resolveKeys, type ResolvedKeys } from './keys.js';
@@ -28,6 +28,7 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
   checkKeyPolicy(config);
   const taxonomy = loadTaxonomy(config.intents);
   const classifier = selectClassifier(taxonomy, config);
+  const inlineClassifier = ingestClassifierFor(classifier);
   const store = new SqliteStore({ path: config.db });
   const keys = await resolveKeys(config, store);
   const app = createApp({
@@ -42,15 +43,22 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
       dataDirectory: config.db === ':memory:' ? undefined : dirname(resolvePath(config.db)),
       minFreeDiskBytes: config.minFreeDiskMb * 1024 * 1024,
     },
+    inlineClassifier,
   });
   const server = await listen(createHttpServer(app, config), config.port, config.host);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  // The worker still drains what the queue holds: every prompt with an LLM
+  // classifier, and prompts queued before a switch to the built-in one.
+  // Sampling bounds LLM cost; the built-in classifier classifies every prompt.
   const classification = startClassificationWorker({
     queue: store,
     classifier,
-    isSampled: createSamplingPolicy({ rate: config.sampleRate, alwaysClassifyPlans: config.alwaysClassifyPlans }),
+    isSampled:
+      inlineClassifier === undefined
+        ? createSamplingPolicy({ rate: config.sampleRate, alwaysClassifyPlans: config.alwaysClassifyPlans })
+        : () => true,
     logger,
   });
   logger.info({ url, db: config.db, classifier: classifier.name }, 'listening');

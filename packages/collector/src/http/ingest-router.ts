@@ -1,5 +1,6 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { WriteKey } from '../config.js';
+import type { IngestClassification } from '../ingest/classify-at-ingest.js';
 import { exceedsJsonDepth } from '../ingest/json-depth.js';
 import { ingestBatch, messageShapeProblem } from '../ingest/ingest-batch.js';
 import { MAX_BATCH_MESSAGES, MAX_REQUEST_BYTES, batchEnvelopeSchema, type MessageType } from '../protocol/index.js';
@@ -17,6 +18,8 @@ export interface IngestRouterOptions {
   limitAddress?: RequestHandler;
   /** Counts a request against its write key; throws a 429 HttpError over the limit. */
   limitWriteKey?: (writeKey: string) => void;
+  /** Classifies prompts while they are ingested (built-in classifier); without it their texts are queued. */
+  classification?: IngestClassification | undefined;
 }
 
 /** Single-message routes of the Segment HTTP API and the type each implies. */
@@ -77,7 +80,7 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
       messages: envelope.data.batch,
       batchSentAt: envelope.data.sentAt,
       batchContext: envelope.data.context,
-    });
+    }, options.classification);
     response.json(result);
   });
 
@@ -97,7 +100,7 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
         receivedAt,
         messages: [request.body],
         impliedType: type,
-      });
+      }, options.classification);
       const rejection = result.rejected[0];
       if (rejection !== undefined) {
         const message = rejection.errors.map((error) => `${error.path}: ${error.message}`).join('; ');

@@ -11,6 +11,7 @@ import {
 } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
 import type { Store } from '../store/store.js';
+import { classifyAtIngest, type IngestClassification } from './classify-at-ingest.js';
 import { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.js';
 import { toEventRecord } from './to-event-record.js';
 
@@ -28,10 +29,11 @@ export interface IngestRequest {
 /**
  * Validates every message on its own, stores the valid ones in one
  * transaction and reports the invalid ones by index: one bad message never
- * costs the others.
+ * costs the others. With `classification`, prompts are classified before
+ * they are stored and their texts are never queued.
  */
-export async function ingestBatch(store: Store, request: IngestRequest): Promise<BatchResult> {
-  const records: EventRecord[] = [];
+export async function ingestBatch(store: Store, request: IngestRequest, classification?: IngestClassification): Promise<BatchResult> {
+  let records: EventRecord[] = [];
   const rejected: RejectedMessage[] = [];
   const warnings: MessageWarning[] = [];
   let rejectedCount = 0;
@@ -64,6 +66,7 @@ export async function ingestBatch(store: Store, request: IngestRequest): Promise
     records.push(record);
     if (timeWarning !== null) warnings.push({ index, messageId: record.messageId, path: 'timestamp', message: timeWarning });
   });
+  if (classification !== undefined) records = await classifyAtIngest(records, classification);
   const outcome = await store.insertEvents(records);
   return {
     accepted: records.length,

@@ -82,6 +82,7 @@ export function toEventRecord(message: Message, ctx: RecordContext): ConvertedEv
     traits: message.traits ?? null,
     extra,
     pendingPromptText: promptText,
+    ingestClassificationUsage: null,
   };
   return { record, timeWarning: times.implausible };
 }

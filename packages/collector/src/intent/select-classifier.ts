@@ -36,3 +36,15 @@ export function selectClassifier(taxonomy: Taxonomy, settings: ClassifierSetting
     ...(settings.llmApiKey === undefined ? {} : { apiKey: settings.llmApiKey }),
   });
 }
+
+/**
+ * The classifier that may run inside an ingest request, if any. Only the
+ * built-in one qualifies: it answers in tens of microseconds with no network
+ * and no cost, so prompts are classified as they arrive and their texts are
+ * never written anywhere. An LLM classifier is slow, billed and can fail for
+ * seconds at a time, so its prompts wait in the durable queue instead.
+ */
+export function ingestClassifierFor(classifier: IntentClassifier): IntentClassifier | undefined {
+  const builtin: ClassifierKind = 'builtin';
+  return classifier.name === builtin ? classifier : undefined;
+}

@@ -1,3 +1,4 @@
+import type { ClassificationUsage } from '../classification/classification-queue.js';
 import type { MessageType } from '../protocol/index.js';
 
 /**
@@ -52,6 +53,12 @@ export interface EventRecord {
   extra: Record<string, unknown>;
   /** Prompt text awaiting background classification; never stored with the event. */
   pendingPromptText: string | null;
+  /**
+   * Set when the prompt was classified during ingest: what that classification
+   * adds to the classifier's daily usage. The store adds it in the insert
+   * transaction, and only when the event is new (a retried batch counts once).
+   */
+  ingestClassificationUsage: ClassificationUsage | null;
 }
 
 /** Result of persisting a batch. */

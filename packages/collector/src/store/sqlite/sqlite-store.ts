@@ -126,6 +126,8 @@ export class SqliteStore implements Store {
 
   #insertAll(events: readonly EventRecord[]): InsertOutcome {
     const s = this.#statements;
+    const c = this.#classification;
+    const usageByDayAndClassifier = new Map<string, ClassificationUsage>();
     let inserted = 0;
     for (const record of events) {
       const userKey = this.#resolveUserKey(record);
@@ -149,7 +151,17 @@ export class SqliteStore implements Store {
       if (record.pendingPromptText !== null) {
         s.enqueuePrompt.run(eventId, record.pendingPromptText, record.receivedAt);
       }
+      if (record.ingestClassificationUsage !== null) {
+        addUsage(usageByDayAndClassifier, record.ingestClassificationUsage);
+        // As the worker does: responses and actions of this turn stored before
+        // their prompt (out of order, or earlier in the batch) get its intent.
+        if (record.intent !== null && record.conversationId !== null) {
+          c.propagateToTurn.run({ conversationId: record.conversationId, promptNumber: record.promptNumber, intent: record.intent, eventId });
+        }
+      }
     }
+    // One upsert per classifier and day, whatever the batch size.
+    for (const usage of usageByDayAndClassifier.values()) c.addUsage.run(usage);
     return { inserted, duplicates: events.length - inserted };
   }
 
@@ -200,6 +212,22 @@ export class SqliteStore implements Store {
     s.relabelEvents.run({ from: fromId, to: userId });
     s.mergeUser.run({ from: fromId, to: userId });
   }
+}
+
+function addUsage(totals: Map<string, ClassificationUsage>, usage: ClassificationUsage): void {
+  const key = `${usage.day} ${usage.classifier}`;
+  const total = totals.get(key);
+  if (total === undefined) {
+    totals.set(key, { ...usage });
+    return;
+  }
+  total.prompts += usage.prompts;
+  total.cached += usage.cached;
+  total.errors += usage.errors;
+  total.notSampled += usage.notSampled;
+  total.promptTokens += usage.promptTokens;
+  total.completionTokens += usage.completionTokens;
+  total.cost += usage.cost;
 }
 
 function toRow(record: EventRecord, userKey: string): Record<string, unknown> {

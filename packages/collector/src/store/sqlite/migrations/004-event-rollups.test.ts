@@ -76,6 +76,7 @@ function record(fields: Partial<EventRecord> & Pick<EventRecord, 'type' | 'times
     traits: null,
     extra: {},
     pendingPromptText: null,
+    ingestClassificationUsage: null,
     ...fields,
   };
 }
