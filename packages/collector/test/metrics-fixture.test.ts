@@ -24,16 +24,26 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * Debug: dave 03-03 10:00 (prompt + response, latency 9000, gpt-a).
  * Live: erin on 03-20, minutes before NOW.
  *
- * Responses (R): turn        model  latency  cost   tokens p/c/t   status
- *                c-a1 #1     gpt-a  1000     0.01   100/50/150     success
- *                c-a1 #2     gpt-a  2000     0.02   200/100/300    success
- *                c-b1 #1     gpt-a  3000     0.03   300/0/300      timeout
- *                c-a2 #1     gpt-b  4000     0.05   500/500/1000   error
- *                c-b2 #1     gpt-a   500     0.005  50/50/100      success
- *                c-c1 #1     gpt-b  1500     0.015  100/100/200    success
+ * Responses (R): turn        model  latency  cost   tokens p/c/t   status   ttft  tokens/s
+ *                c-a1 #1     gpt-a  1000     0.01   100/50/150     success  200   50
+ *                c-a1 #2     gpt-a  2000     0.02   200/100/300    success  400   40
+ *                c-b1 #1     gpt-a  3000     0.03   300/0/300      timeout  —     —
+ *                c-a2 #1     gpt-b  4000     0.05   500/500/1000   error    —     —
+ *                c-b2 #1     gpt-a   500     0.005  50/50/100      success  100   25
+ *                c-c1 #1     gpt-b  1500     0.015  100/100/200    success  300   80
+ * (dave's debug response has ttft 5000.)
  * Feedback: rating 4 on c-a1 #2, rating 2 on c-b1 #1, thumbs up on c-a2 #1,
  * thumbs down on c-b2 #1, rating 5 on c-c1 (no prompt_number); plus one
  * non-feedback action. Traits: bob plan=free, carol plan=pro, alice none.
+ *
+ * SDK delivery: alice's five c-a1 events of 03-01 (2 prompts, 2 responses,
+ * the rating) come from the Chatmeter SDK (context.library); the others look
+ * like a Segment client's. Health reports (session s-health, which must not
+ * count as a session, nor their browsers as users):
+ *  when (UTC)     browser    queued sent retried full rejected storage   Tokyo
+ *  03-01 10:05    browser-1  6      5    1       0    0        indexeddb 03-01
+ *  03-01 23:40    browser-2  2      1    0       1    0        memory    03-02
+ *  03-02 09:10    browser-1  0      0    0       0    1        indexeddb 03-02
  */
 
 const NOW = Date.parse('2026-03-20T12:00:00.000Z');
@@ -71,13 +81,15 @@ function response(
   conversation: string,
   promptNumber: number,
   session: string,
-  details: { model: string; latency: number; cost: number; tokens: [number, number, number]; status: string },
+  details: { model: string; latency: number; cost: number; tokens: [number, number, number]; status: string; ttft?: number; speed?: number },
 ) {
   return track(who, 'ai_llm_response_received', timestamp, {
     conversation_id: conversation,
     prompt_number: promptNumber,
     model_used: details.model,
     latency_ms: details.latency,
+    ...(details.ttft === undefined ? {} : { time_to_first_token_ms: details.ttft }),
+    ...(details.speed === undefined ? {} : { tokens_per_second: details.speed }),
     cost: details.cost,
     token_count: { prompt_tokens: details.tokens[0], completion_tokens: details.tokens[1], total_tokens: details.tokens[2] },
     response_status: details.status,
@@ -91,6 +103,19 @@ function feedback(who: Who, timestamp: string, conversation: string, promptNumbe
     action_type: 'feedback_given',
     action_details: { feedback_type: type, feedback_value: value },
   });
+}
+
+/** The event as the Chatmeter SDK sends it: its library named in the context. */
+function fromSdk<T extends { context?: Record<string, unknown> }>(event: T): T {
+  return { ...event, context: { ...event.context, library: { name: '@chatmeter/sdk', version: '0.9.0' } } };
+}
+
+function healthReport(anonymousId: string, timestamp: string, counts: [queued: number, sent: number, retried: number, full: number, rejected: number], storage: string) {
+  const [queued, sent, retried, full, rejected] = counts;
+  const report = track({ anonymousId }, 'chatmeter_sdk_health', timestamp, {
+    queued, sent, retried, dropped_queue_full: full, dropped_rejected: rejected, storage, oldest_waiting_ms: 1200,
+  }, 's-health');
+  return fromSdk(report);
 }
 
 const alice = { userId: 'alice' };
@@ -123,11 +148,14 @@ beforeAll(async () => {
   app = await startTestApp({ now: () => NOW });
   await send([
     { type: 'identify', messageId: 'carol-identify', userId: 'carol', timestamp: '2026-03-07T00:00:00.000Z', traits: { plan: 'pro' } },
-    prompt(alice, '2026-03-01T10:00:00.000Z', 'c-a1', 1, 's-a1', 'billing'),
-    response(alice, '2026-03-01T10:00:02.000Z', 'c-a1', 1, 's-a1', { model: 'gpt-a', latency: 1000, cost: 0.01, tokens: [100, 50, 150], status: 'success' }),
-    prompt(alice, '2026-03-01T10:01:00.000Z', 'c-a1', 2, 's-a1', 'billing'),
-    response(alice, '2026-03-01T10:01:03.000Z', 'c-a1', 2, 's-a1', { model: 'gpt-a', latency: 2000, cost: 0.02, tokens: [200, 100, 300], status: 'success' }),
-    feedback(alice, '2026-03-01T10:02:00.000Z', 'c-a1', 2, 'rating', 4),
+    fromSdk(prompt(alice, '2026-03-01T10:00:00.000Z', 'c-a1', 1, 's-a1', 'billing')),
+    fromSdk(response(alice, '2026-03-01T10:00:02.000Z', 'c-a1', 1, 's-a1', { model: 'gpt-a', latency: 1000, cost: 0.01, tokens: [100, 50, 150], status: 'success', ttft: 200, speed: 50 })),
+    fromSdk(prompt(alice, '2026-03-01T10:01:00.000Z', 'c-a1', 2, 's-a1', 'billing')),
+    fromSdk(response(alice, '2026-03-01T10:01:03.000Z', 'c-a1', 2, 's-a1', { model: 'gpt-a', latency: 2000, cost: 0.02, tokens: [200, 100, 300], status: 'success', ttft: 400, speed: 40 })),
+    fromSdk(feedback(alice, '2026-03-01T10:02:00.000Z', 'c-a1', 2, 'rating', 4)),
+    healthReport('browser-1', '2026-03-01T10:05:00.000Z', [6, 5, 1, 0, 0], 'indexeddb'),
+    healthReport('browser-2', '2026-03-01T23:40:00.000Z', [2, 1, 0, 1, 0], 'memory'),
+    healthReport('browser-1', '2026-03-02T09:10:00.000Z', [0, 0, 0, 0, 1], 'indexeddb'),
     track(alice, 'ai_user_action', '2026-03-01T10:02:30.000Z', { conversation_id: 'c-a1', prompt_number: 2, action_type: 'copied_response' }),
     prompt(anonBob, '2026-03-01T23:30:00.000Z', 'c-b1', 1, 's-b1', 'tech'),
     response(anonBob, '2026-03-01T23:30:01.000Z', 'c-b1', 1, 's-b1', { model: 'gpt-a', latency: 3000, cost: 0.03, tokens: [300, 0, 300], status: 'timeout' }),
@@ -140,18 +168,18 @@ beforeAll(async () => {
   await send([
     { type: 'identify', messageId: 'bob-identify', userId: 'bob', anonymousId: 'anon-bob', timestamp: '2026-03-02T12:00:00.000Z', traits: { plan: 'free' } },
     prompt(bob, '2026-03-02T12:00:10.000Z', 'c-b2', 1, 's-b2', 'billing'),
-    response(bob, '2026-03-02T12:00:12.000Z', 'c-b2', 1, 's-b2', { model: 'gpt-a', latency: 500, cost: 0.005, tokens: [50, 50, 100], status: 'success' }),
+    response(bob, '2026-03-02T12:00:12.000Z', 'c-b2', 1, 's-b2', { model: 'gpt-a', latency: 500, cost: 0.005, tokens: [50, 50, 100], status: 'success', ttft: 100, speed: 25 }),
     feedback(bob, '2026-03-02T12:01:00.000Z', 'c-b2', 1, 'thumbs', false),
     prompt(bob, '2026-03-02T12:02:00.000Z', 'c-b2', 2, 's-b2', 'tech'),
     { ...prompt(dave, '2026-03-03T10:00:00.000Z', 'c-d1', 1, 's-d1', 'tech'), properties: { conversation_id: 'c-d1', prompt_number: 1, classified_intent: 'tech', debug_mode: true } },
     {
       ...response(dave, '2026-03-03T10:00:09.000Z', 'c-d1', 1, 's-d1', { model: 'gpt-a', latency: 9000, cost: 1, tokens: [1, 1, 2], status: 'success' }),
-      properties: { conversation_id: 'c-d1', prompt_number: 1, model_used: 'gpt-a', latency_ms: 9000, cost: 1, debug_mode: true },
+      properties: { conversation_id: 'c-d1', prompt_number: 1, model_used: 'gpt-a', latency_ms: 9000, time_to_first_token_ms: 5000, cost: 1, debug_mode: true },
     },
     prompt(carol, '2026-03-08T04:30:00.000Z', 'c-c0', 1, 's-c0', 'billing'),
     prompt(alice, '2026-03-08T12:00:00.000Z', 'c-a3', 1, 's-a3'),
     prompt(carol, '2026-03-09T04:30:00.000Z', 'c-c1', 1, 's-c1', 'tech'),
-    response(carol, '2026-03-09T04:30:01.000Z', 'c-c1', 1, 's-c1', { model: 'gpt-b', latency: 1500, cost: 0.015, tokens: [100, 100, 200], status: 'success' }),
+    response(carol, '2026-03-09T04:30:01.000Z', 'c-c1', 1, 's-c1', { model: 'gpt-b', latency: 1500, cost: 0.015, tokens: [100, 100, 200], status: 'success', ttft: 300, speed: 80 }),
     feedback(carol, '2026-03-09T04:31:00.000Z', 'c-c1', null, 'rating', 5),
     prompt(erin, '2026-03-20T11:50:00.000Z', 'c-old', 1, 's-e1', 'tech'),
     prompt(erin, '2026-03-20T11:57:00.000Z', 'c-live', 1, 's-e2', 'tech'),
@@ -387,6 +415,91 @@ describe('GET /v1/metrics/latency', () => {
     const [gptA] = await metric(`latency?${RANGE}&include_debug=true`);
     expect(gptA).toEqual({ key: 'gpt-a', count: 5, avg_ms: 3100, p50_ms: 2000, p95_ms: 7800, p99_ms: 8760 });
   });
+
+  // gpt-a TTFTs 100, 200, 400: p95 at rank 1.9 = 200 + 0.9 × 200; speeds 25, 40, 50.
+  it('gives time-to-first-token percentiles and the median streaming speed with metric=ttft', async () => {
+    expect(await metric(`latency?${RANGE}&metric=ttft`)).toEqual([
+      { key: 'gpt-a', count: 3, avg_ms: 233.3, p50_ms: 200, p95_ms: 380, p99_ms: 396, median_tokens_per_second: 40 },
+      { key: 'gpt-b', count: 1, avg_ms: 300, p50_ms: 300, p95_ms: 300, p99_ms: 300, median_tokens_per_second: 80 },
+    ]);
+  });
+
+  it('groups time to first token by intent, and filters it', async () => {
+    expect(await metric(`latency?${RANGE}&metric=ttft&group_by=intent`)).toEqual([
+      { key: 'billing', count: 3, avg_ms: 233.3, p50_ms: 200, p95_ms: 380, p99_ms: 396, median_tokens_per_second: 40 },
+      { key: 'tech', count: 1, avg_ms: 300, p50_ms: 300, p95_ms: 300, p99_ms: 300, median_tokens_per_second: 80 },
+    ]);
+    expect(await metric(`latency?${RANGE}&metric=ttft&conversation_id=c-a1`)).toEqual([
+      { key: 'gpt-a', count: 2, avg_ms: 300, p50_ms: 300, p95_ms: 390, p99_ms: 398, median_tokens_per_second: 45 },
+    ]);
+  });
+
+  // 100, 200, 400, 5000: p50 at rank 1.5 = 300, p95 at rank 2.85 = 400 + 0.85 × 4600; dave sent no speed.
+  it('counts debug time to first token only with include_debug=true', async () => {
+    const [gptA] = await metric(`latency?${RANGE}&metric=ttft&include_debug=true`);
+    expect(gptA).toEqual({ key: 'gpt-a', count: 4, avg_ms: 1425, p50_ms: 300, p95_ms: 4310, p99_ms: 4862, median_tokens_per_second: 40 });
+  });
+
+  it('answers time to first token as CSV', async () => {
+    const result = await app.get(`/v1/metrics/latency?${RANGE}&metric=ttft&format=csv`);
+    expect(result.text).toBe(
+      'key,count,avg_ms,p50_ms,p95_ms,p99_ms,median_tokens_per_second\r\ngpt-a,3,233.3,200,380,396,40\r\ngpt-b,1,300,300,300,300,80\r\n',
+    );
+  });
+});
+
+describe('GET /v1/metrics/delivery', () => {
+  const quietDay = (date: string) => ({
+    date, reports: 0, queued: 0, sent: 0, stored: 0, retried: 0, dropped: 0, dropped_queue_full: 0, dropped_rejected: 0,
+    reporting_browsers: 0, memory_browsers: 0, memory_share: 0,
+  });
+
+  it('compares what the SDK reports sending with the SDK events stored, per UTC day', async () => {
+    const answer = await metric(`delivery?${RANGE}`);
+    expect(answer.total).toEqual({
+      reports: 3, queued: 8, sent: 6, stored: 5, retried: 1, dropped: 2, dropped_queue_full: 1, dropped_rejected: 1,
+      reporting_browsers: 2, memory_browsers: 1, memory_share: 0.5,
+    });
+    expect(answer.days).toHaveLength(10);
+    expect(answer.days[0]).toEqual({
+      date: '2026-03-01', reports: 2, queued: 8, sent: 6, stored: 5, retried: 1, dropped: 1, dropped_queue_full: 1, dropped_rejected: 0,
+      reporting_browsers: 2, memory_browsers: 1, memory_share: 0.5,
+    });
+    expect(answer.days[1]).toEqual({
+      date: '2026-03-02', reports: 1, queued: 0, sent: 0, stored: 0, retried: 0, dropped: 1, dropped_queue_full: 0, dropped_rejected: 1,
+      reporting_browsers: 1, memory_browsers: 0, memory_share: 0,
+    });
+    expect(answer.days[2]).toEqual(quietDay('2026-03-03'));
+  });
+
+  it('puts reports on their local day in Asia/Tokyo', async () => {
+    const answer = await metric('delivery?from=2026-03-01&to=2026-03-02&tz=Asia/Tokyo');
+    expect(answer.days).toEqual([
+      {
+        date: '2026-03-01', reports: 1, queued: 6, sent: 5, stored: 5, retried: 1, dropped: 0, dropped_queue_full: 0, dropped_rejected: 0,
+        reporting_browsers: 1, memory_browsers: 0, memory_share: 0,
+      },
+      {
+        date: '2026-03-02', reports: 2, queued: 2, sent: 1, stored: 0, retried: 0, dropped: 2, dropped_queue_full: 1, dropped_rejected: 1,
+        reporting_browsers: 2, memory_browsers: 1, memory_share: 0.5,
+      },
+    ]);
+  });
+
+  it('answers CSV, one row per day', async () => {
+    const result = await app.get('/v1/metrics/delivery?from=2026-03-01&to=2026-03-02&format=csv');
+    expect(result.text).toBe(
+      'date,reports,queued,sent,stored,retried,dropped,dropped_queue_full,dropped_rejected,reporting_browsers,memory_browsers,memory_share\r\n' +
+        '2026-03-01,2,8,6,5,1,1,1,0,2,1,0.5\r\n' +
+        '2026-03-02,1,0,0,0,0,1,0,1,1,0,0\r\n',
+    );
+  });
+
+  it('answers zeros for a range without reports', async () => {
+    const answer = await metric('delivery?from=2025-01-01&to=2025-01-02');
+    expect(answer.days).toEqual([quietDay('2025-01-01'), quietDay('2025-01-02')]);
+    expect(answer.total).toEqual({ ...quietDay(''), date: undefined });
+  });
 });
 
 describe('GET /v1/metrics/cost', () => {
@@ -537,6 +650,7 @@ describe('GET /v1/metrics/report', () => {
         sessions_per_user: 2.33,
       },
       intent_sampling_rate: 1,
+      delivery: { reports: 3, sent: 6, stored: 5, dropped: 2, memory_share: 0.5 },
       flags: [
         { metric: 'retention_d1', value: 100, status: 'healthy', reference: expect.any(String) },
         { metric: 'retention_d7', value: 50, status: 'healthy', reference: expect.any(String) },
@@ -544,6 +658,7 @@ describe('GET /v1/metrics/report', () => {
         { metric: 'single_message_share', value: 0.2857, status: 'healthy', reference: expect.any(String) },
         { metric: 'avg_messages', value: 2.14, status: 'info', reference: expect.any(String) },
         { metric: 'avg_duration_seconds', value: 25.6, status: 'info', reference: expect.any(String) },
+        { metric: 'delivery_dropped', value: 2, status: 'warning', reference: 'events dropped by the SDK (queue full or rejected): more than 0 in the range is a warning' },
       ],
     });
   });
@@ -551,7 +666,7 @@ describe('GET /v1/metrics/report', () => {
   it('answers zeros and nulls for an empty range', async () => {
     const report = await metric('report?from=2025-01-01&to=2025-01-10');
     expect(report).toMatchObject({ dau: 0, wau: 0, mau: 0, stickiness: 0, retention: { d1: null, d7: null, d30: null }, intent_sampling_rate: 0 });
-    expect(report.flags.map((flag: { status: string }) => flag.status)).toEqual(['info', 'info', 'info', 'info', 'info', 'info']);
+    expect(report.flags.map((flag: { status: string }) => flag.status)).toEqual(['info', 'info', 'info', 'info', 'info', 'info', 'info']);
   });
 
   it('warns when most sessions have a single message', async () => {
@@ -582,6 +697,8 @@ describe('metric requests', () => {
     expect(await badRequest('active-users?model=gpt-a')).toMatch(/^model: active-users cannot be filtered by model/);
     expect(await badRequest('active-users?form=2026-03-01')).toMatch(/^form: unknown parameter for active-users/);
     expect(await badRequest('latency?group_by=day')).toBe('group_by: must be model or intent');
+    expect(await badRequest('latency?metric=tpot')).toBe('metric: must be latency or ttft');
+    expect(await badRequest('delivery?model=gpt-a')).toMatch(/^model: delivery cannot be filtered by model/);
     expect(await badRequest('retention?days=0,7')).toBe('days: every day must be 1–365');
     expect(await badRequest('retention?days=one')).toMatch(/^days: must be comma-separated whole numbers/);
     expect(await badRequest('retention?cohort=weekly')).toBe('cohort: must be first_seen or active');

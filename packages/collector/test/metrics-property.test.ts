@@ -85,6 +85,9 @@ interface Ev {
   intent: string | null;
   model: string | null;
   latency: number | null;
+  /** time_to_first_token_ms and tokens_per_second of a streamed response. */
+  ttft: number | null;
+  speed: number | null;
   cost: number | null;
   promptTokens: number | null;
   completionTokens: number | null;
@@ -197,6 +200,8 @@ function generate(seed: number): Dataset {
             intent: null,
             model: null,
             latency: null,
+            ttft: null,
+            speed: null,
             cost: null,
             promptTokens: null,
             completionTokens: null,
@@ -218,6 +223,9 @@ function generate(seed: number): Dataset {
             const response = base('response', clock);
             response.model = rng.chance(0.1) ? null : rng.pick(MODELS);
             response.latency = rng.chance(0.1) ? null : rng.chance(0.3) ? rng.int(1000, 5_000_000) / 1000 : rng.int(50, 8000);
+            // Streamed answers only: some responses carry neither, some a speed without a TTFT.
+            response.ttft = rng.chance(0.3) ? null : rng.chance(0.3) ? rng.int(1000, 900_000) / 1000 : rng.int(20, 3000);
+            response.speed = rng.chance(0.3) ? null : rng.int(10, 2000) / 10;
             response.cost = rng.chance(0.1) ? null : rng.int(0, 200_000) / 1_000_000;
             if (rng.chance(0.9)) {
               response.promptTokens = rng.int(0, 2000);
@@ -332,6 +340,8 @@ function toWire(event: Ev): Record<string, unknown> {
   if (event.kind === 'response') {
     if (event.model !== null) properties['model_used'] = event.model;
     if (event.latency !== null) properties['latency_ms'] = event.latency;
+    if (event.ttft !== null) properties['time_to_first_token_ms'] = event.ttft;
+    if (event.speed !== null) properties['tokens_per_second'] = event.speed;
     if (event.cost !== null) properties['cost'] = event.cost;
     if (event.promptTokens !== null) {
       const tokens: Record<string, number> = { prompt_tokens: event.promptTokens };
@@ -745,6 +755,29 @@ class Reference {
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
   }
 
+  /** metric=ttft: percentiles of time_to_first_token_ms, and the median tokens_per_second of the group's responses (null: none). */
+  ttft(groupBy: 'model' | 'intent', filters: Filters): unknown {
+    const responses = this.responsesInRange(filters);
+    const keyOf = (event: Ev) => (groupBy === 'model' ? labelModel(event.model) : labelIntent(event.effIntent));
+    const speeds = groupEvents(responses.filter((event) => event.speed !== null), keyOf);
+    const groups = groupEvents(responses.filter((event) => event.ttft !== null), keyOf);
+    return [...groups]
+      .map(([key, list]) => {
+        const values = list.map((event) => event.ttft as number);
+        const speedValues = (speeds.get(key) ?? []).map((event) => event.speed as number);
+        return {
+          key,
+          count: values.length,
+          avg_ms: approx(values.reduce((sum, v) => sum + v, 0) / values.length, 1),
+          p50_ms: approx(percentileCont(values, 0.5), 1),
+          p95_ms: approx(percentileCont(values, 0.95), 1),
+          p99_ms: approx(percentileCont(values, 0.99), 1),
+          median_tokens_per_second: speedValues.length === 0 ? null : approx(percentileCont(speedValues, 0.5), 1),
+        };
+      })
+      .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  }
+
   cost(groupBy: 'day' | 'model' | 'segment', filters: Filters): unknown {
     const responses = this.responsesInRange(filters);
     const plans = new Map(this.data.visitors.map((visitor) => [visitor.key, visitor.plan]));
@@ -862,6 +895,8 @@ class Reference {
       retention: { d1: pooled(1), d7: pooled(7), d30: pooled(30) },
       sessions: this.sessions(),
       intent_sampling_rate: classification.sampling_rate,
+      // These events come from no Chatmeter SDK (no context.library) and no health report: nothing to deliver.
+      delivery: { reports: 0, sent: 0, stored: 0, dropped: 0, memory_share: 0 },
     };
   }
 
@@ -1011,6 +1046,8 @@ async function checkRun(seed: number): Promise<string[]> {
           for (const groupBy of ['model', 'intent'] as const) {
             await check(`latency?${common}&group_by=${groupBy}`, ref.latency(groupBy, {}));
             await check(`latency?${common}&group_by=${groupBy}${filterQuery(filters)}`, ref.latency(groupBy, filters));
+            await check(`latency?${common}&metric=ttft&group_by=${groupBy}`, ref.ttft(groupBy, {}));
+            await check(`latency?${common}&metric=ttft&group_by=${groupBy}${filterQuery(filters)}`, ref.ttft(groupBy, filters));
             await check(`satisfaction?${common}&group_by=${groupBy}`, ref.satisfaction(groupBy, {}));
             await check(`satisfaction?${common}&group_by=${groupBy}${filterQuery(filters)}`, ref.satisfaction(groupBy, filters));
           }

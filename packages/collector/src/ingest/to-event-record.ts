@@ -63,6 +63,11 @@ export function toEventRecord(message: Message, ctx: RecordContext): ConvertedEv
     sentAt: times.sentAt,
     receivedAt: ctx.receivedAt,
     latencyMs: asNumber(rawProperties['latency_ms']),
+    timeToFirstTokenMs: asNumber(rawProperties['time_to_first_token_ms']),
+    tokensPerSecond: asNumber(rawProperties['tokens_per_second']),
+    // Only responses and actions name responses; another event's property of that name means nothing here.
+    responseId: event === AI_EVENT.responseReceived || event === AI_EVENT.userAction ? asString(rawProperties['response_id']) : null,
+    regeneratedFrom: event === AI_EVENT.responseReceived ? asString(rawProperties['regenerated_from']) : null,
     promptTokens: asNumber(tokens['prompt_tokens']),
     completionTokens: asNumber(tokens['completion_tokens']),
     totalTokens: asNumber(tokens['total_tokens']) ?? sumIfBoth(tokens['prompt_tokens'], tokens['completion_tokens']),

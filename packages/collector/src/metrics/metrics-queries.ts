@@ -24,10 +24,13 @@ export interface MetricsQueries {
   intentCounts(scope: MetricScope): Promise<KeyedCount[]>;
   /** Sampling outcome of prompts in the range, and the classifier's own usage on the range's UTC days. */
   classification(scope: MetricScope): Promise<ClassificationTotals>;
-  latency(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<LatencyGroup[]>;
+  /** Distribution of one per-response measure (responses without a value are left out). */
+  latency(scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): Promise<LatencyGroup[]>;
   cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]>;
   errors(scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]>;
   satisfaction(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<SatisfactionGroup[]>;
+  /** The SDK's delivery reports and the SDK events stored, per local day of the range, and their totals. */
+  delivery(scope: MetricScope): Promise<DeliveryTotals>;
   /** Prompts per UTC quarter-hour in the range (any zone buckets these into its own hours). */
   promptsByQuarterHour(scope: MetricScope): Promise<QuarterHourCount[]>;
   /** Transitions between the intents of consecutive prompts of a conversation, both in the range. */
@@ -98,6 +101,13 @@ export interface ClassificationTotals {
   classifierTokens: number;
 }
 
+/**
+ * latency = `latency_ms` (prompt sent → last token), ttft =
+ * `time_to_first_token_ms`, tokens_per_second = streaming speed.
+ */
+export type ResponseMeasure = 'latency' | 'ttft' | 'tokens_per_second';
+
+/** Values of one measure; the `Ms` names are milliseconds for the latencies, tokens per second for the speed. */
 export interface LatencyGroup {
   key: string | null;
   count: number;
@@ -157,4 +167,33 @@ export interface LiveConversation {
   user: string;
   messages: number;
   lastMessageMs: number;
+}
+
+/** Sums of `chatmeter_sdk_health` reports, and what was stored, over some days. */
+export interface DeliveryCounts {
+  /** Health reports received. */
+  reports: number;
+  queued: number;
+  /** Events the SDK reports as sent (accepted by the collector). */
+  sent: number;
+  retried: number;
+  droppedQueueFull: number;
+  droppedRejected: number;
+  /** Events stored whose context.library.name is the Chatmeter SDK's, health reports excepted. */
+  stored: number;
+  /** Distinct browsers (anonymousId, else user) that sent a report. */
+  reportingBrowsers: number;
+  /** Those of them with a report saying storage = memory. */
+  memoryBrowsers: number;
+}
+
+export interface DeliveryDay extends DeliveryCounts {
+  day: LocalDay;
+}
+
+export interface DeliveryTotals {
+  /** Only days with a report or a stored SDK event. */
+  days: DeliveryDay[];
+  /** Over the whole range (browsers counted once however many days they report). */
+  total: DeliveryCounts;
 }

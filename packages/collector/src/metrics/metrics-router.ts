@@ -7,6 +7,7 @@ import { classificationMetric } from './classification.js';
 import { conversationsMetric } from './conversations.js';
 import { costMetric } from './cost.js';
 import { toCsv } from './csv.js';
+import { deliveryMetric } from './delivery.js';
 import { errorsMetric } from './errors.js';
 import { intentFlowsMetric } from './intent-flows.js';
 import { intentsMetric } from './intents.js';
@@ -36,6 +37,7 @@ export const METRIC_ENDPOINTS: readonly MetricEndpoint[] = [
   peakHoursMetric,
   intentFlowsMetric,
   activeConversationsMetric,
+  deliveryMetric,
   reportMetric,
 ] as MetricEndpoint[];
 

@@ -15,13 +15,20 @@ export interface FlagInputs {
   singleMessageShare: number;
   avgMessages: number;
   avgDurationSeconds: number;
+  /** chatmeter_sdk_health reports in the range, and the events they say were dropped. */
+  deliveryReports: number;
+  droppedEvents: number;
 }
+
+/** Any event the SDK had to drop is lost data: the delivery flag turns to a warning above this many. */
+export const DROPPED_EVENTS_THRESHOLD = 0;
 
 /**
  * Reads the report's numbers against published references for support bots:
  * day-1 retention 30–40 % (below 15 % is a warning), day-7 15–25 %,
  * stickiness 0.1–0.2, 6–10 messages and 3–5 minutes per session, and at most
- * half of the sessions ending after one message. `info` = outside the
+ * half of the sessions ending after one message; and no event dropped by the
+ * SDK (delivery health reports). `info` = outside the
  * reference without being alarming, or not enough data to say.
  */
 export function evaluateFlags(inputs: FlagInputs): ReportFlag[] {
@@ -62,6 +69,12 @@ export function evaluateFlags(inputs: FlagInputs): ReportFlag[] {
       value: inputs.avgDurationSeconds,
       status: !noSessions && inputs.avgDurationSeconds >= 180 && inputs.avgDurationSeconds <= 300 ? 'healthy' : 'info',
       reference: 'support-bot sessions last 3–5 minutes (180–300 s)',
+    },
+    {
+      metric: 'delivery_dropped',
+      value: inputs.droppedEvents,
+      status: inputs.droppedEvents > DROPPED_EVENTS_THRESHOLD ? 'warning' : inputs.deliveryReports === 0 ? 'info' : 'healthy',
+      reference: `events dropped by the SDK (queue full or rejected): more than ${DROPPED_EVENTS_THRESHOLD} in the range is a warning`,
     },
   ];
 }

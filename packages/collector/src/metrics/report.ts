@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CsvCell } from './csv.js';
 import { summarizeClassification } from './classification.js';
+import { summarizeDelivery } from './delivery.js';
 import { defineMetric } from './metric-endpoint.js';
 import type { CohortActivity } from './metrics-queries.js';
 import { evaluateFlags } from './report-flags.js';
@@ -32,7 +33,8 @@ export function pooledRetention(cohorts: readonly CohortActivity[], offset: numb
 /**
  * The range at a glance. dau / wau / mau are the averages of the daily
  * series over the range (2 decimals); stickiness = average DAU / average MAU;
- * retention pools the first-seen cohorts; sessions as `/sessions`; flags
+ * retention pools the first-seen cohorts; sessions as `/sessions`; delivery
+ * as the totals of `/delivery`; flags
  * compare with support-bot references.
  */
 export const reportMetric = defineMetric({
@@ -40,11 +42,12 @@ export const reportMetric = defineMetric({
   filters: [],
   params: z.object({}),
   async compute({ queries, scope }) {
-    const [activity, cohorts, sessionTotals, classificationTotals] = await Promise.all([
+    const [activity, cohorts, sessionTotals, classificationTotals, deliveryTotals] = await Promise.all([
       queries.activeUsers(scope),
       queries.retention(scope, 'first_seen', REPORT_OFFSETS),
       queries.sessionTotals(scope),
       queries.classification(scope),
+      queries.delivery(scope),
     ]);
     const days = activity.length;
     const sum = (pick: (row: (typeof activity)[number]) => number) => activity.reduce((total, row) => total + pick(row), 0);
@@ -54,6 +57,8 @@ export const reportMetric = defineMetric({
     const stickiness = ratio(sum((row) => row.dau), sum((row) => row.mau));
     const retention = { d1: pooledRetention(cohorts, 1), d7: pooledRetention(cohorts, 7), d30: pooledRetention(cohorts, 30) };
     const sessions = summarizeSessions(sessionTotals);
+    const { reports, sent, stored, dropped, memory_share: memoryShare } = summarizeDelivery(deliveryTotals.total);
+    const delivery = { reports, sent, stored, dropped, memory_share: memoryShare };
     const flags = evaluateFlags({
       stickiness,
       retentionDay1: retention.d1,
@@ -62,9 +67,11 @@ export const reportMetric = defineMetric({
       singleMessageShare: sessions.single_message_share,
       avgMessages: sessions.avg_messages,
       avgDurationSeconds: sessions.avg_duration_seconds,
+      deliveryReports: deliveryTotals.total.reports,
+      droppedEvents: delivery.dropped,
     });
     const intentSamplingRate = summarizeClassification(classificationTotals).sampling_rate;
-    const body = { dau, wau, mau, stickiness, retention, sessions, intent_sampling_rate: intentSamplingRate, flags };
+    const body = { dau, wau, mau, stickiness, retention, sessions, intent_sampling_rate: intentSamplingRate, delivery, flags };
 
     const rows: CsvCell[][] = [
       ['dau', dau, null, null],
@@ -73,6 +80,7 @@ export const reportMetric = defineMetric({
       ['retention_d30', retention.d30, null, null],
       ...Object.entries(sessions).map(([name, value]): CsvCell[] => [`sessions.${name}`, value, null, null]),
       ['intent_sampling_rate', intentSamplingRate, null, null],
+      ...Object.entries(delivery).map(([name, value]): CsvCell[] => [`delivery.${name}`, value, null, null]),
       ...flags.map((flag): CsvCell[] => [flag.metric, flag.value, flag.status, flag.reference]),
     ];
     return { body, csv: { columns: ['metric', 'value', 'status', 'reference'], rows } };

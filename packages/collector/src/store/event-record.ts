@@ -26,7 +26,16 @@ export interface EventRecord {
   originalTimestamp: number | null;
   sentAt: number | null;
   receivedAt: number;
+  /** Prompt sent → last token (or the whole answer). */
   latencyMs: number | null;
+  /** Prompt sent → first streamed token. */
+  timeToFirstTokenMs: number | null;
+  /** Completion tokens per second while streaming. */
+  tokensPerSecond: number | null;
+  /** A response's own id, or the id of the response an action rates. */
+  responseId: string | null;
+  /** The response_id of the answer a regenerated response replaces. */
+  regeneratedFrom: string | null;
   promptTokens: number | null;
   completionTokens: number | null;
   totalTokens: number | null;

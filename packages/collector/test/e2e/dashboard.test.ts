@@ -108,6 +108,36 @@ describe.skipIf(!chromiumAvailable())('the dashboard in a real browser', () => {
     }
   });
 
+  it('adds time to first token to the latency chart and warns on the data-delivery tile when events were dropped', async () => {
+    const { context, page, problems } = await openPage(browser, { width: 1440, height: 900 });
+    try {
+      await page.goto(`${app.url}/dashboard`);
+      await enterKey(page, READ_KEY);
+      await expectAllPanelsReady(page);
+      const seriesNames = await page.evaluate(() => {
+        const scope = globalThis as any;
+        const chart = scope.echarts.getInstanceByDom(scope.document.querySelector('[data-panel="latency"] [data-slot="chart"]'));
+        return chart.getOption().series.map((series: { name: string }) => series.name) as string[];
+      });
+      expect(seriesNames).toEqual(['p50', 'p95', 'TTFT p50', 'TTFT p95', 'p95, trailing 7 days']);
+      await expect(page.locator('[data-panel="latency"] th', { hasText: 'TTFT p95' }).count()).resolves.toBe(1);
+
+      const tile = page.locator('[data-kpi="delivery"]');
+      expect(await tile.getAttribute('data-status')).toBe('warning');
+      expect(await tile.getAttribute('data-value')).toBe('3');
+      await expect(tile.locator('.kpi-value').textContent()).resolves.toBe('3 dropped');
+      const hover = (await tile.getAttribute('title')) ?? '';
+      expect(hover).toContain('more than 0 in the range is a warning');
+      expect(hover).toContain('Sent 37');
+      const tileBorder = await tile.evaluate((element) => (globalThis as any).getComputedStyle(element).borderTopColor as string);
+      expect(tileBorder).toBe('rgb(252, 211, 77)');
+      expect(problems.consoleErrors).toEqual([]);
+      expect(problems.failedRequests).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('fits a phone screen without horizontal scrolling', async () => {
     const { context, page, problems } = await openPage(browser, { width: 390, height: 844 });
     try {
@@ -384,6 +414,8 @@ function seedEvents(now: number): Record<string, unknown>[] {
             conversation_id: conversationId,
             prompt_number: promptNumber,
             latency_ms: 400 + ((turn * 293) % 2600),
+            time_to_first_token_ms: 150 + ((turn * 97) % 600),
+            tokens_per_second: 20 + (turn % 40),
             model_used: model,
             token_count: { prompt_tokens: 100 + turn * 7, completion_tokens: 200 + turn * 11, total_tokens: 300 + turn * 18 },
             cost: Number((0.001 + turn * 0.0007).toFixed(4)),
@@ -408,5 +440,15 @@ function seedEvents(now: number): Record<string, unknown>[] {
       }
     }
   }
+  // The SDK's delivery report of one browser two days ago: three events dropped on a full queue.
+  events.push({
+    type: 'track',
+    event: 'chatmeter_sdk_health',
+    anonymousId: 'browser-e2e',
+    messageId: 'health-e2e',
+    timestamp: new Date(now - 2 * DAY_MS).toISOString(),
+    context: { library: { name: '@chatmeter/sdk', version: '0.9.0' } },
+    properties: { queued: 40, sent: 37, retried: 2, dropped_queue_full: 3, dropped_rejected: 0, storage: 'memory' },
+  });
   return events;
 }

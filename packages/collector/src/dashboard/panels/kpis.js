@@ -2,7 +2,7 @@
 // (healthy / warning / info) and its reference as the tile's tooltip.
 
 import { h } from '../dom.js';
-import { formatDecimal, formatDuration, formatPercent } from '../format.js';
+import { formatDecimal, formatDuration, formatInteger, formatPercent } from '../format.js';
 
 /**
  * `flag` names the report flag judging the tile's metric, if there is one.
@@ -20,6 +20,7 @@ const TILES = [
   { key: 'avg_messages', label: 'Messages / session', hint: 'Average messages per session', value: (r) => r.sessions?.avg_messages, format: formatDecimal, flag: 'avg_messages' },
   { key: 'avg_duration', label: 'Session length', hint: 'Average session duration', value: (r) => r.sessions?.avg_duration_seconds, format: formatDuration, flag: 'avg_duration_seconds' },
   { key: 'single_message_share', label: 'Single-message sessions', hint: 'Sessions that ended after one message', value: (r) => r.sessions?.single_message_share, format: ratioAsPercent, flag: 'single_message_share' },
+  { key: 'delivery', label: 'Data delivery', hint: 'Events the SDK dropped (queue full or rejected), from its health reports', value: (r) => r.delivery?.dropped, format: formatDropped, flag: 'delivery_dropped', detail: deliveryDetail },
 ];
 
 const STATUS_LABEL = { healthy: 'Healthy', warning: 'Warning', info: 'Info' };
@@ -30,7 +31,9 @@ export const kpisPanel = {
   load: (fetchMetric, query) => fetchMetric('report', query),
   render(panel, report) {
     const flags = new Map((Array.isArray(report.flags) ? report.flags : []).map((flag) => [flag.metric, flag]));
-    const tiles = TILES.map((tile) => renderTile(tile, tile.value(report), tile.flag === undefined ? undefined : flags.get(tile.flag)));
+    const tiles = TILES.map((tile) =>
+      renderTile(tile, tile.value(report), tile.flag === undefined ? undefined : flags.get(tile.flag), tile.detail?.(report) ?? null),
+    );
     panel.slot('tiles').replaceChildren(...tiles);
     // A range without users still has a report (zeros, "not enough data"
     // flags): that is an answer, so the panel is ready.
@@ -38,10 +41,10 @@ export const kpisPanel = {
   },
 };
 
-function renderTile(tile, value, flag) {
+function renderTile(tile, value, flag, detail) {
   const status = flag !== undefined && Object.hasOwn(STATUS_LABEL, flag.status) ? flag.status : null;
   const reference = typeof flag?.reference === 'string' ? flag.reference : null;
-  const title = [tile.hint, reference === null ? null : `Reference: ${reference}`].filter(Boolean).join('\n');
+  const title = [tile.hint, detail, reference === null ? null : `Reference: ${reference}`].filter(Boolean).join('\n');
   return h(
     'article',
     { class: 'kpi', 'data-kpi': tile.key, 'data-value': typeof value === 'number' ? String(value) : '', 'data-status': status, title },
@@ -49,6 +52,17 @@ function renderTile(tile, value, flag) {
     h('div', { class: 'kpi-value' }, tile.format(value)),
     h('div', { class: 'kpi-ref' }, reference === null ? tile.hint : reference),
   );
+}
+
+function formatDropped(value) {
+  return typeof value === 'number' ? `${formatInteger(value)} dropped` : '—';
+}
+
+/** The delivery tile's hover text adds what the SDK reported sending, what was stored and the memory-fallback share. */
+function deliveryDetail(report) {
+  const delivery = report.delivery;
+  if (delivery === undefined || delivery === null) return null;
+  return `Sent ${formatInteger(delivery.sent)} · stored ${formatInteger(delivery.stored)} · browsers on the memory fallback ${formatPercent(delivery.memory_share * 100)}`;
 }
 
 function ratioAsPercent(value) {

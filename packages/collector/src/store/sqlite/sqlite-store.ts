@@ -247,6 +247,11 @@ function toRow(record: EventRecord, userKey: string): Record<string, unknown> {
     sent_at: record.sentAt,
     received_at: record.receivedAt,
     latency_ms: record.latencyMs,
+    // `?? null`: records built by plain-JS callers (bench/) before these fields existed bind as NULL.
+    time_to_first_token_ms: record.timeToFirstTokenMs ?? null,
+    tokens_per_second: record.tokensPerSecond ?? null,
+    response_id: record.responseId ?? null,
+    regenerated_from: record.regeneratedFrom ?? null,
     prompt_tokens: record.promptTokens,
     completion_tokens: record.completionTokens,
     total_tokens: record.totalTokens,

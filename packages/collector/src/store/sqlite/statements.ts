@@ -19,7 +19,8 @@ const EVENT_COLUMNS = [
   'conversation_id', 'prompt_number', 'ts', 'original_ts', 'sent_at', 'received_at', 'latency_ms',
   'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status', 'error_type', 'intent',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
-  'properties', 'context', 'traits', 'extra',
+  'properties', 'context', 'traits', 'extra', 'time_to_first_token_ms', 'tokens_per_second', 'response_id',
+  'regenerated_from',
 ] as const;
 
 export function prepareStatements(db: Database.Database): Statements {

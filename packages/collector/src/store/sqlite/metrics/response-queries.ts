@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import { formatLocalDay } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup } from '../../../metrics/metrics-queries.js';
+import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup, ResponseMeasure } from '../../../metrics/metrics-queries.js';
 import { mean, percentileCont } from '../../../metrics/percentile.js';
+import { TOKEN_RATE_LIST, TTFT_LIST } from '../migrations/005-streaming-response-ids-delivery.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { parseNumberList } from './number-lists.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
@@ -45,20 +46,30 @@ function dayKeysToDates<T extends { key: string | number | null }>(rows: T[], gr
   return rows.map((row) => ({ ...row, key: typeof row.key === 'number' ? formatLocalDay(row.key) : row.key }));
 }
 
+/** Where each per-response measure lives: its events column and its value lists (migrations 004 and 005). */
+const MEASURE_SOURCES: Record<ResponseMeasure, { column: string; table: string; list: string }> = {
+  latency: { column: 'latency_ms', table: 'response_latencies', list: 'latencies' },
+  ttft: { column: TTFT_LIST.column, table: TTFT_LIST.table, list: TTFT_LIST.list },
+  tokens_per_second: { column: TOKEN_RATE_LIST.column, table: TOKEN_RATE_LIST.table, list: TOKEN_RATE_LIST.list },
+};
+
 /**
  * Count, average and PERCENTILE_CONT percentiles (linear interpolation at rank
- * p·(n−1)) of latency_ms. Exact percentiles need every value: they come from
- * the `response_latencies` lists (migration 004), concatenated per group by
- * SQLite and selected here in linear time, instead of SQLite collecting and
- * sorting the range's responses three times (once per percentile).
+ * p·(n−1)) of one per-response measure (latency_ms, time_to_first_token_ms,
+ * tokens_per_second). Exact percentiles need every value: they come from the
+ * value lists (`response_latencies` of migration 004, `response_ttfts` and
+ * `response_token_rates` of 005), concatenated per group by SQLite and
+ * selected here in linear time, instead of SQLite collecting and sorting the
+ * range's responses three times (once per percentile).
  */
-export function latency(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model'): LatencyGroup[] {
-  if (!rollupAnswers(scope)) return latencyFromEvents(db, scope, groupBy);
+export function latency(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): LatencyGroup[] {
+  const source = MEASURE_SOURCES[measure];
+  if (!rollupAnswers(scope)) return latencyFromEvents(db, scope, groupBy, source.column);
   const filters = rollupFiltersSql(scope, { model: true, intent: true });
   const lists = db
     .prepare(
-      `SELECT ${keyColumnSql(groupBy)} AS key, CAST(group_concat(latencies, ',') AS BLOB) AS latencies
-         FROM response_latencies WHERE ${filters.sql}
+      `SELECT ${keyColumnSql(groupBy)} AS key, CAST(group_concat(${source.list}, ',') AS BLOB) AS latencies
+         FROM ${source.table} WHERE ${filters.sql}
         GROUP BY key`,
     )
     .all(filters.params) as { key: string | null; latencies: Buffer }[];
@@ -75,16 +86,16 @@ export function latency(db: Database.Database, scope: MetricScope, groupBy: 'int
   });
 }
 
-function latencyFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model'): LatencyGroup[] {
+function latencyFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model', column: string): LatencyGroup[] {
   const where = responsesWhere(scope);
   return db
     .prepare(
-      `SELECT ${eventKeySql(scope, groupBy)} AS key, COUNT(*) AS count, AVG(e.latency_ms) AS avgMs,
-              percentile_cont(e.latency_ms, 0.5) AS p50Ms,
-              percentile_cont(e.latency_ms, 0.95) AS p95Ms,
-              percentile_cont(e.latency_ms, 0.99) AS p99Ms
+      `SELECT ${eventKeySql(scope, groupBy)} AS key, COUNT(*) AS count, AVG(e.${column}) AS avgMs,
+              percentile_cont(e.${column}, 0.5) AS p50Ms,
+              percentile_cont(e.${column}, 0.95) AS p95Ms,
+              percentile_cont(e.${column}, 0.99) AS p99Ms
          FROM ${where.from}
-        WHERE ${where.sql} AND e.latency_ms IS NOT NULL
+        WHERE ${where.sql} AND e.${column} IS NOT NULL
         GROUP BY key`,
     )
     .all(where.params) as LatencyGroup[];

@@ -8,6 +8,7 @@ import type {
   CostGroup,
   CostGrouping,
   DailyActiveUsers,
+  DeliveryTotals,
   ErrorGroup,
   IntentFlow,
   KeyedCount,
@@ -15,6 +16,7 @@ import type {
   LiveConversations,
   MetricsQueries,
   QuarterHourCount,
+  ResponseMeasure,
   SatisfactionGroup,
   SessionDetail,
   SessionTotals,
@@ -22,6 +24,7 @@ import type {
 } from '../../../metrics/metrics-queries.js';
 import { activeUsers } from './activity-queries.js';
 import { conversationsByUser, conversationTotals } from './conversation-queries.js';
+import { delivery } from './delivery-queries.js';
 import { satisfaction } from './feedback-queries.js';
 import { classification, intentCounts, intentFlows } from './intent-queries.js';
 import { activeConversations } from './live-queries.js';
@@ -34,8 +37,9 @@ import { sessionById, sessionTotals } from './session-queries.js';
  * Metric queries over the embedded SQLite store. Statements are prepared per
  * call on purpose: their text embeds the zone's DST segments, and preparing
  * costs microseconds next to the queries themselves. Rollups and indexes are
- * in migrations 003 (users, sessions, conversations) and 004 (responses,
- * prompts, intent flows, conversation entries, feedback turn model).
+ * in migrations 003 (users, sessions, conversations), 004 (responses,
+ * prompts, intent flows, conversation entries, feedback turn model) and 005
+ * (time to first token, streaming speed, rated responses, SDK delivery).
  */
 export class SqliteMetrics implements MetricsQueries {
   readonly #db: Database.Database;
@@ -76,8 +80,8 @@ export class SqliteMetrics implements MetricsQueries {
     return classification(this.#db, scope);
   }
 
-  async latency(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<LatencyGroup[]> {
-    return latency(this.#db, scope, groupBy);
+  async latency(scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): Promise<LatencyGroup[]> {
+    return latency(this.#db, scope, groupBy, measure);
   }
 
   async cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]> {
@@ -90,6 +94,10 @@ export class SqliteMetrics implements MetricsQueries {
 
   async satisfaction(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<SatisfactionGroup[]> {
     return satisfaction(this.#db, scope, groupBy);
+  }
+
+  async delivery(scope: MetricScope): Promise<DeliveryTotals> {
+    return delivery(this.#db, scope);
   }
 
   async promptsByQuarterHour(scope: MetricScope): Promise<QuarterHourCount[]> {

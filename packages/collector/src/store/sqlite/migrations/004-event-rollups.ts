@@ -21,7 +21,7 @@ const key = (expression: string): string => `COALESCE(${expression}, '')`;
  * latest response at or before the action). `events_response_turn` is named:
  * without statistics the planner would scan every response through `events_event_ts`.
  */
-const TURN_RESPONSE_MODEL = `CASE WHEN events.prompt_number IS NOT NULL THEN
+export const TURN_RESPONSE_MODEL = `CASE WHEN events.prompt_number IS NOT NULL THEN
       (SELECT r.model FROM events r INDEXED BY events_response_turn
         WHERE r.event = ${RESPONSE} AND r.conversation_id = events.conversation_id
           AND r.prompt_number = events.prompt_number AND r.model IS NOT NULL

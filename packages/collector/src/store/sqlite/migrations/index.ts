@@ -2,6 +2,7 @@ import { eventsMigration } from './001-events.js';
 import { classificationMigration } from './002-classification.js';
 import { metricRollupsMigration } from './003-metric-rollups.js';
 import { eventRollupsMigration } from './004-event-rollups.js';
+import { streamingMigration } from './005-streaming-response-ids-delivery.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   classificationMigration,
   metricRollupsMigration,
   eventRollupsMigration,
+  streamingMigration,
 ];
