@@ -37,7 +37,7 @@ function record(fields: Partial<EventRecord> & Pick<EventRecord, 'type' | 'times
     timeToFirstTokenMs: null, tokensPerSecond: null, responseId: null, regeneratedFrom: null, promptTokens: null, completionTokens: null,
     totalTokens: null, cost: null, model: null, status: null, errorType: null, intent: null, actionType: null, feedbackType: null,
     feedbackValue: null, rating: null, thumbsUp: null, debug: false, properties: {}, context: {}, traits: null, extra: {},
-    pendingPromptText: null, ...fields,
+    pendingPromptText: null, ingestClassificationUsage: null, ...fields,
   };
 }
 
