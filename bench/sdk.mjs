@@ -2,6 +2,7 @@
 // build's own budget check measures it; brotli for reference.
 import { existsSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { runSdkMainThreadBenchmark } from './sdk-main-thread.mjs';
 import { heading, table } from './stats.mjs';
 
 const DIST = new URL('../packages/sdk/dist/', import.meta.url);
@@ -9,7 +10,7 @@ const DIST = new URL('../packages/sdk/dist/', import.meta.url);
 const BUNDLE_BUDGET_GZIP_BYTES = 10 * 1024;
 const SNIPPET_BUDGET_BYTES = 1024;
 
-export function runSdkBenchmark() {
+export async function runSdkBenchmark() {
   heading('SDK size');
   const sizes = (name) => {
     const url = new URL(name, DIST);
@@ -33,5 +34,6 @@ export function runSdkBenchmark() {
       ['l', 'r', 'r', 'r', 'l'],
     ),
   );
-  return { bundle, snippet };
+  const mainThread = await runSdkMainThreadBenchmark();
+  return { bundle, snippet, mainThread };
 }
