@@ -1,25 +1,21 @@
-import { withFlushLock } from './flush-lock.js';
 import { ConversationTracker } from './conversations.js';
+import { Delivery, type DeliveryHealth } from './delivery.js';
+import { onPageLifecycle, pageSearch } from './global-scope.js';
+import { Identity } from './identity.js';
 import { uuid } from './ids.js';
 import { resolveOptions, type ChatmeterOptions, type ResolvedOptions } from './options.js';
+import { createPageContext } from './page-context.js';
 import { AI_EVENT } from './protocol/event-names.js';
 import type { MessageInput } from './protocol/index.js';
-import { ResilientQueue, type EventQueue, type QueuedMessage } from './queue.js';
-import { pageContext } from './page-context.js';
+import { ResilientQueue, type EventQueue } from './queue.js';
 import { addTextLengths, redactKeys, redactTexts } from './redact.js';
 import { SessionTracker } from './session.js';
 import { webStorage, type KeyValueStorage } from './storage.js';
-import { backoffDelay, sendBatch, sendBeacon } from './transport.js';
 import type { ActionInput, PromptInput, Properties, TrackResponseInput, Turn } from './types.js';
+import { warn } from './warn.js';
 import { actionProperties, promptProperties, responseProperties } from './wire-properties.js';
 
-const ANONYMOUS_ID_KEY = 'chatmeter_anonymous_id';
-const USER_ID_KEY = 'chatmeter_user_id';
-const OPT_OUT_KEY = 'chatmeter_opt_out';
 const DEBUG_KEY = 'chatmeter_debug';
-/** Per request: well under the collector's 500 KB and 500-message limits. */
-const MAX_BATCH_MESSAGES = 100;
-const MAX_BATCH_BYTES = 400 * 1024;
 
 /** Internals the tests and the script-tag loader reach; not part of the public API. */
 export interface ChatmeterInternals {
@@ -49,50 +45,47 @@ export interface Chatmeter {
   onEvent(listener: (message: MessageInput) => void): () => void;
 }
 
+/** Wires identity → session → conversation → redaction → delivery; holds no other logic. */
 export class ChatmeterClient implements Chatmeter {
   readonly #options: ResolvedOptions;
-  readonly #local: KeyValueStorage;
-  readonly #queue: EventQueue;
+  readonly #identity: Identity;
   readonly #session: SessionTracker;
   readonly #conversations: ConversationTracker;
+  readonly #delivery: Delivery;
+  readonly #pageContext: () => Record<string, unknown>;
   readonly #now: () => number;
-  readonly #random: () => number;
-  readonly #tabId = uuid();
   readonly #listeners = new Set<(message: MessageInput) => void>();
-  /** This tab's queued, unacknowledged events: readable synchronously when the page is hidden. */
-  readonly #unacknowledged = new Map<string, MessageInput>();
+  readonly #stopListening: () => void;
   #debug: boolean;
-  #adding: Promise<void> = Promise.resolve();
-  #addedSinceFlush = 0;
-  #flushing: Promise<void> | null = null;
-  #failedAttempts = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #retryAt = 0;
 
   constructor(options: ChatmeterOptions, internals: ChatmeterInternals = {}) {
     this.#options = resolveOptions(options);
-    this.#local = internals.storage?.local ?? webStorage('localStorage');
-    this.#queue = internals.queue ?? new ResilientQueue(this.#options.maxQueueSize);
-    this.#now = internals.now ?? Date.now;
-    this.#random = internals.random ?? Math.random;
-    this.#session = new SessionTracker(this.#local, this.#options.sessionTimeoutMinutes * 60_000, this.#now);
-    this.#conversations = new ConversationTracker(internals.storage?.session ?? webStorage('sessionStorage'));
-    this.#debug = this.#options.debug || this.#local.get(DEBUG_KEY) === '1' || debugRequestedByUrl();
-    this.#listen();
+    const local = internals.storage?.local ?? webStorage('localStorage');
+    const now = (this.#now = internals.now ?? Date.now);
+    this.#identity = new Identity(local, now);
+    this.#session = new SessionTracker(local, this.#options.sessionTimeoutMinutes * 60_000, now);
+    this.#conversations = new ConversationTracker(internals.storage?.session ?? webStorage('sessionStorage'), now);
+    this.#pageContext = createPageContext(this.#options);
+    const queue = internals.queue ?? new ResilientQueue(this.#options.maxQueueSize);
+    this.#delivery = new Delivery(this.#options, queue, local, now, internals.random ?? Math.random, () => this.#identity.optedOut);
+    this.#debug = this.#options.debug || local.get(DEBUG_KEY) === '1' || new URLSearchParams(pageSearch()).get(DEBUG_KEY) === '1';
+    this.#stopListening = onPageLifecycle({
+      online: () => this.#delivery.online(),
+      hidden: () => this.#guard(() => this.#pageHidden()),
+    });
   }
 
   identify(userId: string, traits?: Properties): void {
     this.#guard(() => {
       if (typeof userId !== 'string' || userId === '') throw new TypeError('identify(userId): userId must be a non-empty string');
-      this.#local.set(USER_ID_KEY, userId);
+      this.#identity.identify(userId);
       this.#enqueue({ type: 'identify', traits: { ...traits } });
     });
   }
 
   reset(): void {
     this.#guard(() => {
-      this.#local.remove(USER_ID_KEY);
-      this.#local.set(ANONYMOUS_ID_KEY, uuid());
+      this.#identity.reset();
       this.#session.end();
       this.#conversations.clear();
     });
@@ -100,15 +93,14 @@ export class ChatmeterClient implements Chatmeter {
 
   optOut(): void {
     this.#guard(() => {
-      this.#local.set(OPT_OUT_KEY, '1');
-      this.#unacknowledged.clear();
+      this.#identity.setOptedOut(true);
       this.#session.end();
-      this.#adding = this.#adding.then(() => this.#queue.clear()).catch(() => undefined);
+      this.#delivery.clear();
     });
   }
 
   optIn(): void {
-    this.#guard(() => this.#local.remove(OPT_OUT_KEY));
+    this.#guard(() => this.#identity.setOptedOut(false));
   }
 
   startConversation(): string {
@@ -149,10 +141,9 @@ export class ChatmeterClient implements Chatmeter {
 
   async flush(): Promise<void> {
     try {
-      await this.#adding;
-      await this.#send(true);
+      await this.#delivery.flush();
     } catch (error) {
-      this.#warn('flush failed', error);
+      warn('flush failed', error);
     }
   }
 
@@ -165,18 +156,27 @@ export class ChatmeterClient implements Chatmeter {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Stops timers and listeners (tests, Node processes that want to exit). */
-  shutdown(): void {
-    clearInterval(this.#intervalTimer);
-    clearTimeout(this.#retryTimer);
-    this.#removeListeners?.();
+  /** Counts and queue state of delivery since the page loaded (not part of the public API yet). */
+  deliveryHealth(): DeliveryHealth {
+    return this.#delivery.health();
   }
 
-  #intervalTimer: ReturnType<typeof setInterval> | undefined;
-  #removeListeners: (() => void) | undefined;
+  /** Stops timers and listeners and writes state (tests, Node processes that want to exit). */
+  shutdown(): void {
+    this.#delivery.shutdown();
+    this.#stopListening();
+    this.#persist();
+  }
 
-  get #optedOut(): boolean {
-    return this.#local.get(OPT_OUT_KEY) === '1';
+  /** The last moment that is sure to run: write the in-memory state, then beacon what is unsent. */
+  #pageHidden(): void {
+    this.#persist();
+    this.#delivery.hidden();
+  }
+
+  #persist(): void {
+    this.#session.persist();
+    this.#conversations.persist();
   }
 
   /** A response or action: in the given conversation (else the current one, else a new one), answering its latest prompt unless told. */
@@ -192,18 +192,18 @@ export class ChatmeterClient implements Chatmeter {
     });
   }
 
-  /** Builds the message, redacts it, and queues it durably in the background. Returns its messageId. */
+  /** Builds the message, redacts it, and hands it to delivery. Returns its messageId. */
   #enqueue(partial: { type: 'track' | 'identify'; event?: string; properties?: Properties; traits?: Properties }): string {
     const messageId = uuid();
-    if (this.#optedOut) return messageId;
+    if (this.#identity.optedOut) return messageId;
     const message: MessageInput = {
       ...partial,
       messageId,
-      anonymousId: this.#anonymousId(),
+      anonymousId: this.#identity.anonymousId,
       timestamp: new Date(this.#now()).toISOString(),
-      context: { sessionId: this.#session.touch(), ...pageContext(this.#options) },
+      context: { sessionId: this.#session.touch(), ...this.#pageContext() },
     };
-    const userId = this.#local.get(USER_ID_KEY);
+    const userId = this.#identity.userId;
     if (userId !== null) message.userId = userId;
     if (partial.properties !== undefined) {
       const withTexts = this.#debug || this.#options.text === 'send';
@@ -213,140 +213,16 @@ export class ChatmeterClient implements Chatmeter {
     }
     if (this.#debug) console.log('[chatmeter]', partial.event ?? partial.type, message);
     for (const listener of this.#listeners) this.#guard(() => listener(message));
-    this.#unacknowledged.set(messageId, message);
-    this.#adding = this.#adding
-      .then(() => this.#queue.add(message))
-      .catch((error: unknown) => this.#warn('queue failed', error));
-    this.#addedSinceFlush += 1;
-    if (this.#addedSinceFlush >= this.#options.flushAt) void this.#adding.then(() => this.#send(false));
+    this.#delivery.enqueue(message);
     return messageId;
-  }
-
-  #anonymousId(): string {
-    let id = this.#local.get(ANONYMOUS_ID_KEY);
-    if (id === null) {
-      id = uuid();
-      this.#local.set(ANONYMOUS_ID_KEY, id);
-    }
-    return id;
-  }
-
-  /** One flush at a time per tab, and one tab at a time per origin (flush lock). */
-  #send(explicit: boolean): Promise<void> {
-    if (this.#optedOut || isOffline()) return Promise.resolve();
-    if (!explicit && this.#now() < this.#retryAt) return Promise.resolve();
-    this.#flushing ??= withFlushLock(this.#local, this.#tabId, () => this.#sendAll())
-      .then(() => undefined)
-      .finally(() => {
-        this.#flushing = null;
-      });
-    return this.#flushing;
-  }
-
-  async #sendAll(): Promise<void> {
-    this.#addedSinceFlush = 0;
-    let limit = MAX_BATCH_MESSAGES;
-    for (;;) {
-      const batch = fitToBytes(await this.#queue.peek(limit));
-      if (batch.length === 0) return;
-      const outcome = await sendBatch(this.#options.endpoint, this.#options.writeKey, batch.map((entry) => entry.message));
-      if (outcome.kind === 'retry') {
-        this.#scheduleRetry(outcome.retryAfterMs);
-        return;
-      }
-      this.#failedAttempts = 0;
-      this.#retryAt = 0;
-      if (outcome.kind === 'too_large' && batch.length > 1) {
-        limit = Math.max(1, Math.floor(batch.length / 2));
-        continue;
-      }
-      if (outcome.kind === 'acknowledged') {
-        for (const rejected of outcome.result.rejected) {
-          this.#warn(`dropped invalid event ${rejected.messageId ?? rejected.index}`, rejected.errors);
-        }
-      } else {
-        this.#warn(`dropped ${batch.length} refused event(s): ${outcome.kind === 'refused' ? outcome.reason : 'too large'}`);
-      }
-      await this.#queue.remove(batch.map((entry) => entry.key));
-      for (const entry of batch) this.#unacknowledged.delete(String(entry.message.messageId));
-    }
-  }
-
-  #scheduleRetry(retryAfterMs: number | null): void {
-    const delay = Math.max(retryAfterMs ?? 0, backoffDelay(this.#failedAttempts, this.#random));
-    this.#failedAttempts += 1;
-    this.#retryAt = this.#now() + delay;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = unref(setTimeout(() => void this.#send(false), delay));
-  }
-
-  #listen(): void {
-    this.#intervalTimer = unref(setInterval(() => void this.#send(false), this.#options.flushIntervalMs));
-    if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
-    // One signal removes every listener at shutdown.
-    const listening = new AbortController();
-    const options = { signal: listening.signal };
-    window.addEventListener('online', () => {
-      this.#retryAt = 0;
-      void this.#send(false);
-    }, options);
-    window.addEventListener('pagehide', () => this.#beacon(), options);
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') this.#beacon();
-    }, options);
-    this.#removeListeners = () => listening.abort();
-  }
-
-  /** Page hidden or unloading: the async queue may not get another chance, so send this tab's events now. */
-  #beacon(): void {
-    if (this.#optedOut || isOffline() || this.#unacknowledged.size === 0) return;
-    this.#guard(() => sendBeacon(this.#options.endpoint, this.#options.writeKey, [...this.#unacknowledged.values()].slice(-MAX_BATCH_MESSAGES)));
   }
 
   #guard<T>(work: () => T): T | undefined {
     try {
       return work();
     } catch (error) {
-      this.#warn('call ignored', error);
+      warn('call ignored', error);
       return undefined;
     }
   }
-
-  #warn(message: string, detail?: unknown): void {
-    try {
-      console.warn(`chatmeter: ${message}`, detail ?? '');
-    } catch {
-      // a console that throws must not break the page either
-    }
-  }
-}
-
-function isOffline(): boolean {
-  return typeof navigator !== 'undefined' && navigator.onLine === false;
-}
-
-function debugRequestedByUrl(): boolean {
-  try {
-    return new URLSearchParams(globalThis.location?.search ?? '').get(DEBUG_KEY) === '1';
-  } catch {
-    return false;
-  }
-}
-
-/** Takes the oldest events that fit one request. */
-function fitToBytes(entries: QueuedMessage[]): QueuedMessage[] {
-  let bytes = 0;
-  const fitting: QueuedMessage[] = [];
-  for (const entry of entries) {
-    bytes += JSON.stringify(entry.message).length;
-    if (fitting.length > 0 && bytes > MAX_BATCH_BYTES) break;
-    fitting.push(entry);
-  }
-  return fitting;
-}
-
-/** Node timers keep the process alive; tracking must not. */
-function unref<T>(timer: T): T {
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
 }

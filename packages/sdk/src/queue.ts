@@ -1,4 +1,5 @@
-import { createStore, delMany, getMany, keys, set, type UseStore } from 'idb-keyval';
+import { createStore, delMany, getMany, keys, setMany, type UseStore } from 'idb-keyval';
+import { hasIndexedDb } from './global-scope.js';
 import type { MessageInput } from './protocol/index.js';
 
 export interface QueuedMessage {
@@ -18,6 +19,8 @@ export interface EventQueue {
   clear(): Promise<void>;
   /** Events dropped because the queue was full. */
   readonly dropped: number;
+  /** True while events survive a reload. */
+  readonly persistent: boolean;
 }
 
 let sequence = 0;
@@ -27,9 +30,15 @@ function queueKey(message: MessageInput): string {
   return `${Date.now().toString(36).padStart(9, '0')}.${sequence.toString(36).padStart(6, '0')}.${String(message.messageId)}`;
 }
 
+/** When an event was queued (epoch ms), read from its key. */
+export function queuedAt(key: string): number {
+  return parseInt(key.slice(0, 9), 36);
+}
+
 /** An in-memory queue: Node, and the fallback when IndexedDB is unavailable. */
 export class MemoryQueue implements EventQueue {
   dropped = 0;
+  readonly persistent = false;
   readonly #entries = new Map<string, MessageInput>();
 
   readonly #maxSize: number;
@@ -63,6 +72,7 @@ export class MemoryQueue implements EventQueue {
 /** Persists events in IndexedDB (its own database) so they survive reloads, crashes and offline periods. */
 export class IndexedDbQueue implements EventQueue {
   dropped = 0;
+  readonly persistent = true;
   readonly #store: UseStore;
   /** Events in the store, estimated (other tabs add and remove too). */
   #count: number | undefined;
@@ -74,11 +84,27 @@ export class IndexedDbQueue implements EventQueue {
     this.#store = createStore('chatmeter', 'events');
   }
 
-  async add(message: MessageInput): Promise<void> {
-    await set(queueKey(message), message, this.#store);
-    // Counting keys on every add would make a long offline queue quadratic:
+  /**
+   * Events added during one task are written together, in one IndexedDB
+   * transaction at the end of it: a transaction per event cost ~700 µs of
+   * main thread each in Chromium (2026-03).
+   */
+  add(message: MessageInput): Promise<void> {
+    this.#pending.push([queueKey(message), message]);
+    return (this.#writing ??= Promise.resolve().then(() => this.#writePending()));
+  }
+
+  #pending: [string, MessageInput][] = [];
+  #writing: Promise<void> | undefined;
+
+  async #writePending(): Promise<void> {
+    const entries = this.#pending;
+    this.#pending = [];
+    this.#writing = undefined;
+    await setMany(entries, this.#store);
+    // Counting keys on every write would make a long offline queue quadratic:
     // keep an estimate and count for real only when it says the bound is hit.
-    this.#count = (this.#count ?? (await keys(this.#store)).length - 1) + 1;
+    this.#count = (this.#count ?? (await keys(this.#store)).length - entries.length) + entries.length;
     if (this.#count <= this.#maxSize) return;
     const all = await this.#sortedKeys();
     const excess = all.length - this.#maxSize;
@@ -105,6 +131,7 @@ export class IndexedDbQueue implements EventQueue {
   }
 
   async clear(): Promise<void> {
+    this.#pending = [];
     await delMany(await keys(this.#store), this.#store);
     this.#count = 0;
   }
@@ -126,7 +153,7 @@ export class ResilientQueue implements EventQueue {
     this.#memory = new MemoryQueue(maxSize);
     this.#active = this.#memory;
     try {
-      if (typeof indexedDB !== 'undefined') this.#active = new IndexedDbQueue(maxSize);
+      if (hasIndexedDb()) this.#active = new IndexedDbQueue(maxSize);
     } catch {
       this.#active = this.#memory;
     }
@@ -136,7 +163,6 @@ export class ResilientQueue implements EventQueue {
     return this.#active.dropped + (this.#active === this.#memory ? 0 : this.#memory.dropped);
   }
 
-  /** True while events persist across reloads. */
   get persistent(): boolean {
     return this.#active !== this.#memory;
   }
