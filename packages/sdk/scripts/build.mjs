@@ -10,7 +10,18 @@ import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
 
+/**
+ * The script-tag bundle is fetched by every page of the host product, before
+ * or beside its own chat code: 10 KiB min+gzip is what an analytics tag can
+ * cost without a host noticing it on a slow mobile connection (~0.1 s at
+ * 1 Mbit/s). ky and idb-keyval are ~5 KiB of it (measured 2026-03). The
+ * budget is measured as servers compress — gzip level 6, the default of
+ * nginx, Express's compression and Node — not the smaller level 9; both are
+ * printed. Keep at least 512 B of headroom for the features still to come.
+ */
 const BUNDLE_BUDGET_GZIP_BYTES = 10 * 1024;
+const SERVER_GZIP_LEVEL = 6;
+/** The inline snippet is pasted into every page's HTML: it must stay tiny. */
 const SNIPPET_BUDGET_BYTES = 1024;
 
 const root = new URL('..', import.meta.url);
@@ -71,12 +82,15 @@ const snippet = await transform(readFileSync(path('src/snippet.js'), 'utf8'), { 
 writeFileSync(path('dist/snippet.min.js'), snippet.code);
 
 const bundleBytes = readFileSync(path('dist/chatmeter.min.js'));
-const gzipBytes = gzipSync(bundleBytes, { level: 9 }).length;
+const gzipBytes = gzipSync(bundleBytes, { level: SERVER_GZIP_LEVEL }).length;
+const gzip9Bytes = gzipSync(bundleBytes, { level: 9 }).length;
 const snippetBytes = Buffer.byteLength(snippet.code);
-console.log(`chatmeter.min.js: ${bundleBytes.length} B minified, ${gzipBytes} B min+gzip (budget ${BUNDLE_BUDGET_GZIP_BYTES} B)`);
+console.log(
+  `chatmeter.min.js: ${bundleBytes.length} B minified, ${gzipBytes} B min+gzip -${SERVER_GZIP_LEVEL} (budget ${BUNDLE_BUDGET_GZIP_BYTES} B, headroom ${BUNDLE_BUDGET_GZIP_BYTES - gzipBytes} B), ${gzip9Bytes} B min+gzip -9`,
+);
 console.log(`snippet.min.js: ${snippetBytes} B (budget ${SNIPPET_BUDGET_BYTES} B)`);
 for (const [name, size] of largestInputs(bundle.metafile)) console.log(`  ${String(size).padStart(6)} B  ${name}`);
-if (gzipBytes > BUNDLE_BUDGET_GZIP_BYTES) fail(`chatmeter.min.js is ${gzipBytes} B min+gzip, over the ${BUNDLE_BUDGET_GZIP_BYTES} B budget`);
+if (gzipBytes > BUNDLE_BUDGET_GZIP_BYTES) fail(`chatmeter.min.js is ${gzipBytes} B min+gzip -${SERVER_GZIP_LEVEL}, over the ${BUNDLE_BUDGET_GZIP_BYTES} B budget`);
 if (snippetBytes > SNIPPET_BUDGET_BYTES) fail(`snippet.min.js is ${snippetBytes} B, over the ${SNIPPET_BUDGET_BYTES} B budget`);
 
 function largestInputs(metafile) {
@@ -84,7 +98,7 @@ function largestInputs(metafile) {
   return Object.entries(output.inputs)
     .map(([name, { bytesInOutput }]) => [name, bytesInOutput])
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 8);
+    .slice(0, 12);
 }
 
 function fail(message) {

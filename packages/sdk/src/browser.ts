@@ -3,7 +3,7 @@
  * that records calls (with the time they were made) until this bundle
  * loads; they are replayed here in order, with their original timestamps.
  */
-import { ChatmeterClient, type Chatmeter } from './client.js';
+import { createClient, type Chatmeter, type ChatmeterClient } from './client.js';
 import { scriptTagScope } from './global-scope.js';
 import type { ChatmeterOptions } from './options.js';
 import type { Turn } from './types.js';
@@ -33,7 +33,7 @@ const api: Record<string, unknown> = {
   init(options: ChatmeterOptions): void {
     if (client !== undefined) return;
     try {
-      client = new ChatmeterClient(options, { now: () => replayTime ?? Date.now() });
+      client = createClient(options, { now: () => replayTime ?? Date.now() });
     } catch (error) {
       console.error(error instanceof Error ? error.message : error);
       return;

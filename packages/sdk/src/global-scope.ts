@@ -42,29 +42,16 @@ export function scriptTagScope(): { chatmeter?: unknown } {
   return scope as { chatmeter?: unknown };
 }
 
-/** What page context is built from; undefined outside a browser. */
-export interface PageSnapshot {
-  href: string;
-  path: string;
-  search: string;
-  referrer: string;
-  title: string;
-}
-
-export function pageSnapshot(): PageSnapshot | undefined {
+/** The page's `location` and `document`, which page context is read from; undefined outside a browser. */
+export function pageGlobals(): { location: Location; document: Document } | undefined {
   const { location, document } = scope;
-  if (location === undefined || document === undefined) return undefined;
-  return { href: location.href, path: location.pathname, search: location.search, referrer: document.referrer, title: document.title };
+  return location === undefined || document === undefined ? undefined : { location, document };
 }
 
-/** The current URL: cheap to read on every event, so page context is rebuilt only when it changes. */
-export function pageHref(): string | undefined {
-  return scope.location?.href;
-}
-
+/** The browser's language and user agent; undefined outside a browser. */
 export function browserLocale(): { locale: string; userAgent: string } | undefined {
   const navigator = scope.navigator;
-  return navigator === undefined ? undefined : { locale: navigator.language, userAgent: navigator.userAgent };
+  return navigator && { locale: navigator.language, userAgent: navigator.userAgent };
 }
 
 export interface PageLifecycle {

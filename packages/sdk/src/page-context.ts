@@ -1,8 +1,6 @@
-import { browserLocale, pageHref, pageSnapshot } from './global-scope.js';
+import { browserLocale, pageGlobals } from './global-scope.js';
 import type { ResolvedOptions } from './options.js';
 import { SDK_VERSION } from './version.js';
-
-type PageOptions = Pick<ResolvedOptions, 'keepPageQuery' | 'keepPageTitle'>;
 
 /**
  * Segment-style context of the page an event happened on. Query strings and
@@ -16,7 +14,7 @@ type PageOptions = Pick<ResolvedOptions, 'keepPageQuery' | 'keepPageTitle'>;
  * per event in Chromium (2026-03). Only the page part is rebuilt, and only
  * when the URL changed (a single-page app navigated).
  */
-export function createPageContext(options: PageOptions): () => Record<string, unknown> {
+export function createPageContext(options: Pick<ResolvedOptions, 'keepPageQuery' | 'keepPageTitle'>): () => Record<string, unknown> {
   const context: Record<string, unknown> = { library: { name: '@chatmeter/sdk', version: SDK_VERSION } };
   try {
     context['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -26,28 +24,21 @@ export function createPageContext(options: PageOptions): () => Record<string, un
   }
   let href: string | undefined;
   return () => {
-    const current = pageHref();
-    if (current !== href) {
-      href = current;
-      const page = pageOf(options);
-      if (page !== undefined) context['page'] = page;
+    const page = pageGlobals();
+    if (page !== undefined && page.location.href !== href) {
+      const keep = options.keepPageQuery;
+      const referrer = page.document.referrer;
+      href = page.location.href;
+      context['page'] = {
+        url: keep ? href : withoutQuery(href),
+        path: page.location.pathname,
+        referrer: keep ? referrer : withoutQuery(referrer),
+        ...(keep && { search: page.location.search }),
+        ...(options.keepPageTitle && { title: page.document.title }),
+      };
     }
     return context;
   };
-}
-
-function pageOf(options: PageOptions): Record<string, string> | undefined {
-  const snapshot = pageSnapshot();
-  if (snapshot === undefined) return undefined;
-  const keep = options.keepPageQuery;
-  const page: Record<string, string> = {
-    url: keep ? snapshot.href : withoutQuery(snapshot.href),
-    path: snapshot.path,
-    referrer: keep ? snapshot.referrer : withoutQuery(snapshot.referrer),
-  };
-  if (keep) page['search'] = snapshot.search;
-  if (options.keepPageTitle) page['title'] = snapshot.title;
-  return page;
 }
 
 /** `https://shop.example/a?b#c` → `https://shop.example/a`. */
