@@ -60,7 +60,7 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
   const resolved = resolveOptions(options);
   const local = internals.storage?.local ?? webStorage('localStorage');
   const now = internals.now ?? Date.now;
-  const identity = new Identity(local, now);
+  const identity = new Identity(local);
   const session = new SessionTracker(local, resolved.sessionTimeoutMinutes * 60_000, now);
   const conversations = new ConversationTracker(internals.storage?.session ?? webStorage('sessionStorage'), now);
   const pageContext = createPageContext(resolved);
@@ -129,7 +129,7 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
   const client: ChatmeterClient = {
     identify(userId, traits) {
       guard(() => {
-        if (typeof userId !== 'string' || userId === '') throw new TypeError('identify(userId): userId must be a non-empty string');
+        requireName(userId, 'identify(userId)');
         identity.identify(userId);
         enqueue({ type: 'identify', traits: { ...traits } });
       });
@@ -170,13 +170,13 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
     },
     trackAction(input) {
       trackInConversation(input, AI_EVENT.userAction, (action, conversationId, promptNumber) => {
-        if (typeof action.actionType !== 'string' || action.actionType === '') throw new TypeError('trackAction: actionType is required');
+        requireName(action.actionType, 'trackAction({ actionType })');
         return actionProperties(action, conversationId, promptNumber);
       });
     },
     track(event, properties) {
       guard(() => {
-        if (typeof event !== 'string' || event === '') throw new TypeError('track(event): event name must be a non-empty string');
+        requireName(event, 'track(event)');
         enqueue({ type: 'track', event, properties: { ...properties } });
       });
     },
@@ -202,4 +202,9 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
     },
   };
   return client;
+}
+
+/** A required name (user id, event, action type) is missing: the call is ignored with this message. */
+function requireName(value: unknown, argument: string): void {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${argument} must be a non-empty string, got ${JSON.stringify(value)}`);
 }

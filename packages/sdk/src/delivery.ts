@@ -122,7 +122,7 @@ export function createDelivery(
       counts.sent += batch.length - rejected;
       counts.droppedRejected += rejected;
       await queue.remove(batch.map((entry) => entry.key));
-      for (const entry of batch) unacknowledged.acknowledge(String(entry.message.messageId));
+      for (const entry of batch) unacknowledged.delete(String(entry.message.messageId));
     }
   };
 
@@ -130,7 +130,7 @@ export function createDelivery(
 
   return {
     enqueue(message) {
-      unacknowledged.add(message);
+      unacknowledged.set(String(message.messageId), message);
       counts.queued += 1;
       const added = queue.add(message);
       adding = adding.then(() => added).catch((error: unknown) => warn('queue failed', error));
@@ -150,7 +150,7 @@ export function createDelivery(
       void send();
     },
     hidden() {
-      if (!paused() && !isOffline() && unacknowledged.size > 0) sendBeacon(options.endpoint, options.writeKey, unacknowledged.list());
+      if (!paused() && !isOffline() && unacknowledged.size > 0) sendBeacon(options.endpoint, options.writeKey, [...unacknowledged.values()]);
     },
     health: () => ({
       ...counts,

@@ -1,6 +1,7 @@
 import { createStore, delMany, getMany, keys, setMany, type UseStore } from 'idb-keyval';
 import { hasIndexedDb } from './global-scope.js';
 import type { MessageInput } from './protocol/index.js';
+import { warn } from './warn.js';
 
 export interface QueuedMessage {
   key: string;
@@ -40,7 +41,6 @@ export class MemoryQueue implements EventQueue {
   dropped = 0;
   readonly persistent = false;
   readonly #entries = new Map<string, MessageInput>();
-
   readonly #maxSize: number;
 
   constructor(maxSize: number) {
@@ -69,19 +69,39 @@ export class MemoryQueue implements EventQueue {
   }
 }
 
-/** Persists events in IndexedDB (its own database) so they survive reloads, crashes and offline periods. */
-export class IndexedDbQueue implements EventQueue {
-  dropped = 0;
-  readonly persistent = true;
-  readonly #store: UseStore;
+/**
+ * Persists events in IndexedDB (a database of its own) so they survive
+ * reloads, crashes and offline periods. Private mode, quota errors or a
+ * blocked database switch it to memory for the rest of the page, without
+ * throwing.
+ */
+export class ResilientQueue implements EventQueue {
+  readonly #memory: MemoryQueue;
+  readonly #maxSize: number;
+  /** Undefined where there is no IndexedDB, and once it failed. */
+  #store: UseStore | undefined;
   /** Events in the store, estimated (other tabs add and remove too). */
   #count: number | undefined;
-
-  readonly #maxSize: number;
+  #dropped = 0;
+  #pending: [string, MessageInput][] = [];
+  #writing: Promise<void> | undefined;
 
   constructor(maxSize: number) {
     this.#maxSize = maxSize;
-    this.#store = createStore('chatmeter', 'events');
+    this.#memory = new MemoryQueue(maxSize);
+    try {
+      if (hasIndexedDb()) this.#store = createStore('chatmeter', 'events');
+    } catch {
+      // memory it is
+    }
+  }
+
+  get dropped(): number {
+    return this.#dropped + this.#memory.dropped;
+  }
+
+  get persistent(): boolean {
+    return this.#store !== undefined;
   }
 
   /**
@@ -91,106 +111,80 @@ export class IndexedDbQueue implements EventQueue {
    */
   add(message: MessageInput): Promise<void> {
     this.#pending.push([queueKey(message), message]);
-    return (this.#writing ??= Promise.resolve().then(() => this.#writePending()));
+    return (this.#writing ??= Promise.resolve().then(() => {
+      const entries = this.#pending;
+      this.#pending = [];
+      this.#writing = undefined;
+      return this.#run(
+        (store) => this.#write(store, entries),
+        async () => {
+          for (const [, queued] of entries) await this.#memory.add(queued);
+        },
+      );
+    }));
   }
 
-  #pending: [string, MessageInput][] = [];
-  #writing: Promise<void> | undefined;
+  peek(limit: number): Promise<QueuedMessage[]> {
+    return this.#run(
+      async (store) => {
+        const oldest = (await keys<string>(store)).sort().slice(0, limit);
+        const messages = await getMany<MessageInput | undefined>(oldest, store);
+        return oldest.flatMap((key, index) => {
+          const message = messages[index];
+          return message === undefined ? [] : [{ key, message }];
+        });
+      },
+      () => this.#memory.peek(limit),
+    );
+  }
 
-  async #writePending(): Promise<void> {
-    const entries = this.#pending;
+  remove(keysToRemove: readonly string[]): Promise<void> {
+    return this.#run(
+      async (store) => {
+        await delMany([...keysToRemove], store);
+        if (this.#count !== undefined) this.#count -= keysToRemove.length;
+      },
+      () => this.#memory.remove(keysToRemove),
+    );
+  }
+
+  clear(): Promise<void> {
     this.#pending = [];
-    this.#writing = undefined;
-    await setMany(entries, this.#store);
+    return this.#run(
+      async (store) => {
+        await delMany(await keys(store), store);
+        this.#count = 0;
+      },
+      () => this.#memory.clear(),
+    );
+  }
+
+  async #write(store: UseStore, entries: [string, MessageInput][]): Promise<void> {
+    await setMany(entries, store);
     // Counting keys on every write would make a long offline queue quadratic:
     // keep an estimate and count for real only when it says the bound is hit.
-    this.#count = (this.#count ?? (await keys(this.#store)).length - entries.length) + entries.length;
+    this.#count = (this.#count ?? (await keys(store)).length - entries.length) + entries.length;
     if (this.#count <= this.#maxSize) return;
-    const all = await this.#sortedKeys();
+    const all = (await keys<string>(store)).sort();
     const excess = all.length - this.#maxSize;
     this.#count = all.length;
     if (excess > 0) {
-      await delMany(all.slice(0, excess), this.#store);
-      this.dropped += excess;
+      await delMany(all.slice(0, excess), store);
+      this.#dropped += excess;
       this.#count = this.#maxSize;
     }
   }
 
-  async peek(limit: number): Promise<QueuedMessage[]> {
-    const oldest = (await this.#sortedKeys()).slice(0, limit);
-    const messages = await getMany<MessageInput | undefined>(oldest, this.#store);
-    return oldest.flatMap((key, index) => {
-      const message = messages[index];
-      return message === undefined ? [] : [{ key, message }];
-    });
-  }
-
-  async remove(keysToRemove: readonly string[]): Promise<void> {
-    await delMany([...keysToRemove], this.#store);
-    if (this.#count !== undefined) this.#count -= keysToRemove.length;
-  }
-
-  async clear(): Promise<void> {
-    this.#pending = [];
-    await delMany(await keys(this.#store), this.#store);
-    this.#count = 0;
-  }
-
-  async #sortedKeys(): Promise<string[]> {
-    return (await keys<string>(this.#store)).sort();
-  }
-}
-
-/**
- * IndexedDB when it works, memory otherwise. Private mode, quota errors or a
- * blocked database switch to memory for the rest of the page without throwing.
- */
-export class ResilientQueue implements EventQueue {
-  #active: EventQueue;
-  readonly #memory: MemoryQueue;
-
-  constructor(maxSize: number) {
-    this.#memory = new MemoryQueue(maxSize);
-    this.#active = this.#memory;
-    try {
-      if (hasIndexedDb()) this.#active = new IndexedDbQueue(maxSize);
-    } catch {
-      this.#active = this.#memory;
+  async #run<T>(onDisk: (store: UseStore) => Promise<T>, inMemory: () => Promise<T>): Promise<T> {
+    const store = this.#store;
+    if (store !== undefined) {
+      try {
+        return await onDisk(store);
+      } catch (error) {
+        if (this.#store !== undefined) warn('IndexedDB unavailable, keeping events in memory', error);
+        this.#store = undefined;
+      }
     }
-  }
-
-  get dropped(): number {
-    return this.#active.dropped + (this.#active === this.#memory ? 0 : this.#memory.dropped);
-  }
-
-  get persistent(): boolean {
-    return this.#active !== this.#memory;
-  }
-
-  add(message: MessageInput): Promise<void> {
-    return this.#run((queue) => queue.add(message));
-  }
-
-  peek(limit: number): Promise<QueuedMessage[]> {
-    return this.#run((queue) => queue.peek(limit));
-  }
-
-  remove(keysToRemove: readonly string[]): Promise<void> {
-    return this.#run((queue) => queue.remove(keysToRemove));
-  }
-
-  clear(): Promise<void> {
-    return this.#run((queue) => queue.clear());
-  }
-
-  async #run<T>(operation: (queue: EventQueue) => Promise<T>): Promise<T> {
-    if (this.#active === this.#memory) return operation(this.#memory);
-    try {
-      return await operation(this.#active);
-    } catch (error) {
-      console.warn('chatmeter: IndexedDB unavailable, keeping events in memory', error);
-      this.#active = this.#memory;
-      return operation(this.#memory);
-    }
+    return inMemory();
   }
 }

@@ -6,17 +6,17 @@ const event = (index: number) => ({ type: 'track' as const, event: `e${index}`, 
 describe('unacknowledged events', () => {
   it('keeps only the newest events once the bound is reached, oldest first', () => {
     const events = new UnacknowledgedEvents(3);
-    for (let index = 0; index < 1000; index += 1) events.add(event(index));
+    for (let index = 0; index < 1000; index += 1) events.set(`m${index}`, event(index));
     expect(events.size).toBe(3);
-    expect(events.list().map((message) => message.event)).toEqual(['e997', 'e998', 'e999']);
+    expect([...events.values()].map((message) => message.event)).toEqual(['e997', 'e998', 'e999']);
   });
 
   it('forgets acknowledged events and everything on clear', () => {
     const events = new UnacknowledgedEvents(10);
-    events.add(event(1));
-    events.add(event(2));
-    events.acknowledge('m1');
-    expect(events.list().map((message) => message.messageId)).toEqual(['m2']);
+    events.set('m1', event(1));
+    events.set('m2', event(2));
+    events.delete('m1');
+    expect([...events.keys()]).toEqual(['m2']);
     events.clear();
     expect(events.size).toBe(0);
   });
