@@ -15,7 +15,7 @@ import { minify } from 'terser';
  * The script-tag bundle is fetched by every page of the host product, before
  * or beside its own chat code: 10 KiB min+gzip is what an analytics tag can
  * cost without a host noticing it on a slow mobile connection (~0.1 s at
- * 1 Mbit/s). ky and idb-keyval are ~5 KiB of it (measured 2026-03). The
+ * 1 Mbit/s). ky and idb-keyval are ~5 KiB of it (measured 2026-12). The
  * budget is measured as servers compress — gzip level 6, the default of
  * nginx, Express's compression and Node — not the smaller level 9; both are
  * printed. Keep at least 512 B of headroom for the features still to come.
@@ -74,7 +74,7 @@ const bundle = await build({
 });
 // esbuild bundles and minifies; terser then compresses what esbuild's
 // single pass leaves (inlining, dead branches, shorter sequences): −500 B
-// min+gzip on this bundle (2026-03). Only safe options: no `unsafe*`, no
+// min+gzip on this bundle (2026-12). Only safe options: no `unsafe*`, no
 // `pure_getters` (Identity's getters write a new anonymous id).
 const terser = await minify(readFileSync(path('dist/chatmeter.min.js'), 'utf8'), {
   ecma: 2022,

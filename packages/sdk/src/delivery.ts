@@ -1,7 +1,7 @@
 import { withFlushLock } from './flush-lock.js';
 import { isOffline } from './global-scope.js';
 import { uuid } from './ids.js';
-import { unref } from './persisted-state.js';
+import { unref } from './unref-timer.js';
 import type { MessageInput } from './protocol/index.js';
 import { queuedAt, type EventQueue, type QueuedMessage } from './queue.js';
 import type { KeyValueStorage } from './storage.js';

@@ -11,7 +11,7 @@ import { SDK_VERSION } from './version.js';
  * `keepPageQuery` / `keepPageTitle` opt back in.
  *
  * Built once: `Intl.DateTimeFormat().resolvedOptions()` alone cost 102 µs
- * per event in Chromium (2026-03). Only the page part is rebuilt, and only
+ * per event in Chromium (2026-12). Only the page part is rebuilt, and only
  * when the URL changed (a single-page app navigated).
  */
 export function createPageContext(options: Pick<ResolvedOptions, 'keepPageQuery' | 'keepPageTitle'>): () => Record<string, unknown> {

@@ -1,8 +1,9 @@
 import { readJson, type KeyValueStorage } from './storage.js';
+import { unref } from './unref-timer.js';
 
 /**
  * Storage is read and written at most this often per value. A synchronous
- * localStorage write costs ~20 µs of main thread (Chromium, 2026-03), more
+ * localStorage write costs ~20 µs of main thread (Chromium, 2026-12), more
  * than the whole budget of one tracked event; once a second is invisible
  * next to session timeouts counted in minutes.
  */
@@ -67,10 +68,4 @@ export class PersistedState<T> {
     this.#writtenAt = this.#now();
     this.#storage.set(this.#key, JSON.stringify(this.#value));
   }
-}
-
-/** Node timers keep the process alive; tracking must not. */
-export function unref<T>(timer: T): T {
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
 }

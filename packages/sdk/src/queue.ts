@@ -106,8 +106,9 @@ export class ResilientQueue implements EventQueue {
 
   /**
    * Events added during one task are written together, in one IndexedDB
-   * transaction at the end of it: a transaction per event cost ~700 µs of
-   * main thread each in Chromium (2026-03).
+   * transaction at the end of it: each transaction costs ~450 µs of main
+   * thread in Chromium (bench/sdk-main-thread.mjs, 2026-12), ten times an
+   * event's whole budget.
    */
   add(message: MessageInput): Promise<void> {
     this.#pending.push([queueKey(message), message]);
