@@ -104,7 +104,9 @@ export function createDelivery(
         counts.retried += 1;
         retryAt = now() + delay;
         clearTimeout(retryTimer);
-        retryTimer = unref(setTimeout(send, delay));
+        // The timer firing is the end of the wait: timers run on a loop clock
+        // that can lag Date.now(), so re-checking retryAt could skip the retry.
+        retryTimer = unref(setTimeout(online, delay));
         return;
       }
       failedAttempts = retryAt = 0;
@@ -126,6 +128,12 @@ export function createDelivery(
     }
   };
 
+  /** The wait is over (online again, or the retry timer fired): send now. */
+  const online = (): void => {
+    retryAt = 0;
+    void send();
+  };
+
   const intervalTimer = unref(setInterval(send, options.flushIntervalMs));
 
   return {
@@ -145,10 +153,7 @@ export function createDelivery(
       const cleared = queue.clear();
       adding = adding.then(() => cleared).catch(() => undefined);
     },
-    online() {
-      retryAt = 0;
-      void send();
-    },
+    online,
     hidden() {
       if (!paused() && !isOffline() && unacknowledged.size > 0) sendBeacon(options.endpoint, options.writeKey, [...unacknowledged.values()]);
     },
