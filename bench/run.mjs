@@ -86,8 +86,14 @@ function summarise(settings, results) {
   const { sdk, classifier, ingest, metrics } = results;
   let missing = [];
   if (sdk?.ok) {
-    rows.push(['SDK bundle chatmeter.min.js (min+gzip)', `${formatInt(sdk.figures.bundle.gzip)} B`]);
+    rows.push(['SDK bundle chatmeter.min.js (min+gzip -6)', `${formatInt(sdk.figures.bundle.gzip)} B`]);
     rows.push(['SDK snippet (minified)', `${formatInt(sdk.figures.snippet.raw)} B`]);
+    const main = sdk.figures.mainThread;
+    if (main !== undefined && !main.skipped) {
+      rows.push(['SDK trackPrompt median / p95 (Chromium)', `${main.trackPromptMedianMicros.toFixed(0)} / ${main.trackPromptP95Micros.toFixed(0)} µs`]);
+      rows.push(['SDK main thread per event, alone / in a burst', `${main.perEventSpacedMicros.toFixed(0)} / ${main.perEventBurstMicros.toFixed(0)} µs`]);
+      rows.push(['SDK longest task flushing 1,000 events', `${main.flushLongestTaskMs.toFixed(1)} ms (${main.flushLongTasks} long tasks)`]);
+    }
   }
   if (classifier?.ok && !classifier.figures.skipped) rows.push(['built-in classifier', `${formatInt(classifier.figures.promptsPerSecond)} prompts/s`]);
   if (ingest?.ok) {

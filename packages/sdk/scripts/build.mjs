@@ -9,8 +9,20 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
+import { minify } from 'terser';
 
+/**
+ * The script-tag bundle is fetched by every page of the host product, before
+ * or beside its own chat code: 10 KiB min+gzip is what an analytics tag can
+ * cost without a host noticing it on a slow mobile connection (~0.1 s at
+ * 1 Mbit/s). ky and idb-keyval are ~5 KiB of it (measured 2026-12). The
+ * budget is measured as servers compress — gzip level 6, the default of
+ * nginx, Express's compression and Node — not the smaller level 9; both are
+ * printed. Keep at least 512 B of headroom for the features still to come.
+ */
 const BUNDLE_BUDGET_GZIP_BYTES = 10 * 1024;
+const SERVER_GZIP_LEVEL = 6;
+/** The inline snippet is pasted into every page's HTML: it must stay tiny. */
 const SNIPPET_BUDGET_BYTES = 1024;
 
 const root = new URL('..', import.meta.url);
@@ -38,7 +50,7 @@ const withoutKyProgressStreams = {
         fail(`ky's ${modulePath} now exports ${exported.join(', ')}, not ${KY_PROGRESS_EXPORTS.join(', ')}: review the progress stand-ins in scripts/build.mjs`);
       }
       kyProgressLeftOut = true;
-      const unsupported = `() => { throw new Error('chatmeter: ky progress callbacks are not in the script-tag bundle'); }`;
+      const unsupported = `() => { throw new Error('chatmeter: no ky progress callbacks here'); }`;
       return { contents: KY_PROGRESS_EXPORTS.map((name) => `export const ${name} = ${unsupported};`).join('\n'), loader: 'js' };
     });
   },
@@ -60,6 +72,18 @@ const bundle = await build({
   logLevel: 'warning',
   plugins: [withoutKyProgressStreams],
 });
+// esbuild bundles and minifies; terser then compresses what esbuild's
+// single pass leaves (inlining, dead branches, shorter sequences): −500 B
+// min+gzip on this bundle (2026-12). Only safe options: no `unsafe*`, no
+// `pure_getters` (Identity's getters write a new anonymous id).
+const terser = await minify(readFileSync(path('dist/chatmeter.min.js'), 'utf8'), {
+  ecma: 2022,
+  toplevel: true,
+  compress: { passes: 2 },
+  mangle: true,
+  format: { comments: false },
+});
+writeFileSync(path('dist/chatmeter.min.js'), terser.code);
 if (!kyProgressLeftOut) fail(`ky's progress helpers (ky/distribution/utils/body.js) were not in the bundle: review the progress stand-ins in scripts/build.mjs`);
 const bundled = Object.entries(Object.values(bundle.metafile.outputs)[0].inputs)
   .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
@@ -71,12 +95,16 @@ const snippet = await transform(readFileSync(path('src/snippet.js'), 'utf8'), { 
 writeFileSync(path('dist/snippet.min.js'), snippet.code);
 
 const bundleBytes = readFileSync(path('dist/chatmeter.min.js'));
-const gzipBytes = gzipSync(bundleBytes, { level: 9 }).length;
+const gzipBytes = gzipSync(bundleBytes, { level: SERVER_GZIP_LEVEL }).length;
+const gzip9Bytes = gzipSync(bundleBytes, { level: 9 }).length;
 const snippetBytes = Buffer.byteLength(snippet.code);
-console.log(`chatmeter.min.js: ${bundleBytes.length} B minified, ${gzipBytes} B min+gzip (budget ${BUNDLE_BUDGET_GZIP_BYTES} B)`);
+console.log(
+  `chatmeter.min.js: ${bundleBytes.length} B minified, ${gzipBytes} B min+gzip -${SERVER_GZIP_LEVEL} (budget ${BUNDLE_BUDGET_GZIP_BYTES} B, headroom ${BUNDLE_BUDGET_GZIP_BYTES - gzipBytes} B), ${gzip9Bytes} B min+gzip -9`,
+);
 console.log(`snippet.min.js: ${snippetBytes} B (budget ${SNIPPET_BUDGET_BYTES} B)`);
+console.log('largest contributors (minified by esbuild, before terser):');
 for (const [name, size] of largestInputs(bundle.metafile)) console.log(`  ${String(size).padStart(6)} B  ${name}`);
-if (gzipBytes > BUNDLE_BUDGET_GZIP_BYTES) fail(`chatmeter.min.js is ${gzipBytes} B min+gzip, over the ${BUNDLE_BUDGET_GZIP_BYTES} B budget`);
+if (gzipBytes > BUNDLE_BUDGET_GZIP_BYTES) fail(`chatmeter.min.js is ${gzipBytes} B min+gzip -${SERVER_GZIP_LEVEL}, over the ${BUNDLE_BUDGET_GZIP_BYTES} B budget`);
 if (snippetBytes > SNIPPET_BUDGET_BYTES) fail(`snippet.min.js is ${snippetBytes} B, over the ${SNIPPET_BUDGET_BYTES} B budget`);
 
 function largestInputs(metafile) {
@@ -84,7 +112,7 @@ function largestInputs(metafile) {
   return Object.entries(output.inputs)
     .map(([name, { bytesInOutput }]) => [name, bytesInOutput])
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 8);
+    .slice(0, 12);
 }
 
 function fail(message) {

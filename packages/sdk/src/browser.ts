@@ -3,7 +3,8 @@
  * that records calls (with the time they were made) until this bundle
  * loads; they are replayed here in order, with their original timestamps.
  */
-import { ChatmeterClient, type Chatmeter } from './client.js';
+import { createClient, type Chatmeter, type ChatmeterClient } from './client.js';
+import { scriptTagScope } from './global-scope.js';
 import type { ChatmeterOptions } from './options.js';
 import type { Turn } from './types.js';
 
@@ -19,7 +20,8 @@ const METHODS = [
   'trackAction', 'track', 'flush', 'setDebug', 'onEvent',
 ] as const;
 
-const stub = ((window as unknown as { chatmeter?: Stub }).chatmeter ?? {}) as Stub;
+const page = scriptTagScope();
+const stub = (page.chatmeter ?? {}) as Stub;
 const recorded = Array.isArray(stub.q) ? stub.q : [];
 let client: ChatmeterClient | undefined;
 /** Clock override while replaying recorded calls, so events carry the time they happened. */
@@ -31,7 +33,7 @@ const api: Record<string, unknown> = {
   init(options: ChatmeterOptions): void {
     if (client !== undefined) return;
     try {
-      client = new ChatmeterClient(options, { now: () => replayTime ?? Date.now() });
+      client = createClient(options, { now: () => replayTime ?? Date.now() });
     } catch (error) {
       console.error(error instanceof Error ? error.message : error);
       return;
@@ -78,5 +80,5 @@ function replay(calls: RecordedCall[]): void {
 const target = stub as Stub & Record<string, unknown>;
 delete target.q;
 Object.assign(target, api);
-(window as unknown as { chatmeter: unknown }).chatmeter = target;
+page.chatmeter = target;
 replay(recorded);

@@ -1,5 +1,6 @@
 import { uuid } from './ids.js';
-import { readJson, type KeyValueStorage } from './storage.js';
+import { PersistedState } from './persisted-state.js';
+import type { KeyValueStorage } from './storage.js';
 
 const CONVERSATIONS_KEY = 'chatmeter_conversations';
 /** Prompt counters kept for this many recent conversations. */
@@ -12,14 +13,17 @@ interface ConversationState {
 }
 
 /**
- * Conversation ids and prompt numbers. Stored per tab (sessionStorage), so
- * a reload continues the conversation while two tabs hold two conversations.
+ * Conversation ids and prompt numbers. Kept in memory and stored per tab
+ * (sessionStorage, written at most once a second and when the page is
+ * hidden), so a reload continues the conversation while two tabs hold two
+ * conversations.
  */
 export class ConversationTracker {
-  readonly #storage: KeyValueStorage;
+  readonly #state: PersistedState<ConversationState>;
 
-  constructor(storage: KeyValueStorage) {
-    this.#storage = storage;
+  constructor(storage: KeyValueStorage, now: () => number) {
+    // Only this tab writes its sessionStorage: its own value always wins.
+    this.#state = new PersistedState<ConversationState>(storage, CONVERSATIONS_KEY, now, (mine) => mine);
   }
 
   start(): string {
@@ -53,15 +57,20 @@ export class ConversationTracker {
   }
 
   clear(): void {
-    this.#storage.remove(CONVERSATIONS_KEY);
+    this.#state.remove();
+  }
+
+  /** Writes the latest prompt numbers (page hidden). */
+  persist(): void {
+    this.#state.persist();
   }
 
   #read(): ConversationState {
-    const state = readJson<ConversationState>(this.#storage, CONVERSATIONS_KEY);
+    const state = this.#state.get();
     return state !== null && Array.isArray(state.prompts) ? state : { current: null, prompts: [] };
   }
 
   #write(state: ConversationState): void {
-    this.#storage.set(CONVERSATIONS_KEY, JSON.stringify(state));
+    this.#state.set(state);
   }
 }

@@ -1,3 +1,4 @@
+import { webLocks } from './global-scope.js';
 import type { KeyValueStorage } from './storage.js';
 import { readJson } from './storage.js';
 
@@ -11,7 +12,7 @@ const LEASE_MS = 30_000;
  * else a lease in localStorage. Returns false when another tab holds it.
  */
 export async function withFlushLock(storage: KeyValueStorage, owner: string, work: () => Promise<void>): Promise<boolean> {
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  const locks = webLocks();
   if (locks !== undefined) {
     return locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => {
       if (lock === null) return false;

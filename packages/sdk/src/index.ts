@@ -5,13 +5,13 @@
  *   const turn = chatmeter.trackPrompt({ text });
  *   turn.response({ model: 'gpt-4o-mini', tokens: { prompt: 12, completion: 80 } });
  */
-import { ChatmeterClient, type Chatmeter, type ChatmeterInternals } from './client.js';
+import { createClient, type Chatmeter, type ChatmeterInternals } from './client.js';
 import type { ChatmeterOptions } from './options.js';
 import { createDisabledChatmeter } from './disabled.js';
 
 export function createChatmeter(options: ChatmeterOptions, internals?: ChatmeterInternals): Chatmeter & { shutdown(): void } {
   try {
-    return new ChatmeterClient(options, internals);
+    return createClient(options, internals);
   } catch (error) {
     // Misconfiguration must not break the host page: report it and track nothing.
     console.error(error instanceof Error ? error.message : error);

@@ -1,5 +1,6 @@
 import { uuid } from './ids.js';
-import { readJson, type KeyValueStorage } from './storage.js';
+import { PersistedState } from './persisted-state.js';
+import type { KeyValueStorage } from './storage.js';
 
 const SESSION_KEY = 'chatmeter_session';
 /** Sessions are cut at 24 h even when activity never stops (Amplitude, GA4 do the same). */
@@ -13,15 +14,16 @@ interface SessionState {
 
 /**
  * The session id shared by every tab of the origin: it lives in
- * localStorage, so any tab's activity extends it and a reload keeps it.
+ * localStorage (read back at most once a second), so any tab's activity
+ * extends it and a reload keeps it.
  */
 export class SessionTracker {
-  readonly #storage: KeyValueStorage;
+  readonly #state: PersistedState<SessionState>;
   readonly #timeoutMs: number;
   readonly #now: () => number;
 
   constructor(storage: KeyValueStorage, timeoutMs: number, now: () => number) {
-    this.#storage = storage;
+    this.#state = new PersistedState(storage, SESSION_KEY, now, mergeSessions);
     this.#timeoutMs = timeoutMs;
     this.#now = now;
   }
@@ -29,17 +31,26 @@ export class SessionTracker {
   /** The current session id, renewing the session when it expired; counts as activity. */
   touch(): string {
     const now = this.#now();
-    let state = readJson<SessionState>(this.#storage, SESSION_KEY);
-    if (state === null || now - state.lastActivityAt >= this.#timeoutMs || now - state.startedAt >= MAX_SESSION_MS) {
-      state = { id: uuid(), startedAt: now, lastActivityAt: now };
-    }
-    state.lastActivityAt = now;
-    this.#storage.set(SESSION_KEY, JSON.stringify(state));
-    return state.id;
+    const state = this.#state.get();
+    const expired = state === null || now - state.lastActivityAt >= this.#timeoutMs || now - state.startedAt >= MAX_SESSION_MS;
+    const id = expired ? uuid() : state.id;
+    this.#state.set({ id, startedAt: expired ? now : state.startedAt, lastActivityAt: now });
+    return id;
   }
 
   /** Ends the session now (reset, opt-out): the next event starts a new one. */
   end(): void {
-    this.#storage.remove(SESSION_KEY);
+    this.#state.remove();
   }
+
+  /** Writes this tab's latest activity (page hidden). */
+  persist(): void {
+    this.#state.persist();
+  }
+}
+
+/** This tab's unwritten activity against another tab's: the same session keeps the latest activity, else the newer session wins. */
+function mergeSessions(mine: SessionState, stored: SessionState | null): SessionState {
+  if (stored === null || mine.startedAt > stored.startedAt) return mine;
+  return stored.id === mine.id ? { ...stored, lastActivityAt: Math.max(stored.lastActivityAt, mine.lastActivityAt) } : stored;
 }

@@ -1,3 +1,5 @@
+import { webStorageArea } from './global-scope.js';
+
 /**
  * Key-value persistence that never throws: localStorage can be missing
  * (Node), disabled (privacy settings) or full (quota). Values then live in
@@ -11,13 +13,7 @@ export interface KeyValueStorage {
 
 export function webStorage(kind: 'localStorage' | 'sessionStorage'): KeyValueStorage {
   const memory = new Map<string, string>();
-  const backing = (): Storage | undefined => {
-    try {
-      return (globalThis as { [key: string]: unknown })[kind] as Storage | undefined;
-    } catch {
-      return undefined; // access itself throws when storage is disabled
-    }
-  };
+  const backing = (): Storage | undefined => webStorageArea(kind);
   return {
     get(key) {
       try {

@@ -1,4 +1,5 @@
 import ky from 'ky';
+import { sendKeepalive } from './global-scope.js';
 import type { BatchResult, MessageInput } from './protocol/index.js';
 
 /** What to do with a batch after one send attempt. */
@@ -63,12 +64,5 @@ export const BEACON_LIMIT_BYTES = 64 * 1024;
  */
 export function sendBeacon(endpoint: string, writeKey: string, batch: MessageInput[]): void {
   const body = JSON.stringify({ batch, sentAt: new Date().toISOString(), writeKey });
-  if (body.length > BEACON_LIMIT_BYTES) return;
-  const url = `${endpoint}/v1/batch`;
-  try {
-    // text/plain keeps the request "simple": no CORS preflight that could be cut off by the unload.
-    void fetch(url, { method: 'POST', body, keepalive: true, headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
-  } catch {
-    navigator.sendBeacon?.(url, new Blob([body], { type: 'text/plain' }));
-  }
+  if (body.length <= BEACON_LIMIT_BYTES) sendKeepalive(`${endpoint}/v1/batch`, body);
 }

@@ -235,6 +235,18 @@ describe('sending', () => {
     await vi.waitFor(async () => expect(await storedMessages()).toHaveLength(0));
   });
 
+  it('sends when the retry timer fires even if the clock it was scheduled by has not moved on', async () => {
+    // Node's timers run on a loop time that can lag Date.now() under load: a
+    // timer may fire a few ms "early" by the wall clock. A frozen clock is the extreme case.
+    await collector.close();
+    collector = await startFakeCollector([() => ({ status: 503 }), acceptAll]);
+    const client = track(makeClient({ endpoint: collector.url, flushAt: 1000 }, { now: () => 1_000_000, random: () => 0 }));
+    client.track('kept');
+    await client.flush(); // 503: retry in 0.5 s
+    await vi.waitFor(() => expect(collector.requests).toHaveLength(2), { timeout: 3000 });
+    expect(collector.requests[1]!.body.batch[0]!['event']).toBe('kept');
+  });
+
   it('computes exponential backoff with jitter and parses Retry-After', () => {
     expect(backoffDelay(0, () => 0)).toBe(500);
     expect(backoffDelay(0, () => 1)).toBe(1000);
