@@ -87,19 +87,23 @@ function simulateTurn(scope: SessionScope, conversation: Conversation, startMs: 
 
   const promptTokens = Math.min(MAX_CONTEXT_TOKENS, conversation.contextTokens + Math.ceil(promptLength / 4));
   let at = startMs;
-  let retried = false;
-  for (;;) {
+  let previousResponseId: string | undefined;
+  for (let attempt = 1; ; attempt += 1) {
     const response = respond(random, conversation.model, intent, promptTokens);
+    // As the SDK does: one id per answer, and a regenerated answer names the one it replaces.
+    const responseId = `${conversation.id}-${conversation.promptNumber}-${attempt}`;
+    const ids = { response_id: responseId, ...(previousResponseId === undefined ? {} : { regenerated_from: previousResponseId }) };
     at += response.latencyMs;
-    writer.track(AI_EVENT.responseReceived, at, { ...turn, ...response.properties });
+    writer.track(AI_EVENT.responseReceived, at, { ...turn, ...ids, ...response.properties });
     if (response.status === 'success') conversation.contextTokens = promptTokens + response.completionTokens;
     // A failed answer is retried often; a good one rarely.
-    const retry = !retried && random.chance(response.status === 'success' ? 0.03 : 0.4);
-    if (response.status === 'success') at = react(scope, turn, at, response.latencyMs, conversation.model);
+    const retry = attempt === 1 && random.chance(response.status === 'success' ? 0.03 : 0.4);
+    const rated = { ...turn, response_id: responseId };
+    if (response.status === 'success') at = react(scope, rated, at, response.latencyMs, conversation.model);
     if (!retry) return at;
-    retried = true;
+    previousResponseId = responseId;
     at += Math.round(random.logNormal(3_000, 0.5));
-    writer.track(AI_EVENT.userAction, at, { ...turn, action_type: 'regenerated' });
+    writer.track(AI_EVENT.userAction, at, { ...rated, action_type: 'regenerated' });
   }
 }
 
@@ -138,6 +142,9 @@ function respond(random: Random, modelName: DemoModelName, intent: DemoIntent, p
   // Provider hiccups (queueing, cold replicas) make the long tail.
   const hiccup = random.chance(0.03) ? 2 + random.next() * 4 : 1;
   const latencyMs = Math.round((firstTokenMs + streamMs) * hiccup);
+  // What a streaming widget measures: the first chunk, and the pace of the rest.
+  const timeToFirstTokenMs = Math.round(firstTokenMs * hiccup);
+  const tokensPerSecond = Math.round((completionTokens / Math.max(1, latencyMs - timeToFirstTokenMs)) * 10_000) / 10;
   if (draw < model.errorRate + model.timeoutRate || latencyMs >= CLIENT_TIMEOUT_MS) {
     // The provider saw the prompt, so its tokens are billed; no answer arrived.
     return {
@@ -158,6 +165,8 @@ function respond(random: Random, modelName: DemoModelName, intent: DemoIntent, p
     properties: {
       response_status: 'success',
       latency_ms: latencyMs,
+      time_to_first_token_ms: timeToFirstTokenMs,
+      tokens_per_second: tokensPerSecond,
       token_count: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
       cost: price(promptTokens * model.inputPrice + completionTokens * model.outputPrice),
       model_used: modelName,
