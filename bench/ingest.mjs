@@ -28,18 +28,27 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
     rssPeak = Math.max(rssPeak, rss);
   }, 200);
 
-  const child = fork(new URL('./ingest-client.mjs', import.meta.url), [], { stdio: 'inherit', execArgv: [] });
-  const result = await new Promise((resolve, reject) => {
-    child.on('message', (message) => {
-      if (message.type === 'measuring') measuring = true;
-      else if (message.type === 'result') resolve(message.result);
-      else if (message.type === 'error') reject(new Error(message.message));
+  const load = () =>
+    new Promise((resolve, reject) => {
+      const child = fork(new URL('./ingest-client.mjs', import.meta.url), [], { stdio: 'inherit', execArgv: [] });
+      child.on('message', (message) => {
+        if (message.type === 'measuring') measuring = true;
+        else if (message.type === 'result') resolve(message.result);
+        else if (message.type === 'error') reject(new Error(message.message));
+      });
+      child.once('exit', (code) => {
+        if (code !== 0) reject(new Error(`ingest client exited with ${code}`));
+      });
+      child.send({ url: collector.url, writeKey, seconds, warmupSeconds: 2, clients, batchSize, sendText });
     });
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`ingest client exited with ${code}`));
-    });
-    child.send({ url: collector.url, writeKey, seconds, warmupSeconds: 2, clients, batchSize, sendText });
-  });
+
+  // The ceiling: the same HTTP path (parsing, auth, validation, answers) with
+  // a store that stores nothing, in the same process and run.
+  const realInsert = collector.store.insertEvents.bind(collector.store);
+  collector.store.insertEvents = async (events) => ({ inserted: events.length, duplicates: 0 });
+  const ceiling = await load();
+  collector.store.insertEvents = realInsert;
+  const result = await load();
   measuring = false;
   clearInterval(sampler);
   const rssEnd = process.memoryUsage().rss;
@@ -63,6 +72,8 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
     duplicates: result.duplicates,
     rejected: result.rejected,
     eventsPerSecond: result.accepted / result.elapsedSeconds,
+    noopStoreEventsPerSecond: ceiling.accepted / ceiling.elapsedSeconds,
+    noopStoreP99: quantile(ceiling.latencies, 0.99),
     requestsPerSecond: result.requests / result.elapsedSeconds,
     p50: quantile(result.latencies, 0.5),
     p95: quantile(result.latencies, 0.95),
@@ -82,6 +93,9 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
       ['figure', 'value'],
       [
         ['events/s (accepted)', formatInt(figures.eventsPerSecond)],
+        ['events/s with a no-op store (HTTP ceiling)', formatInt(figures.noopStoreEventsPerSecond)],
+        ['ratio to the ceiling', (figures.eventsPerSecond / figures.noopStoreEventsPerSecond).toFixed(2)],
+        ['request latency p99 with the no-op store', formatMs(figures.noopStoreP99)],
         ['requests/s', formatInt(figures.requestsPerSecond)],
         ['request latency p50', formatMs(figures.p50)],
         ['request latency p95', formatMs(figures.p95)],

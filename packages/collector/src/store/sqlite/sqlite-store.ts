@@ -6,6 +6,7 @@ import type {
 } from '../../classification/classification-queue.js';
 import { AI_EVENT } from '../../protocol/index.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
+import { createGroupCommit, type GroupCommit } from '../group-commit.js';
 import type { Store } from '../store.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
@@ -21,9 +22,9 @@ export interface SqliteStoreOptions {
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is
- * synchronous, so a batch is one `db.transaction()` with no await inside;
- * it has committed (and, with synchronous=FULL, reached the disk) when
- * `insertEvents` resolves.
+ * synchronous, so a group of batches is one `db.transaction()` with no await
+ * inside; a batch has committed (and, with synchronous=FULL, reached the
+ * disk) when `insertEvents` resolves.
  */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
@@ -31,7 +32,7 @@ export class SqliteStore implements Store {
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
   readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
-  readonly #insertBatch: (events: readonly EventRecord[]) => InsertOutcome;
+  readonly #commits: GroupCommit<EventRecord, InsertOutcome>;
   readonly #quarantine: (eventId: number) => void;
   #closed = false;
 
@@ -40,7 +41,11 @@ export class SqliteStore implements Store {
     this.#statements = prepareStatements(this.db);
     this.#classification = prepareClassificationStatements(this.db);
     this.metrics = new SqliteMetrics(this.db);
-    this.#insertBatch = this.db.transaction((events: readonly EventRecord[]) => this.#insertAll(events));
+    // Concurrent requests' events share one transaction and one fsync (see group-commit.ts).
+    const insertGroup = this.db.transaction((submissions: readonly (readonly EventRecord[])[]) =>
+      submissions.map((events) => this.#insertAll(events)),
+    );
+    this.#commits = createGroupCommit({ commit: insertGroup });
     this.#quarantine = this.db.transaction((eventId: number) => {
       this.#classification.markClassificationError.run(eventId);
       this.#classification.dequeue.run(eventId);
@@ -89,7 +94,7 @@ export class SqliteStore implements Store {
   async insertEvents(events: readonly EventRecord[]): Promise<InsertOutcome> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
     try {
-      return this.#insertBatch(events);
+      return await this.#commits.submit(events);
     } catch (error) {
       throw toStoreWriteError(error);
     }
@@ -119,6 +124,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#commits.flushAll();
     // Fold the WAL back into the main file so a copied .db is complete.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
