@@ -1,31 +1,66 @@
 #!/usr/bin/env node
 // Entry point for the root npm scripts. It needs nothing but Node and npm:
 // pnpm itself is fetched from the npm registry with npx (corepack is not
-// assumed to work), the workspace is installed, then the pnpm script runs.
+// assumed to work), the workspace is installed, then the task runs.
+//
+// Install and build print one line each and their full output only when
+// they fail (a better-sqlite3 build from source is hundreds of gyp lines).
+// Arguments after the task go to the command as they are, so
+// `npm start -- --port 19250 --no-demo-data` reaches `chatmeter-collector start`.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const PNPM = 'pnpm@10.34.8';
-const tasks = {
-  start: 'start:collector',
-  test: 'test:packages',
-  build: 'build:packages',
-  bench: 'bench:run',
-};
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = 'packages/collector/dist/cli.js';
 
-const [task, ...rest] = process.argv.slice(2);
-const script = task === undefined ? undefined : tasks[task];
-if (script === undefined) {
-  console.error(`usage: node scripts/task.mjs <${Object.keys(tasks).join('|')}> [args…]`);
-  process.exit(2);
+/** What each task runs after the install: quiet steps, then the command whose output is the point. */
+export function taskPlan(task, rest) {
+  switch (task) {
+    case 'start':
+      return { steps: [['build', ['run', 'build:packages']]], command: { program: process.execPath, args: [CLI, 'start', ...rest] } };
+    case 'build':
+      return { steps: [['build', ['run', 'build:packages']]], command: null };
+    case 'test':
+      return { steps: [], command: { program: 'npx', args: ['-y', PNPM, 'run', 'test:packages', ...rest] } };
+    case 'bench':
+      return { steps: [['build', ['run', 'build:packages']]], command: { program: process.execPath, args: ['bench/run.mjs', ...rest] } };
+    default:
+      return null;
+  }
 }
 
-function pnpm(args) {
-  const result = spawnSync('npx', ['-y', PNPM, ...args], { stdio: 'inherit', shell: process.platform === 'win32' });
+function pnpmQuiet(label, args) {
+  const started = Date.now();
+  process.stderr.write(`${label}… `);
+  const result = spawnSync('npx', ['-y', PNPM, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    shell: process.platform === 'win32',
+  });
   if (result.error) throw result.error;
-  return result.status ?? 1;
+  if (result.status !== 0) {
+    process.stderr.write('failed\n');
+    process.stderr.write(result.stdout ?? '');
+    process.stderr.write(result.stderr ?? '');
+    process.exit(result.status ?? 1);
+  }
+  process.stderr.write(`done (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 
-const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
-const installStatus = pnpm(['install', ...frozen]);
-if (installStatus !== 0) process.exit(installStatus);
-process.exit(pnpm(['run', script, ...(rest.length > 0 ? ['--', ...rest] : [])]));
+function main([task, ...rest]) {
+  const plan = task === undefined ? null : taskPlan(task, rest);
+  if (plan === null) {
+    console.error('usage: node scripts/task.mjs <start|test|build|bench> [args…]');
+    process.exit(2);
+  }
+  pnpmQuiet('install', ['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
+  for (const [label, args] of plan.steps) pnpmQuiet(label, args);
+  if (plan.command === null) return;
+  const result = spawnSync(plan.command.program, plan.command.args, { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.error) throw result.error;
+  process.exit(result.status ?? 1);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
