@@ -43,10 +43,10 @@ export type ResolvedOptions = Required<ChatmeterOptions>;
 
 export function resolveOptions(options: ChatmeterOptions): ResolvedOptions {
   if (typeof options?.writeKey !== 'string' || options.writeKey === '') {
-    throw new TypeError('chatmeter: `writeKey` is required (a write key printed by `chatmeter-collector start`)');
+    throw new TypeError('chatmeter: writeKey is required (chatmeter-collector start prints one)');
   }
   if (typeof options.endpoint !== 'string' || !/^https?:\/\//.test(options.endpoint)) {
-    throw new TypeError('chatmeter: `endpoint` must be the collector URL, like https://chatmeter.example.com');
+    throw new TypeError('chatmeter: endpoint must be the collector URL (https://…)');
   }
   return {
     writeKey: options.writeKey,
