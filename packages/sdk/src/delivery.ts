@@ -135,6 +135,8 @@ export function createDelivery(
       });
       await queue.remove(batch.map((entry) => entry.key));
       for (const entry of batch) unacknowledged.delete(String(entry.message.messageId));
+      // Until the next look at the queue, nothing is known to wait.
+      oldestWaitingAt = undefined;
       if (outcome.kind === 'acknowledged') delivered();
     }
   };
