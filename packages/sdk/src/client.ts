@@ -5,13 +5,14 @@ import { Identity } from './identity.js';
 import { uuid } from './ids.js';
 import { resolveOptions, type ChatmeterOptions, type ResolvedOptions } from './options.js';
 import { createPageContext } from './page-context.js';
-import { AI_EVENT } from './protocol/event-names.js';
+import { createHealthReports } from './health-report.js';
+import { AI_EVENT, SDK_HEALTH_EVENT } from './protocol/event-names.js';
 import type { MessageInput } from './protocol/index.js';
 import { ResilientQueue, type EventQueue } from './queue.js';
-import { addTextLengths, redactKeys, redactTexts } from './redact.js';
+import { applyTextMode, redactKeys } from './redact.js';
 import { SessionTracker } from './session.js';
 import { webStorage, type KeyValueStorage } from './storage.js';
-import type { ActionInput, PromptInput, Properties, TrackResponseInput, Turn } from './types.js';
+import type { ActionInput, PromptInput, Properties, TrackedResponse, TrackResponseInput, Turn } from './types.js';
 import { warn } from './warn.js';
 import { actionProperties, promptProperties, responseProperties } from './wire-properties.js';
 
@@ -35,7 +36,8 @@ export interface Chatmeter {
   optIn(): void;
   startConversation(): string;
   trackPrompt(input: PromptInput): Turn;
-  trackResponse(input: TrackResponseInput): void;
+  /** Tracks `ai_llm_response_received`; returns its response id and actions bound to it. */
+  trackResponse(input: TrackResponseInput): TrackedResponse;
   trackAction(input: ActionInput): void;
   track(event: string, properties?: Properties): void;
   /** Sends every waiting event now; resolves when done or when sending must wait (offline, collector down). */
@@ -53,7 +55,7 @@ export interface ChatmeterClient extends Chatmeter {
   shutdown(): void;
 }
 
-type MessageParts = { type: 'track' | 'identify'; event?: string; properties?: Properties; traits?: Properties };
+type MessageParts = { type: 'track' | 'identify'; event?: string; properties?: Properties; traits?: Properties; userId?: string };
 
 /** Wires identity → session → conversation → redaction → delivery; holds no other logic. Throws on invalid options. */
 export function createClient(options: ChatmeterOptions, internals: ChatmeterInternals = {}): ChatmeterClient {
@@ -65,7 +67,13 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
   const conversations = new ConversationTracker(internals.storage?.session ?? webStorage('sessionStorage'), now);
   const pageContext = createPageContext(resolved);
   const queue = internals.queue ?? new ResilientQueue(resolved.maxQueueSize);
-  const delivery = createDelivery(resolved, queue, local, now, internals.random ?? Math.random, () => identity.optedOut);
+  /** The session that got its health report: one per session, after its first delivered batch. */
+  let healthReportedSession: string | undefined;
+  const delivery = createDelivery(resolved, queue, local, now, internals.random ?? Math.random, () => identity.optedOut, () => {
+    const sessionId = session.current();
+    if (sessionId !== healthReportedSession && reportHealth()) healthReportedSession = sessionId;
+  });
+  const nextHealthReport = createHealthReports(delivery.health, now);
   const listeners = new Set<(message: MessageInput) => void>();
   let debug = resolved.debug || local.get(DEBUG_KEY) === '1' || new URLSearchParams(pageSearch()).get(DEBUG_KEY) === '1';
 
@@ -84,21 +92,29 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
     conversations.persist();
   };
 
-  /** Builds the message, redacts it, and hands it to delivery. Returns its messageId. */
+  /**
+   * Builds the message, applies the text mode, and hands it to delivery.
+   * Returns its messageId. A health report (`chatmeter_sdk_health`) is not
+   * user activity: it does not extend or start a session.
+   */
   const enqueue = (partial: MessageParts): string => {
     const messageId = uuid();
     if (identity.optedOut) return messageId;
+    const isHealthReport = partial.event === SDK_HEALTH_EVENT;
     const message: MessageInput = {
+      userId: identity.userId,
       ...partial,
       messageId,
       anonymousId: identity.anonymousId,
       timestamp: new Date(now()).toISOString(),
-      context: { sessionId: session.touch(), ...pageContext() },
+      context: { sessionId: isHealthReport ? session.current() : session.touch(), ...pageContext() },
     };
-    const userId = identity.userId;
-    if (userId !== null) message.userId = userId;
+    if (message.userId === null) delete message.userId;
     if (partial.properties !== undefined) {
-      const properties = redactKeys(debug || resolved.text === 'send' ? addTextLengths(partial.properties) : redactTexts(partial.properties), resolved.redactProperties);
+      // Debug mode sends every text, as the developer wants to see it.
+      const textMode = debug ? 'send' : resolved.text;
+      const properties = redactKeys(applyTextMode(partial.properties, textMode), resolved.redactProperties);
+      if (partial.event === AI_EVENT.promptCreated) properties['text_mode'] = textMode;
       if (debug) properties['debug_mode'] = true;
       message.properties = properties;
     }
@@ -108,22 +124,35 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
     return messageId;
   };
 
-  /** A response or action: in the given conversation (else the current one, else a new one), answering its latest prompt unless told. */
-  const trackInConversation = <T extends { conversationId?: string; promptNumber?: number }>(
+  /** Queues a health report when one is due (see createHealthReports); true when it did. */
+  const reportHealth = (): boolean => {
+    const properties = nextHealthReport();
+    if (properties !== undefined) enqueue({ type: 'track', event: SDK_HEALTH_EVENT, properties });
+    return properties !== undefined;
+  };
+
+  /**
+   * A response or action: in the given conversation (else the current one,
+   * else a new one), answering its latest prompt unless told. Returns the
+   * conversation and prompt number it was tracked in.
+   */
+  const trackInConversation = <T extends { conversationId?: string | undefined; promptNumber?: number | undefined }>(
     input: T,
     event: string,
     toProperties: (input: T, conversationId: string, promptNumber: number | undefined) => Properties,
-  ): void =>
-    void guard(() => {
+    userId?: string,
+  ): { conversationId?: string | undefined; promptNumber?: number | undefined } =>
+    guard(() => {
       const conversationId = input.conversationId ?? conversations.current() ?? conversations.start();
       const promptNumber = input.promptNumber ?? (conversations.lastPrompt(conversationId) || undefined);
-      enqueue({ type: 'track', event, properties: toProperties(input, conversationId, promptNumber) });
-    });
+      enqueue({ type: 'track', event, properties: toProperties(input, conversationId, promptNumber), ...(userId !== undefined && { userId }) });
+      return { conversationId, promptNumber };
+    }) ?? {};
 
   const stopListening = onPageLifecycle({
     online: () => delivery.online(),
-    // The last moment that is sure to run: write the in-memory state, then beacon what is unsent.
-    hidden: () => guard(() => (persist(), delivery.hidden())),
+    // The last moment that is sure to run: write the in-memory state, report delivery health, then beacon what is unsent.
+    hidden: () => guard(() => (persist(), reportHealth(), delivery.hidden())),
   });
 
   const client: ChatmeterClient = {
@@ -153,7 +182,10 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
     },
     startConversation: () => guard(() => conversations.start()) ?? uuid(),
     trackPrompt(input) {
-      const promptedAt = now();
+      /** Where this turn's next answer is timed from: the prompt, then (a regeneration) the previous answer. */
+      let startedAt = now();
+      let firstTokenAt: number | undefined;
+      let previousResponseId: string | undefined;
       const turn = guard(() => {
         const { conversationId, promptNumber } = conversations.nextPrompt(input?.conversationId);
         const properties = promptProperties(input ?? {}, conversationId, promptNumber);
@@ -161,12 +193,37 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
       }) ?? { conversationId: uuid(), promptNumber: 1, messageId: uuid() };
       return {
         ...turn,
-        response: (response = {}) =>
-          client.trackResponse({ latencyMs: Math.max(0, now() - promptedAt), ...response, conversationId: turn.conversationId, promptNumber: turn.promptNumber }),
+        firstToken() {
+          firstTokenAt ??= now();
+        },
+        response(response = {}) {
+          const endedAt = now();
+          const completionTokens = response.tokens?.completion;
+          const streamedSeconds = firstTokenAt === undefined ? 0 : (endedAt - firstTokenAt) / 1000;
+          const answer = client.trackResponse({
+            latencyMs: Math.max(0, endedAt - startedAt),
+            // Streaming: prompt → first token, and completion tokens per second from first token to last.
+            ...(firstTokenAt !== undefined && { timeToFirstTokenMs: Math.max(0, firstTokenAt - startedAt) }),
+            ...(completionTokens !== undefined && streamedSeconds > 0 && { tokensPerSecond: Math.round((completionTokens / streamedSeconds) * 100) / 100 }),
+            regeneratedFrom: previousResponseId,
+            ...response,
+            conversationId: turn.conversationId,
+            promptNumber: turn.promptNumber,
+          });
+          previousResponseId = answer.responseId;
+          startedAt = endedAt;
+          firstTokenAt = undefined;
+          return answer;
+        },
       };
     },
     trackResponse(input) {
-      trackInConversation(input, AI_EVENT.responseReceived, responseProperties);
+      const responseId = input?.responseId ?? uuid();
+      const { conversationId, promptNumber } = trackInConversation({ ...input, responseId }, AI_EVENT.responseReceived, responseProperties, input?.userId);
+      return {
+        responseId,
+        action: (action) => client.trackAction({ ...action, responseId, conversationId, promptNumber }),
+      };
     },
     trackAction(input) {
       trackInConversation(input, AI_EVENT.userAction, (action, conversationId, promptNumber) => {

@@ -2,6 +2,7 @@ import { withFlushLock } from './flush-lock.js';
 import { isOffline } from './global-scope.js';
 import { uuid } from './ids.js';
 import { unref } from './unref-timer.js';
+import { SDK_HEALTH_EVENT } from './protocol/event-names.js';
 import type { MessageInput } from './protocol/index.js';
 import { queuedAt, type EventQueue, type QueuedMessage } from './queue.js';
 import type { KeyValueStorage } from './storage.js';
@@ -21,7 +22,13 @@ export interface DeliveryOptions {
   flushIntervalMs: number;
 }
 
-/** Counts since the page loaded, and the state of the queue: what a health report is made of. */
+/**
+ * Counts since the page loaded, and the state of the queue: what a health
+ * report is made of. Health reports themselves are not counted as queued,
+ * sent or rejected, so the counts are about the product's events only (the
+ * collector compares `sent` with the events it stored) and an idle page's
+ * reports stop. A full queue's drops are counted whatever they were.
+ */
 export interface DeliveryHealth {
   queued: number;
   sent: number;
@@ -66,6 +73,8 @@ export function createDelivery(
   now: () => number,
   random: () => number,
   paused: () => boolean,
+  /** Called after a batch was acknowledged by the collector. */
+  delivered: () => void = () => undefined,
 ): Delivery {
   const tabId = uuid();
   const unacknowledged = new UnacknowledgedEvents(MAX_BATCH_MESSAGES);
@@ -114,17 +123,21 @@ export function createDelivery(
         limit = batch.length >> 1;
         continue;
       }
-      let rejected = batch.length;
+      let rejected = new Set(batch.keys());
       if (outcome.kind === 'acknowledged') {
-        rejected = outcome.result.rejected.length;
+        rejected = new Set(outcome.result.rejected.map((event) => event.index));
         for (const event of outcome.result.rejected) warn(`dropped invalid event ${event.messageId ?? event.index}`, event.errors);
       } else {
         warn(`dropped ${batch.length} refused event(s): ${outcome.kind === 'refused' ? outcome.reason : 'too large'}`);
       }
-      counts.sent += batch.length - rejected;
-      counts.droppedRejected += rejected;
+      batch.forEach(({ message }, index) => {
+        if (message.event !== SDK_HEALTH_EVENT) counts[rejected.has(index) ? 'droppedRejected' : 'sent'] += 1;
+      });
       await queue.remove(batch.map((entry) => entry.key));
       for (const entry of batch) unacknowledged.delete(String(entry.message.messageId));
+      // Until the next look at the queue, nothing is known to wait.
+      oldestWaitingAt = undefined;
+      if (outcome.kind === 'acknowledged') delivered();
     }
   };
 
@@ -139,7 +152,7 @@ export function createDelivery(
   return {
     enqueue(message) {
       unacknowledged.set(String(message.messageId), message);
-      counts.queued += 1;
+      if (message.event !== SDK_HEALTH_EVENT) counts.queued += 1;
       const added = queue.add(message);
       adding = adding.then(() => added).catch((error: unknown) => warn('queue failed', error));
       if (++addedSinceFlush >= options.flushAt) void adding.then(() => send());

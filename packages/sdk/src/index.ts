@@ -22,5 +22,5 @@ export function createChatmeter(options: ChatmeterOptions, internals?: Chatmeter
 export { SDK_VERSION } from './version.js';
 export type { Chatmeter, ChatmeterInternals } from './client.js';
 export type { ChatmeterOptions, TextMode } from './options.js';
-export type { ActionInput, ActionType, PromptInput, Properties, ResponseInput, TrackResponseInput, Turn } from './types.js';
+export type { ActionInput, ActionType, PromptInput, Properties, ResponseInput, TrackedResponse, TrackResponseInput, Turn } from './types.js';
 export type { MessageInput } from './protocol/index.js';

@@ -1,5 +1,5 @@
 /** How prompt, response, feedback and error texts leave the browser. */
-export type TextMode = 'redact' | 'send';
+export type TextMode = 'redact' | 'classify' | 'send';
 
 export interface ChatmeterOptions {
   /** A write key of the collector (`chatmeter-collector start` prints one). */
@@ -9,9 +9,11 @@ export interface ChatmeterOptions {
   /** Send texts in full, mark events `debug_mode` and log them to the console. */
   debug?: boolean;
   /**
-   * `redact` (default): texts are replaced by `[redacted]` before the event is
-   * stored anywhere, lengths are kept. `send`: texts go to the collector for
-   * intent classification; it erases them afterwards.
+   * `classify` (default): the prompt text is sent once, for intent
+   * classification (the collector stores no text); response, feedback and
+   * error texts are replaced by `[redacted]` before the event is stored
+   * anywhere. `redact`: no text leaves the browser. `send`: every text goes
+   * to the collector. Lengths are kept in every mode.
    */
   text?: TextMode;
   /** A new session starts after this much inactivity. */
@@ -41,16 +43,16 @@ export type ResolvedOptions = Required<ChatmeterOptions>;
 
 export function resolveOptions(options: ChatmeterOptions): ResolvedOptions {
   if (typeof options?.writeKey !== 'string' || options.writeKey === '') {
-    throw new TypeError('chatmeter: `writeKey` is required (a write key printed by `chatmeter-collector start`)');
+    throw new TypeError('chatmeter: writeKey is required (chatmeter-collector start prints one)');
   }
   if (typeof options.endpoint !== 'string' || !/^https?:\/\//.test(options.endpoint)) {
-    throw new TypeError('chatmeter: `endpoint` must be the collector URL, like https://chatmeter.example.com');
+    throw new TypeError('chatmeter: endpoint must be the collector URL (https://…)');
   }
   return {
     writeKey: options.writeKey,
     endpoint: options.endpoint.replace(/\/+$/, ''),
     debug: options.debug === true,
-    text: options.text === 'send' ? 'send' : 'redact',
+    text: options.text === 'send' || options.text === 'redact' ? options.text : 'classify',
     sessionTimeoutMinutes: positive(options.sessionTimeoutMinutes, 30),
     flushAt: positive(options.flushAt, 20),
     flushIntervalMs: positive(options.flushIntervalMs, 5000),

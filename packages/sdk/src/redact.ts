@@ -1,36 +1,30 @@
+import type { TextMode } from './options.js';
+
 /** What replaces a text in production mode (the collector recognises it). */
 export const REDACTED = '[redacted]';
 
 const TEXT_FIELDS = ['prompt_text', 'response_text', 'error_message'] as const;
 
 /**
- * Replaces free texts by `[redacted]` and records the prompt and response
- * lengths. Runs before an event is queued, so no storage ever sees the text.
+ * Applies a text mode to an event's properties before it is queued, so no
+ * storage ever sees a text the mode keeps in the browser. Every mode records
+ * `prompt_length` / `response_length`. `send` keeps every text; `classify`
+ * keeps only the prompt text (the collector classifies it and stores none);
+ * `redact` keeps none. Texts not kept, feedback texts and error messages
+ * included, become `[redacted]`.
  */
-export function redactTexts(properties: Record<string, unknown>): Record<string, unknown> {
-  const redacted: Record<string, unknown> = { ...properties };
+export function applyTextMode(properties: Record<string, unknown>, mode: TextMode): Record<string, unknown> {
+  const applied: Record<string, unknown> = { ...properties };
   for (const field of TEXT_FIELDS) {
     const text = properties[field];
     if (typeof text !== 'string') continue;
-    if (field !== 'error_message') {
-      const lengthField = field === 'prompt_text' ? 'prompt_length' : 'response_length';
-      redacted[lengthField] ??= text.length;
-    }
-    redacted[field] = REDACTED;
+    // prompt_text → prompt_length, response_text → response_length
+    if (field !== 'error_message') applied[field.replace('text', 'length')] ??= text.length;
+    if (mode !== 'send' && !(mode === 'classify' && field === 'prompt_text')) applied[field] = REDACTED;
   }
-  const details = properties['action_details'];
-  if (typeof details === 'object' && details !== null && typeof (details as Record<string, unknown>)['feedback_text'] === 'string') {
-    redacted['action_details'] = { ...details, feedback_text: REDACTED };
-  }
-  return redacted;
-}
-
-/** Lengths are useful in every mode; in `send` and debug mode the text stays. */
-export function addTextLengths(properties: Record<string, unknown>): Record<string, unknown> {
-  const withLengths: Record<string, unknown> = { ...properties };
-  if (typeof properties['prompt_text'] === 'string') withLengths['prompt_length'] ??= properties['prompt_text'].length;
-  if (typeof properties['response_text'] === 'string') withLengths['response_length'] ??= properties['response_text'].length;
-  return withLengths;
+  const details = properties['action_details'] as Record<string, unknown> | undefined;
+  if (mode !== 'send' && typeof details?.['feedback_text'] === 'string') applied['action_details'] = { ...details, feedback_text: REDACTED };
+  return applied;
 }
 
 /** Replaces the values of the named top-level keys that are present (none is added). Mutates and returns `properties`. */

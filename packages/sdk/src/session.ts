@@ -32,10 +32,16 @@ export class SessionTracker {
   touch(): string {
     const now = this.#now();
     const state = this.#state.get();
-    const expired = state === null || now - state.lastActivityAt >= this.#timeoutMs || now - state.startedAt >= MAX_SESSION_MS;
-    const id = expired ? uuid() : state.id;
-    this.#state.set({ id, startedAt: expired ? now : state.startedAt, lastActivityAt: now });
+    const id = this.current() ?? uuid();
+    this.#state.set({ id, startedAt: id === state?.id ? state.startedAt : now, lastActivityAt: now });
     return id;
+  }
+
+  /** The current session id without counting as activity (SDK health reports); undefined when none is running. */
+  current(): string | undefined {
+    const now = this.#now();
+    const state = this.#state.get();
+    return state === null || now - state.lastActivityAt >= this.#timeoutMs || now - state.startedAt >= MAX_SESSION_MS ? undefined : state.id;
   }
 
   /** Ends the session now (reset, opt-out): the next event starts a new one. */

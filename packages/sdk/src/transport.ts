@@ -6,9 +6,9 @@ import type { BatchResult, MessageInput } from './protocol/index.js';
 export type SendOutcome =
   | { kind: 'acknowledged'; result: BatchResult }
   /** Network error, timeout, 5xx, 429: keep the events and retry later. */
-  | { kind: 'retry'; retryAfterMs: number | null; reason: string }
+  | { kind: 'retry'; retryAfterMs?: number | null }
   /** The collector refused the request itself (bad key, malformed): retrying cannot help. */
-  | { kind: 'refused'; status: number; reason: string }
+  | { kind: 'refused'; reason: string }
   /** 413: split the batch. */
   | { kind: 'too_large' };
 
@@ -24,8 +24,8 @@ export async function sendBatch(endpoint: string, writeKey: string, batch: Messa
       throwHttpErrors: false,
       timeout: REQUEST_TIMEOUT_MS,
     });
-  } catch (error) {
-    return { kind: 'retry', retryAfterMs: null, reason: String(error) };
+  } catch {
+    return { kind: 'retry' };
   }
   if (response.ok) {
     const result = (await response.json().catch(() => null)) as BatchResult | null;
@@ -33,10 +33,10 @@ export async function sendBatch(endpoint: string, writeKey: string, batch: Messa
   }
   if (response.status === 413) return { kind: 'too_large' };
   if (response.status === 429 || response.status === 408 || response.status >= 500) {
-    return { kind: 'retry', retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), reason: `HTTP ${response.status}` };
+    return { kind: 'retry', retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
   }
   const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return { kind: 'refused', status: response.status, reason: body?.error?.message ?? `HTTP ${response.status}` };
+  return { kind: 'refused', reason: body?.error?.message ?? `HTTP ${response.status}` };
 }
 
 /** `Retry-After` as seconds or an HTTP date. */

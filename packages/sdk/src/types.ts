@@ -24,6 +24,13 @@ export interface ResponseInput {
   classifiedIntent?: string;
   errorType?: string;
   errorMessage?: string;
+  /** Unique per response (e.g. the provider's id); generated when not given. Feedback names it to rate this very answer. */
+  responseId?: string;
+  /**
+   * The `responseId` of the answer this one regenerates. Set automatically
+   * when a turn's `response()` is called again; a given value overrides it.
+   */
+  regeneratedFrom?: string | undefined;
   properties?: Properties;
 }
 
@@ -35,26 +42,61 @@ export interface TrackResponseInput extends ResponseInput {
   timeToFirstTokenMs?: number;
   /** Completion tokens per second of streaming (first token → last token). */
   tokensPerSecond?: number;
-  /** Unique per response (e.g. the provider's id); feedback can name it to rate this very answer. */
-  responseId?: string;
+  /**
+   * Server-side (Node) use: the end user this response was for. The event
+   * carries this userId instead of the instance's identity, and no identify
+   * is sent, so one process can track many users.
+   */
+  userId?: string;
 }
 
 export type ActionType = 'feedback_given' | 'shared' | 'reported' | 'copied_response' | 'regenerated' | (string & {});
 
 export interface ActionInput {
   actionType: ActionType;
-  conversationId?: string;
-  promptNumber?: number;
+  conversationId?: string | undefined;
+  promptNumber?: number | undefined;
+  /** The response this action is about (rated, copied, shared…): the `responseId` a response returned. */
+  responseId?: string;
   feedback?: { type: 'rating' | 'thumbs'; value: number | boolean | string; text?: string };
   classifiedIntent?: string;
   properties?: Properties;
 }
 
-/** One prompt and what follows it. */
+/** A tracked response: its id, and actions bound to it. */
+export interface TrackedResponse {
+  responseId: string;
+  /**
+   * Tracks `ai_user_action` about this very response (its `response_id`,
+   * conversation and prompt number are filled in), e.g.
+   * `answer.action({ actionType: 'feedback_given', feedback: { type: 'thumbs', value: true } })`.
+   */
+  action(input: ActionInput): void;
+}
+
+/**
+ * One prompt and what follows it.
+ *
+ *   const turn = chatmeter.trackPrompt({ text });
+ *   // first streamed chunk arrives:
+ *   turn.firstToken();
+ *   // stream finished:
+ *   const answer = turn.response({ model, tokens: { completion: 80 } });
+ *   answer.action({ actionType: 'feedback_given', feedback: { type: 'thumbs', value: true } });
+ */
 export interface Turn {
   conversationId: string;
   promptNumber: number;
   messageId: string;
-  /** Tracks `ai_llm_response_received` for this prompt, with `latency_ms` measured since the prompt. */
-  response(input?: ResponseInput): void;
+  /** Call when the first streamed chunk of the answer arrives: the response then records `time_to_first_token_ms` and `tokens_per_second`. */
+  firstToken(): void;
+  /**
+   * Tracks `ai_llm_response_received` for this prompt: `latency_ms` from the
+   * prompt to this call, and after `firstToken()` the time to first token
+   * and (with completion tokens) tokens per second. Calling it again on the
+   * same turn tracks a regenerated answer: `regenerated_from` names the
+   * previous answer, and its times are measured from the previous
+   * `response()` call (pass `latencyMs` to override).
+   */
+  response(input?: ResponseInput): TrackedResponse;
 }

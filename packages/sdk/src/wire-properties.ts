@@ -26,6 +26,7 @@ export function responseProperties(input: TrackResponseInput, conversationId: st
     time_to_first_token_ms: input.timeToFirstTokenMs,
     tokens_per_second: input.tokensPerSecond,
     response_id: input.responseId,
+    regenerated_from: input.regeneratedFrom,
     token_count:
       tokens === undefined
         ? undefined
@@ -48,6 +49,7 @@ export function actionProperties(input: ActionInput, conversationId: string, pro
     ...input.properties,
     conversation_id: conversationId,
     prompt_number: promptNumber,
+    response_id: input.responseId,
     action_type: input.actionType,
     action_details:
       feedback === undefined

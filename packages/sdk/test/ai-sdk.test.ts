@@ -33,9 +33,10 @@ describe('chatmeterMiddleware (Vercel AI SDK)', () => {
 
     expect(text).toBe('Paris.');
     const messages = await tracking.sent();
-    expect(messages.map((message) => message['type'])).toEqual(['identify', 'track']);
-    expect(messages[1]).toMatchObject({ userId: 'user-3', event: 'ai_llm_response_received' });
-    const properties = messages[1]!['properties'];
+    // The user travels with the event itself: no identify call, the instance's anonymous id is linked to no user.
+    expect(messages.map((message) => message['type'])).toEqual(['track']);
+    expect(messages[0]).toMatchObject({ userId: 'user-3', event: 'ai_llm_response_received' });
+    const properties = messages[0]!['properties'];
     expect(properties).toMatchObject({
       conversation_id: 'conv-a',
       prompt_number: 2,

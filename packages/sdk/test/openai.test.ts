@@ -27,9 +27,10 @@ describe('instrumentOpenAI: chat.completions.create', () => {
 
     expect(completion.choices[0]?.message.content).toBe('Paris.');
     const messages = await tracking.sent();
-    expect(messages.map((message) => message['type'])).toEqual(['identify', 'track']);
-    expect(messages[1]).toMatchObject({ event: 'ai_llm_response_received', userId: 'user-7' });
-    const properties = messages[1]!['properties'];
+    // The user travels with the event itself: no identify call, the instance's anonymous id is linked to no user.
+    expect(messages.map((message) => message['type'])).toEqual(['track']);
+    expect(messages[0]).toMatchObject({ event: 'ai_llm_response_received', userId: 'user-7' });
+    const properties = messages[0]!['properties'];
     expect(properties).toMatchObject({
       conversation_id: 'conv-1',
       prompt_number: 3,

@@ -155,20 +155,33 @@ describe('redaction', () => {
     return storedMessages();
   }
 
-  it('production default: IndexedDB never holds the text, lengths are kept', async () => {
-    const stored = await promptAndResponse(track(makeClient({ endpoint: collector.url })));
+  it("text: 'redact': IndexedDB never holds the text, lengths are kept", async () => {
+    const stored = await promptAndResponse(track(makeClient({ endpoint: collector.url, text: 'redact' })));
     expect(stored).toHaveLength(3);
     expect(JSON.stringify(stored)).not.toContain('jane.roe');
     expect(JSON.stringify(stored)).not.toContain('ships tomorrow');
-    expect(stored[0]!['properties']).toMatchObject({ prompt_text: '[redacted]', prompt_length: PROMPT.length });
+    expect(stored[0]!['properties']).toMatchObject({ prompt_text: '[redacted]', prompt_length: PROMPT.length, text_mode: 'redact' });
     expect(stored[1]!['properties']).toMatchObject({ response_text: '[redacted]', response_length: RESPONSE.length, error_message: '[redacted]' });
     expect(stored[2]!['properties'].action_details.feedback_text).toBe('[redacted]');
     expect(stored.every((message) => message['properties'].debug_mode === undefined)).toBe(true);
   });
 
+  it("production default 'classify': only the prompt text is kept, marked for classification; response, feedback and error texts never", async () => {
+    const stored = await promptAndResponse(track(makeClient({ endpoint: collector.url })));
+    expect(stored).toHaveLength(3);
+    expect(stored[0]!['properties']).toMatchObject({ prompt_text: PROMPT, prompt_length: PROMPT.length, text_mode: 'classify' });
+    expect(stored[1]!['properties']).toMatchObject({ response_text: '[redacted]', response_length: RESPONSE.length, error_message: '[redacted]' });
+    expect(stored[1]!['properties']).not.toHaveProperty('text_mode');
+    expect(stored[2]!['properties'].action_details.feedback_text).toBe('[redacted]');
+    expect(JSON.stringify(stored.slice(1))).not.toContain('jane.roe');
+    expect(JSON.stringify(stored)).not.toContain('ships tomorrow');
+    expect(stored.every((message) => message['properties'].debug_mode === undefined)).toBe(true);
+  });
+
   it("text: 'send' keeps the text for server-side classification", async () => {
     const stored = await promptAndResponse(track(makeClient({ endpoint: collector.url, text: 'send' })));
-    expect(stored[0]!['properties']).toMatchObject({ prompt_text: PROMPT, prompt_length: PROMPT.length });
+    expect(stored[0]!['properties']).toMatchObject({ prompt_text: PROMPT, prompt_length: PROMPT.length, text_mode: 'send' });
+    expect(stored[1]!['properties']).toMatchObject({ response_text: RESPONSE });
     expect(stored[0]!['properties'].debug_mode).toBeUndefined();
   });
 
@@ -185,7 +198,7 @@ describe('redaction', () => {
 
   it('setDebug toggles at run time', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    const client = track(makeClient({ endpoint: collector.url }));
+    const client = track(makeClient({ endpoint: collector.url, text: 'redact' }));
     client.setDebug(true);
     client.trackPrompt({ text: 'visible' });
     client.setDebug(false);

@@ -7,10 +7,11 @@ import type { PriceTable } from './price-table.js';
  */
 export interface LlmCallOptions {
   /**
-   * The end user the call is made for. Before each recorded response the
-   * wrapper calls `chatmeter.identify(userId)` in the same synchronous step,
-   * so concurrent requests of different users are each attributed right.
-   * Without it the event carries the chatmeter instance's current identity.
+   * The end user the call is made for: the recorded response carries it as
+   * its `userId` (`trackResponse({ userId })`), with no identify call, so
+   * concurrent requests of different users are each attributed right and the
+   * instance's anonymous id is linked to none of them. Without it the event
+   * carries the chatmeter instance's current identity.
    */
   userId?: string;
   /** Without it each call counts as a conversation of its own (never the process-wide current one). */

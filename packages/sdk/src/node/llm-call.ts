@@ -62,8 +62,8 @@ export function startLlmCall(chatmeter: Chatmeter, options: LlmCallOptions, requ
         // Tokens per second of streaming: first token → last token, so only with a count and a measurable span.
         if (tokens.completion !== undefined && streamingSeconds > 0) input.tokensPerSecond = round2(tokens.completion / streamingSeconds);
       }
-      // identify and trackResponse run in one synchronous step: no other request can change the identity in between.
-      if (options.userId !== undefined) chatmeter.identify(options.userId);
+      // The user travels with the event: no identify, so concurrent requests of different users never mix.
+      if (options.userId !== undefined) input.userId = options.userId;
       chatmeter.trackResponse(input);
     } catch (error) {
       console.warn('chatmeter: could not record the LLM call', error);

@@ -18,10 +18,10 @@ export function makeClient(options: Partial<ChatmeterOptions> & { endpoint: stri
   return createChatmeter({ writeKey: 'wk_test', flushIntervalMs: 60_000, ...options }, internals);
 }
 
-/** What IndexedDB holds right now (the SDK's own database). */
-export async function storedMessages(): Promise<Array<Record<string, any>>> {
+/** What IndexedDB holds right now (the SDK's own database), health reports left out unless asked for. */
+export async function storedMessages({ withHealthReports = false } = {}): Promise<Array<Record<string, any>>> {
   const all = await entries(createStore('chatmeter', 'events'));
-  return all.map(([, value]) => value as Record<string, any>);
+  return all.map(([, value]) => value as Record<string, any>).filter((message) => withHealthReports || message['event'] !== 'chatmeter_sdk_health');
 }
 
 export { webStorage };

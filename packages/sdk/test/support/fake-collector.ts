@@ -30,8 +30,10 @@ export async function startFakeCollector(replies: Reply[] = [acceptAll]) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    /** Every message received, in order. */
-    messages: () => requests.flatMap((request) => request.body.batch),
+    /** Every message received, in order, except the SDK's own health reports (see `healthReports`). */
+    messages: () => requests.flatMap((request) => request.body.batch).filter((message) => message['event'] !== 'chatmeter_sdk_health'),
+    /** The `chatmeter_sdk_health` reports received, in order. */
+    healthReports: () => requests.flatMap((request) => request.body.batch).filter((message) => message['event'] === 'chatmeter_sdk_health'),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
