@@ -15,7 +15,7 @@ import { createRateLimits, type RateLimitOptions } from './http/rate-limit.js';
 import { createRequestLog } from './http/request-log.js';
 import { createSdkRouter } from './http/sdk-router.js';
 import { securityHeaders } from './http/security-headers.js';
-import { createMetricsRouter } from './metrics/metrics-router.js';
+import { createMetricsRouter } from './http/metrics-router.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { csvFromRecords } from './csv.js';
 import { fillDays } from './day-keys.js';
 import { labelKey } from './group-labels.js';
-import { invalidParameter } from './invalid-parameter.js';
+import { MetricParameterError } from './metric-parameter-error.js';
 import { defineMetric } from './metric-endpoint.js';
 import type { CostGroup, CostGrouping } from './metrics-queries.js';
 import { roundMoney } from './round.js';
@@ -44,10 +44,10 @@ export const costMetric = defineMetric({
 
 function toGrouping(groupBy: 'day' | 'model' | 'segment', trait: string | undefined): CostGrouping {
   if (groupBy === 'segment') {
-    if (trait === undefined) throw invalidParameter('segment_trait', 'is required with group_by=segment: name the user trait to group by, e.g. plan');
+    if (trait === undefined) throw new MetricParameterError('segment_trait', 'is required with group_by=segment: name the user trait to group by, e.g. plan');
     return { by: 'segment', trait };
   }
-  if (trait !== undefined) throw invalidParameter('segment_trait', 'is only used with group_by=segment');
+  if (trait !== undefined) throw new MetricParameterError('segment_trait', 'is only used with group_by=segment');
   return { by: groupBy };
 }
 

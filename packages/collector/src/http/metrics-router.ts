@@ -1,45 +1,12 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../http/http-error.js';
-import { activeConversationsMetric } from './active-conversations.js';
-import { activeUsersMetric } from './active-users.js';
-import { classificationMetric } from './classification.js';
-import { conversationsMetric } from './conversations.js';
-import { costMetric } from './cost.js';
-import { toCsv } from './csv.js';
-import { deliveryMetric } from './delivery.js';
-import { errorsMetric } from './errors.js';
-import { intentFlowsMetric } from './intent-flows.js';
-import { intentsMetric } from './intents.js';
-import { latencyMetric } from './latency.js';
-import type { MetricAnswer, MetricEndpoint } from './metric-endpoint.js';
-import { parseMetricQuery } from './metric-params.js';
-import type { MetricsQueries } from './metrics-queries.js';
-import { peakHoursMetric } from './peak-hours.js';
-import { reportMetric } from './report.js';
-import { retentionMetric } from './retention.js';
-import { describeSession } from './session-detail.js';
-import { satisfactionMetric } from './satisfaction.js';
-import { sessionsMetric } from './sessions.js';
-
-/** Every `GET /v1/metrics/<path>`; `sessions/:id` is routed on its own. */
-export const METRIC_ENDPOINTS: readonly MetricEndpoint[] = [
-  activeUsersMetric,
-  retentionMetric,
-  sessionsMetric,
-  conversationsMetric,
-  intentsMetric,
-  classificationMetric,
-  latencyMetric,
-  costMetric,
-  errorsMetric,
-  satisfactionMetric,
-  peakHoursMetric,
-  intentFlowsMetric,
-  activeConversationsMetric,
-  deliveryMetric,
-  reportMetric,
-] as MetricEndpoint[];
+import { toCsv } from '../metrics/csv.js';
+import { METRIC_ENDPOINTS } from '../metrics/metric-catalog.js';
+import type { MetricAnswer } from '../metrics/metric-endpoint.js';
+import { parseMetricQuery } from '../metrics/metric-params.js';
+import type { MetricsQueries } from '../metrics/metrics-queries.js';
+import { describeSession } from '../metrics/session-detail.js';
+import { HttpError } from './http-error.js';
 
 export interface MetricsRouterOptions {
   queries: MetricsQueries;
@@ -49,8 +16,9 @@ export interface MetricsRouterOptions {
 
 /**
  * The metric endpoints, mounted at `/v1/metrics` behind the read key.
- * Each request: parse the query (400 naming a bad parameter) → compute →
- * JSON, or CSV with `format=csv`.
+ * Each request: parse the query (a MetricParameterError, which the error
+ * handler answers with a 400 naming the parameter) → compute → JSON, or CSV
+ * with `format=csv`.
  */
 export function createMetricsRouter(options: MetricsRouterOptions): Router {
   const router = Router();
