@@ -86,7 +86,7 @@ export function createApp(options: AppOptions): Express {
     authenticateReadKey(request, options.readKey);
     next();
   });
-  app.use('/v1/metrics', createMetricsRouter({ queries: options.store.metrics, now }));
+  app.use('/v1/metrics', createMetricsRouter({ source: options.store.metrics, now }));
 
   app.use((request, _response, next) => {
     next(new HttpError(404, 'not_found', `no route for ${request.method} ${request.path}`));

@@ -14,7 +14,7 @@ export type { EventRecord, InsertOutcome } from './store/event-record.js';
 export type { Store } from './store/store.js';
 export { StoreOpenError } from './store/store-open-error.js';
 export { StoreUnavailableError } from './store/store-unavailable-error.js';
-export type { MetricsQueries } from './metrics/metrics-queries.js';
+export type { MetricsSource } from './metrics/metrics-source.js';
 export type { MetricFilters, MetricScope } from './metrics/metric-scope.js';
 export { SchemaVersionError, SqliteStore } from './store/sqlite/index.js';
 export type { SqliteStoreOptions } from './store/sqlite/index.js';

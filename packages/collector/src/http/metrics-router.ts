@@ -4,12 +4,12 @@ import { toCsv } from '../metrics/csv.js';
 import { METRIC_ENDPOINTS } from '../metrics/metric-catalog.js';
 import type { MetricAnswer } from '../metrics/metric-endpoint.js';
 import { parseMetricQuery } from '../metrics/metric-params.js';
-import type { MetricsQueries } from '../metrics/metrics-queries.js';
+import type { MetricsSource } from '../metrics/metrics-source.js';
 import { describeSession } from '../metrics/session-detail.js';
 import { HttpError } from './http-error.js';
 
 export interface MetricsRouterOptions {
-  queries: MetricsQueries;
+  source: MetricsSource;
   /** Epoch ms; decides "today" and "the last N minutes". */
   now: () => number;
 }
@@ -26,14 +26,14 @@ export function createMetricsRouter(options: MetricsRouterOptions): Router {
     router.get(`/${metric.path}`, async (request, response) => {
       const now = options.now();
       const parsed = parseMetricQuery(request.query, { metric: metric.path, filters: metric.filters, params: metric.params, now });
-      const answer = await metric.compute({ queries: options.queries, scope: parsed.scope, params: parsed.params, now });
+      const answer = await metric.compute({ source: options.source, scope: parsed.scope, params: parsed.params, now });
       send(response, metric.path, answer, parsed.format);
     });
   }
   router.get('/sessions/:sessionId', async (request, response) => {
     const parsed = parseMetricQuery(request.query, { metric: 'sessions/:id', filters: [], params: z.object({}), now: options.now() });
     const sessionId = request.params.sessionId;
-    const answer = await describeSession(options.queries, sessionId, parsed.scope.includeDebug);
+    const answer = await describeSession(options.source, sessionId, parsed.scope.includeDebug);
     if (answer === null) throw new HttpError(404, 'session_not_found', `no prompt or response carries sessionId "${sessionId}"`);
     send(response, 'session', answer, parsed.format);
   });

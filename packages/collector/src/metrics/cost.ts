@@ -4,7 +4,7 @@ import { fillDays } from './day-keys.js';
 import { labelKey } from './group-labels.js';
 import { MetricParameterError } from './metric-parameter-error.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { CostGroup, CostGrouping } from './metrics-queries.js';
+import type { CostGroup, CostGrouping } from './metrics-source.js';
 import { roundMoney } from './round.js';
 
 /** Trait names become a JSON path; keep them to plain identifiers. */
@@ -23,9 +23,9 @@ export const costMetric = defineMetric({
     group_by: z.enum(['day', 'model', 'segment'], { error: 'must be day, model or segment' }).default('day'),
     segment_trait: z.string().regex(TRAIT_NAME, 'must be a trait name of letters, digits, _ or -, e.g. plan').optional(),
   }),
-  async compute({ queries, scope, params }) {
+  async compute({ source, scope, params }) {
     const grouping = toGrouping(params.group_by, params.segment_trait);
-    let rows = await queries.cost(scope, grouping);
+    let rows = await source.cost(scope, grouping);
     if (grouping.by === 'day') rows = fillDays(scope, rows, emptyCost);
     const groups = rows.map((row) => ({
       key: grouping.by === 'day' ? (row.key ?? '') : labelKey(row.key, grouping.by),

@@ -1,5 +1,5 @@
 import type { ClassificationQueue } from '../classification/classification-queue.js';
-import type { MetricsQueries } from '../metrics/metrics-queries.js';
+import type { MetricsSource } from '../metrics/metrics-source.js';
 import type { EventRecord, InsertOutcome } from './event-record.js';
 
 /**
@@ -28,7 +28,7 @@ export interface Store extends ClassificationQueue {
   checkWritable(): Promise<void>;
 
   /** The aggregates behind `GET /v1/metrics/…`, computed by this engine. */
-  readonly metrics: MetricsQueries;
+  readonly metrics: MetricsSource;
 
   /** Flushes and closes. Safe to call twice. */
   close(): Promise<void>;
