@@ -15,7 +15,7 @@ import { createRateLimits, type RateLimitOptions } from './http/rate-limit.js';
 import { createRequestLog } from './http/request-log.js';
 import { createSdkRouter } from './http/sdk-router.js';
 import { securityHeaders } from './http/security-headers.js';
-import { createMetricsRouter } from './metrics/metrics-router.js';
+import { createMetricsRouter } from './http/metrics-router.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -86,7 +86,7 @@ export function createApp(options: AppOptions): Express {
     authenticateReadKey(request, options.readKey);
     next();
   });
-  app.use('/v1/metrics', createMetricsRouter({ queries: options.store.metrics, now }));
+  app.use('/v1/metrics', createMetricsRouter({ source: options.store.metrics, now }));
 
   app.use((request, _response, next) => {
     next(new HttpError(404, 'not_found', `no route for ${request.method} ${request.path}`));

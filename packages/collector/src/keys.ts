@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CollectorConfig, WriteKey } from './config.js';
 import { ConfigError } from './config.js';
-import type { Store } from './store/store.js';
+import type { SettingsStore } from './store/settings-store.js';
 
 /**
  * 24 characters: a key of A-Z a-z 0-9 _ . - that long carries over 140 bits,
@@ -34,7 +34,7 @@ export interface ResolvedKeys {
  * The demo page's key is always generated: it is public, so it must never be
  * a key the operator uses.
  */
-export async function resolveKeys(config: CollectorConfig, store: Store): Promise<ResolvedKeys> {
+export async function resolveKeys(config: CollectorConfig, store: SettingsStore): Promise<ResolvedKeys> {
   checkKeyPolicy(config);
   const created: string[] = [];
   const keyFromSettings = async (setting: string, prefix: string): Promise<string> => {

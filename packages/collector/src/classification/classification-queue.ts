@@ -17,9 +17,9 @@ export interface ClassificationQueue {
    * one bad row never blocks the queue. Erases the text even when the event
    * cannot be marked.
    */
-  quarantinePrompt(eventId: number): Promise<void>;
+  quarantinePrompt(eventId: string): Promise<void>;
   /** The oldest queued prompt's event id, read without its user (which may be what cannot be read). */
-  oldestQueuedPromptId(): Promise<number | null>;
+  oldestQueuedPromptId(): Promise<string | null>;
   /** Prompts still waiting (for health checks and tests). */
   queuedPromptCount(): Promise<number>;
   /** When the oldest waiting prompt was queued (epoch ms), null for an empty queue; readiness watches it. */
@@ -29,7 +29,8 @@ export interface ClassificationQueue {
 }
 
 export interface QueuedPrompt {
-  eventId: number;
+  /** Opaque to callers: only ever handed back to the same store (engines without integer ids fit). */
+  eventId: string;
   text: string;
   userKey: string;
   /** The user's `plan` trait, if identify gave one. */
@@ -39,7 +40,8 @@ export interface QueuedPrompt {
 }
 
 export interface ClassificationOutcome {
-  eventId: number;
+  /** A `QueuedPrompt.eventId`, as the store handed it out. */
+  eventId: string;
   intent: string;
   /** False when the sampling policy skipped this user (intent `not_sampled`). */
   sampled: boolean;

@@ -107,20 +107,24 @@ describe('classification worker', () => {
   });
 });
 
-/** An in-memory queue whose rows can be made unreadable or unrecordable, as a corrupt row would be. */
+/**
+ * An in-memory queue whose rows can be made unreadable or unrecordable, as a
+ * corrupt row would be. Its event ids (`p1`, `p2`…) are not numbers: ids are
+ * opaque to the worker. Map order is queue order.
+ */
 class PoisonableQueue implements ClassificationQueue {
-  readonly queued = new Map<number, string>();
-  readonly intents = new Map<number, string>();
-  readonly quarantined: number[] = [];
+  readonly queued = new Map<string, string>();
+  readonly intents = new Map<string, string>();
+  readonly quarantined: string[] = [];
   constructor(
     texts: readonly string[],
-    private readonly unreadable: ReadonlySet<number>,
-    private readonly unrecordable: ReadonlySet<number>,
+    private readonly unreadable: ReadonlySet<string>,
+    private readonly unrecordable: ReadonlySet<string>,
   ) {
-    texts.forEach((text, index) => this.queued.set(index + 1, text));
+    texts.forEach((text, index) => this.queued.set(`p${index + 1}`, text));
   }
   async nextPromptsToClassify(limit: number): Promise<QueuedPrompt[]> {
-    const ids = [...this.queued.keys()].sort((a, b) => a - b).slice(0, limit);
+    const ids = [...this.queued.keys()].slice(0, limit);
     if (ids.some((id) => this.unreadable.has(id))) throw new Error('malformed JSON');
     return ids.map((eventId) => ({ eventId, text: this.queued.get(eventId) as string, userKey: 'u', plan: null, firstSeenAt: 0 }));
   }
@@ -131,13 +135,13 @@ class PoisonableQueue implements ClassificationQueue {
       this.queued.delete(outcome.eventId);
     }
   }
-  async quarantinePrompt(eventId: number): Promise<void> {
+  async quarantinePrompt(eventId: string): Promise<void> {
     this.quarantined.push(eventId);
     this.intents.set(eventId, 'classification_error');
     this.queued.delete(eventId);
   }
-  async oldestQueuedPromptId(): Promise<number | null> {
-    return [...this.queued.keys()].sort((a, b) => a - b)[0] ?? null;
+  async oldestQueuedPromptId(): Promise<string | null> {
+    return [...this.queued.keys()][0] ?? null;
   }
   async oldestQueuedPromptAt(): Promise<number | null> {
     return this.queued.size === 0 ? null : 0;
@@ -152,21 +156,21 @@ describe('classification worker dead letter', () => {
   const silent = pino({ level: 'silent' });
 
   it('quarantines a prompt that cannot be read and classifies every other one', async () => {
-    const queue = new PoisonableQueue(['refund', 'hello', 'refund now', 'hi'], new Set([3]), new Set());
+    const queue = new PoisonableQueue(['refund', 'hello', 'refund now', 'hi'], new Set(['p3']), new Set());
     const worker = startClassificationWorker({ queue, classifier: keywordClassifier, isSampled: () => true, logger: silent, batchSize: 10 });
     await worker.drain();
     await worker.stop();
-    expect(queue.quarantined).toEqual([3]);
-    expect(Object.fromEntries(queue.intents)).toEqual({ 1: 'support_returns', 2: 'other', 3: 'classification_error', 4: 'other' });
+    expect(queue.quarantined).toEqual(['p3']);
+    expect(Object.fromEntries(queue.intents)).toEqual({ p1: 'support_returns', p2: 'other', p3: 'classification_error', p4: 'other' });
     expect(queue.queued.size).toBe(0);
   });
 
   it('quarantines a prompt whose outcome cannot be recorded and records the rest of its batch', async () => {
-    const queue = new PoisonableQueue(['refund', 'hello', 'hi'], new Set(), new Set([2]));
+    const queue = new PoisonableQueue(['refund', 'hello', 'hi'], new Set(), new Set(['p2']));
     const worker = startClassificationWorker({ queue, classifier: keywordClassifier, isSampled: () => true, logger: silent, batchSize: 10 });
     await worker.drain();
     await worker.stop();
-    expect(queue.quarantined).toEqual([2]);
-    expect(Object.fromEntries(queue.intents)).toEqual({ 1: 'support_returns', 2: 'classification_error', 3: 'other' });
+    expect(queue.quarantined).toEqual(['p2']);
+    expect(Object.fromEntries(queue.intents)).toEqual({ p1: 'support_returns', p2: 'classification_error', p3: 'other' });
   });
 });

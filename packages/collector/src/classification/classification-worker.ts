@@ -103,7 +103,7 @@ export function startClassificationWorker(options: ClassificationWorkerOptions):
     await options.queue.recordClassifications([], usage);
   }
 
-  async function quarantine(eventId: number, cause: unknown): Promise<void> {
+  async function quarantine(eventId: string, cause: unknown): Promise<void> {
     options.logger.warn({ err: cause, eventId }, 'prompt cannot be classified; marked classification_error and its text erased');
     await options.queue.quarantinePrompt(eventId);
   }

@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
+import type { ClassificationQueue } from '../classification/classification-queue.js';
+import type { WriteProbe } from '../store/write-probe.js';
 
 /** One readiness check: `ok`, and when it is not, `reason` in words an operator acts on. */
 export interface CheckResult {
@@ -14,8 +15,11 @@ export interface ReadinessReport {
   checks: { database: CheckResult; classificationQueue: CheckResult; disk: CheckResult };
 }
 
+/** The parts of a store readiness looks at: a probe write and the classification queue's length and age. */
+export type ReadinessStore = WriteProbe & Pick<ClassificationQueue, 'queuedPromptCount' | 'oldestQueuedPromptAt'>;
+
 export interface ReadinessOptions {
-  store: Store;
+  store: ReadinessStore;
   logger: Logger;
   now: () => number;
   /** Directory of the database file; undefined skips the disk check (in-memory stores). */

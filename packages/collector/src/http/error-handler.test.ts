@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MetricParameterError } from '../metrics/metric-parameter-error.js';
 import { createErrorHandler } from './error-handler.js';
 import { HttpError } from './http-error.js';
 
@@ -57,5 +58,11 @@ describe('the error handler', () => {
     const response = await answerFor(new HttpError(429, 'rate_limited', 'slow down', { headers: { 'Retry-After': '3' } }));
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('3');
+  });
+
+  it('answers a metric parameter error with 400 invalid_parameter naming the parameter', async () => {
+    const response = await answerFor(new MetricParameterError('tz', 'must be an IANA time zone such as UTC'));
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: { code: 'invalid_parameter', message: 'tz: must be an IANA time zone such as UTC' } });
   });
 });

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import { MetricParameterError } from '../metrics/metric-parameter-error.js';
 import { toFieldErrors, type ErrorBody } from '../protocol/index.js';
 import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import { HttpError } from './http-error.js';
@@ -34,10 +35,11 @@ const CLIENT_ERROR_CODES: Record<number, string> = {
 
 /**
  * The one place errors become responses: HttpError → its status, ZodError →
- * 400 naming the paths, body-parser errors → 400/413/415, any other error a
- * library marked with a 4xx `status`/`statusCode` → that status, a store that
- * cannot write now → 503 with Retry-After, anything else → a logged 500 (bad
- * input must never get here).
+ * 400 naming the paths, MetricParameterError → 400 naming the parameter,
+ * body-parser errors → 400/413/415, any other error a library marked with a
+ * 4xx `status`/`statusCode` → that status, a store that cannot write now →
+ * 503 with Retry-After, anything else → a logged 500 (bad input must never
+ * get here).
  */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {
@@ -63,6 +65,9 @@ function toErrorBody(error: unknown, contentEncoding: string | undefined): { sta
   if (error instanceof HttpError) {
     const details = error.details === undefined ? {} : { details: error.details };
     return { status: error.status, json: { error: { code: error.code, message: error.message, ...details } } };
+  }
+  if (error instanceof MetricParameterError) {
+    return { status: 400, json: { error: { code: 'invalid_parameter', message: error.message } } };
   }
   if (error instanceof ZodError) {
     const details = toFieldErrors(error.issues);

@@ -4,12 +4,12 @@ import type { IngestClassification } from '../ingest/classify-at-ingest.js';
 import { exceedsJsonDepth } from '../ingest/json-depth.js';
 import { ingestBatch, messageShapeProblem } from '../ingest/ingest-batch.js';
 import { MAX_BATCH_MESSAGES, MAX_REQUEST_BYTES, batchEnvelopeSchema, type MessageType } from '../protocol/index.js';
-import type { Store } from '../store/store.js';
+import type { EventSink } from '../store/event-sink.js';
 import { authenticateWriteKey } from './auth.js';
 import { HttpError } from './http-error.js';
 
 export interface IngestRouterOptions {
-  store: Store;
+  store: EventSink;
   writeKeys: () => readonly WriteKey[];
   now: () => number;
   /** CORS for these routes, preflights included (see http/cors.ts). */

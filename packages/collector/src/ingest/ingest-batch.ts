@@ -10,7 +10,7 @@ import {
   type RejectedMessage,
 } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
-import type { Store } from '../store/store.js';
+import type { EventSink } from '../store/event-sink.js';
 import { classifyAtIngest, type IngestClassification } from './classify-at-ingest.js';
 import { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.js';
 import { toEventRecord } from './to-event-record.js';
@@ -32,7 +32,7 @@ export interface IngestRequest {
  * costs the others. With `classification`, prompts are classified before
  * they are stored and their texts are never queued.
  */
-export async function ingestBatch(store: Store, request: IngestRequest, classification?: IngestClassification): Promise<BatchResult> {
+export async function ingestBatch(store: EventSink, request: IngestRequest, classification?: IngestClassification): Promise<BatchResult> {
   let records: EventRecord[] = [];
   const rejected: RejectedMessage[] = [];
   const warnings: MessageWarning[] = [];

@@ -7,7 +7,7 @@ const DAY_MS = 86_400_000;
 
 function prompt(overrides: Partial<QueuedPrompt> = {}): QueuedPrompt {
   return {
-    eventId: 1,
+    eventId: '1',
     text: 'where is my order?',
     userKey: 'user-1',
     plan: null,
@@ -68,8 +68,8 @@ describe('sampling policy', () => {
 
     for (let index = 0; index < 200; index++) {
       const userKey = `anon-${index}`;
-      const first = shouldClassify(prompt({ userKey, eventId: 1 }), NOW);
-      expect(shouldClassify(prompt({ userKey, eventId: 2, text: 'another prompt' }), NOW + DAY_MS)).toBe(first);
+      const first = shouldClassify(prompt({ userKey, eventId: '1' }), NOW);
+      expect(shouldClassify(prompt({ userKey, eventId: '2', text: 'another prompt' }), NOW + DAY_MS)).toBe(first);
     }
   });
 

@@ -23,8 +23,8 @@ export const activeConversationsMetric = defineMetric({
     minutes: wholeNumber(1, MAX_MINUTES).default(5),
     limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT),
   }),
-  async compute({ queries, scope, params, now }) {
-    const live = await queries.activeConversations(now - params.minutes * MINUTE_MS, scope.includeDebug, params.limit);
+  async compute({ source, scope, params, now }) {
+    const live = await source.activeConversations(now - params.minutes * MINUTE_MS, scope.includeDebug, params.limit);
     const conversations = live.conversations.map((conversation) => ({
       conversation_id: conversation.conversationId,
       user: conversation.user,

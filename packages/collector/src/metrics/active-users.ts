@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { csvFromRecords } from './csv.js';
 import { formatLocalDay } from './local-day.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { DailyActiveUsers } from './metrics-queries.js';
+import type { DailyActiveUsers } from './metrics-source.js';
 import { ratio } from './round.js';
 
 /**
@@ -25,8 +25,8 @@ export const activeUsersMetric = defineMetric({
   path: 'active-users',
   filters: [],
   params: z.object({}),
-  async compute({ queries, scope }) {
-    const series = toActiveUsersSeries(await queries.activeUsers(scope));
+  async compute({ source, scope }) {
+    const series = toActiveUsersSeries(await source.activeUsers(scope));
     return { body: { series }, csv: csvFromRecords(['date', 'dau', 'wau', 'mau', 'stickiness'], series) };
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { csvFromRecords } from './csv.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { ClassificationTotals } from './metrics-queries.js';
+import type { ClassificationTotals } from './metrics-source.js';
 import { ratio, roundMoney } from './round.js';
 
 /**
@@ -28,8 +28,8 @@ export const classificationMetric = defineMetric({
   path: 'classification',
   filters: [],
   params: z.object({}),
-  async compute({ queries, scope }) {
-    const body = summarizeClassification(await queries.classification(scope));
+  async compute({ source, scope }) {
+    const body = summarizeClassification(await source.classification(scope));
     const columns = ['prompts', 'sampled', 'not_sampled', 'pending', 'no_text', 'sampling_rate', 'classifier_cost', 'classifier_tokens'] as const;
     return { body, csv: csvFromRecords(columns, [body]) };
   },

@@ -24,8 +24,8 @@ export const conversationsMetric = defineMetric({
       .max(MAX_USER_LIMIT, `must be at most ${MAX_USER_LIMIT}`)
       .default(DEFAULT_USER_LIMIT),
   }),
-  async compute({ queries, scope, params }) {
-    const totals = await queries.conversationTotals(scope);
+  async compute({ source, scope, params }) {
+    const totals = await source.conversationTotals(scope);
     const summary = {
       conversations: totals.conversations,
       conversations_per_user: average(totals.conversations, totals.users),
@@ -34,7 +34,7 @@ export const conversationsMetric = defineMetric({
     if (params.group_by !== 'user') {
       return { body: summary, csv: csvFromRecords(['conversations', 'conversations_per_user', 'avg_prompts_per_conversation'], [summary]) };
     }
-    const byUser = await queries.conversationsByUser(scope, params.limit);
+    const byUser = await source.conversationsByUser(scope, params.limit);
     return { body: { ...summary, by_user: byUser }, csv: csvFromRecords(['user', 'conversations', 'prompts'], byUser) };
   },
 });

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { csvFromRecords } from './csv.js';
 import { fillDays } from './day-keys.js';
 import { labelKey } from './group-labels.js';
-import { invalidParameter } from './invalid-parameter.js';
+import { MetricParameterError } from './metric-parameter-error.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { CostGroup, CostGrouping } from './metrics-queries.js';
+import type { CostGroup, CostGrouping } from './metrics-source.js';
 import { roundMoney } from './round.js';
 
 /** Trait names become a JSON path; keep them to plain identifiers. */
@@ -23,9 +23,9 @@ export const costMetric = defineMetric({
     group_by: z.enum(['day', 'model', 'segment'], { error: 'must be day, model or segment' }).default('day'),
     segment_trait: z.string().regex(TRAIT_NAME, 'must be a trait name of letters, digits, _ or -, e.g. plan').optional(),
   }),
-  async compute({ queries, scope, params }) {
+  async compute({ source, scope, params }) {
     const grouping = toGrouping(params.group_by, params.segment_trait);
-    let rows = await queries.cost(scope, grouping);
+    let rows = await source.cost(scope, grouping);
     if (grouping.by === 'day') rows = fillDays(scope, rows, emptyCost);
     const groups = rows.map((row) => ({
       key: grouping.by === 'day' ? (row.key ?? '') : labelKey(row.key, grouping.by),
@@ -44,10 +44,10 @@ export const costMetric = defineMetric({
 
 function toGrouping(groupBy: 'day' | 'model' | 'segment', trait: string | undefined): CostGrouping {
   if (groupBy === 'segment') {
-    if (trait === undefined) throw invalidParameter('segment_trait', 'is required with group_by=segment: name the user trait to group by, e.g. plan');
+    if (trait === undefined) throw new MetricParameterError('segment_trait', 'is required with group_by=segment: name the user trait to group by, e.g. plan');
     return { by: 'segment', trait };
   }
-  if (trait !== undefined) throw invalidParameter('segment_trait', 'is only used with group_by=segment');
+  if (trait !== undefined) throw new MetricParameterError('segment_trait', 'is only used with group_by=segment');
   return { by: groupBy };
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { csvFromRecords } from './csv.js';
 import { daysBetween, formatLocalDay } from './local-day.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { DeliveryCounts } from './metrics-queries.js';
+import type { DeliveryCounts } from './metrics-source.js';
 import { ratio } from './round.js';
 
 const DAY_COLUMNS = [
@@ -44,8 +44,8 @@ export const deliveryMetric = defineMetric({
   path: 'delivery',
   filters: [],
   params: z.object({}),
-  async compute({ queries, scope }) {
-    const answer = await queries.delivery(scope);
+  async compute({ source, scope }) {
+    const answer = await source.delivery(scope);
     const byDay = new Map(answer.days.map((row) => [row.day, row]));
     const days = daysBetween(scope.fromDay, scope.toDay).map((day) => ({
       date: formatLocalDay(day),

@@ -16,8 +16,8 @@ export const errorsMetric = defineMetric({
   params: z.object({
     group_by: z.enum(['model', 'day'], { error: 'must be model or day' }).default('model'),
   }),
-  async compute({ queries, scope, params }) {
-    let rows = await queries.errors(scope, params.group_by);
+  async compute({ source, scope, params }) {
+    let rows = await source.errors(scope, params.group_by);
     if (params.group_by === 'day') rows = fillDays(scope, rows, (date) => ({ key: date, responses: 0, errors: 0, timeouts: 0 }));
     const groups = rows.map((row) => ({
       key: labelKey(row.key, params.group_by),

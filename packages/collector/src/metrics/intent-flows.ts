@@ -12,8 +12,8 @@ export const intentFlowsMetric = defineMetric({
   path: 'intent-flows',
   filters: ['conversation_id'],
   params: z.object({}),
-  async compute({ queries, scope }) {
-    const flows = (await queries.intentFlows(scope))
+  async compute({ source, scope }) {
+    const flows = (await source.intentFlows(scope))
       .map((flow) => ({ from: labelKey(flow.from, 'intent'), to: labelKey(flow.to, 'intent'), count: flow.count }))
       .sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
     return { body: flows, csv: csvFromRecords(['from', 'to', 'count'], flows) };

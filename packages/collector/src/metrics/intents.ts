@@ -13,8 +13,8 @@ export const intentsMetric = defineMetric({
   path: 'intents',
   filters: ['conversation_id'],
   params: z.object({}),
-  async compute({ queries, scope }) {
-    const counts = await queries.intentCounts(scope);
+  async compute({ source, scope }) {
+    const counts = await source.intentCounts(scope);
     const prompts = counts.reduce((sum, row) => sum + row.count, 0);
     const intents = counts
       .map((row) => ({ intent: labelKey(row.key, 'intent'), count: row.count, percentage: percentage(row.count, prompts) }))

@@ -20,8 +20,8 @@ export const latencyMetric = defineMetric({
     group_by: z.enum(['model', 'intent'], { error: 'must be model or intent' }).default('model'),
     metric: z.enum(['latency', 'ttft'], { error: 'must be latency or ttft' }).default('latency'),
   }),
-  async compute({ queries, scope, params }) {
-    const groups = (await queries.latency(scope, params.group_by, params.metric))
+  async compute({ source, scope, params }) {
+    const groups = (await source.latency(scope, params.group_by, params.metric))
       .map((group) => ({
         key: labelKey(group.key, params.group_by),
         count: group.count,
@@ -34,7 +34,7 @@ export const latencyMetric = defineMetric({
     if (params.metric === 'latency') {
       return { body: groups, csv: csvFromRecords(['key', 'count', 'avg_ms', 'p50_ms', 'p95_ms', 'p99_ms'], groups) };
     }
-    const speeds = await queries.latency(scope, params.group_by, 'tokens_per_second');
+    const speeds = await source.latency(scope, params.group_by, 'tokens_per_second');
     const medianSpeed = new Map(speeds.map((group) => [labelKey(group.key, params.group_by), roundTo(group.p50Ms, 1)]));
     const withSpeed = groups.map((group) => ({ ...group, median_tokens_per_second: medianSpeed.get(group.key) ?? null }));
     return {

@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import type { CsvTable } from './csv.js';
 import type { FilterName } from './metric-params.js';
 import type { MetricScope } from './metric-scope.js';
-import type { MetricsQueries } from './metrics-queries.js';
+import type { MetricsSource } from './metrics-source.js';
 
-/** What a metric computes from: the engine's queries, the parsed scope and its own parameters. */
+/** What a metric computes from: the engine's rows (MetricsSource), the parsed scope and its own parameters. */
 export interface MetricContext<P> {
-  queries: MetricsQueries;
+  source: MetricsSource;
   scope: MetricScope;
   params: P;
   /** Epoch ms of the request (injected clock). */

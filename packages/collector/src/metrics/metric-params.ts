@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UNCLASSIFIED_INTENT, UNKNOWN_KEY } from './group-labels.js';
-import { invalidParameter } from './invalid-parameter.js';
+import { MetricParameterError } from './metric-parameter-error.js';
 import { DAY_MS, formatLocalDay, parseLocalDay } from './local-day.js';
 import type { MetricFilters, MetricScope } from './metric-scope.js';
 import { createOffsetReader, isKnownTimeZone, ZoneCalendar } from './zone-calendar.js';
@@ -44,8 +44,9 @@ const commonSchema = z.object({
 
 /**
  * Reads a metric request's query string: rejects unknown, repeated and
- * malformed parameters with a 400 naming the parameter, then builds the scope
- * (range of local days, zone calendar, filters). `now` decides "today".
+ * malformed parameters with a MetricParameterError naming the parameter,
+ * then builds the scope (range of local days, zone calendar, filters).
+ * `now` decides "today".
  */
 export function parseMetricQuery<S extends z.ZodObject>(
   query: Record<string, unknown>,
@@ -53,14 +54,14 @@ export function parseMetricQuery<S extends z.ZodObject>(
 ): CommonParams & { params: z.output<S> } {
   const own = Object.keys(options.params.shape);
   for (const [name, value] of Object.entries(query)) {
-    if (Array.isArray(value)) throw invalidParameter(name, 'give it once');
+    if (Array.isArray(value)) throw new MetricParameterError(name, 'give it once');
     if ((FILTER_NAMES as readonly string[]).includes(name) && !options.filters.includes(name as FilterName)) {
       const supported = options.filters.length === 0 ? 'it takes no filters' : `it can be filtered by ${options.filters.join(', ')}`;
-      throw invalidParameter(name, `${options.metric} cannot be filtered by ${name}; ${supported}`);
+      throw new MetricParameterError(name, `${options.metric} cannot be filtered by ${name}; ${supported}`);
     }
     if (!(COMMON_PARAMETERS as readonly string[]).includes(name) && !(FILTER_NAMES as readonly string[]).includes(name) && !own.includes(name)) {
       const known = [...COMMON_PARAMETERS, ...options.filters, ...own].join(', ');
-      throw invalidParameter(name, `unknown parameter for ${options.metric}; known: ${known}`);
+      throw new MetricParameterError(name, `unknown parameter for ${options.metric}; known: ${known}`);
     }
   }
   const common = parseWith(commonSchema, query);
@@ -68,21 +69,21 @@ export function parseMetricQuery<S extends z.ZodObject>(
   return { scope: buildScope(common, options.now), format: common.format, params };
 }
 
-/** Parses with zod and turns the first issue into a 400 naming its parameter. */
+/** Parses with zod and turns the first issue into a MetricParameterError naming its parameter. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw invalidParameter(String(issue?.path[0] ?? '(query)'), issue?.message ?? 'is invalid');
+  throw new MetricParameterError(String(issue?.path[0] ?? '(query)'), issue?.message ?? 'is invalid');
 }
 
 function buildScope(common: z.output<typeof commonSchema>, now: number): MetricScope {
   const today = Math.floor((now + createOffsetReader(common.tz)(now)) / DAY_MS);
   const toDay = common.to === undefined ? today : (parseLocalDay(common.to) as number);
   const fromDay = common.from === undefined ? toDay - (DEFAULT_RANGE_DAYS - 1) : (parseLocalDay(common.from) as number);
-  if (fromDay > toDay) throw invalidParameter('from', `must be on or before to (${formatLocalDay(toDay)})`);
+  if (fromDay > toDay) throw new MetricParameterError('from', `must be on or before to (${formatLocalDay(toDay)})`);
   const days = toDay - fromDay + 1;
-  if (days > MAX_RANGE_DAYS) throw invalidParameter('from', `the range spans ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
+  if (days > MAX_RANGE_DAYS) throw new MetricParameterError('from', `the range spans ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
   const calendar = new ZoneCalendar(common.tz, (fromDay - LOOKBACK_DAYS) * DAY_MS, (toDay + 2) * DAY_MS);
   return {
     fromDay,

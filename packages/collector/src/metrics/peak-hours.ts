@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CsvCell } from './csv.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { QuarterHourCount } from './metrics-queries.js';
+import type { QuarterHourCount } from './metrics-source.js';
 import type { ZoneCalendar } from './zone-calendar.js';
 
 /** Row order of the matrix: ISO weekdays, Monday first. */
@@ -29,8 +29,8 @@ export const peakHoursMetric = defineMetric({
   path: 'peak-hours',
   filters: ['intent', 'conversation_id'],
   params: z.object({}),
-  async compute({ queries, scope }) {
-    const matrix = promptMatrix(scope.calendar, await queries.promptsByQuarterHour(scope));
+  async compute({ source, scope }) {
+    const matrix = promptMatrix(scope.calendar, await source.promptsByQuarterHour(scope));
     const hours = Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0'));
     const rows = matrix.map((counts, weekday): CsvCell[] => [weekday, WEEKDAYS[weekday] ?? '', ...counts]);
     return { body: { matrix }, csv: { columns: ['weekday', 'name', ...hours], rows } };

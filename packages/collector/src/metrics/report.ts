@@ -3,7 +3,7 @@ import type { CsvCell } from './csv.js';
 import { summarizeClassification } from './classification.js';
 import { summarizeDelivery } from './delivery.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { CohortActivity } from './metrics-queries.js';
+import type { CohortActivity } from './metrics-source.js';
 import { evaluateFlags } from './report-flags.js';
 import { average, percentage, ratio } from './round.js';
 import { summarizeSessions } from './sessions.js';
@@ -41,13 +41,13 @@ export const reportMetric = defineMetric({
   path: 'report',
   filters: [],
   params: z.object({}),
-  async compute({ queries, scope }) {
+  async compute({ source, scope }) {
     const [activity, cohorts, sessionTotals, classificationTotals, deliveryTotals] = await Promise.all([
-      queries.activeUsers(scope),
-      queries.retention(scope, 'first_seen', REPORT_OFFSETS),
-      queries.sessionTotals(scope),
-      queries.classification(scope),
-      queries.delivery(scope),
+      source.activeUsers(scope),
+      source.retention(scope, 'first_seen', REPORT_OFFSETS),
+      source.sessionTotals(scope),
+      source.classification(scope),
+      source.delivery(scope),
     ]);
     const days = activity.length;
     const sum = (pick: (row: (typeof activity)[number]) => number) => activity.reduce((total, row) => total + pick(row), 0);

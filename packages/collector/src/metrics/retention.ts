@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CsvCell } from './csv.js';
 import { formatLocalDay } from './local-day.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { CohortActivity } from './metrics-queries.js';
+import type { CohortActivity } from './metrics-source.js';
 import { percentage } from './round.js';
 
 /** Offsets are days after the cohort day; a year is the longest that makes sense. */
@@ -38,9 +38,9 @@ export const retentionMetric = defineMetric({
     cohort: z.enum(['first_seen', 'active'], { error: 'must be first_seen or active' }).default('first_seen'),
     days: offsetsParam.default([...DEFAULT_RETENTION_DAYS]),
   }),
-  async compute({ queries, scope, params }) {
+  async compute({ source, scope, params }) {
     const offsets = [...params.days].sort((a, b) => a - b);
-    const activity = await queries.retention(scope, params.cohort, offsets);
+    const activity = await source.retention(scope, params.cohort, offsets);
     const cohorts = activity.map((cohort) => ({
       date: formatLocalDay(cohort.day),
       size: cohort.size,

@@ -17,8 +17,8 @@ export const satisfactionMetric = defineMetric({
   params: z.object({
     group_by: z.enum(['intent', 'model'], { error: 'must be intent or model' }).default('intent'),
   }),
-  async compute({ queries, scope, params }) {
-    const groups = (await queries.satisfaction(scope, params.group_by))
+  async compute({ source, scope, params }) {
+    const groups = (await source.satisfaction(scope, params.group_by))
       .map((group) => ({
         key: labelKey(group.key, params.group_by),
         ratings: group.ratings,

@@ -1,5 +1,5 @@
 import { csvFromRecords, type CsvTable } from './csv.js';
-import type { MetricsQueries } from './metrics-queries.js';
+import type { MetricsSource } from './metrics-source.js';
 import { roundDuration } from './round.js';
 
 export interface SessionDetailBody {
@@ -11,11 +11,11 @@ export interface SessionDetailBody {
 
 /** One session over all time (the range does not apply); null when no message carries this sessionId. */
 export async function describeSession(
-  queries: MetricsQueries,
+  source: MetricsSource,
   sessionId: string,
   includeDebug: boolean,
 ): Promise<{ body: SessionDetailBody; csv: CsvTable } | null> {
-  const detail = await queries.sessionById(sessionId, includeDebug);
+  const detail = await source.sessionById(sessionId, includeDebug);
   if (detail === null) return null;
   const body = {
     message_count: detail.userMessages + detail.botMessages,

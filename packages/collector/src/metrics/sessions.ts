@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { csvFromRecords } from './csv.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { SessionTotals } from './metrics-queries.js';
+import type { SessionTotals } from './metrics-source.js';
 import { average, ratio, roundDuration } from './round.js';
 
 /**
@@ -25,8 +25,8 @@ export const sessionsMetric = defineMetric({
   path: 'sessions',
   filters: [],
   params: z.object({}),
-  async compute({ queries, scope }) {
-    const body = summarizeSessions(await queries.sessionTotals(scope));
+  async compute({ source, scope }) {
+    const body = summarizeSessions(await source.sessionTotals(scope));
     const columns = [
       'sessions', 'avg_duration_seconds', 'median_duration_seconds', 'avg_messages', 'single_message_share', 'sessions_per_user',
     ] as const;

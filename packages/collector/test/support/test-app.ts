@@ -2,20 +2,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp, type AppOptions } from '../../src/app.js';
 import type { WriteKey } from '../../src/config.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/store.js';
+import { createSqliteTestStore, sqliteTestPath, type StoreFactory } from './store-factory.js';
 
 export const WRITE_KEY = 'test_write_key';
 export const DEV_WRITE_KEY = 'test_dev_write_key';
 export const READ_KEY = 'test_read_key';
 export const DEMO_WRITE_KEY = 'test_demo_write_key';
 
-export interface TestApp {
+export interface TestApp<S extends Store = SqliteStore> {
   url: string;
-  store: SqliteStore;
+  store: S;
+  /** The app's temporary directory (readiness watches its disk); removed on close. */
+  directory: string;
+  /** The SQLite file, when the engine is the default SQLite one. */
   dbPath: string;
   /** POSTs JSON with the write key as HTTP Basic user unless `auth: false`. */
   post(path: string, body: unknown, options?: PostOptions): Promise<{ status: number; body: any }>;
@@ -31,9 +36,13 @@ export interface PostOptions {
   rawBody?: string;
 }
 
-/** The real Express app over HTTP on an ephemeral port with a fresh SQLite file. */
-export async function startTestApp(
+/**
+ * The real Express app over HTTP on an ephemeral port with a fresh store:
+ * `createStore` picks the engine (a fresh SQLite file unless given).
+ */
+export async function startTestApp<S extends Store = SqliteStore>(
   options: {
+    createStore?: StoreFactory<S>;
     now?: () => number;
     writeKeys?: WriteKey[];
     demoWriteKey?: string;
@@ -41,9 +50,11 @@ export async function startTestApp(
     corsOrigins?: string[];
     appOptions?: Partial<AppOptions>;
   } = {},
-): Promise<TestApp> {
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'chatmeter-test-')), 'test.db');
-  const store = new SqliteStore({ path: dbPath });
+): Promise<TestApp<S>> {
+  const directory = mkdtempSync(join(tmpdir(), 'chatmeter-test-'));
+  // Without a factory S is its default, SqliteStore, which is what the default factory opens.
+  const createStore = options.createStore ?? (createSqliteTestStore as unknown as StoreFactory<S>);
+  const store = await createStore(directory);
   const app = createApp({
     store,
     writeKeys: options.writeKeys ?? [
@@ -53,7 +64,7 @@ export async function startTestApp(
     readKey: READ_KEY,
     logger: pino({ level: 'silent' }),
     demoWriteKey: options.demoWriteKey ?? DEMO_WRITE_KEY,
-    readiness: options.readiness ?? { dataDirectory: dirname(dbPath) },
+    readiness: options.readiness ?? { dataDirectory: directory },
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     ...options.appOptions,
@@ -65,7 +76,8 @@ export async function startTestApp(
   return {
     url,
     store,
-    dbPath,
+    directory,
+    dbPath: sqliteTestPath(directory),
     async post(path, body, postOptions = {}) {
       const headers: Record<string, string> = { 'content-type': postOptions.contentType ?? 'application/json' };
       if (postOptions.auth !== false) {
@@ -91,7 +103,7 @@ export async function startTestApp(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
-      rmSync(dirname(dbPath), { recursive: true, force: true });
+      rmSync(directory, { recursive: true, force: true });
     },
   };
 }

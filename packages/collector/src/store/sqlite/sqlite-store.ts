@@ -9,6 +9,7 @@ import type { EventRecord, InsertOutcome } from '../event-record.js';
 import { createGroupCommit, type GroupCommit } from '../group-commit.js';
 import type { Store } from '../store.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
+import { toEventId, toRowId } from './event-ids.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { openDatabase } from './open-database.js';
 import { toStoreWriteError } from './sqlite-errors.js';
@@ -33,7 +34,7 @@ export class SqliteStore implements Store {
   readonly #classification: ClassificationStatements;
   readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
   readonly #commits: GroupCommit<EventRecord, InsertOutcome>;
-  readonly #quarantine: (eventId: number) => void;
+  readonly #quarantine: (rowId: number) => void;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -46,9 +47,9 @@ export class SqliteStore implements Store {
       submissions.map((events) => this.#insertAll(events)),
     );
     this.#commits = createGroupCommit({ commit: insertGroup });
-    this.#quarantine = this.db.transaction((eventId: number) => {
-      this.#classification.markClassificationError.run(eventId);
-      this.#classification.dequeue.run(eventId);
+    this.#quarantine = this.db.transaction((rowId: number) => {
+      this.#classification.markClassificationError.run(rowId);
+      this.#classification.dequeue.run(rowId);
     });
     this.#recordClassifications = this.db.transaction(
       (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
@@ -56,25 +57,27 @@ export class SqliteStore implements Store {
   }
 
   async nextPromptsToClassify(limit: number): Promise<QueuedPrompt[]> {
-    return this.#classification.nextQueued.all(limit) as QueuedPrompt[];
+    const rows = this.#classification.nextQueued.all(limit) as (Omit<QueuedPrompt, 'eventId'> & { eventId: number })[];
+    return rows.map((row) => ({ ...row, eventId: toEventId(row.eventId) }));
   }
 
   async recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void> {
     this.#recordClassifications(outcomes, usage);
   }
 
-  async quarantinePrompt(eventId: number): Promise<void> {
+  async quarantinePrompt(eventId: string): Promise<void> {
+    const rowId = toRowId(eventId);
     try {
-      this.#quarantine(eventId);
+      this.#quarantine(rowId);
     } catch {
       // The event cannot even be marked: the text still goes.
-      this.#classification.dequeue.run(eventId);
+      this.#classification.dequeue.run(rowId);
     }
   }
 
-  async oldestQueuedPromptId(): Promise<number | null> {
+  async oldestQueuedPromptId(): Promise<string | null> {
     const row = this.#classification.oldestQueued.get() as { eventId: number } | undefined;
-    return row?.eventId ?? null;
+    return row === undefined ? null : toEventId(row.eventId);
   }
 
   async queuedPromptCount(): Promise<number> {
@@ -174,15 +177,16 @@ export class SqliteStore implements Store {
   #recordAll(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): void {
     const c = this.#classification;
     for (const outcome of outcomes) {
+      const rowId = toRowId(outcome.eventId);
       const turn = c.setPromptIntent.get({
-        eventId: outcome.eventId,
+        eventId: rowId,
         intent: outcome.intent,
         sampled: outcome.sampled ? 1 : 0,
       }) as { conversationId: string | null; promptNumber: number | null } | undefined;
       if (turn?.conversationId != null) {
-        c.propagateToTurn.run({ ...turn, intent: outcome.intent, eventId: outcome.eventId });
+        c.propagateToTurn.run({ ...turn, intent: outcome.intent, eventId: rowId });
       }
-      c.dequeue.run(outcome.eventId);
+      c.dequeue.run(rowId);
     }
     c.addUsage.run(usage);
   }

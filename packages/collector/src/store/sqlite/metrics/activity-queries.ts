@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { DailyActiveUsers } from '../../../metrics/metrics-queries.js';
+import type { DailyActiveUsers } from '../../../metrics/metrics-source.js';
 import type { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import { parseNumberList } from './number-lists.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { ConversationTotals, UserConversations } from '../../../metrics/metrics-queries.js';
+import type { ConversationTotals, UserConversations } from '../../../metrics/metrics-source.js';
 
 /**
  * Conversations of the range from the rollup: a conversation belongs to the

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { DeliveryCounts, DeliveryDay, DeliveryTotals } from '../../../metrics/metrics-queries.js';
+import type { DeliveryCounts, DeliveryDay, DeliveryTotals } from '../../../metrics/metrics-source.js';
 import { SDK_HEALTH_EVENT } from '../../../protocol/index.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';

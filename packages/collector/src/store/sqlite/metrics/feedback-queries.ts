@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { SatisfactionGroup } from '../../../metrics/metrics-queries.js';
+import type { SatisfactionGroup } from '../../../metrics/metrics-source.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { ACTION_SQL, coveringIndex } from './sql-constants.js';
 

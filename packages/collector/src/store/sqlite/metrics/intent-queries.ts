@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { formatLocalDay, DAY_MS } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { ClassificationTotals, IntentFlow, KeyedCount } from '../../../metrics/metrics-queries.js';
+import type { ClassificationTotals, IntentFlow, KeyedCount } from '../../../metrics/metrics-source.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
 import { PROMPT_SQL, quarterRange } from './sql-constants.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { LiveConversations } from '../../../metrics/metrics-queries.js';
+import type { LiveConversations } from '../../../metrics/metrics-source.js';
 import { PROMPT_SQL, RESPONSE_SQL } from './sql-constants.js';
 
 /** Conversations with a prompt or response since `sinceMs` (index `events_event_ts`). */

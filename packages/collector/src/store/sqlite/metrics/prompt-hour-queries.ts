@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { QuarterHourCount } from '../../../metrics/metrics-queries.js';
+import type { QuarterHourCount } from '../../../metrics/metrics-source.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { rollupFiltersSql } from './rollup-filters-sql.js';
 import { PROMPT_SQL, QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { formatLocalDay } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup, ResponseMeasure } from '../../../metrics/metrics-queries.js';
+import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup, ResponseMeasure } from '../../../metrics/metrics-source.js';
 import { mean, percentileCont } from '../../../metrics/percentile.js';
 import { TOKEN_RATE_LIST, TTFT_LIST } from '../migrations/005-streaming-response-ids-delivery.js';
 import { eventFiltersSql } from './event-filters-sql.js';

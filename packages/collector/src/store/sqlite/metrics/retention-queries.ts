@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { daysBetween } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { CohortActivity, CohortKind } from '../../../metrics/metrics-queries.js';
+import type { CohortActivity, CohortKind } from '../../../metrics/metrics-source.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
 

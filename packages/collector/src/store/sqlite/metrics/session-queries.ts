@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-queries.js';
+import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-source.js';
 
 /**
  * Sessions of the range from the session rollup: a session belongs to the

@@ -14,14 +14,14 @@ import type {
   KeyedCount,
   LatencyGroup,
   LiveConversations,
-  MetricsQueries,
+  MetricsSource,
   QuarterHourCount,
   ResponseMeasure,
   SatisfactionGroup,
   SessionDetail,
   SessionTotals,
   UserConversations,
-} from '../../../metrics/metrics-queries.js';
+} from '../../../metrics/metrics-source.js';
 import { activeUsers } from './activity-queries.js';
 import { conversationsByUser, conversationTotals } from './conversation-queries.js';
 import { delivery } from './delivery-queries.js';
@@ -41,7 +41,7 @@ import { sessionById, sessionTotals } from './session-queries.js';
  * prompts, intent flows, conversation entries, feedback turn model) and 005
  * (time to first token, streaming speed, rated responses, SDK delivery).
  */
-export class SqliteMetrics implements MetricsQueries {
+export class SqliteMetrics implements MetricsSource {
   readonly #db: Database.Database;
 
   constructor(db: Database.Database) {

@@ -196,7 +196,7 @@ async function classifyRandomPrompts(store: SqliteStore, random: ReturnType<type
   const unclassified = store.db.prepare("SELECT id FROM events WHERE event = 'ai_user_prompt_created' AND intent IS NULL").all() as { id: number }[];
   const outcomes = unclassified
     .filter(() => random.chance(0.7))
-    .map(({ id }) => (random.chance(0.2) ? { eventId: id, intent: 'not_sampled', sampled: false } : { eventId: id, intent: random.pick(['billing', 'tech', 'sales']), sampled: true }));
+    .map(({ id }) => (random.chance(0.2) ? { eventId: String(id), intent: 'not_sampled', sampled: false } : { eventId: String(id), intent: random.pick(['billing', 'tech', 'sales']), sampled: true }));
   const usage = { day: '2026-03-07', classifier: 'test', prompts: outcomes.length, cached: 0, errors: 0, notSampled: 0, promptTokens: 0, completionTokens: 0, cost: 0 };
   await store.recordClassifications(shuffle(outcomes, random), usage);
 }

@@ -122,7 +122,7 @@ describe('migration 005', () => {
         for (let index = 0; index < events.length; index += 3) await store.insertEvents(events.slice(index, index + 3));
         const classified = store.db.prepare("SELECT id FROM events WHERE event = 'ai_user_prompt_created' AND intent IS NULL").all() as { id: number }[];
         const usage = { day: '2026-03-07', classifier: 't', prompts: 0, cached: 0, errors: 0, notSampled: 0, promptTokens: 0, completionTokens: 0, cost: 0 };
-        await store.recordClassifications(classified.map(({ id }) => ({ eventId: id, intent: 'tech', sampled: true })), usage);
+        await store.recordClassifications(classified.map(({ id }) => ({ eventId: String(id), intent: 'tech', sampled: true })), usage);
 
         const maintained = snapshot(store) as { turnModels: unknown[]; ttfts: unknown[] };
         expect(maintained.turnModels.length).toBeGreaterThan(0);

@@ -2,12 +2,15 @@ import type { LocalDay } from './local-day.js';
 import type { MetricScope } from './metric-scope.js';
 
 /**
- * The aggregates behind every metric, as one storage engine computes them.
- * Implementations return raw counts and sums (unrounded); `src/metrics/`
- * turns them into the HTTP answers. A `null` key means "no value" (no model,
- * no intent, no trait); the metric layer names it.
+ * The rows behind every metric, as one storage engine computes them: the
+ * engine-neutral contract each engine implements (SQLite in store/sqlite/),
+ * so a new engine never edits metric code. Implementations return raw counts
+ * and sums (unrounded); `src/metrics/` turns them into the documented answers
+ * (docs/metrics.md). A `null` key means "no value" (no model, no intent, no
+ * trait); the metric layer names it. Every engine must pass the same contract
+ * suite (test/contract/), which checks the answers, not the rows.
  */
-export interface MetricsQueries {
+export interface MetricsSource {
   /** DAU/WAU/MAU for each day fromDay..toDay (WAU/MAU look back before fromDay). */
   activeUsers(scope: MetricScope): Promise<DailyActiveUsers[]>;
   /** Each cohort day fromDay..toDay with its size and the users active again N days later, for N in `offsets` with day+N ≤ toDay. */

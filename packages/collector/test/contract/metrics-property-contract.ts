@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import type { Store } from '../../src/store/store.js';
+import type { StoreFactory } from '../support/store-factory.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Seeded property test of every metric endpoint: random event sets go through
- * the real HTTP ingest, and each answer is compared with a plain reference
- * computation over the generated events (docs/metrics.md), written here
- * without any code of src/metrics or src/store.
+ * Contract suite, seeded property test of every metric endpoint (every engine
+ * runs it unchanged): random event sets go through the real HTTP ingest, and
+ * each answer is compared with a plain reference computation over the
+ * generated events (docs/metrics.md), written here without any code of
+ * src/metrics or src/store.
  *
  * Events carry an explicit `timestamp` and no `sentAt` (neither per message
  * nor per batch): with a `sentAt`, Segment's clock-skew correction would move
  * the event to receivedAt − (sentAt − timestamp) (src/ingest/event-time.ts).
  *
- * Reproduce one run: CHATMETER_PROPERTY_SEEDS=3 npx vitest run test/metrics-property
+ * Reproduce one run: CHATMETER_PROPERTY_SEEDS=3 npx vitest run test/contract/sqlite.contract.test.ts -t 'seed 3'
  */
 
 const DAY_MS = 86_400_000;
@@ -367,7 +370,7 @@ function toWire(event: Ev): Record<string, unknown> {
   };
 }
 
-async function ingest(app: TestApp, data: Dataset, rng: Rng): Promise<void> {
+async function ingest(app: TestApp<Store>, data: Dataset, rng: Rng): Promise<void> {
   type Item = { ts: number; message: Record<string, unknown> };
   const inline: Item[] = [];
   const late: Item[] = [];
@@ -981,12 +984,12 @@ function filterQuery(filters: Filters): string {
 
 // ---------------------------------------------------------------- the property
 
-async function checkRun(seed: number): Promise<string[]> {
+async function checkRun(seed: number, createStore: StoreFactory): Promise<string[]> {
   const data = generate(seed);
   const rng = new Rng(seed ^ 0x5eed);
   const lastTs = Math.max(...data.events.map((event) => event.ts));
   const now = lastTs + rng.int(1, 120) * MINUTE_MS;
-  const app = await startTestApp({ now: () => now });
+  const app = await startTestApp({ now: () => now, createStore });
   const problems: string[] = [];
   try {
     await ingest(app, data, rng);
@@ -1092,11 +1095,14 @@ async function checkRun(seed: number): Promise<string[]> {
   return problems;
 }
 
-describe('metrics match a reference computation over random event sets', () => {
-  for (const seed of SEEDS) {
-    it(`seed ${seed}`, async () => {
-      const problems = await checkRun(seed);
-      expect(problems.slice(0, 25)).toEqual([]);
-    }, 120_000);
-  }
-});
+/** Runs the seeded property test against one engine; `createStore` opens a fresh, empty store of it. */
+export function describeMetricsPropertyContract(engineName: string, createStore: StoreFactory): void {
+  describe(`${engineName}: metrics match a reference computation over random event sets`, () => {
+    for (const seed of SEEDS) {
+      it(`seed ${seed}`, async () => {
+        const problems = await checkRun(seed, createStore);
+        expect(problems.slice(0, 25)).toEqual([]);
+      }, 120_000);
+    }
+  });
+}

@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/store.js';
+
+/**
+ * Opens a fresh, empty engine for one test app. `directory` is a new
+ * temporary directory, removed when the app closes: an engine with files
+ * keeps them there, a networked one may ignore it (and use a fresh database).
+ */
+export type StoreFactory<S extends Store = Store> = (directory: string) => S | Promise<S>;
+
+/** The embedded engine: one SQLite file in the test's directory. */
+export const createSqliteTestStore: StoreFactory<SqliteStore> = (directory) => new SqliteStore({ path: sqliteTestPath(directory) });
+
+/** Where `createSqliteTestStore` keeps its file, for tests that read it directly. */
+export function sqliteTestPath(directory: string): string {
+  return join(directory, 'test.db');
+}
