@@ -79,12 +79,14 @@ const bundle = await build({
 //
 // Property names that never cross the bundle's boundary (not the public
 // API, not options a page passes, not wire fields, not stored JSON, not DOM
-// or ky names) are mangled too: −117 B min+gzip (2026-12). Add a name only
-// when it is read and written by this bundle alone.
+// or ky names) are mangled too. Add a name only when it is read and written
+// by this bundle alone, never through a string: `anonymousId` is a wire
+// field, and the health counts (`queued`, `sent`, …) were read by name, so
+// mangling them sent messages without `anonymousId` and health reports with
+// mangled keys (test/script-tag-bundle.test.ts runs the built bundle).
 const BUNDLE_PRIVATE_PROPERTIES = [
-  'touch', 'nextPrompt', 'lastPrompt', 'persist', 'peek', 'setOptedOut', 'optedOut', 'anonymousId', 'persistent', 'dropped',
-  'droppedQueueFull', 'droppedRejected', 'retryAfterMs', 'kind', 'enqueue', 'hidden', 'online', 'health', 'oldestWaitingMs',
-  'queued', 'sent', 'retried',
+  'touch', 'nextPrompt', 'lastPrompt', 'persist', 'peek', 'setOptedOut', 'optedOut', 'persistent', 'dropped',
+  'retryAfterMs', 'kind', 'enqueue', 'hidden', 'online', 'health',
 ];
 const terser = await minify(readFileSync(path('dist/chatmeter.min.js'), 'utf8'), {
   ecma: 2022,
