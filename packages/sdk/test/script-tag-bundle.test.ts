@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { clear, createStore } from 'idb-keyval';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateMessage } from '../src/protocol/index.js';
-import { startFakeCollector } from './support/fake-collector.js';
+import { storedMessages } from './support/client.js';
+import { acceptAll, startFakeCollector, type Reply } from './support/fake-collector.js';
 
 /**
  * The built script-tag bundle, not the sources: the build mangles property
@@ -27,15 +28,19 @@ beforeAll(() => {
 let collector: Awaited<ReturnType<typeof startFakeCollector>>;
 let page: ScriptTagApi;
 
-beforeEach(async () => {
-  localStorage.clear();
-  sessionStorage.clear();
-  await clear(createStore('chatmeter', 'events'));
-  collector = await startFakeCollector();
+/** A page with the bundle loaded and initialised against a collector that answers `replies`. */
+async function loadPage(replies?: Reply[]): Promise<void> {
+  collector = await startFakeCollector(replies);
   delete (window as { chatmeter?: unknown }).chatmeter;
   new Function(bundle)();
   page = (window as unknown as { chatmeter: ScriptTagApi }).chatmeter;
   page['init']!({ writeKey: 'wk_test', endpoint: collector.url, flushIntervalMs: 60_000 });
+}
+
+beforeEach(async () => {
+  localStorage.clear();
+  sessionStorage.clear();
+  await clear(createStore('chatmeter', 'events'));
 });
 
 afterEach(async () => {
@@ -47,6 +52,7 @@ const received = () => collector.requests.flatMap((request) => request.body.batc
 
 describe('the built script-tag bundle', () => {
   it('sends a health report whose properties carry the protocol names and counts', async () => {
+    await loadPage();
     page['track']!('page_viewed', { plan: 'pro' });
     await page['flush']!(); // delivered: the session's health report is queued
     await page['flush']!();
@@ -56,6 +62,7 @@ describe('the built script-tag bundle', () => {
   });
 
   it('sends a turn, its response and feedback that the protocol accepts', async () => {
+    await loadPage();
     const turn = page['trackPrompt']!({ text: 'How do I export?', inputMethod: 'voice' });
     const answer = turn.response({ model: 'gpt-4o-mini', tokens: { prompt: 12, completion: 80 }, responseId: 'resp_1' });
     answer.action({ actionType: 'feedback_given', feedback: { type: 'thumbs', value: true, text: 'great' } });
@@ -77,5 +84,24 @@ describe('the built script-tag bundle', () => {
     expect(messages[3]).toMatchObject({ type: 'identify', userId: 'user_7', traits: { plan: 'pro' } });
     expect(messages[0]!['anonymousId']).toEqual(expect.any(String));
     expect(messages[0]!['context'].sessionId).toEqual(expect.any(String));
+  });
+
+  it('keeps the events of a request the collector answered 503 and sends them on the next flush', async () => {
+    await loadPage([() => ({ status: 503, headers: { 'retry-after': '0' } }), acceptAll]);
+    page['track']!('page_viewed');
+    await page['flush']!();
+    expect(collector.requests).toHaveLength(1);
+    await page['flush']!(); // delivered, then the session's health report
+    await page['flush']!();
+    expect(collector.messages().map((message) => message['event'])).toEqual(['page_viewed', 'page_viewed']);
+    expect(collector.healthReports()[0]?.['properties']).toMatchObject({ queued: 1, sent: 1, retried: 1 });
+  });
+
+  it('keeps the events when the collector cannot be reached at all', async () => {
+    await loadPage();
+    await collector.close();
+    page['track']!('page_viewed');
+    await page['flush']!();
+    expect((await storedMessages()).map((message) => message['event'])).toEqual(['page_viewed']);
   });
 });
