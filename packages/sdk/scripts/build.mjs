@@ -5,6 +5,7 @@
 // and enforces the size budgets deterministically (min+gzip measured here,
 // the same on every machine), failing the build when one is exceeded.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
@@ -56,6 +57,69 @@ const withoutKyProgressStreams = {
   },
 };
 
+/**
+ * Parts of ky's core (`ky/distribution/core/Ky.js`) that never run with the
+ * only options the SDK passes (src/transport.ts: `retry: 0`,
+ * `throwHttpErrors: false`, no hooks, no `searchParams`, no progress
+ * callbacks) are replaced by a check that throws if one of those options is
+ * ever set: the retry delay and Retry-After logic, the beforeRetry and
+ * afterResponse hooks, HTTPError and its beforeError hooks, search
+ * parameters. With `retry: 0` ky's own retry step only rethrows the error,
+ * which the stand-in does. −1,229 B min+gzip with ky 1.14.3 (10,763 → 9,534 B, 2026-12).
+ * Each span is found by its first line and the line after it and checked
+ * by its SHA-256, so the build fails if ky's code there changes at all.
+ */
+const KY_CORE_MODULE = /[\\/]ky[\\/]distribution[\\/]core[\\/]Ky\.js$/;
+const KY_OPTION_OFF = `throw new Error('chatmeter: this ky option is not in the script-tag bundle')`;
+const KY_CORE_STAND_INS = [
+  {
+    from: '            for (const hook of ky.#options.hooks.afterResponse) {',
+    to: '            ky.#decorateResponse(response);',
+    sha256: '1808e0ff9ab8ea9b',
+    standIn: `            if (ky.#options.hooks.afterResponse.length > 0) ${KY_OPTION_OFF};\n`,
+  },
+  {
+    from: '            if (!response.ok && (typeof ky.#options.throwHttpErrors',
+    to: '            return response;\n        };',
+    sha256: 'b1860007a5254b05',
+    standIn: `            if (ky.#options.throwHttpErrors !== false || ky.#options.onDownloadProgress) ${KY_OPTION_OFF};\n`,
+  },
+  { from: '    static #normalizeSearchParams(searchParams) {', to: '    request;', sha256: 'dce6edec5634f123', standIn: '' },
+  {
+    from: '        if (hasSearchParameters(this.#options.searchParams)) {',
+    to: '    #calculateDelay() {',
+    sha256: '00faffe36cc7ad2a',
+    standIn: `        if (this.#options.searchParams !== undefined || this.#options.onUploadProgress) ${KY_OPTION_OFF};\n    }\n`,
+  },
+  { from: '    #calculateDelay() {', to: '    #decorateResponse(response) {', sha256: '037490a61615937a', standIn: '' },
+  {
+    from: '            const ms = Math.min(await this.#calculateRetryDelay(error), maxSafeTimeout);',
+    to: '    async #fetch() {',
+    sha256: 'cdd61beb7830bd6f',
+    standIn: `            if (this.#options.retry.limit !== 0) ${KY_OPTION_OFF};\n            throw error;\n        }\n    }\n`,
+  },
+];
+let kyCoreTrimmed = false;
+const withoutUnusedKyOptions = {
+  name: 'without-unused-ky-options',
+  setup(build) {
+    build.onLoad({ filter: KY_CORE_MODULE }, ({ path: modulePath }) => {
+      let contents = readFileSync(modulePath, 'utf8');
+      for (const { from, to, sha256, standIn } of KY_CORE_STAND_INS) {
+        const start = contents.indexOf(from);
+        const end = contents.indexOf(to, start + 1);
+        const found = start === -1 || contents.indexOf(from, start + 1) !== -1 || end === -1 ? undefined : contents.slice(start, end);
+        if (found === undefined || createHash('sha256').update(found).digest('hex').slice(0, 16) !== sha256) {
+          fail(`ky's ${modulePath} changed where the SDK leaves out unused options (the span from "${from.trim()}"): review KY_CORE_STAND_INS in scripts/build.mjs`);
+        }
+        contents = contents.slice(0, start) + standIn + contents.slice(end);
+      }
+      kyCoreTrimmed = true;
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 rmSync(path('dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path('tsconfig.build.json')], { stdio: 'inherit' });
 
@@ -70,7 +134,7 @@ const bundle = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
-  plugins: [withoutKyProgressStreams],
+  plugins: [withoutKyProgressStreams, withoutUnusedKyOptions],
 });
 // esbuild bundles and minifies; terser then compresses what esbuild's
 // single pass leaves (inlining, dead branches, shorter sequences): −500 B
@@ -79,12 +143,14 @@ const bundle = await build({
 //
 // Property names that never cross the bundle's boundary (not the public
 // API, not options a page passes, not wire fields, not stored JSON, not DOM
-// or ky names) are mangled too: −117 B min+gzip (2026-12). Add a name only
-// when it is read and written by this bundle alone.
+// or ky names) are mangled too. Add a name only when it is read and written
+// by this bundle alone, never through a string: `anonymousId` is a wire
+// field, and the health counts (`queued`, `sent`, …) were read by name, so
+// mangling them sent messages without `anonymousId` and health reports with
+// mangled keys (test/script-tag-bundle.test.ts runs the built bundle).
 const BUNDLE_PRIVATE_PROPERTIES = [
-  'touch', 'nextPrompt', 'lastPrompt', 'persist', 'peek', 'setOptedOut', 'optedOut', 'anonymousId', 'persistent', 'dropped',
-  'droppedQueueFull', 'droppedRejected', 'retryAfterMs', 'kind', 'enqueue', 'hidden', 'online', 'health', 'oldestWaitingMs',
-  'queued', 'sent', 'retried',
+  'touch', 'nextPrompt', 'lastPrompt', 'persist', 'peek', 'setOptedOut', 'optedOut', 'persistent', 'dropped',
+  'retryAfterMs', 'kind', 'enqueue', 'hidden', 'online', 'health',
 ];
 const terser = await minify(readFileSync(path('dist/chatmeter.min.js'), 'utf8'), {
   ecma: 2022,
@@ -94,6 +160,7 @@ const terser = await minify(readFileSync(path('dist/chatmeter.min.js'), 'utf8'),
   format: { comments: false },
 });
 writeFileSync(path('dist/chatmeter.min.js'), terser.code);
+if (!kyCoreTrimmed) fail(`ky's core (ky/distribution/core/Ky.js) was not in the bundle: review KY_CORE_STAND_INS in scripts/build.mjs`);
 if (!kyProgressLeftOut) fail(`ky's progress helpers (ky/distribution/utils/body.js) were not in the bundle: review the progress stand-ins in scripts/build.mjs`);
 const bundled = Object.entries(Object.values(bundle.metafile.outputs)[0].inputs)
   .filter(([, { bytesInOutput }]) => bytesInOutput > 0)

@@ -1,7 +1,7 @@
 import { ConversationTracker } from './conversations.js';
 import { createDelivery, type DeliveryHealth } from './delivery.js';
 import { onPageLifecycle, pageSearch } from './global-scope.js';
-import { Identity } from './identity.js';
+import { createIdentity } from './identity.js';
 import { uuid } from './ids.js';
 import { resolveOptions, type ChatmeterOptions, type ResolvedOptions } from './options.js';
 import { createPageContext } from './page-context.js';
@@ -62,7 +62,7 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
   const resolved = resolveOptions(options);
   const local = internals.storage?.local ?? webStorage('localStorage');
   const now = internals.now ?? Date.now;
-  const identity = new Identity(local);
+  const identity = createIdentity(local);
   const session = new SessionTracker(local, resolved.sessionTimeoutMinutes * 60_000, now);
   const conversations = new ConversationTracker(internals.storage?.session ?? webStorage('sessionStorage'), now);
   const pageContext = createPageContext(resolved);

@@ -3,7 +3,7 @@ import { isOffline } from './global-scope.js';
 import { uuid } from './ids.js';
 import { unref } from './unref-timer.js';
 import { SDK_HEALTH_EVENT } from './protocol/event-names.js';
-import type { MessageInput } from './protocol/index.js';
+import type { MessageInput, SdkHealthProperties } from './protocol/index.js';
 import { queuedAt, type EventQueue, type QueuedMessage } from './queue.js';
 import type { KeyValueStorage } from './storage.js';
 import { backoffDelay, sendBatch, sendBeacon } from './transport.js';
@@ -24,22 +24,15 @@ export interface DeliveryOptions {
 
 /**
  * Counts since the page loaded, and the state of the queue: what a health
- * report is made of. Health reports themselves are not counted as queued,
- * sent or rejected, so the counts are about the product's events only (the
- * collector compares `sent` with the events it stored) and an idle page's
- * reports stop. A full queue's drops are counted whatever they were.
+ * report is made of, under the report's own wire names. Health reports
+ * themselves are not counted as queued, sent or rejected, so the counts are
+ * about the product's events only (the collector compares `sent` with the
+ * events it stored) and an idle page's reports stop. A full queue's drops
+ * are counted whatever they were. `retried`: send attempts that failed and
+ * were scheduled again; `oldest_waiting_ms`: age of the oldest event seen
+ * waiting by the latest send attempt, absent when none waited.
  */
-export interface DeliveryHealth {
-  queued: number;
-  sent: number;
-  /** Send attempts that failed and were scheduled again. */
-  retried: number;
-  droppedQueueFull: number;
-  droppedRejected: number;
-  storage: 'indexeddb' | 'memory';
-  /** Age of the oldest event seen waiting by the latest send attempt; undefined when none waited. */
-  oldestWaitingMs: number | undefined;
-}
+export type DeliveryHealth = SdkHealthProperties;
 
 /** What the client asks of delivery. */
 export interface Delivery {
@@ -78,7 +71,7 @@ export function createDelivery(
 ): Delivery {
   const tabId = uuid();
   const unacknowledged = new UnacknowledgedEvents(MAX_BATCH_MESSAGES);
-  const counts = { queued: 0, sent: 0, retried: 0, droppedRejected: 0 };
+  const counts = { queued: 0, sent: 0, retried: 0, dropped_rejected: 0 };
   let oldestWaitingAt: number | undefined;
   let adding: Promise<unknown> = Promise.resolve();
   let addedSinceFlush = 0;
@@ -131,7 +124,7 @@ export function createDelivery(
         warn(`dropped ${batch.length} refused event(s): ${outcome.kind === 'refused' ? outcome.reason : 'too large'}`);
       }
       batch.forEach(({ message }, index) => {
-        if (message.event !== SDK_HEALTH_EVENT) counts[rejected.has(index) ? 'droppedRejected' : 'sent'] += 1;
+        if (message.event !== SDK_HEALTH_EVENT) counts[rejected.has(index) ? 'dropped_rejected' : 'sent'] += 1;
       });
       await queue.remove(batch.map((entry) => entry.key));
       for (const entry of batch) unacknowledged.delete(String(entry.message.messageId));
@@ -172,9 +165,9 @@ export function createDelivery(
     },
     health: () => ({
       ...counts,
-      droppedQueueFull: queue.dropped,
+      dropped_queue_full: queue.dropped,
       storage: queue.persistent ? 'indexeddb' : 'memory',
-      oldestWaitingMs: oldestWaitingAt && Math.max(0, now() - oldestWaitingAt),
+      ...(oldestWaitingAt !== undefined && { oldest_waiting_ms: Math.max(0, now() - oldestWaitingAt) }),
     }),
     shutdown() {
       clearInterval(intervalTimer);

@@ -21,19 +21,15 @@ export function createHealthReports(health: () => DeliveryHealth, now: () => num
   return () => {
     const current = health();
     if (now() - reportedAt < HEALTH_REPORT_INTERVAL_MS) return;
-    const since = (count: 'queued' | 'sent' | 'retried' | 'droppedQueueFull' | 'droppedRejected'): number => current[count] - (previous?.[count] ?? 0);
-    const report: SdkHealthProperties = {
-      queued: since('queued'),
-      sent: since('sent'),
-      retried: since('retried'),
-      dropped_queue_full: since('droppedQueueFull'),
-      dropped_rejected: since('droppedRejected'),
-      storage: current.storage,
-    };
-    if (report.queued + report.sent + report.retried + report.dropped_queue_full + report.dropped_rejected === 0) return;
-    if (current.oldestWaitingMs !== undefined) report.oldest_waiting_ms = current.oldestWaitingMs;
+    const report = { ...current };
+    let counted = 0;
+    for (const count of COUNTS) counted += report[count] -= previous?.[count] ?? 0;
+    if (counted === 0) return;
     previous = current;
     reportedAt = now();
     return report;
   };
 }
+
+/** The counts a report carries as deltas (never negative, so they sum to 0 only when all are 0). */
+const COUNTS = ['queued', 'sent', 'retried', 'dropped_queue_full', 'dropped_rejected'] as const;

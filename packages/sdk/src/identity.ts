@@ -13,43 +13,37 @@ const OPT_OUT_KEY = 'chatmeter_opt_out';
  * 10 µs median (Chromium, 2026-12); it is storage writes (~20 µs each) that
  * session and conversation state avoid, and these values change rarely.
  */
-export class Identity {
-  readonly #storage: KeyValueStorage;
-
-  constructor(storage: KeyValueStorage) {
-    this.#storage = storage;
-  }
-
-  get anonymousId(): string {
-    return this.#storage.get(ANONYMOUS_ID_KEY) ?? this.#newAnonymousId();
-  }
-
-  get userId(): string | null {
-    return this.#storage.get(USER_ID_KEY);
-  }
-
-  get optedOut(): boolean {
-    return this.#storage.get(OPT_OUT_KEY) === '1';
-  }
-
-  identify(userId: string): void {
-    this.#storage.set(USER_ID_KEY, userId);
-  }
-
+export interface Identity {
+  readonly anonymousId: string;
+  readonly userId: string | null;
+  readonly optedOut: boolean;
+  identify(userId: string): void;
   /** Forgets the user: no user id, a new anonymous id. */
-  reset(): void {
-    this.#storage.remove(USER_ID_KEY);
-    this.#newAnonymousId();
-  }
+  reset(): void;
+  setOptedOut(optedOut: boolean): void;
+}
 
-  setOptedOut(optedOut: boolean): void {
-    if (optedOut) this.#storage.set(OPT_OUT_KEY, '1');
-    else this.#storage.remove(OPT_OUT_KEY);
-  }
-
-  #newAnonymousId(): string {
+export function createIdentity(storage: KeyValueStorage): Identity {
+  const newAnonymousId = (): string => {
     const id = uuid();
-    this.#storage.set(ANONYMOUS_ID_KEY, id);
+    storage.set(ANONYMOUS_ID_KEY, id);
     return id;
-  }
+  };
+  return {
+    get anonymousId() {
+      return storage.get(ANONYMOUS_ID_KEY) ?? newAnonymousId();
+    },
+    get userId() {
+      return storage.get(USER_ID_KEY);
+    },
+    get optedOut() {
+      return storage.get(OPT_OUT_KEY) === '1';
+    },
+    identify: (userId) => storage.set(USER_ID_KEY, userId),
+    reset() {
+      storage.remove(USER_ID_KEY);
+      newAnonymousId();
+    },
+    setOptedOut: (optedOut) => (optedOut ? storage.set(OPT_OUT_KEY, '1') : storage.remove(OPT_OUT_KEY)),
+  };
 }
