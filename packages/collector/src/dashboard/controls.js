@@ -1,4 +1,4 @@
-// The filter bar: date range, time zone, model, intent, auto-refresh. Its
+// The filter bar: date range, time zone, model, intent, debug traffic, auto-refresh. Its
 // state is mirrored in the URL query (never the key), so a view can be
 // reloaded or shared.
 
@@ -20,6 +20,7 @@ export function createControls(form, { onChange, onAutoRefreshChange }) {
     tz: form.querySelector('#tz'),
     model: form.querySelector('#model'),
     intent: form.querySelector('#intent'),
+    includeDebug: form.querySelector('#include-debug'),
     autoRefresh: form.querySelector('#auto-refresh'),
   };
   const error = form.querySelector('#controls-error');
@@ -32,6 +33,7 @@ export function createControls(form, { onChange, onAutoRefreshChange }) {
   setOptions(fields.model, 'All models', [], initial.model);
   setOptions(fields.intent, 'All intents', [], initial.intent);
   fields.autoRefresh.checked = initial.auto;
+  fields.includeDebug.checked = initial.includeDebug;
 
   let timer;
   const changed = () => {
@@ -45,15 +47,17 @@ export function createControls(form, { onChange, onAutoRefreshChange }) {
       onChange(query());
     }, DEBOUNCE_MS);
   };
-  for (const name of ['from', 'to', 'tz', 'model', 'intent']) fields[name].addEventListener('change', changed);
+  for (const name of ['from', 'to', 'tz', 'model', 'intent', 'includeDebug']) fields[name].addEventListener('change', changed);
   fields.autoRefresh.addEventListener('change', () => {
     writeUrl(query(), fields.autoRefresh.checked);
     onAutoRefreshChange(fields.autoRefresh.checked);
   });
   form.addEventListener('submit', (event) => event.preventDefault());
 
+  /** `include_debug` is only present when asked for: the API leaves debug events out by default. */
   function query() {
-    return { from: fields.from.value, to: fields.to.value, tz: fields.tz.value, model: fields.model.value, intent: fields.intent.value };
+    const values = { from: fields.from.value, to: fields.to.value, tz: fields.tz.value, model: fields.model.value, intent: fields.intent.value };
+    return fields.includeDebug.checked ? { ...values, include_debug: 'true' } : values;
   }
 
   return {
@@ -71,7 +75,7 @@ function initialState(params) {
   const tz = isValidTimeZone(params.get('tz')) ? params.get('tz') : browserTimeZone();
   const to = isIsoDate(params.get('to')) ? params.get('to') : todayIn(tz);
   const from = isIsoDate(params.get('from')) ? params.get('from') : addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  return { tz, from, to, model: params.get('model') ?? '', intent: params.get('intent') ?? '', auto: params.get('auto') === '1' };
+  return { tz, from, to, model: params.get('model') ?? '', intent: params.get('intent') ?? '', auto: params.get('auto') === '1', includeDebug: params.get('include_debug') === 'true' };
 }
 
 function validate({ from, to }) {

@@ -139,6 +139,7 @@ async function refresh({ background = false } = {}) {
  */
 function scopeQuery(query, supported) {
   const scoped = { from: query.from, to: query.to, tz: query.tz };
+  if (query.include_debug !== undefined) scoped.include_debug = query.include_debug;
   const ignored = [];
   for (const name of ['model', 'intent']) {
     if (query[name] === '') continue;
@@ -154,6 +155,7 @@ function scopeQuery(query, supported) {
  */
 async function loadFilterOptions(query, current) {
   const unfiltered = { from: query.from, to: query.to, tz: query.tz };
+  if (query.include_debug !== undefined) unfiltered.include_debug = query.include_debug;
   const error = byId('controls-error');
   try {
     const [models, intents] = await Promise.all([

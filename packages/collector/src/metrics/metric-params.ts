@@ -84,16 +84,21 @@ function buildScope(common: z.output<typeof commonSchema>, now: number): MetricS
   if (fromDay > toDay) throw new MetricParameterError('from', `must be on or before to (${formatLocalDay(toDay)})`);
   const days = toDay - fromDay + 1;
   if (days > MAX_RANGE_DAYS) throw new MetricParameterError('from', `the range spans ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
-  const calendar = new ZoneCalendar(common.tz, (fromDay - LOOKBACK_DAYS) * DAY_MS, (toDay + 2) * DAY_MS);
-  return {
-    fromDay,
-    toDay,
-    startMs: calendar.startOfDay(fromDay),
-    endMs: calendar.startOfDay(toDay + 1),
-    calendar,
-    includeDebug: common.include_debug,
-    filters: toFilters(common),
-  };
+  return scopeOfDays(common.tz, fromDay, toDay, common.include_debug, toFilters(common));
+}
+
+/** The scope of the local days fromDay..toDay in `timeZone`, its calendar covering the MAU look-back. */
+function scopeOfDays(timeZone: string, fromDay: number, toDay: number, includeDebug: boolean, filters: MetricFilters): MetricScope {
+  const calendar = new ZoneCalendar(timeZone, (fromDay - LOOKBACK_DAYS) * DAY_MS, (toDay + 2) * DAY_MS);
+  return { fromDay, toDay, startMs: calendar.startOfDay(fromDay), endMs: calendar.startOfDay(toDay + 1), calendar, includeDebug, filters };
+}
+
+/**
+ * The same question (zone, debug, filters) about other days: the period
+ * before the range, or the range widened to cohorts that started earlier.
+ */
+export function rescope(scope: MetricScope, fromDay: number, toDay: number): MetricScope {
+  return scopeOfDays(scope.calendar.timeZone, fromDay, toDay, scope.includeDebug, scope.filters);
 }
 
 function toFilters(common: z.output<typeof commonSchema>): MetricFilters {

@@ -63,6 +63,10 @@ export interface SessionTotals {
   users: number;
   messages: number;
   singleMessageSessions: number;
+  /** The sessions' prompts (user messages). */
+  prompts: number;
+  /** Sessions with exactly one prompt (whatever the replies). */
+  singlePromptSessions: number;
   totalDurationMs: number;
   /** 0 when there are no sessions. */
   medianDurationMs: number;

@@ -12,7 +12,7 @@ export interface FlagInputs {
   retentionDay1: number | null;
   retentionDay7: number | null;
   sessions: number;
-  singleMessageShare: number;
+  singlePromptShare: number;
   avgMessages: number;
   avgDurationSeconds: number;
   /** chatmeter_sdk_health reports in the range, and the events they say were dropped. */
@@ -27,7 +27,7 @@ export const DROPPED_EVENTS_THRESHOLD = 0;
  * Reads the report's numbers against published references for support bots:
  * day-1 retention 30–40 % (below 15 % is a warning), day-7 15–25 %,
  * stickiness 0.1–0.2, 6–10 messages and 3–5 minutes per session, and at most
- * half of the sessions ending after one message; and no event dropped by the
+ * half of the sessions in which the user sent one prompt and left; and no event dropped by the
  * SDK (delivery health reports). `info` = outside the
  * reference without being alarming, or not enough data to say.
  */
@@ -53,10 +53,10 @@ export function evaluateFlags(inputs: FlagInputs): ReportFlag[] {
       reference: 'DAU/MAU of 0.1–0.2 is healthy for a support bot (above is better)',
     },
     {
-      metric: 'single_message_share',
-      value: inputs.singleMessageShare,
-      status: noSessions ? 'info' : inputs.singleMessageShare > 0.5 ? 'warning' : 'healthy',
-      reference: 'more than half of the sessions having a single message is a warning',
+      metric: 'single_prompt_share',
+      value: inputs.singlePromptShare,
+      status: noSessions ? 'info' : inputs.singlePromptShare > 0.5 ? 'warning' : 'healthy',
+      reference: 'more than half of the sessions having a single prompt (the user asked once and left) is a warning',
     },
     {
       metric: 'avg_messages',

@@ -3,59 +3,89 @@ import type { CsvCell } from './csv.js';
 import { summarizeClassification } from './classification.js';
 import { summarizeDelivery } from './delivery.js';
 import { defineMetric } from './metric-endpoint.js';
-import type { CohortActivity } from './metrics-source.js';
+import type { CohortActivity, DailyActiveUsers } from './metrics-source.js';
+import { rescope } from './metric-params.js';
+import type { MetricScope } from './metric-scope.js';
 import { evaluateFlags } from './report-flags.js';
-import { average, percentage, ratio } from './round.js';
+import { average, percentage, ratio, roundTo } from './round.js';
 import { summarizeSessions } from './sessions.js';
 
 const REPORT_OFFSETS = [1, 7, 30] as const;
+/** The report looks this far back for cohorts: its longest retention day. */
+const LONGEST_OFFSET = Math.max(...REPORT_OFFSETS);
 
 /**
- * Day-N retention over all first-seen cohorts of the range whose day + N is
- * not after `to`: retained users / cohort users (0–100, 1 decimal); null
- * when no cohort is old enough or those cohorts are empty.
+ * Day-N retention of the report: the first-seen cohorts whose day + N falls
+ * inside the range (cohort days from − N … to − N, so also cohorts from before
+ * the range), pooled: retained users / cohort users (0–100, 1 decimal); null
+ * when those cohorts have no users.
  */
-export function pooledRetention(cohorts: readonly CohortActivity[], offset: number): number | null {
+export function pooledRetention(cohorts: readonly CohortActivity[], scope: MetricScope, offset: number): number | null {
   let retained = 0;
   let size = 0;
-  let observed = false;
   for (const cohort of cohorts) {
-    const count = cohort.retained.get(offset);
-    if (count === undefined) continue;
-    observed = true;
-    retained += count;
+    if (cohort.day < scope.fromDay - offset || cohort.day > scope.toDay - offset) continue;
+    retained += cohort.retained.get(offset) ?? 0;
     size += cohort.size;
   }
-  // No cohort old enough, or only empty cohorts: nothing was measured.
-  return observed && size > 0 ? percentage(retained, size) : null;
+  return size > 0 ? percentage(retained, size) : null;
+}
+
+/**
+ * Change against the previous period of the same length, in percent of the
+ * previous value (1 decimal, + is up); null when the previous value is 0.
+ */
+export function changePercent(current: number, previous: number): number | null {
+  return previous === 0 ? null : roundTo((100 * (current - previous)) / previous, 1);
+}
+
+/** dau / wau / mau: the averages of the daily series (2 decimals); stickiness = average DAU / average MAU. */
+function averageActivity(activity: readonly DailyActiveUsers[]) {
+  const sum = (pick: (row: DailyActiveUsers) => number) => activity.reduce((total, row) => total + pick(row), 0);
+  return {
+    dau: average(sum((row) => row.dau), activity.length),
+    wau: average(sum((row) => row.wau), activity.length),
+    mau: average(sum((row) => row.mau), activity.length),
+    stickiness: ratio(sum((row) => row.dau), sum((row) => row.mau)),
+  };
 }
 
 /**
  * The range at a glance. dau / wau / mau are the averages of the daily
  * series over the range (2 decimals); stickiness = average DAU / average MAU;
- * retention pools the first-seen cohorts; sessions as `/sessions`; delivery
- * as the totals of `/delivery`; flags
- * compare with support-bot references.
+ * `previous` has the same figures for the period of the same length just
+ * before the range and `change` the change of each in percent; retention
+ * pools the first-seen cohorts whose day N falls inside the range; sessions as
+ * `/sessions`; delivery as the totals of `/delivery`; flags compare with
+ * support-bot references.
  */
 export const reportMetric = defineMetric({
   path: 'report',
   filters: [],
   params: z.object({}),
   async compute({ source, scope }) {
-    const [activity, cohorts, sessionTotals, classificationTotals, deliveryTotals] = await Promise.all([
+    const days = scope.toDay - scope.fromDay + 1;
+    const [activity, previousActivity, cohorts, sessionTotals, classificationTotals, deliveryTotals] = await Promise.all([
       source.activeUsers(scope),
-      source.retention(scope, 'first_seen', REPORT_OFFSETS),
+      source.activeUsers(rescope(scope, scope.fromDay - days, scope.fromDay - 1)),
+      source.retention(rescope(scope, scope.fromDay - LONGEST_OFFSET, scope.toDay), 'first_seen', REPORT_OFFSETS),
       source.sessionTotals(scope),
       source.classification(scope),
       source.delivery(scope),
     ]);
-    const days = activity.length;
-    const sum = (pick: (row: (typeof activity)[number]) => number) => activity.reduce((total, row) => total + pick(row), 0);
-    const dau = average(sum((row) => row.dau), days);
-    const wau = average(sum((row) => row.wau), days);
-    const mau = average(sum((row) => row.mau), days);
-    const stickiness = ratio(sum((row) => row.dau), sum((row) => row.mau));
-    const retention = { d1: pooledRetention(cohorts, 1), d7: pooledRetention(cohorts, 7), d30: pooledRetention(cohorts, 30) };
+    const { dau, wau, mau, stickiness } = averageActivity(activity);
+    const previous = averageActivity(previousActivity);
+    const change = {
+      dau: changePercent(dau, previous.dau),
+      wau: changePercent(wau, previous.wau),
+      mau: changePercent(mau, previous.mau),
+      stickiness: changePercent(stickiness, previous.stickiness),
+    };
+    const retention = {
+      d1: pooledRetention(cohorts, scope, 1),
+      d7: pooledRetention(cohorts, scope, 7),
+      d30: pooledRetention(cohorts, scope, 30),
+    };
     const sessions = summarizeSessions(sessionTotals);
     const { reports, sent, stored, dropped, memory_share: memoryShare } = summarizeDelivery(deliveryTotals.total);
     const delivery = { reports, sent, stored, dropped, memory_share: memoryShare };
@@ -64,19 +94,23 @@ export const reportMetric = defineMetric({
       retentionDay1: retention.d1,
       retentionDay7: retention.d7,
       sessions: sessions.sessions,
-      singleMessageShare: sessions.single_message_share,
+      singlePromptShare: sessions.single_prompt_share,
       avgMessages: sessions.avg_messages,
       avgDurationSeconds: sessions.avg_duration_seconds,
       deliveryReports: deliveryTotals.total.reports,
       droppedEvents: delivery.dropped,
     });
     const intentSamplingRate = summarizeClassification(classificationTotals).sampling_rate;
-    const body = { dau, wau, mau, stickiness, retention, sessions, intent_sampling_rate: intentSamplingRate, delivery, flags };
+    const body = { dau, wau, mau, stickiness, previous, change, retention, sessions, intent_sampling_rate: intentSamplingRate, delivery, flags };
 
     const rows: CsvCell[][] = [
       ['dau', dau, null, null],
       ['wau', wau, null, null],
       ['mau', mau, null, null],
+      ...Object.entries(previous).map(([name, value]): CsvCell[] => [`previous.${name}`, value, null, null]),
+      ...Object.entries(change).map(([name, value]): CsvCell[] => [`change.${name}`, value, null, null]),
+      ['retention_d1', retention.d1, null, null],
+      ['retention_d7', retention.d7, null, null],
       ['retention_d30', retention.d30, null, null],
       ...Object.entries(sessions).map(([name, value]): CsvCell[] => [`sessions.${name}`, value, null, null]),
       ['intent_sampling_rate', intentSamplingRate, null, null],

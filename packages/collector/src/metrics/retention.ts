@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cohortsByWeek, poolCohorts, type PooledCohort } from './cohort-weeks.js';
 import type { CsvCell } from './csv.js';
 import { formatLocalDay } from './local-day.js';
 import { defineMetric } from './metric-endpoint.js';
@@ -9,6 +10,8 @@ import { percentage } from './round.js';
 const MAX_OFFSET = 365;
 const MAX_OFFSETS = 10;
 export const DEFAULT_RETENTION_DAYS: readonly number[] = [1, 7, 30];
+/** Up to five weeks a row per day stays readable; longer ranges default to a row per week. */
+export const DAILY_COHORTS_MAX_DAYS = 35;
 
 const offsetsParam = z
   .string()
@@ -20,13 +23,22 @@ const offsetsParam = z
 /**
  * Day-N retention: the share (0–100, 1 decimal) of the cohort that is active
  * (sent a prompt) exactly on cohort day + N; null when that day is after `to`,
- * since it has not been observed yet.
+ * since it has not been observed yet; 0 for an empty cohort. For a pooled
+ * cohort (a week, the summary) only the cohorts observed on day N count, in
+ * the numerator and the denominator: the average of their rates weighted by
+ * cohort size; null when those cohorts have no users.
  */
-export function retentionRates(cohort: CohortActivity, offsets: readonly number[]): Record<string, number | null> {
+export function retentionRates(cohort: CohortActivity | PooledCohort, offsets: readonly number[]): Record<string, number | null> {
   const rates: Record<string, number | null> = {};
   for (const offset of offsets) {
     const retained = cohort.retained.get(offset);
-    rates[String(offset)] = retained === undefined ? null : percentage(retained, cohort.size);
+    if (retained === undefined) rates[String(offset)] = null;
+    else if (!('observedSize' in cohort)) rates[String(offset)] = percentage(retained, cohort.size);
+    else {
+      // A pooled rate of no users would be a made-up 0 %: nothing was measured.
+      const size = cohort.observedSize.get(offset) ?? 0;
+      rates[String(offset)] = size === 0 ? null : percentage(retained, size);
+    }
   }
   return rates;
 }
@@ -37,16 +49,27 @@ export const retentionMetric = defineMetric({
   params: z.object({
     cohort: z.enum(['first_seen', 'active'], { error: 'must be first_seen or active' }).default('first_seen'),
     days: offsetsParam.default([...DEFAULT_RETENTION_DAYS]),
+    cohort_period: z.enum(['day', 'week'], { error: 'must be day or week' }).optional(),
   }),
   async compute({ source, scope, params }) {
     const offsets = [...params.days].sort((a, b) => a - b);
     const activity = await source.retention(scope, params.cohort, offsets);
-    const cohorts = activity.map((cohort) => ({
+    const period = params.cohort_period ?? (scope.toDay - scope.fromDay + 1 > DAILY_COHORTS_MAX_DAYS ? 'week' : 'day');
+    const rows = period === 'week' ? cohortsByWeek(activity) : activity;
+    const cohorts = rows.map((cohort) => ({
       date: formatLocalDay(cohort.day),
       size: cohort.size,
       retention: retentionRates(cohort, offsets),
     }));
-    const rows = cohorts.map((cohort): CsvCell[] => [cohort.date, cohort.size, ...offsets.map((offset) => cohort.retention[String(offset)] ?? null)]);
-    return { body: { cohorts }, csv: { columns: ['date', 'size', ...offsets.map((offset) => `day_${offset}`)], rows } };
+    const pooled = poolCohorts(scope.fromDay, activity);
+    const summary = { size: pooled.size, retention: retentionRates(pooled, offsets) };
+    const csvRow = (date: string, size: number, retention: Record<string, number | null>): CsvCell[] => [
+      date, size, ...offsets.map((offset) => retention[String(offset)] ?? null),
+    ];
+    const csvRows = [...cohorts.map((cohort) => csvRow(cohort.date, cohort.size, cohort.retention)), csvRow('all', summary.size, summary.retention)];
+    return {
+      body: { cohort_period: period, cohorts, summary },
+      csv: { columns: [period === 'week' ? 'week' : 'date', 'size', ...offsets.map((offset) => `day_${offset}`)], rows: csvRows },
+    };
   },
 });

@@ -316,7 +316,55 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
 
       it('writes null cells as empty CSV fields', async () => {
         const result = await app.get('/v1/metrics/retention?from=2026-03-09&to=2026-03-10&format=csv');
-        expect(result.text).toBe('date,size,day_1,day_7,day_30\r\n2026-03-09,0,0,,\r\n2026-03-10,0,,,\r\n');
+        expect(result.text).toBe('date,size,day_1,day_7,day_30\r\n2026-03-09,0,0,,\r\n2026-03-10,0,,,\r\nall,0,,,\r\n');
+      });
+
+      it('groups cohorts by ISO week (Monday start) and adds a summary row weighted by cohort size', async () => {
+        // 03-01 is a Sunday: its week starts on 02-23. The week of 03-02 pools 03-02 (2 users, 0 back)
+        // with 03-08 (2 users, 1 back); 03-10 is not observed on day 1 yet.
+        const weekly = await metric(`retention?${RANGE}&cohort=active&days=1&cohort_period=week`);
+        expect(weekly).toEqual({
+          cohort_period: 'week',
+          cohorts: [
+            { date: '2026-02-23', size: 2, retention: { '1': 100 } },
+            { date: '2026-03-02', size: 4, retention: { '1': 25 } },
+            { date: '2026-03-09', size: 1, retention: { '1': 0 } },
+          ],
+          // (2 + 0 + 1 + 0) / (2 + 2 + 2 + 1) users, not the plain mean of 100, 0, 50 and 0.
+          summary: { size: 7, retention: { '1': 42.9 } },
+        });
+      });
+
+      it('leaves a pooled rate of no observed users null and keeps unobserved days null', async () => {
+        const weekly = await metric(`retention?${RANGE}&cohort_period=week`);
+        expect(weekly.cohorts).toEqual([
+          { date: '2026-02-23', size: 2, retention: { '1': 100, '7': 50, '30': null } },
+          { date: '2026-03-02', size: 1, retention: { '1': 100, '7': null, '30': null } },
+          { date: '2026-03-09', size: 0, retention: { '1': null, '7': null, '30': null } },
+        ]);
+        expect(weekly.summary).toEqual({ size: 3, retention: { '1': 100, '7': 50, '30': null } });
+      });
+
+      it('defaults to a row per day up to 35 days and a row per week beyond', async () => {
+        const daily = await metric('retention?from=2026-02-06&to=2026-03-12');
+        expect(daily.cohort_period).toBe('day');
+        expect(daily.cohorts).toHaveLength(35);
+        const weekly = await metric('retention?from=2026-02-05&to=2026-03-12');
+        expect(weekly.cohort_period).toBe('week');
+        // 02-05 is a Thursday: weeks of 02-02, 02-09, 02-16, 02-23, 03-02, 03-09.
+        expect(weekly.cohorts.map((cohort: { date: string }) => cohort.date)).toEqual([
+          '2026-02-02', '2026-02-09', '2026-02-16', '2026-02-23', '2026-03-02', '2026-03-09',
+        ]);
+        expect(weekly.summary).toEqual({ size: 3, retention: { '1': 100, '7': 50, '30': null } });
+      });
+
+      it('writes weekly rows and the summary row as CSV', async () => {
+        const result = await app.get(`/v1/metrics/retention?${RANGE}&cohort=active&days=1&cohort_period=week&format=csv`);
+        expect(result.text).toBe('week,size,day_1\r\n2026-02-23,2,100\r\n2026-03-02,4,25\r\n2026-03-09,1,0\r\nall,7,42.9\r\n');
+      });
+
+      it('rejects an unknown cohort period', async () => {
+        expect(await badRequest(`retention?${RANGE}&cohort_period=month`)).toContain('cohort_period');
       });
     });
 
@@ -327,6 +375,8 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
           avg_duration_seconds: 25.6,
           median_duration_seconds: 1,
           avg_messages: 2.14,
+          avg_prompts: 1.29,
+          single_prompt_share: 0.7143,
           single_message_share: 0.2857,
           sessions_per_user: 2.33,
         });
@@ -334,7 +384,8 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
 
       it('answers zeros for an empty range', async () => {
         expect(await metric('sessions?from=2025-01-01&to=2025-01-31')).toEqual({
-          sessions: 0, avg_duration_seconds: 0, median_duration_seconds: 0, avg_messages: 0, single_message_share: 0, sessions_per_user: 0,
+          sessions: 0, avg_duration_seconds: 0, median_duration_seconds: 0, avg_messages: 0, avg_prompts: 0, single_prompt_share: 0,
+          single_message_share: 0, sessions_per_user: 0,
         });
       });
 
@@ -651,12 +702,17 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
           wau: 2.1,
           mau: 2.3,
           stickiness: 0.3043,
+          // 02-19…02-28 had no activity: no change can be computed.
+          previous: { dau: 0, wau: 0, mau: 0, stickiness: 0 },
+          change: { dau: null, wau: null, mau: null, stickiness: null },
           retention: { d1: 100, d7: 50, d30: null },
           sessions: {
             sessions: 7,
             avg_duration_seconds: 25.6,
             median_duration_seconds: 1,
             avg_messages: 2.14,
+            avg_prompts: 1.29,
+            single_prompt_share: 0.7143,
             single_message_share: 0.2857,
             sessions_per_user: 2.33,
           },
@@ -666,7 +722,7 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
             { metric: 'retention_d1', value: 100, status: 'healthy', reference: expect.any(String) },
             { metric: 'retention_d7', value: 50, status: 'healthy', reference: expect.any(String) },
             { metric: 'stickiness', value: 0.3043, status: 'healthy', reference: expect.any(String) },
-            { metric: 'single_message_share', value: 0.2857, status: 'healthy', reference: expect.any(String) },
+            { metric: 'single_prompt_share', value: 0.7143, status: 'warning', reference: expect.any(String) },
             { metric: 'avg_messages', value: 2.14, status: 'info', reference: expect.any(String) },
             { metric: 'avg_duration_seconds', value: 25.6, status: 'info', reference: expect.any(String) },
             { metric: 'delivery_dropped', value: 2, status: 'warning', reference: 'events dropped by the SDK (queue full or rejected): more than 0 in the range is a warning' },
@@ -680,11 +736,40 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
         expect(report.flags.map((flag: { status: string }) => flag.status)).toEqual(['info', 'info', 'info', 'info', 'info', 'info', 'info']);
       });
 
-      it('warns when most sessions have a single message', async () => {
-        // 2026-03-08 (UTC) starts two sessions, s-c0 and s-a3, each with one message.
-        const report = await metric('report?from=2026-03-08&to=2026-03-08');
-        expect(report.sessions.single_message_share).toBe(1);
-        expect(report.flags[3]).toMatchObject({ metric: 'single_message_share', value: 1, status: 'warning' });
+      it('compares with the previous period of the same length', async () => {
+        // 03-08…03-09 against 03-06…03-07: DAU 2, 1 vs 0, 0; WAU 3, 2 vs 2, 2; MAU 3, 3 vs 2, 2.
+        const later = await metric('report?from=2026-03-08&to=2026-03-09');
+        expect(later).toMatchObject({ dau: 1.5, wau: 2.5, mau: 3, stickiness: 0.5 });
+        expect(later.previous).toEqual({ dau: 0, wau: 2, mau: 2, stickiness: 0 });
+        expect(later.change).toEqual({ dau: null, wau: 25, mau: 50, stickiness: null });
+        // 03-03…03-04 against 03-01…03-02: DAU 0, 0 vs 2, 2.
+        const quiet = await metric('report?from=2026-03-03&to=2026-03-04');
+        expect(quiet.previous).toEqual({ dau: 2, wau: 2, mau: 2, stickiness: 1 });
+        expect(quiet.change).toEqual({ dau: -100, wau: 0, mau: 0, stickiness: -100 });
+      });
+
+      it('takes day-N cohorts from before the range when their day N falls inside it', async () => {
+        // Day 7 of 03-08…03-09 is measured on the cohorts of 03-01…03-02: alice and bob (03-01), alice back on 03-08.
+        // Day 1 on the cohorts of 03-07…03-08: carol (03-08), back on 03-09.
+        const report = await metric('report?from=2026-03-08&to=2026-03-09');
+        expect(report.retention).toEqual({ d1: 100, d7: 50, d30: null });
+        // Day 30 of 03-31 is measured on the cohort of 03-01: neither alice nor bob came back on 03-31.
+        const late = await metric('report?from=2026-03-31&to=2026-03-31');
+        expect(late.retention).toEqual({ d1: null, d7: null, d30: 0 });
+      });
+
+      it('warns when most sessions have a single prompt, even though every prompt got a reply', async () => {
+        // 2026-03-09 (UTC) starts one session, s-c1: carol's one prompt and its reply (two messages).
+        const report = await metric('report?from=2026-03-09&to=2026-03-09');
+        expect(report.sessions).toMatchObject({ sessions: 1, avg_messages: 2, avg_prompts: 1, single_prompt_share: 1, single_message_share: 0 });
+        expect(report.flags[3]).toMatchObject({ metric: 'single_prompt_share', value: 1, status: 'warning' });
+      });
+
+      it('stays healthy when at most half of the sessions have a single prompt', async () => {
+        // 2026-03-02 (UTC) starts s-a2 (one prompt) and s-b2 (two prompts).
+        const report = await metric('report?from=2026-03-02&to=2026-03-02');
+        expect(report.sessions).toMatchObject({ sessions: 2, avg_prompts: 1.5, single_prompt_share: 0.5 });
+        expect(report.flags[3]).toMatchObject({ metric: 'single_prompt_share', value: 0.5, status: 'healthy' });
       });
     });
 

@@ -595,19 +595,39 @@ class Reference {
     });
   }
 
-  retention(kind: 'first_seen' | 'active', offsets: readonly number[]): unknown {
-    return {
-      cohorts: this.retentionRaw(kind, offsets).map((row) => ({
+  retention(kind: 'first_seen' | 'active', offsets: readonly number[], period?: 'day' | 'week'): unknown {
+    const raw = this.retentionRaw(kind, offsets);
+    const rate = (retained: number | null | undefined, size: number): number | null | Approx =>
+      retained === null || retained === undefined ? null : approx(div(100 * retained, size), 1);
+    /** Weighted by cohort size: only the cohorts observed on day N, null when they have no users. */
+    const pool = (rows: typeof raw) => {
+      const retention: Record<string, Approx | null> = {};
+      for (const offset of offsets) {
+        const observed = rows.filter((row) => row.retained.get(offset) !== null);
+        const size = observed.reduce((total, row) => total + row.size, 0);
+        const retained = observed.reduce((total, row) => total + (row.retained.get(offset) ?? 0), 0);
+        retention[String(offset)] = size === 0 ? null : approx((100 * retained) / size, 1);
+      }
+      return { size: rows.reduce((total, row) => total + row.size, 0), retention };
+    };
+    const chosen = period ?? (this.q.toDay - this.q.fromDay + 1 > 35 ? 'week' : 'day');
+    let cohorts: unknown[];
+    if (chosen === 'day') {
+      cohorts = raw.map((row) => ({
         date: dateOf(row.day),
         size: row.size,
-        retention: Object.fromEntries(
-          offsets.map((offset) => {
-            const retained = row.retained.get(offset) ?? null;
-            return [String(offset), retained === null ? null : approx(div(100 * retained, row.size), 1)];
-          }),
-        ),
-      })),
-    };
+        retention: Object.fromEntries(offsets.map((offset) => [String(offset), rate(row.retained.get(offset), row.size)])),
+      }));
+    } else {
+      const weeks = new Map<number, typeof raw>();
+      for (const row of raw) {
+        // getUTCDay: 0 = Sunday; ISO weeks start on Monday.
+        const monday = row.day - ((new Date(row.day * DAY_MS).getUTCDay() + 6) % 7);
+        weeks.set(monday, [...(weeks.get(monday) ?? []), row]);
+      }
+      cohorts = [...weeks].sort(([a], [b]) => a - b).map(([monday, rows]) => ({ date: dateOf(monday), ...pool(rows) }));
+    }
+    return { cohort_period: chosen, cohorts, summary: pool(raw) };
   }
 
   sessionGroups(): Map<string, Ev[]> {
@@ -626,6 +646,8 @@ class Reference {
     const users = new Set<string>();
     let messages = 0;
     let single = 0;
+    let prompts = 0;
+    let singlePrompt = 0;
     for (const list of this.sessionGroups().values()) {
       const first = Math.min(...list.map((event) => event.ts));
       if (!this.inRange(first)) continue;
@@ -633,6 +655,9 @@ class Reference {
       for (const event of list) users.add(event.user);
       messages += list.length;
       if (list.length === 1) single += 1;
+      const sessionPrompts = list.filter((event) => event.kind === 'prompt').length;
+      prompts += sessionPrompts;
+      if (sessionPrompts === 1) singlePrompt += 1;
     }
     const n = durations.length;
     return {
@@ -640,6 +665,8 @@ class Reference {
       avg_duration_seconds: approx(div(durations.reduce((sum, d) => sum + d, 0), n) / 1000, 1),
       median_duration_seconds: approx(n === 0 ? 0 : percentileCont(durations, 0.5) / 1000, 1),
       avg_messages: approx(div(messages, n), 2),
+      avg_prompts: approx(div(prompts, n), 2),
+      single_prompt_share: approx(div(singlePrompt, n), 4),
       single_message_share: approx(div(single, n), 4),
       sessions_per_user: approx(div(n, users.size), 2),
     };
@@ -872,29 +899,50 @@ class Reference {
     return [...counts.values()].sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
   }
 
-  report(): unknown {
+  /** The report's averages of the daily series, unrounded. */
+  activityAverages(): { dau: number; wau: number; mau: number; stickiness: number } {
     const series = this.activeUsersRaw();
     const sum = (pick: (row: (typeof series)[number]) => number) => series.reduce((total, row) => total + pick(row), 0);
-    const cohorts = this.retentionRaw('first_seen', [1, 7, 30]);
+    return {
+      dau: sum((row) => row.dau) / series.length,
+      wau: sum((row) => row.wau) / series.length,
+      mau: sum((row) => row.mau) / series.length,
+      stickiness: div(sum((row) => row.dau), sum((row) => row.mau)),
+    };
+  }
+
+  report(): unknown {
+    const days = this.q.toDay - this.q.fromDay + 1;
+    const current = this.activityAverages();
+    const previous = new Reference(this.data, { ...this.q, fromDay: this.q.fromDay - days, toDay: this.q.fromDay - 1 }).activityAverages();
+    const decimals = { dau: 2, wau: 2, mau: 2, stickiness: 4 } as const;
+    const names = ['dau', 'wau', 'mau', 'stickiness'] as const;
+    // The change is taken between the rounded figures the report shows.
+    const change = (name: (typeof names)[number]): Approx | null => {
+      const before = rounded(previous[name], decimals[name]);
+      return before === 0 ? null : approx((100 * (rounded(current[name], decimals[name]) - before)) / before, 1);
+    };
+    const cohorts = this.cohorts('first_seen');
+    const active = this.activeByDay();
+    // Day N pools the first-seen cohorts whose day + N falls inside the range.
     const pooled = (offset: number): Approx | null => {
       let retained = 0;
       let size = 0;
-      let observed = false;
-      for (const cohort of cohorts) {
-        const count = cohort.retained.get(offset);
-        if (count === null || count === undefined) continue;
-        observed = true;
-        retained += count;
+      for (let day = this.q.fromDay - offset; day <= this.q.toDay - offset; day += 1) {
+        const cohort = cohorts.get(day) ?? new Set<string>();
         size += cohort.size;
+        retained += [...cohort].filter((user) => active.get(day + offset)?.has(user) === true).length;
       }
-      return observed && size > 0 ? approx((100 * retained) / size, 1) : null;
+      return size > 0 ? approx((100 * retained) / size, 1) : null;
     };
     const classification = this.classification() as { sampling_rate: Approx };
     return {
-      dau: approx(sum((row) => row.dau) / series.length, 2),
-      wau: approx(sum((row) => row.wau) / series.length, 2),
-      mau: approx(sum((row) => row.mau) / series.length, 2),
-      stickiness: approx(div(sum((row) => row.dau), sum((row) => row.mau)), 4),
+      dau: approx(current.dau, 2),
+      wau: approx(current.wau, 2),
+      mau: approx(current.mau, 2),
+      stickiness: approx(current.stickiness, 4),
+      previous: Object.fromEntries(names.map((name) => [name, approx(previous[name], decimals[name])])),
+      change: Object.fromEntries(names.map((name) => [name, change(name)])),
       retention: { d1: pooled(1), d7: pooled(7), d30: pooled(30) },
       sessions: this.sessions(),
       intent_sampling_rate: classification.sampling_rate,
@@ -1040,6 +1088,7 @@ async function checkRun(seed: number, createStore: StoreFactory): Promise<string
           await check(`retention?${common}`, ref.retention('first_seen', [1, 7, 30]));
           await check(`retention?${common}&cohort=active&days=1,2,3,7`, ref.retention('active', [1, 2, 3, 7]));
           await check(`retention?${common}&cohort=first_seen&days=2,5`, ref.retention('first_seen', [2, 5]));
+          await check(`retention?${common}&cohort=active&days=1,3&cohort_period=week`, ref.retention('active', [1, 3], 'week'));
           await check(`sessions?${common}`, ref.sessions());
           await check(`conversations?${common}`, ref.conversations(false, 100));
           await check(`conversations?${common}&group_by=user&limit=10000`, ref.conversations(true, 10_000));

@@ -90,8 +90,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard in a real browser', () => {
         expect(await kpiValue(page, kpi), kpi).toBe(await reportValue(app, narrowed, kpi));
       }
       const mauText = await page.locator('[data-kpi="mau"] .kpi-value').textContent();
-      // Report MAU is the range's average of daily MAU, shown with up to 2 decimals.
-      expect(mauText).toBe(new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(await reportValue(app, narrowed, 'mau')));
+      // Report MAU is the range's average of daily MAU, shown as whole users.
+      expect(mauText).toBe(new Intl.NumberFormat('en-US').format(Math.round(await reportValue(app, narrowed, 'mau'))));
       await waitForQuery(page, 'active-users', narrowed);
       await expectAllPanelsReady(page);
 

@@ -10,7 +10,7 @@ const MAX_LISTED = 8;
 export const activeConversationsPanel = {
   name: 'active-conversations',
   filters: [],
-  load: (fetchMetric) => fetchMetric('active-conversations', { minutes: LIVE_MINUTES }),
+  load: (fetchMetric, query) => fetchMetric('active-conversations', { minutes: LIVE_MINUTES, ...(query.include_debug === undefined ? {} : { include_debug: query.include_debug }) }),
   render(panel, body) {
     const count = typeof body?.count === 'number' ? body.count : 0;
     const conversations = Array.isArray(body?.conversations) ? body.conversations : [];

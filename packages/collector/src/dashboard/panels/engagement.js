@@ -12,15 +12,16 @@ export const engagementPanel = {
   },
   render(panel, { sessions, conversations }) {
     if (!((sessions?.sessions ?? 0) > 0 || (conversations?.conversations ?? 0) > 0)) return false;
-    // single_message_share is a 0–1 ratio.
-    const share = sessions.single_message_share;
+    // single_prompt_share is a 0–1 ratio: sessions in which the user sent one prompt and left.
+    const share = sessions.single_prompt_share;
     const sharePercent = typeof share === 'number' ? share * 100 : share;
     const stats = [
       ['sessions', 'Sessions', formatInteger(sessions.sessions)],
       ['sessions-per-user', 'Sessions per user', formatDecimal(sessions.sessions_per_user)],
       ['median-duration', 'Median session', formatDuration(sessions.median_duration_seconds)],
-      ['avg-messages', 'Prompts per session', formatDecimal(sessions.avg_messages)],
-      ['single-message-share', 'Single-prompt sessions', formatPercent(sharePercent)],
+      ['avg-messages', 'Messages per session', formatDecimal(sessions.avg_messages)],
+      ['avg-prompts', 'Prompts per session', formatDecimal(sessions.avg_prompts)],
+      ['single-prompt-share', 'Single-prompt sessions', formatPercent(sharePercent)],
       ['conversations', 'Conversations', formatInteger(conversations?.conversations)],
       ['conversations-per-user', 'Conversations per user', formatDecimal(conversations?.conversations_per_user)],
       ['prompts-per-conversation', 'Prompts per conversation', formatDecimal(conversations?.avg_prompts_per_conversation)],

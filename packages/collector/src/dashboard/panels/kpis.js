@@ -2,24 +2,28 @@
 // (healthy / warning / info) and its reference as the tile's tooltip.
 
 import { h } from '../dom.js';
+import { addDays, daysBetween } from '../dates.js';
 import { formatDecimal, formatDuration, formatInteger, formatPercent } from '../format.js';
 
 /**
  * `flag` names the report flag judging the tile's metric, if there is one.
- * Report dau / wau / mau are averages of the daily series over the range;
- * ratios (0–1) are shown as percentages.
+ * Report dau / wau / mau are averages of the daily series over the range,
+ * shown as whole users with their change against the previous period of the
+ * same length (`change`, from the report); ratios (0–1) are shown as
+ * percentages. `retentionDay` tiles explain an empty value.
  */
 const TILES = [
-  { key: 'dau', label: 'DAU', hint: 'Daily active users, average over the range', value: (r) => r.dau, format: formatDecimal },
-  { key: 'wau', label: 'WAU', hint: 'Weekly active users, average over the range', value: (r) => r.wau, format: formatDecimal },
-  { key: 'mau', label: 'MAU', hint: 'Monthly active users, average over the range', value: (r) => r.mau, format: formatDecimal },
+  { key: 'dau', label: 'DAU', hint: 'Daily active users, average over the range (whole users)', value: (r) => r.dau, format: formatWholeUsers, change: 'dau' },
+  { key: 'wau', label: 'WAU', hint: 'Weekly active users, average over the range (whole users)', value: (r) => r.wau, format: formatWholeUsers, change: 'wau' },
+  { key: 'mau', label: 'MAU', hint: 'Monthly active users, average over the range (whole users)', value: (r) => r.mau, format: formatWholeUsers, change: 'mau' },
   { key: 'stickiness', label: 'Stickiness', hint: 'DAU ÷ MAU', value: (r) => r.stickiness, format: ratioAsPercent, flag: 'stickiness' },
-  { key: 'd1', label: 'D1 retention', hint: 'New users active again the next day', value: (r) => r.retention?.d1, format: formatPercent, flag: 'retention_d1' },
-  { key: 'd7', label: 'D7 retention', hint: 'New users active again on day 7', value: (r) => r.retention?.d7, format: formatPercent, flag: 'retention_d7' },
-  { key: 'd30', label: 'D30 retention', hint: 'New users active again on day 30', value: (r) => r.retention?.d30, format: formatPercent },
-  { key: 'avg_messages', label: 'Messages / session', hint: 'Average messages per session', value: (r) => r.sessions?.avg_messages, format: formatDecimal, flag: 'avg_messages' },
+  { key: 'd1', label: 'D1 retention', hint: 'Users first seen the day before a day of the range, active again on it', value: (r) => r.retention?.d1, format: formatPercent, flag: 'retention_d1', retentionDay: 1 },
+  { key: 'd7', label: 'D7 retention', hint: 'Users first seen 7 days before a day of the range, active again on it', value: (r) => r.retention?.d7, format: formatPercent, flag: 'retention_d7', retentionDay: 7 },
+  { key: 'd30', label: 'D30 retention', hint: 'Users first seen 30 days before a day of the range, active again on it', value: (r) => r.retention?.d30, format: formatPercent, retentionDay: 30 },
+  { key: 'avg_messages', label: 'Messages / session', hint: 'Average messages (prompts and replies) per session', value: (r) => r.sessions?.avg_messages, format: formatDecimal, flag: 'avg_messages' },
+  { key: 'avg_prompts', label: 'Prompts / session', hint: 'Average prompts the user sent per session', value: (r) => r.sessions?.avg_prompts, format: formatDecimal },
   { key: 'avg_duration', label: 'Session length', hint: 'Average session duration', value: (r) => r.sessions?.avg_duration_seconds, format: formatDuration, flag: 'avg_duration_seconds' },
-  { key: 'single_message_share', label: 'Single-message sessions', hint: 'Sessions that ended after one message', value: (r) => r.sessions?.single_message_share, format: ratioAsPercent, flag: 'single_message_share' },
+  { key: 'single_prompt_share', label: 'Single-prompt sessions', hint: 'Sessions in which the user sent one prompt and left', value: (r) => r.sessions?.single_prompt_share, format: ratioAsPercent, flag: 'single_prompt_share' },
   { key: 'delivery', label: 'Data delivery', hint: 'Events the SDK dropped (queue full or rejected), from its health reports', value: (r) => r.delivery?.dropped, format: formatDropped, flag: 'delivery_dropped', detail: deliveryDetail },
 ];
 
@@ -28,12 +32,20 @@ const STATUS_LABEL = { healthy: 'Healthy', warning: 'Warning', info: 'Info' };
 export const kpisPanel = {
   name: 'kpis',
   filters: [],
-  load: (fetchMetric, query) => fetchMetric('report', query),
-  render(panel, report) {
+  load: async (fetchMetric, query) => ({ report: await fetchMetric('report', query), query }),
+  render(panel, { report, query }) {
     const flags = new Map((Array.isArray(report.flags) ? report.flags : []).map((flag) => [flag.metric, flag]));
-    const tiles = TILES.map((tile) =>
-      renderTile(tile, tile.value(report), tile.flag === undefined ? undefined : flags.get(tile.flag), tile.detail?.(report) ?? null),
-    );
+    const tiles = TILES.map((tile) => {
+      const value = tile.value(report);
+      const note = tile.retentionDay !== undefined && typeof value !== 'number' ? emptyRetentionNote(tile.retentionDay, query) : null;
+      return renderTile(tile, value, {
+        flag: tile.flag === undefined ? undefined : flags.get(tile.flag),
+        detail: tile.detail?.(report) ?? null,
+        change: tile.change === undefined ? undefined : report.change?.[tile.change],
+        note,
+        days: daysBetween(query.from, query.to) + 1,
+      });
+    });
     panel.slot('tiles').replaceChildren(...tiles);
     // A range without users still has a report (zeros, "not enough data"
     // flags): that is an answer, so the panel is ready.
@@ -41,17 +53,49 @@ export const kpisPanel = {
   },
 };
 
-function renderTile(tile, value, flag, detail) {
+function renderTile(tile, value, { flag, detail, change, note, days }) {
   const status = flag !== undefined && Object.hasOwn(STATUS_LABEL, flag.status) ? flag.status : null;
   const reference = typeof flag?.reference === 'string' ? flag.reference : null;
-  const title = [tile.hint, detail, reference === null ? null : `Reference: ${reference}`].filter(Boolean).join('\n');
+  const changeText = change === undefined ? null : formatChange(change, days);
+  const title = [tile.hint, note, detail, changeText, reference === null ? null : `Reference: ${reference}`].filter(Boolean).join('\n');
+  const direction = typeof change === 'number' ? (change > 0 ? 'up' : change < 0 ? 'down' : 'flat') : null;
   return h(
     'article',
-    { class: 'kpi', 'data-kpi': tile.key, 'data-value': typeof value === 'number' ? String(value) : '', 'data-status': status, title },
+    {
+      class: 'kpi',
+      'data-kpi': tile.key,
+      'data-value': typeof value === 'number' ? String(value) : '',
+      'data-change': typeof change === 'number' ? String(change) : null,
+      'data-status': status,
+      title,
+    },
     h('div', { class: 'kpi-head' }, h('span', { class: 'kpi-label' }, tile.label), status === null ? null : h('span', { class: `badge badge-${status}` }, STATUS_LABEL[status])),
     h('div', { class: 'kpi-value' }, tile.format(value)),
-    h('div', { class: 'kpi-ref' }, reference === null ? tile.hint : reference),
+    changeText === null ? null : h('div', { class: `kpi-change${direction === null ? '' : ` kpi-change-${direction}`}`, title: changeText }, changeArrow(change)),
+    h('div', { class: 'kpi-ref' }, note ?? (reference === null ? tile.hint : reference)),
   );
+}
+
+/** Report day-N retention pools the first-seen cohorts whose day + N falls inside the range: say which days those are. */
+function emptyRetentionNote(day, query) {
+  return `No users first seen ${addDays(query.from, -day)} – ${addDays(query.to, -day)}: needs cohorts from ${day} days before the range`;
+}
+
+/** '▲ 12.5%' / '▼ 3%' / '= 0%'; '–' when the previous period had nothing to compare with. */
+function changeArrow(change) {
+  if (typeof change !== 'number') return '–';
+  const arrow = change > 0 ? '▲' : change < 0 ? '▼' : '=';
+  return `${arrow} ${formatPercent(Math.abs(change))}`;
+}
+
+function formatChange(change, days) {
+  const period = `the previous ${days} ${days === 1 ? 'day' : 'days'}`;
+  return typeof change === 'number' ? `${changeArrow(change)} against ${period}` : `No activity in ${period} to compare with`;
+}
+
+/** An average of users, shown as whole users (the API keeps 2 decimals). */
+function formatWholeUsers(value) {
+  return typeof value === 'number' ? formatInteger(Math.round(value)) : formatInteger(value);
 }
 
 function formatDropped(value) {

@@ -1,5 +1,7 @@
-// Cohort retention heatmap: one row per first-activity day, one column per
-// day N. Cells still in the future (not yet observable) are null and blank.
+// Cohort retention heatmap: one row per first-activity day (per ISO week
+// beyond 35 days, as the API groups them), one column per day N, and a last
+// "All cohorts" row averaging the cohorts weighted by their size. Cells
+// still in the future (not yet observable) are null and blank.
 
 import { axisCommon, renderChart, tooltip, tooltipHtml } from '../charts.js';
 import { formatInteger, formatPercent } from '../format.js';
@@ -12,8 +14,15 @@ export const retentionPanel = {
   filters: [],
   load: (fetchMetric, query) => fetchMetric('retention', { ...query, days: RETENTION_DAYS.join(',') }),
   render(panel, body) {
-    const cohorts = (Array.isArray(body?.cohorts) ? body.cohorts : []).filter((cohort) => (cohort.size ?? 0) > 0);
+    const weekly = body?.cohort_period === 'week';
+    const cohorts = (Array.isArray(body?.cohorts) ? body.cohorts : [])
+      .filter((cohort) => (cohort.size ?? 0) > 0)
+      .map((cohort) => ({ ...cohort, label: `${weekly ? 'Week of ' : ''}${cohort.date}  (${formatInteger(cohort.size)})`, title: weekly ? `Cohort week of ${cohort.date}` : `Cohort ${cohort.date}` }));
     if (cohorts.length === 0) return false;
+    if (body?.summary !== undefined) {
+      cohorts.push({ ...body.summary, label: `All cohorts  (${formatInteger(body.summary.size)})`, title: 'All cohorts, weighted by size' });
+    }
+    panel.element.dataset.cohortPeriod = weekly ? 'week' : 'day';
     const days = columnsOf(cohorts);
     const cells = [];
     cohorts.forEach((cohort, row) => {
@@ -31,7 +40,7 @@ export const retentionPanel = {
       tooltip: tooltip((item) => {
         const cohort = cohorts[item.value[1]];
         const value = item.value[2];
-        return tooltipHtml(`Cohort ${cohort?.date ?? ''}`, [
+        return tooltipHtml(cohort?.title ?? '', [
           [null, 'Users in cohort', formatInteger(cohort?.size)],
           [null, `Active on day ${days[item.value[0]]}`, typeof value === 'number' ? formatPercent(value) : 'not yet known'],
         ]);
@@ -40,7 +49,7 @@ export const retentionPanel = {
       yAxis: {
         type: 'category',
         inverse: true,
-        data: cohorts.map((cohort) => `${cohort.date}  (${formatInteger(cohort.size)})`),
+        data: cohorts.map((cohort) => cohort.label),
         ...axisCommon,
         splitLine: { show: false },
       },

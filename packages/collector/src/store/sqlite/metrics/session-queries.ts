@@ -11,12 +11,12 @@ import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-sour
 function sessionsSql(includeDebug: boolean): string {
   return includeDebug
     ? `SELECT MAX(user_key) AS user_key, MIN(first_ts) AS first_ts, MAX(last_ts) AS last_ts,
-              SUM(user_messages + bot_messages) AS messages
+              SUM(user_messages + bot_messages) AS messages, SUM(user_messages) AS prompts
          FROM session_rollup
         WHERE session_id IN (SELECT session_id FROM session_rollup WHERE first_ts >= @start AND first_ts < @end)
         GROUP BY session_id
        HAVING MIN(first_ts) >= @start`
-    : `SELECT user_key, first_ts, last_ts, user_messages + bot_messages AS messages
+    : `SELECT user_key, first_ts, last_ts, user_messages + bot_messages AS messages, user_messages AS prompts
          FROM session_rollup WHERE first_ts >= @start AND first_ts < @end AND debug = 0`;
 }
 
@@ -27,6 +27,8 @@ export function sessionTotals(db: Database.Database, scope: MetricScope): Sessio
               COUNT(DISTINCT user_key) AS users,
               COALESCE(SUM(messages), 0) AS messages,
               COALESCE(SUM(messages = 1), 0) AS singleMessageSessions,
+              COALESCE(SUM(prompts), 0) AS prompts,
+              COALESCE(SUM(prompts = 1), 0) AS singlePromptSessions,
               COALESCE(SUM(last_ts - first_ts), 0) AS totalDurationMs,
               COALESCE(median(last_ts - first_ts), 0) AS medianDurationMs
          FROM (${sessionsSql(scope.includeDebug)})`,
