@@ -82,6 +82,7 @@ async function runStart(argv: string[]): Promise<void> {
     process.stderr.write(
       `  write key  ${collector.keys.writeKeys.map((writeKey) => writeKey.key).join(', ')}\n` +
         `  read key   ${collector.keys.readKey}\n` +
+        (collector.keys.adminKey === undefined ? '' : `  admin key  ${collector.keys.adminKey}\n`) +
         `  (development keys, generated now and kept in the settings table of ${config.db};\n` +
         `   show them again with: chatmeter-collector keys --db ${config.db})\n`,
     );

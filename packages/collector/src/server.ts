@@ -35,6 +35,7 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
     store,
     writeKeys: keys.writeKeys,
     readKey: keys.readKey,
+    adminKey: keys.adminKey,
     corsOrigins: config.corsOrigins,
     rateLimits: { perWriteKey: config.rateLimitPerKey, perIp: config.rateLimitPerIp },
     logger,

@@ -6,10 +6,12 @@ import type {
 } from '../../classification/classification-queue.js';
 import { AI_EVENT } from '../../protocol/index.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
+import type { ExportedEvent, ExportRange } from '../event-export.js';
 import { createGroupCommit, type GroupCommit } from '../group-commit.js';
 import type { Store } from '../store.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
 import { toEventId, toRowId } from './event-ids.js';
+import { exportEventPages } from './export-queries.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { openDatabase } from './open-database.js';
 import { toStoreWriteError } from './sqlite-errors.js';
@@ -101,6 +103,10 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw toStoreWriteError(error);
     }
+  }
+
+  exportEvents(range: ExportRange): AsyncIterable<ExportedEvent[]> {
+    return exportEventPages(this.db, range);
   }
 
   async checkWritable(): Promise<void> {
