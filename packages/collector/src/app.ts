@@ -28,6 +28,8 @@ export interface AppOptions {
    * `Authorization: Bearer <adminKey>`; without it they answer 404.
    */
   adminKey?: string | undefined;
+  /** `--classifier-daily-budget`: the classification metric reports today's spend against it. */
+  classifierDailyBudget?: number | undefined;
   corsOrigins?: readonly string[];
   logger: Logger;
   /** Requests per second per write key and per client IP on the API; off unless given (the CLI sets defaults). */
@@ -92,7 +94,7 @@ export function createApp(options: AppOptions): Express {
     authenticateReadKey(request, options.readKey);
     next();
   });
-  app.use('/v1/metrics', createMetricsRouter({ source: options.store.metrics, now }));
+  app.use('/v1/metrics', createMetricsRouter({ source: options.store.metrics, now, classifierDailyBudget: options.classifierDailyBudget }));
   // Admin routes: no CORS (no browser page needs them), the admin key only.
   const adminKey = options.adminKey;
   const admin = [

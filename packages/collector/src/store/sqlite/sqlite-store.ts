@@ -90,6 +90,10 @@ export class SqliteStore implements Store {
     return (this.#classification.oldestQueuedAt.get() as { at: number | null }).at;
   }
 
+  async classifierCostOn(day: string, classifier: string): Promise<number> {
+    return (this.#classification.costOnDay.get(day, classifier) as { cost: number }).cost;
+  }
+
   async purgeErasedText(): Promise<void> {
     // secure_delete zeroed the rows in their pages; TRUNCATE copies those
     // pages into the main file and empties the WAL that still held the text.
