@@ -2,11 +2,12 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { WriteKey } from './config.js';
 import { createReadiness, type ReadinessOptions } from './health/readiness.js';
-import { authenticateReadKey } from './http/auth.js';
+import { authenticateAdminKey, authenticateReadKey } from './http/auth.js';
 import { createCors } from './http/cors.js';
 import { createDashboardRouter } from './http/dashboard-router.js';
 import { createDemoRouter } from './http/demo-router.js';
 import { createErrorHandler } from './http/error-handler.js';
+import { createExportRouter } from './http/export-router.js';
 import { createHealthRouter } from './http/health-router.js';
 import { HttpError } from './http/http-error.js';
 import { createIngestRouter } from './http/ingest-router.js';
@@ -22,6 +23,13 @@ export interface AppOptions {
   store: Store;
   writeKeys: readonly WriteKey[];
   readKey: string;
+  /**
+   * Opens the admin routes (`/v1/export`, `DELETE /v1/users/:id`) with
+   * `Authorization: Bearer <adminKey>`; without it they answer 404.
+   */
+  adminKey?: string | undefined;
+  /** `--classifier-daily-budget`: the classification metric reports today's spend against it. */
+  classifierDailyBudget?: number | undefined;
   corsOrigins?: readonly string[];
   logger: Logger;
   /** Requests per second per write key and per client IP on the API; off unless given (the CLI sets defaults). */
@@ -86,7 +94,20 @@ export function createApp(options: AppOptions): Express {
     authenticateReadKey(request, options.readKey);
     next();
   });
-  app.use('/v1/metrics', createMetricsRouter({ source: options.store.metrics, now }));
+  app.use('/v1/metrics', createMetricsRouter({ source: options.store.metrics, now, classifierDailyBudget: options.classifierDailyBudget }));
+  // Admin routes: no CORS (no browser page needs them), the admin key only.
+  const adminKey = options.adminKey;
+  const admin = [
+    rateLimits.byIp,
+    (request: express.Request, _response: express.Response, next: express.NextFunction) => {
+      if (adminKey === undefined) {
+        throw new HttpError(404, 'admin_routes_off', 'admin routes are off: start the collector with --admin-key (CHATMETER_ADMIN_KEY)');
+      }
+      authenticateAdminKey(request, { adminKey, readKey: options.readKey });
+      next();
+    },
+  ];
+  app.use('/v1/export', ...admin, createExportRouter({ source: options.store }));
 
   app.use((request, _response, next) => {
     next(new HttpError(404, 'not_found', `no route for ${request.method} ${request.path}`));

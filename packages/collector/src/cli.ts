@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ChatmeterError } from './chatmeter-error.js';
 import { ConfigError, loadConfig } from './config.js';
+import { runBackup } from './backup-command.js';
 import { runDemoData } from './demo/demo-data-command.js';
 import { runIntents } from './intent/intents-command.js';
 import { runKeys } from './keys-command.js';
@@ -14,6 +15,7 @@ const USAGE = `usage: chatmeter-collector [start] [options]
        chatmeter-collector intents eval --file labelled.jsonl [--classifier builtin|llm]
        chatmeter-collector intents classify < prompts.jsonl
        chatmeter-collector keys [--db PATH]     show the generated development keys
+       chatmeter-collector backup --to FILE [--db PATH]   online backup; restore with start --db FILE
 
 options (each also read from its environment variable):
   --host HOST                 CHATMETER_HOST            default 127.0.0.1
@@ -21,12 +23,16 @@ options (each also read from its environment variable):
   --db PATH                   CHATMETER_DB              default ./chatmeter.db
   --write-key KEY[:dev]       CHATMETER_WRITE_KEYS      repeatable / comma list
   --read-key KEY              CHATMETER_READ_KEY
+  --admin-key KEY             CHATMETER_ADMIN_KEY       export and erasure (generated in development)
   --cors-origin ORIGIN        CHATMETER_CORS_ORIGINS    repeatable / comma list
   --intents FILE              CHATMETER_INTENTS         taxonomy JSON
   --llm-url URL               CHATMETER_LLM_URL         OpenAI-compatible endpoint
   --llm-model MODEL           CHATMETER_LLM_MODEL       (key: CHATMETER_LLM_API_KEY)
   --sample-rate 0-100         CHATMETER_SAMPLE_RATE     default 100 (LLM classifier only)
   --always-classify-plan P    CHATMETER_ALWAYS_CLASSIFY_PLANS default enterprise
+  --peak-hours H-H            CHATMETER_PEAK_HOURS      busiest UTC hours, e.g. 9-17 (with --peak-sample-rate)
+  --peak-sample-rate 0-100    CHATMETER_PEAK_SAMPLE_RATE  sample rate during the peak hours
+  --classifier-daily-budget USD CHATMETER_CLASSIFIER_DAILY_BUDGET LLM spend per UTC day, then built-in until midnight UTC
   --headers-timeout-ms MS     CHATMETER_HEADERS_TIMEOUT_MS    default 10000
   --request-timeout-ms MS     CHATMETER_REQUEST_TIMEOUT_MS    default 30000
   --keep-alive-timeout-ms MS  CHATMETER_KEEP_ALIVE_TIMEOUT_MS default 5000 (below the headers timeout)
@@ -60,6 +66,9 @@ async function main(argv: string[]): Promise<void> {
     case 'keys':
       await runKeys(args);
       return;
+    case 'backup':
+      await runBackup(args);
+      return;
     default:
       throw new ConfigError(`unknown command "${command}"; run chatmeter-collector --help`);
   }
@@ -82,6 +91,7 @@ async function runStart(argv: string[]): Promise<void> {
     process.stderr.write(
       `  write key  ${collector.keys.writeKeys.map((writeKey) => writeKey.key).join(', ')}\n` +
         `  read key   ${collector.keys.readKey}\n` +
+        (collector.keys.adminKey === undefined ? '' : `  admin key  ${collector.keys.adminKey}\n`) +
         `  (development keys, generated now and kept in the settings table of ${config.db};\n` +
         `   show them again with: chatmeter-collector keys --db ${config.db})\n`,
     );

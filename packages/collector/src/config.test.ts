@@ -94,3 +94,32 @@ describe('the --demo option', () => {
     expect(() => loadConfig([], { CHATMETER_DEMO: 'yes' })).toThrow('--demo (CHATMETER_DEMO) must be 1 or 0, got "yes"');
   });
 });
+
+describe('the classifier controls', () => {
+  it('reads the peak hours and their rate, wrapping 24 to 0', () => {
+    expect(loadConfig(['--peak-hours', '9-17', '--peak-sample-rate', '20'], {})).toMatchObject({
+      peakHours: { startHour: 9, endHour: 17 },
+      peakSampleRate: 20,
+    });
+    expect(loadConfig([], { CHATMETER_PEAK_HOURS: '18-24', CHATMETER_PEAK_SAMPLE_RATE: '5' }).peakHours).toEqual({ startHour: 18, endHour: 0 });
+  });
+
+  it('rejects malformed peak hours, naming the option', () => {
+    expect(() => loadConfig(['--peak-hours', '9to17', '--peak-sample-rate', '20'], {})).toThrow(
+      '--peak-hours (CHATMETER_PEAK_HOURS) must be START-END in whole UTC hours 0–24, e.g. 9-17 (22-6 wraps past midnight), got "9to17"',
+    );
+  });
+
+  it('needs the peak hours and the peak rate together', () => {
+    expect(() => loadConfig(['--peak-hours', '9-17'], {})).toThrow(
+      '--peak-hours (CHATMETER_PEAK_HOURS) and --peak-sample-rate (CHATMETER_PEAK_SAMPLE_RATE) go together: give both or neither',
+    );
+  });
+
+  it('reads a daily budget and rejects a negative one', () => {
+    expect(loadConfig(['--classifier-daily-budget', '2.50'], {}).classifierDailyBudget).toBe(2.5);
+    expect(() => loadConfig([], { CHATMETER_CLASSIFIER_DAILY_BUDGET: '-1' })).toThrow(
+      '--classifier-daily-budget (CHATMETER_CLASSIFIER_DAILY_BUDGET) must be an amount ≥ 0, e.g. 5 or 2.50, got "-1"',
+    );
+  });
+});

@@ -45,6 +45,11 @@ const OPTIONS = {
     env: 'CHATMETER_READ_KEY',
     schema: z.string().regex(/^[A-Za-z0-9_.-]{8,128}$/, 'must be 8–128 characters of A-Z a-z 0-9 _ . -').optional(),
   },
+  adminKey: {
+    flag: 'admin-key',
+    env: 'CHATMETER_ADMIN_KEY',
+    schema: z.string().regex(/^[A-Za-z0-9_.-]{8,128}$/, 'must be 8–128 characters of A-Z a-z 0-9 _ . -').optional(),
+  },
   corsOrigins: {
     flag: 'cors-origin',
     env: 'CHATMETER_CORS_ORIGINS',
@@ -59,6 +64,31 @@ const OPTIONS = {
     flag: 'sample-rate',
     env: 'CHATMETER_SAMPLE_RATE',
     schema: z.coerce.number({ error: 'must be a number 0–100' }).min(0, 'must be 0–100').max(100, 'must be 0–100').default(100),
+  },
+  // Spend on the LLM classifier per UTC day, in the currency the provider
+  // bills (usually USD); when reached, the built-in classifier takes over until midnight UTC.
+  classifierDailyBudget: {
+    flag: 'classifier-daily-budget',
+    env: 'CHATMETER_CLASSIFIER_DAILY_BUDGET',
+    schema: z.coerce.number({ error: 'must be an amount ≥ 0, e.g. 5 or 2.50' }).min(0, 'must be an amount ≥ 0, e.g. 5 or 2.50').optional(),
+  },
+  peakHours: {
+    flag: 'peak-hours',
+    env: 'CHATMETER_PEAK_HOURS',
+    schema: z
+      .string()
+      .regex(/^([01]?\d|2[0-4])-([01]?\d|2[0-4])$/, 'must be START-END in whole UTC hours 0–24, e.g. 9-17 (22-6 wraps past midnight)')
+      .transform((value) => {
+        const [start, end] = value.split('-').map(Number) as [number, number];
+        return { startHour: start % 24, endHour: end % 24 };
+      })
+      .refine((hours) => hours.startHour !== hours.endHour, 'must name a window, not START-END with START = END')
+      .optional(),
+  },
+  peakSampleRate: {
+    flag: 'peak-sample-rate',
+    env: 'CHATMETER_PEAK_SAMPLE_RATE',
+    schema: z.coerce.number({ error: 'must be a number 0–100' }).min(0, 'must be 0–100').max(100, 'must be 0–100').optional(),
   },
   alwaysClassifyPlans: {
     flag: 'always-classify-plan',
@@ -168,6 +198,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
     throw new ConfigError(
       `--headers-timeout-ms (CHATMETER_HEADERS_TIMEOUT_MS) must not exceed --request-timeout-ms (${requestTimeoutMs}), got ${headersTimeoutMs}`,
+    );
+  }
+  if ((parsed.data.peakHours === undefined) !== (parsed.data.peakSampleRate === undefined)) {
+    throw new ConfigError(
+      '--peak-hours (CHATMETER_PEAK_HOURS) and --peak-sample-rate (CHATMETER_PEAK_SAMPLE_RATE) go together: give both or neither',
     );
   }
   const { writeKeys, demo, ...rest } = parsed.data;

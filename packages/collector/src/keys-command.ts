@@ -18,6 +18,7 @@ export async function runKeys(argv: readonly string[], output: NodeJS.WritableSt
     const rows: [string, string | null][] = [
       ['write key', await store.getSetting(KEY_SETTINGS.writeKey)],
       ['read key ', await store.getSetting(KEY_SETTINGS.readKey)],
+      ['admin key', await store.getSetting(KEY_SETTINGS.adminKey)],
       ['demo key ', await store.getSetting(KEY_SETTINGS.demoWriteKey)],
     ];
     const found = rows.filter((row): row is [string, string] => row[1] !== null);

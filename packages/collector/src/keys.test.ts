@@ -73,4 +73,39 @@ describe('resolveKeys', () => {
     expect(withDemo.demoWriteKey).toMatch(/^wk_demo_/);
     expect(withDemo.generatedNow).toBe(false);
   });
+
+  describe('the admin key', () => {
+    const LONG_ADMIN_KEY = 'ak_live_0123456789abcdefghij';
+
+    it('is generated once in development and kept across starts, unlike the other keys', async () => {
+      const first = await resolveKeys(loadConfig([], {}), store);
+      const second = await resolveKeys(loadConfig([], {}), store);
+      expect(first.adminKey).toMatch(/^ak_[0-9a-f]{32}$/);
+      expect(second.adminKey).toBe(first.adminKey);
+      expect([first.readKey, ...first.writeKeys.map((writeKey) => writeKey.key)]).not.toContain(first.adminKey);
+    });
+
+    it('is off in production unless configured', async () => {
+      const flags = ['--write-key', LONG_WRITE_KEY, '--read-key', LONG_READ_KEY];
+      expect((await resolveKeys(loadConfig(flags, PRODUCTION), store)).adminKey).toBeUndefined();
+      expect((await resolveKeys(loadConfig([...flags, '--admin-key', LONG_ADMIN_KEY], PRODUCTION), store)).adminKey).toBe(LONG_ADMIN_KEY);
+      expect((await resolveKeys(loadConfig(flags, { ...PRODUCTION, CHATMETER_ADMIN_KEY: LONG_ADMIN_KEY }), store)).adminKey).toBe(LONG_ADMIN_KEY);
+    });
+
+    it('is refused in production under 24 characters', async () => {
+      const config = loadConfig(['--write-key', LONG_WRITE_KEY, '--read-key', LONG_READ_KEY, '--admin-key', 'ak_short_1'], PRODUCTION);
+      await expect(resolveKeys(config, store)).rejects.toThrow(
+        new ConfigError('--admin-key (CHATMETER_ADMIN_KEY) must be at least 24 characters when NODE_ENV=production, got 10'),
+      );
+    });
+
+    it('must differ from every write key and from the read key', async () => {
+      const sameAsWrite = loadConfig(['--write-key', 'shared_key_1', '--admin-key', 'shared_key_1'], {});
+      await expect(resolveKeys(sameAsWrite, store)).rejects.toThrow(
+        new ConfigError('--admin-key (CHATMETER_ADMIN_KEY) must differ from every write key'),
+      );
+      const sameAsRead = loadConfig(['--write-key', LONG_WRITE_KEY, '--read-key', LONG_READ_KEY, '--admin-key', LONG_READ_KEY], PRODUCTION);
+      await expect(resolveKeys(sameAsRead, store)).rejects.toThrow(new ConfigError('--admin-key (CHATMETER_ADMIN_KEY) must differ from the read key'));
+    });
+  });
 });

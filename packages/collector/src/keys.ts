@@ -14,11 +14,18 @@ export const KEY_SETTINGS = {
   writeKey: 'dev_write_key',
   readKey: 'dev_read_key',
   demoWriteKey: 'demo_write_key',
+  adminKey: 'dev_admin_key',
 } as const;
 
 export interface ResolvedKeys {
   writeKeys: WriteKey[];
   readKey: string;
+  /**
+   * Opens the admin routes (export, user erasure). Generated in development
+   * like the others; in production only when configured: without it the
+   * admin routes are off, so an upgrade never opens them by itself.
+   */
+  adminKey: string | undefined;
   /** The write key of the public `/demo` page (ingest only); undefined when `/demo` is off. */
   demoWriteKey: string | undefined;
   /** True when the write or read key comes from the settings table rather than configuration. */
@@ -56,9 +63,14 @@ export async function resolveKeys(config: CollectorConfig, store: SettingsStore)
     readKey = await keyFromSettings(KEY_SETTINGS.readKey, 'rk_');
     generated = true;
   }
+  let adminKey = config.adminKey;
+  if (adminKey === undefined && !config.production) {
+    adminKey = await keyFromSettings(KEY_SETTINGS.adminKey, 'ak_');
+    generated = true;
+  }
   const demoWriteKey = config.demo ? await keyFromSettings(KEY_SETTINGS.demoWriteKey, 'wk_demo_') : undefined;
-  const generatedNow = created.includes(KEY_SETTINGS.writeKey) || created.includes(KEY_SETTINGS.readKey);
-  return { writeKeys, readKey, demoWriteKey, generated, generatedNow };
+  const generatedNow = [KEY_SETTINGS.writeKey, KEY_SETTINGS.readKey, KEY_SETTINGS.adminKey].some((setting) => created.includes(setting));
+  return { writeKeys, readKey, adminKey, demoWriteKey, generated, generatedNow };
 }
 
 /**
@@ -73,6 +85,13 @@ export function checkKeyPolicy(config: CollectorConfig): void {
   if (config.readKey !== undefined && config.writeKeys.some((writeKey) => writeKey.key === config.readKey)) {
     throw new ConfigError('--read-key (CHATMETER_READ_KEY) must differ from every write key');
   }
+  // The admin key exports every user's events: it must not be a key that ships in pages or opens the dashboard.
+  if (config.adminKey !== undefined && config.writeKeys.some((writeKey) => writeKey.key === config.adminKey)) {
+    throw new ConfigError('--admin-key (CHATMETER_ADMIN_KEY) must differ from every write key');
+  }
+  if (config.adminKey !== undefined && config.adminKey === config.readKey) {
+    throw new ConfigError('--admin-key (CHATMETER_ADMIN_KEY) must differ from the read key');
+  }
   if (!config.production) return;
   const shortWriteKey = config.writeKeys.find((writeKey) => writeKey.key.length < MIN_PRODUCTION_KEY_LENGTH);
   if (shortWriteKey !== undefined) {
@@ -83,6 +102,11 @@ export function checkKeyPolicy(config: CollectorConfig): void {
   if (config.readKey !== undefined && config.readKey.length < MIN_PRODUCTION_KEY_LENGTH) {
     throw new ConfigError(
       `--read-key (CHATMETER_READ_KEY) must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters when NODE_ENV=production, got ${config.readKey.length}`,
+    );
+  }
+  if (config.adminKey !== undefined && config.adminKey.length < MIN_PRODUCTION_KEY_LENGTH) {
+    throw new ConfigError(
+      `--admin-key (CHATMETER_ADMIN_KEY) must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters when NODE_ENV=production, got ${config.adminKey.length}`,
     );
   }
 }

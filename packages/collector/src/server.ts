@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createHttpServer } from './http/http-server.js';
 import { startClassificationWorker, type ClassificationWorker } from './classification/classification-worker.js';
+import { createBuiltinClassifier } from './intent/builtin-classifier.js';
 import { createSamplingPolicy } from './intent/sampling.js';
 import { ingestClassifierFor, selectClassifier } from './intent/select-classifier.js';
 import { loadTaxonomy } from './intent/taxonomy.js';
@@ -35,6 +36,8 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
     store,
     writeKeys: keys.writeKeys,
     readKey: keys.readKey,
+    adminKey: keys.adminKey,
+    classifierDailyBudget: config.classifierDailyBudget,
     corsOrigins: config.corsOrigins,
     rateLimits: { perWriteKey: config.rateLimitPerKey, perIp: config.rateLimitPerIp },
     logger,
@@ -57,8 +60,17 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
     classifier,
     isSampled:
       inlineClassifier === undefined
-        ? createSamplingPolicy({ rate: config.sampleRate, alwaysClassifyPlans: config.alwaysClassifyPlans })
+        ? createSamplingPolicy({
+            rate: config.sampleRate,
+            alwaysClassifyPlans: config.alwaysClassifyPlans,
+            peak: config.peakHours === undefined || config.peakSampleRate === undefined ? undefined : { ...config.peakHours, rate: config.peakSampleRate },
+          })
         : () => true,
+    // The built-in classifier costs nothing, so a budget only ever caps an LLM classifier.
+    budget:
+      config.classifierDailyBudget === undefined || inlineClassifier !== undefined
+        ? undefined
+        : { dailyLimit: config.classifierDailyBudget, fallback: createBuiltinClassifier(taxonomy) },
     logger,
   });
   logger.info({ url, db: config.db, classifier: classifier.name }, 'listening');

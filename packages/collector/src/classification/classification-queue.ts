@@ -24,6 +24,8 @@ export interface ClassificationQueue {
   queuedPromptCount(): Promise<number>;
   /** When the oldest waiting prompt was queued (epoch ms), null for an empty queue; readiness watches it. */
   oldestQueuedPromptAt(): Promise<number | null>;
+  /** What `classifier` has cost on one UTC day (`YYYY-MM-DD`), 0 when it has not run; the daily budget watches it. */
+  classifierCostOn(day: string, classifier: string): Promise<number>;
   /** Makes erased texts unrecoverable from the engine's files (SQLite: WAL checkpoint). */
   purgeErasedText(): Promise<void>;
 }

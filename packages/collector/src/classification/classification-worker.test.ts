@@ -140,6 +140,9 @@ class PoisonableQueue implements ClassificationQueue {
     this.intents.set(eventId, 'classification_error');
     this.queued.delete(eventId);
   }
+  async classifierCostOn(): Promise<number> {
+    return 0;
+  }
   async oldestQueuedPromptId(): Promise<string | null> {
     return [...this.queued.keys()][0] ?? null;
   }

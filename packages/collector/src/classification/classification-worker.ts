@@ -24,6 +24,14 @@ export interface ClassificationWorkerOptions {
   idleMs?: number;
   /** LLM calls in flight at once. */
   concurrency?: number;
+  /**
+   * A cap on what `classifier` may cost per UTC day: once the day's recorded
+   * spend reaches `dailyLimit`, `fallback` (the built-in classifier)
+   * classifies instead until midnight UTC. Calls already in flight when the
+   * cap is reached still complete, so a day can overshoot by up to
+   * `concurrency` calls.
+   */
+  budget?: { dailyLimit: number; fallback: IntentClassifier } | undefined;
 }
 
 export interface ClassificationWorker {
@@ -48,11 +56,31 @@ export function startClassificationWorker(options: ClassificationWorkerOptions):
   let wake: (() => void) | undefined;
   const idleWaiters: (() => void)[] = [];
 
+  let budgetExhaustedOn: string | undefined;
+
   async function classifyBatch(prompts: readonly QueuedPrompt[]): Promise<void> {
     const day = new Date(now()).toISOString().slice(0, 10);
     const usage: ClassificationUsage = {
       day, classifier: options.classifier.name, prompts: 0, cached: 0, errors: 0, notSampled: 0,
       promptTokens: 0, completionTokens: 0, cost: 0,
+    };
+    const budget = options.budget;
+    const fallbackUsage: ClassificationUsage | undefined =
+      budget === undefined ? undefined : { ...usage, ...NO_USAGE, classifier: budget.fallback.name };
+    // Spend recorded before this batch; the batch's own spend is added as its calls return.
+    const spentBefore = budget === undefined ? 0 : await options.queue.classifierCostOn(day, options.classifier.name);
+    const classifierFor = (): { classifier: IntentClassifier; usage: ClassificationUsage } => {
+      if (budget === undefined || fallbackUsage === undefined || spentBefore + usage.cost < budget.dailyLimit) {
+        return { classifier: options.classifier, usage };
+      }
+      if (budgetExhaustedOn !== day) {
+        budgetExhaustedOn = day;
+        options.logger.warn(
+          { day, dailyLimit: budget.dailyLimit, spent: spentBefore + usage.cost, fallback: budget.fallback.name },
+          'classifier daily budget reached; the fallback classifier takes over until midnight UTC',
+        );
+      }
+      return { classifier: budget.fallback, usage: fallbackUsage };
     };
     const outcomes: ClassificationOutcome[] = [];
     await mapWithConcurrency(prompts, concurrency, async (prompt) => {
@@ -61,24 +89,26 @@ export function startClassificationWorker(options: ClassificationWorkerOptions):
         outcomes.push({ eventId: prompt.eventId, intent: NOT_SAMPLED, sampled: false });
         return;
       }
+      const chosen = classifierFor();
       let intent: string;
       try {
-        const result = await options.classifier.classify(prompt.text);
+        const result = await chosen.classifier.classify(prompt.text);
         intent = result.intent;
-        usage.cached += result.cached === true ? 1 : 0;
-        usage.promptTokens += result.usage?.promptTokens ?? 0;
-        usage.completionTokens += result.usage?.completionTokens ?? 0;
-        usage.cost += result.usage?.cost ?? 0;
+        chosen.usage.cached += result.cached === true ? 1 : 0;
+        chosen.usage.promptTokens += result.usage?.promptTokens ?? 0;
+        chosen.usage.completionTokens += result.usage?.completionTokens ?? 0;
+        chosen.usage.cost += result.usage?.cost ?? 0;
       } catch (error) {
         // Log the failure, never the text.
         options.logger.warn({ err: error, eventId: prompt.eventId }, 'classification failed');
         intent = CLASSIFICATION_ERROR;
       }
-      usage.prompts += 1;
-      if (intent === CLASSIFICATION_ERROR) usage.errors += 1;
+      chosen.usage.prompts += 1;
+      if (intent === CLASSIFICATION_ERROR) chosen.usage.errors += 1;
       outcomes.push({ eventId: prompt.eventId, intent, sampled: true });
     });
     await recordOrQuarantine(outcomes, usage);
+    if (fallbackUsage !== undefined && fallbackUsage.prompts > 0) await options.queue.recordClassifications([], fallbackUsage);
   }
 
   /**

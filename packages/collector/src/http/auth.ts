@@ -34,6 +34,25 @@ export function authenticateReadKey(request: Request, readKey: string): void {
   if (!safeEqual(readKey, match[1].trim())) throw new HttpError(401, 'invalid_read_key', 'unknown read key');
 }
 
+/**
+ * Admin routes (export, user erasure) need `Authorization: Bearer <adminKey>`.
+ * The read key is recognised only to say why it is refused (403): it opens
+ * aggregate metrics, never per-user rows.
+ */
+export function authenticateAdminKey(request: Request, keys: { adminKey: string; readKey: string }): void {
+  const header = request.get('authorization') ?? '';
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  if (match?.[1] === undefined) {
+    throw new HttpError(401, 'missing_admin_key', 'send the admin key as "Authorization: Bearer <adminKey>"');
+  }
+  const given = match[1].trim();
+  if (safeEqual(keys.adminKey, given)) return;
+  if (safeEqual(keys.readKey, given)) {
+    throw new HttpError(403, 'admin_key_required', 'the read key opens metrics only; this route needs the admin key');
+  }
+  throw new HttpError(401, 'invalid_admin_key', 'unknown admin key');
+}
+
 function basicUser(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
   if (match?.[1] === undefined) return undefined;

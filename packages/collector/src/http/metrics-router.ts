@@ -12,6 +12,8 @@ export interface MetricsRouterOptions {
   source: MetricsSource;
   /** Epoch ms; decides "today" and "the last N minutes". */
   now: () => number;
+  /** The LLM classifier's daily budget, reported by the classification metric. */
+  classifierDailyBudget?: number | undefined;
 }
 
 /**
@@ -26,7 +28,9 @@ export function createMetricsRouter(options: MetricsRouterOptions): Router {
     router.get(`/${metric.path}`, async (request, response) => {
       const now = options.now();
       const parsed = parseMetricQuery(request.query, { metric: metric.path, filters: metric.filters, params: metric.params, now });
-      const answer = await metric.compute({ source: options.source, scope: parsed.scope, params: parsed.params, now });
+      const answer = await metric.compute({
+        source: options.source, scope: parsed.scope, params: parsed.params, now, classifierDailyBudget: options.classifierDailyBudget,
+      });
       send(response, metric.path, answer, parsed.format);
     });
   }

@@ -109,4 +109,42 @@ describe('samplingBucket', () => {
       expect(Number.isInteger(bucket)).toBe(true);
     }
   });
+
+  describe('peak hours', () => {
+    const at = (time: string): number => Date.parse(`2026-03-10T${time}Z`);
+    // samplingBucket('user-1') is 0 and samplingBucket('user-5') is 24 (FNV-1a computed by hand).
+    const peak = { startHour: 9, endHour: 17, rate: 20 };
+
+    it('samples at the peak rate from the first peak hour to the hour the peak ends', () => {
+      const shouldClassify = createSamplingPolicy({ rate: 100, alwaysClassifyPlans: [], peak });
+      expect(samplingBucket('user-1')).toBe(0);
+      expect(samplingBucket('user-5')).toBe(24);
+      expect(shouldClassify(prompt({ userKey: 'user-5' }), at('08:59:59'))).toBe(true);
+      expect(shouldClassify(prompt({ userKey: 'user-5' }), at('09:00:00'))).toBe(false);
+      expect(shouldClassify(prompt({ userKey: 'user-1' }), at('09:00:00'))).toBe(true);
+      expect(shouldClassify(prompt({ userKey: 'user-5' }), at('16:59:59'))).toBe(false);
+      expect(shouldClassify(prompt({ userKey: 'user-5' }), at('17:00:00'))).toBe(true);
+    });
+
+    it('wraps a window that crosses midnight', () => {
+      const shouldClassify = createSamplingPolicy({ rate: 100, alwaysClassifyPlans: [], peak: { startHour: 22, endHour: 6, rate: 0 } });
+      expect(shouldClassify(prompt(), at('21:59:00'))).toBe(true);
+      expect(shouldClassify(prompt(), at('23:30:00'))).toBe(false);
+      expect(shouldClassify(prompt(), at('05:59:00'))).toBe(false);
+      expect(shouldClassify(prompt(), at('06:00:00'))).toBe(true);
+    });
+
+    it('still always classifies listed plans and new users during the peak', () => {
+      const shouldClassify = createSamplingPolicy({ rate: 100, alwaysClassifyPlans: ['pro'], peak: { ...peak, rate: 0 } });
+      expect(shouldClassify(prompt({ plan: 'pro' }), at('12:00:00'))).toBe(true);
+      expect(shouldClassify(prompt({ firstSeenAt: at('00:00:00') }), at('12:00:00'))).toBe(true);
+      expect(shouldClassify(prompt(), at('12:00:00'))).toBe(false);
+    });
+
+    it('refuses a peak rate outside 0–100', () => {
+      expect(() => createSamplingPolicy({ rate: 10, alwaysClassifyPlans: [], peak: { ...peak, rate: 101 } })).toThrow(
+        'peak sampling rate must be a percentage between 0 and 100, got 101',
+      );
+    });
+  });
 });

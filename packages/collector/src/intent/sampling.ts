@@ -16,6 +16,29 @@ export interface SamplingOptions {
    * onboarding is where intent matters most. 0 turns the rule off.
    */
   newUserDays?: number;
+  /**
+   * The busiest hours get their own, usually lower, rate: classification
+   * cost and LLM rate limits bite when traffic peaks. Hours are UTC, start
+   * included and end excluded; a window may wrap past midnight (22–6).
+   */
+  peak?: PeakHours | undefined;
+}
+
+export interface PeakHours {
+  /** 0–23, the first peak hour. */
+  startHour: number;
+  /** 0–23, the first hour after the peak. */
+  endHour: number;
+  /** Share of users classified during the peak, in percent (0–100). */
+  rate: number;
+}
+
+/** True when `now` falls in the peak window (UTC hours). */
+export function isPeakHour(peak: PeakHours, now: number): boolean {
+  const hour = new Date(now).getUTCHours();
+  return peak.startHour < peak.endHour
+    ? hour >= peak.startHour && hour < peak.endHour
+    : hour >= peak.startHour || hour < peak.endHour;
 }
 
 /** Decides whether one queued prompt is sent to the classifier. */
@@ -39,18 +62,22 @@ export function samplingBucket(userKey: string): number {
 
 /**
  * Builds the policy that limits LLM classification cost: always classify the
- * listed plans and new users, and a stable `rate`% of everyone else.
+ * listed plans and new users, and a stable `rate`% of everyone else
+ * (`peak.rate`% during the peak hours, judged by when the prompt is classified).
  *
  * @example
  * const shouldClassify = createSamplingPolicy({ rate: 10, alwaysClassifyPlans: ['pro'] });
  * shouldClassify(prompt, Date.now());
  */
-export function createSamplingPolicy({ rate, alwaysClassifyPlans, newUserDays = 7 }: SamplingOptions): SamplingPolicy {
+export function createSamplingPolicy({ rate, alwaysClassifyPlans, newUserDays = 7, peak }: SamplingOptions): SamplingPolicy {
   if (!Number.isFinite(rate) || rate < 0 || rate > 100) {
     throw new RangeError(`sampling rate must be a percentage between 0 and 100, got ${String(rate)}`);
   }
   if (!Number.isFinite(newUserDays) || newUserDays < 0) {
     throw new RangeError(`sampling newUserDays must be a number of days ≥ 0, got ${String(newUserDays)}`);
+  }
+  if (peak !== undefined && (!Number.isFinite(peak.rate) || peak.rate < 0 || peak.rate > 100)) {
+    throw new RangeError(`peak sampling rate must be a percentage between 0 and 100, got ${String(peak.rate)}`);
   }
   const alwaysClassified = new Set(alwaysClassifyPlans);
   const newUserWindowMs = newUserDays * DAY_MS;
@@ -58,6 +85,8 @@ export function createSamplingPolicy({ rate, alwaysClassifyPlans, newUserDays = 
   return (prompt, now) => {
     if (prompt.plan !== null && alwaysClassified.has(prompt.plan)) return true;
     if (now - prompt.firstSeenAt < newUserWindowMs) return true;
-    return samplingBucket(prompt.userKey) < rate;
+    // The same user bucket at both rates: a user sampled at the lower rate is sampled at the higher one too.
+    const rateNow = peak !== undefined && isPeakHour(peak, now) ? peak.rate : rate;
+    return samplingBucket(prompt.userKey) < rateNow;
   };
 }

@@ -11,6 +11,8 @@ export interface MetricContext<P> {
   params: P;
   /** Epoch ms of the request (injected clock). */
   now: number;
+  /** `--classifier-daily-budget`, when set: the classification metric reports spend against it. */
+  classifierDailyBudget?: number | undefined;
 }
 
 /** A metric's answer, as JSON and as a CSV table. */

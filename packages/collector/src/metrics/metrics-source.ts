@@ -27,6 +27,8 @@ export interface MetricsSource {
   intentCounts(scope: MetricScope): Promise<KeyedCount[]>;
   /** Sampling outcome of prompts in the range, and the classifier's own usage on the range's UTC days. */
   classification(scope: MetricScope): Promise<ClassificationTotals>;
+  /** What every classifier together cost on one UTC day (`YYYY-MM-DD`), 0 when none ran. */
+  classifierSpendOn(day: string): Promise<number>;
   /** Distribution of one per-response measure (responses without a value are left out). */
   latency(scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): Promise<LatencyGroup[]>;
   cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]>;

@@ -1,5 +1,6 @@
 import type { ClassificationQueue } from '../classification/classification-queue.js';
 import type { MetricsSource } from '../metrics/metrics-source.js';
+import type { EventExport } from './event-export.js';
 import type { EventSink } from './event-sink.js';
 import type { SettingsStore } from './settings-store.js';
 import type { WriteProbe } from './write-probe.js';
@@ -13,7 +14,7 @@ import type { WriteProbe } from './write-probe.js';
  * the MetricsSource; only the code that opens an engine holds the whole.
  * Every method is async so that networked engines fit.
  */
-export interface Store extends EventSink, ClassificationQueue, SettingsStore, WriteProbe {
+export interface Store extends EventSink, EventExport, ClassificationQueue, SettingsStore, WriteProbe {
   /** The rows behind `GET /v1/metrics/…`, computed by this engine. */
   readonly metrics: MetricsSource;
   /** Flushes and closes. Safe to call twice. */

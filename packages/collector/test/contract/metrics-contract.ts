@@ -444,6 +444,8 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
       it('reports sampling and classifier spend', async () => {
         expect(await metric(`classification?${RANGE}`)).toEqual({
           prompts: 9, sampled: 8, not_sampled: 0, pending: 0, no_text: 1, sampling_rate: 1, classifier_cost: 0.5, classifier_tokens: 120,
+          // Today (NOW, 03-20) no classifier ran, and the contract app has no budget.
+          budget: { day: '2026-03-20', daily_limit: null, spent_today: 0, remaining_today: null, exhausted: false },
         });
       });
     });

@@ -14,6 +14,7 @@ const CLASSIFICATION_SQL = {
         ORDER BY q.event_id
         LIMIT ?`,
     countQueued: 'SELECT COUNT(*) AS count FROM intent_queue',
+    costOnDay: 'SELECT TOTAL(cost) AS cost FROM classification_usage WHERE day = ? AND classifier = ?',
     oldestQueued: 'SELECT event_id AS eventId FROM intent_queue ORDER BY event_id LIMIT 1',
     oldestQueuedAt: 'SELECT MIN(enqueued_at) AS at FROM intent_queue',
     setPromptIntent: `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId

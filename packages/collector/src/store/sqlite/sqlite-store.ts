@@ -6,10 +6,12 @@ import type {
 } from '../../classification/classification-queue.js';
 import { AI_EVENT } from '../../protocol/index.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
+import type { ExportedEvent, ExportRange } from '../event-export.js';
 import { createGroupCommit, type GroupCommit } from '../group-commit.js';
 import type { Store } from '../store.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
 import { toEventId, toRowId } from './event-ids.js';
+import { exportEventPages } from './export-queries.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { openDatabase } from './open-database.js';
 import { toStoreWriteError } from './sqlite-errors.js';
@@ -88,6 +90,10 @@ export class SqliteStore implements Store {
     return (this.#classification.oldestQueuedAt.get() as { at: number | null }).at;
   }
 
+  async classifierCostOn(day: string, classifier: string): Promise<number> {
+    return (this.#classification.costOnDay.get(day, classifier) as { cost: number }).cost;
+  }
+
   async purgeErasedText(): Promise<void> {
     // secure_delete zeroed the rows in their pages; TRUNCATE copies those
     // pages into the main file and empties the WAL that still held the text.
@@ -101,6 +107,10 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw toStoreWriteError(error);
     }
+  }
+
+  exportEvents(range: ExportRange): AsyncIterable<ExportedEvent[]> {
+    return exportEventPages(this.db, range);
   }
 
   async checkWritable(): Promise<void> {

@@ -63,6 +63,11 @@ export function classification(db: Database.Database, scope: MetricScope): Class
   return { ...prompts, pending, ...usage };
 }
 
+/** Classifier spend of one UTC day, all classifiers (the built-in one records 0). */
+export function classifierSpendOn(db: Database.Database, day: string): number {
+  return (db.prepare('SELECT TOTAL(cost) AS cost FROM classification_usage WHERE day = ?').get(day) as { cost: number }).cost;
+}
+
 /**
  * Pairs of consecutive prompts (by time) in the same conversation, both inside
  * the range. Without a conversation filter `intent_flow_rollup` answers

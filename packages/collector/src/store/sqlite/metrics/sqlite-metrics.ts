@@ -26,7 +26,7 @@ import { activeUsers } from './activity-queries.js';
 import { conversationsByUser, conversationTotals } from './conversation-queries.js';
 import { delivery } from './delivery-queries.js';
 import { satisfaction } from './feedback-queries.js';
-import { classification, intentCounts, intentFlows } from './intent-queries.js';
+import { classification, classifierSpendOn, intentCounts, intentFlows } from './intent-queries.js';
 import { activeConversations } from './live-queries.js';
 import { promptsByQuarterHour } from './prompt-hour-queries.js';
 import { cost, errors, latency } from './response-queries.js';
@@ -78,6 +78,10 @@ export class SqliteMetrics implements MetricsSource {
 
   async classification(scope: MetricScope): Promise<ClassificationTotals> {
     return classification(this.#db, scope);
+  }
+
+  async classifierSpendOn(day: string): Promise<number> {
+    return classifierSpendOn(this.#db, day);
   }
 
   async latency(scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): Promise<LatencyGroup[]> {
