@@ -27,8 +27,8 @@ export interface MetricsSource {
   intentCounts(scope: MetricScope): Promise<KeyedCount[]>;
   /** Sampling outcome of prompts in the range, and the classifier's own usage on the range's UTC days. */
   classification(scope: MetricScope): Promise<ClassificationTotals>;
-  /** Distribution of one per-response measure (responses without a value are left out). */
-  latency(scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): Promise<LatencyGroup[]>;
+  /** Distribution of one per-response measure (responses without a value are left out); `total` = one group (key null) over the whole scope, absent when it has no value. */
+  latency(scope: MetricScope, groupBy: LatencyGrouping, measure: ResponseMeasure): Promise<LatencyGroup[]>;
   cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]>;
   errors(scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]>;
   satisfaction(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<SatisfactionGroup[]>;
@@ -38,6 +38,8 @@ export interface MetricsSource {
   promptsByQuarterHour(scope: MetricScope): Promise<QuarterHourCount[]>;
   /** Transitions between the intents of consecutive prompts of a conversation, both in the range. */
   intentFlows(scope: MetricScope): Promise<IntentFlow[]>;
+  /** Conversations per intent of their last prompt in the range (no later prompt of theirs in the range). */
+  intentFlowEnds(scope: MetricScope): Promise<KeyedCount[]>;
   /** Conversations with a message at or after `sinceMs`, latest first. */
   activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations>;
 }
@@ -124,7 +126,11 @@ export interface LatencyGroup {
   p99Ms: number;
 }
 
-export type CostGrouping = { by: 'day' } | { by: 'model' } | { by: 'segment'; trait: string };
+/** `total`: one group over the whole scope, key null. */
+export type LatencyGrouping = 'intent' | 'model' | 'total';
+
+/** `total`: one group over the whole scope (key null; conversations counted once however many models they used), absent without responses. */
+export type CostGrouping = { by: 'day' } | { by: 'model' } | { by: 'total' } | { by: 'segment'; trait: string };
 
 export interface CostGroup {
   /** `YYYY-MM-DD` when grouped by day. */

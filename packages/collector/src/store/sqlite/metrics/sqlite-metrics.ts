@@ -13,6 +13,7 @@ import type {
   IntentFlow,
   KeyedCount,
   LatencyGroup,
+  LatencyGrouping,
   LiveConversations,
   MetricsSource,
   QuarterHourCount,
@@ -26,7 +27,7 @@ import { activeUsers } from './activity-queries.js';
 import { conversationsByUser, conversationTotals } from './conversation-queries.js';
 import { delivery } from './delivery-queries.js';
 import { satisfaction } from './feedback-queries.js';
-import { classification, intentCounts, intentFlows } from './intent-queries.js';
+import { classification, intentCounts, intentFlowEnds, intentFlows } from './intent-queries.js';
 import { activeConversations } from './live-queries.js';
 import { promptsByQuarterHour } from './prompt-hour-queries.js';
 import { cost, errors, latency } from './response-queries.js';
@@ -80,7 +81,7 @@ export class SqliteMetrics implements MetricsSource {
     return classification(this.#db, scope);
   }
 
-  async latency(scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): Promise<LatencyGroup[]> {
+  async latency(scope: MetricScope, groupBy: LatencyGrouping, measure: ResponseMeasure): Promise<LatencyGroup[]> {
     return latency(this.#db, scope, groupBy, measure);
   }
 
@@ -106,6 +107,10 @@ export class SqliteMetrics implements MetricsSource {
 
   async intentFlows(scope: MetricScope): Promise<IntentFlow[]> {
     return intentFlows(this.#db, scope);
+  }
+
+  async intentFlowEnds(scope: MetricScope): Promise<KeyedCount[]> {
+    return intentFlowEnds(this.#db, scope);
   }
 
   async activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations> {
