@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { addDays, daysBetween } from '../dates.js';
 import { formatCost, formatDecimal, formatDuration, formatInteger, formatPercent } from '../format.js';
-import { durationScale } from '../units.js';
+import { durationScale, moneyScale } from '../units.js';
 
 /**
  * `flag` names the report flag judging the tile's metric, if there is one.
@@ -145,8 +145,9 @@ function costDetail(report) {
   const ai = report.ai;
   if (ai === undefined || ai === null) return null;
   if (typeof ai.previous_cost_per_conversation !== 'number') return 'No conversation with a response in the previous period to compare with';
+  const scale = moneyScale([ai.cost_per_conversation, ai.previous_cost_per_conversation]);
   const change = signedPercent(ai.cost_per_conversation_change);
-  return `${formatCost(ai.cost_per_conversation)} vs ${formatCost(ai.previous_cost_per_conversation)} in the previous period of the same length${change === null ? '' : ` (${change})`}`;
+  return `${scale.format(ai.cost_per_conversation)} vs ${scale.format(ai.previous_cost_per_conversation)} in the previous period of the same length${change === null ? '' : ` (${change})`}`;
 }
 
 function ratioAsPercent(value) {
