@@ -11,6 +11,7 @@ import { activeConversationsPanel } from './panels/active-conversations.js';
 import { activeUsersPanel } from './panels/active-users.js';
 import { costDailyPanel } from './panels/cost-daily.js';
 import { costModelsPanel } from './panels/cost-models.js';
+import { costSegmentsPanel } from './panels/cost-segments.js';
 import { engagementPanel } from './panels/engagement.js';
 import { errorsPanel } from './panels/errors.js';
 import { intentFlowsPanel } from './panels/intent-flows.js';
@@ -33,6 +34,7 @@ const PANEL_DEFINITIONS = [
   errorsPanel,
   costDailyPanel,
   costModelsPanel,
+  costSegmentsPanel,
   satisfactionPanel,
   peakHoursPanel,
 ];
@@ -59,6 +61,8 @@ const panels = PANEL_DEFINITIONS.map((definition) => {
   if (element === null) throw new Error(`index.html has no panel "${definition.name}"`);
   return { definition, panel: createPanel(element) };
 });
+// Panels with their own control (a trait name…) reload the page's panels when it changes.
+for (const { definition, panel } of panels) definition.bind?.(panel, () => void refresh());
 const controls = createControls(byId('controls'), {
   onChange: () => void refresh(),
   onAutoRefreshChange: setAutoRefresh,
@@ -100,7 +104,7 @@ async function refresh({ background = false } = {}) {
     const { scoped, ignored } = scopeQuery(query, definition.filters);
     panel.setScopeNote(ignored.length === 0 ? null : `All ${ignored.map((name) => `${name}s`).join(' and ')}`, ignored.length === 0 ? '' : `This metric is not broken down by ${ignored.join(' or ')}; it counts every one.`);
     try {
-      const data = await definition.load(fetchMetric, scoped);
+      const data = await definition.load(fetchMetric, scoped, panel);
       if (current !== generation) return;
       const hasData = definition.render(panel, data);
       if (hasData) panel.ready();

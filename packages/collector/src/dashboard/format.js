@@ -33,11 +33,6 @@ export function formatCost(value) {
   return `$${value.toLocaleString('en-US', { minimumFractionDigits: Math.min(digits, 2), maximumFractionDigits: digits })}`;
 }
 
-export function formatMs(value) {
-  if (!isNumber(value)) return DASH;
-  return value >= 10_000 ? `${decimal.format(value / 1000)} s` : `${integer.format(value)} ms`;
-}
-
 /** Seconds as '42 s', '3 m 05 s' or '1 h 02 m'. */
 export function formatDuration(seconds) {
   if (!isNumber(seconds)) return DASH;

@@ -29,8 +29,8 @@ export interface MetricsSource {
   classification(scope: MetricScope): Promise<ClassificationTotals>;
   /** What every classifier together cost on one UTC day (`YYYY-MM-DD`), 0 when none ran. */
   classifierSpendOn(day: string): Promise<number>;
-  /** Distribution of one per-response measure (responses without a value are left out). */
-  latency(scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): Promise<LatencyGroup[]>;
+  /** Distribution of one per-response measure (responses without a value are left out); `total` = one group (key null) over the whole scope, absent when it has no value. */
+  latency(scope: MetricScope, groupBy: LatencyGrouping, measure: ResponseMeasure): Promise<LatencyGroup[]>;
   cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]>;
   errors(scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]>;
   satisfaction(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<SatisfactionGroup[]>;
@@ -40,6 +40,8 @@ export interface MetricsSource {
   promptsByQuarterHour(scope: MetricScope): Promise<QuarterHourCount[]>;
   /** Transitions between the intents of consecutive prompts of a conversation, both in the range. */
   intentFlows(scope: MetricScope): Promise<IntentFlow[]>;
+  /** Conversations per intent of their last prompt in the range (no later prompt of theirs in the range). */
+  intentFlowEnds(scope: MetricScope): Promise<KeyedCount[]>;
   /** Conversations with a message at or after `sinceMs`, latest first. */
   activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations>;
 }
@@ -126,7 +128,11 @@ export interface LatencyGroup {
   p99Ms: number;
 }
 
-export type CostGrouping = { by: 'day' } | { by: 'model' } | { by: 'segment'; trait: string };
+/** `total`: one group over the whole scope, key null. */
+export type LatencyGrouping = 'intent' | 'model' | 'total';
+
+/** `total`: one group over the whole scope (key null; conversations counted once however many models they used), absent without responses. */
+export type CostGrouping = { by: 'day' } | { by: 'model' } | { by: 'total' } | { by: 'segment'; trait: string };
 
 export interface CostGroup {
   /** `YYYY-MM-DD` when grouped by day. */

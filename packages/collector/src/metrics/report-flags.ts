@@ -1,3 +1,5 @@
+import type { AiHealth } from './ai-health.js';
+
 export type FlagStatus = 'healthy' | 'warning' | 'info';
 
 export interface ReportFlag {
@@ -75,6 +77,47 @@ export function evaluateFlags(inputs: FlagInputs): ReportFlag[] {
       value: inputs.droppedEvents,
       status: inputs.droppedEvents > DROPPED_EVENTS_THRESHOLD ? 'warning' : inputs.deliveryReports === 0 ? 'info' : 'healthy',
       reference: `events dropped by the SDK (queue full or rejected): more than ${DROPPED_EVENTS_THRESHOLD} in the range is a warning`,
+    },
+  ];
+}
+
+/** A p95 latency this much higher (percent) than over the 7 days before the range is a regression. */
+export const LATENCY_REGRESSION_THRESHOLD = 20;
+/** Above this share of failed responses (errors + timeouts, 0–1) users notice: 1 in 20. */
+export const ERROR_RATE_THRESHOLD = 0.05;
+/** A cost per conversation this much higher (percent) than in the previous period is a trend to look at. */
+export const COST_TREND_THRESHOLD = 25;
+
+/**
+ * AI-side health: `latency_p95_regression` = change of the p95 latency of
+ * all responses of the range against the 7 days before the range (percent),
+ * a warning at +20% or more; `error_rate` = (errors + timeouts) / responses,
+ * a warning above 5%; `cost_per_conversation_trend` = change of the cost per
+ * conversation against the previous period of the same length (percent), a
+ * warning at +25% or more. `info` = not enough data to compare (no response
+ * in one of the periods).
+ */
+export function evaluateAiFlags(ai: AiHealth): ReportFlag[] {
+  const latencyChange = ai.latency_p95_change;
+  const costChange = ai.cost_per_conversation_change;
+  return [
+    {
+      metric: 'latency_p95_regression',
+      value: latencyChange,
+      status: latencyChange === null ? 'info' : latencyChange >= LATENCY_REGRESSION_THRESHOLD ? 'warning' : 'healthy',
+      reference: `p95 latency over the range vs the 7 days before it: ${LATENCY_REGRESSION_THRESHOLD}% or more higher is a warning`,
+    },
+    {
+      metric: 'error_rate',
+      value: ai.error_rate,
+      status: ai.responses === 0 ? 'info' : ai.error_rate > ERROR_RATE_THRESHOLD ? 'warning' : 'healthy',
+      reference: `(errors + timeouts) / responses: above ${ERROR_RATE_THRESHOLD * 100}% is a warning`,
+    },
+    {
+      metric: 'cost_per_conversation_trend',
+      value: costChange,
+      status: costChange === null ? 'info' : costChange >= COST_TREND_THRESHOLD ? 'warning' : 'healthy',
+      reference: `cost per conversation vs the previous period of the same length: ${COST_TREND_THRESHOLD}% or more higher is a warning`,
     },
   ];
 }

@@ -6,8 +6,10 @@ import { defineMetric } from './metric-endpoint.js';
 import type { CohortActivity, DailyActiveUsers } from './metrics-source.js';
 import { rescope } from './metric-params.js';
 import type { MetricScope } from './metric-scope.js';
-import { evaluateFlags } from './report-flags.js';
-import { average, percentage, ratio, roundTo } from './round.js';
+import { computeAiHealth } from './ai-health.js';
+import { changePercent } from './change-percent.js';
+import { evaluateAiFlags, evaluateFlags } from './report-flags.js';
+import { average, percentage, ratio } from './round.js';
 import { summarizeSessions } from './sessions.js';
 
 const REPORT_OFFSETS = [1, 7, 30] as const;
@@ -31,13 +33,8 @@ export function pooledRetention(cohorts: readonly CohortActivity[], scope: Metri
   return size > 0 ? percentage(retained, size) : null;
 }
 
-/**
- * Change against the previous period of the same length, in percent of the
- * previous value (1 decimal, + is up); null when the previous value is 0.
- */
-export function changePercent(current: number, previous: number): number | null {
-  return previous === 0 ? null : roundTo((100 * (current - previous)) / previous, 1);
-}
+/** Kept here for the modules that read it from the report. */
+export { changePercent };
 
 /** dau / wau / mau: the averages of the daily series (2 decimals); stickiness = average DAU / average MAU. */
 function averageActivity(activity: readonly DailyActiveUsers[]) {
@@ -56,8 +53,9 @@ function averageActivity(activity: readonly DailyActiveUsers[]) {
  * `previous` has the same figures for the period of the same length just
  * before the range and `change` the change of each in percent; retention
  * pools the first-seen cohorts whose day N falls inside the range; sessions as
- * `/sessions`; delivery as the totals of `/delivery`; flags compare with
- * support-bot references.
+ * `/sessions`; delivery as the totals of `/delivery`; `ai` the AI-side
+ * health (ai-health.ts); flags compare with support-bot references and AI
+ * health thresholds.
  */
 export const reportMetric = defineMetric({
   path: 'report',
@@ -73,6 +71,7 @@ export const reportMetric = defineMetric({
       source.classification(scope),
       source.delivery(scope),
     ]);
+    const ai = await computeAiHealth(source, scope);
     const { dau, wau, mau, stickiness } = averageActivity(activity);
     const previous = averageActivity(previousActivity);
     const change = {
@@ -99,9 +98,9 @@ export const reportMetric = defineMetric({
       avgDurationSeconds: sessions.avg_duration_seconds,
       deliveryReports: deliveryTotals.total.reports,
       droppedEvents: delivery.dropped,
-    });
+    }).concat(evaluateAiFlags(ai));
     const intentSamplingRate = summarizeClassification(classificationTotals).sampling_rate;
-    const body = { dau, wau, mau, stickiness, previous, change, retention, sessions, intent_sampling_rate: intentSamplingRate, delivery, flags };
+    const body = { dau, wau, mau, stickiness, previous, change, retention, sessions, intent_sampling_rate: intentSamplingRate, delivery, ai, flags };
 
     const rows: CsvCell[][] = [
       ['dau', dau, null, null],
@@ -115,6 +114,7 @@ export const reportMetric = defineMetric({
       ...Object.entries(sessions).map(([name, value]): CsvCell[] => [`sessions.${name}`, value, null, null]),
       ['intent_sampling_rate', intentSamplingRate, null, null],
       ...Object.entries(delivery).map(([name, value]): CsvCell[] => [`delivery.${name}`, value, null, null]),
+      ...Object.entries(ai).map(([name, value]): CsvCell[] => [`ai.${name}`, value, null, null]),
       ...flags.map((flag): CsvCell[] => [flag.metric, flag.value, flag.status, flag.reference]),
     ];
     return { body, csv: { columns: ['metric', 'value', 'status', 'reference'], rows } };

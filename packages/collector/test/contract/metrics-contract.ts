@@ -677,11 +677,38 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
     });
 
     describe('GET /v1/metrics/intent-flows', () => {
-      it('counts intent transitions between consecutive prompts', async () => {
+      // Last prompts in the range: c-a1 billing, c-b1 tech, c-a2 tech, c-b2 tech, c-c0 billing, c-a3 unclassified, c-c1 tech.
+      it('counts intent transitions between consecutive prompts and where conversations end', async () => {
         expect(await metric(`intent-flows?${RANGE}`)).toEqual([
+          { from: 'tech', to: null, count: 4 },
+          { from: 'billing', to: null, count: 2 },
           { from: 'billing', to: 'billing', count: 1 },
           { from: 'billing', to: 'tech', count: 1 },
+          { from: 'unclassified', to: null, count: 1 },
         ]);
+      });
+
+      it('ends a conversation at its last prompt in the range, even when it goes on later', async () => {
+        // On 03-01 (UTC) c-a1 ends on its second billing prompt and c-b1 on its tech one; c-b2 starts on 03-02.
+        expect(await metric('intent-flows?from=2026-03-01&to=2026-03-01')).toEqual([
+          { from: 'billing', to: 'billing', count: 1 },
+          { from: 'billing', to: null, count: 1 },
+          { from: 'tech', to: null, count: 1 },
+        ]);
+      });
+
+      it('ends flows of one conversation, and of debug conversations with include_debug=true', async () => {
+        expect(await metric(`intent-flows?${RANGE}&conversation_id=c-b2`)).toEqual([
+          { from: 'billing', to: 'tech', count: 1 },
+          { from: 'tech', to: null, count: 1 },
+        ]);
+        const withDebug = await metric(`intent-flows?${RANGE}&include_debug=true`);
+        expect(withDebug[0]).toEqual({ from: 'tech', to: null, count: 5 });
+      });
+
+      it('writes the end of a conversation as an empty to in CSV', async () => {
+        const result = await app.get('/v1/metrics/intent-flows?from=2026-03-01&to=2026-03-01&format=csv');
+        expect(result.text).toBe('from,to,count\r\nbilling,billing,1\r\nbilling,,1\r\ntech,,1\r\n');
       });
     });
 
@@ -720,6 +747,19 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
           },
           intent_sampling_rate: 1,
           delivery: { reports: 3, sent: 6, stored: 5, dropped: 2, memory_share: 0.5 },
+          // Latencies 500, 1000, 1500, 2000, 3000, 4000: p95 at rank 4.75 = 3000 + 0.75 × 1000; nothing in 02-22…02-28.
+          // 2 of 6 responses failed; 0.13 spent on 5 conversations; nothing in 02-19…02-28.
+          ai: {
+            latency_p95_ms: 3750,
+            baseline_latency_p95_ms: null,
+            latency_p95_change: null,
+            responses: 6,
+            failed: 2,
+            error_rate: 0.3333,
+            cost_per_conversation: 0.026,
+            previous_cost_per_conversation: null,
+            cost_per_conversation_change: null,
+          },
           flags: [
             { metric: 'retention_d1', value: 100, status: 'healthy', reference: expect.any(String) },
             { metric: 'retention_d7', value: 50, status: 'healthy', reference: expect.any(String) },
@@ -728,6 +768,9 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
             { metric: 'avg_messages', value: 2.14, status: 'info', reference: expect.any(String) },
             { metric: 'avg_duration_seconds', value: 25.6, status: 'info', reference: expect.any(String) },
             { metric: 'delivery_dropped', value: 2, status: 'warning', reference: 'events dropped by the SDK (queue full or rejected): more than 0 in the range is a warning' },
+            { metric: 'latency_p95_regression', value: null, status: 'info', reference: 'p95 latency over the range vs the 7 days before it: 20% or more higher is a warning' },
+            { metric: 'error_rate', value: 0.3333, status: 'warning', reference: '(errors + timeouts) / responses: above 5% is a warning' },
+            { metric: 'cost_per_conversation_trend', value: null, status: 'info', reference: 'cost per conversation vs the previous period of the same length: 25% or more higher is a warning' },
           ],
         });
       });
@@ -735,7 +778,7 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
       it('answers zeros and nulls for an empty range', async () => {
         const report = await metric('report?from=2025-01-01&to=2025-01-10');
         expect(report).toMatchObject({ dau: 0, wau: 0, mau: 0, stickiness: 0, retention: { d1: null, d7: null, d30: null }, intent_sampling_rate: 0 });
-        expect(report.flags.map((flag: { status: string }) => flag.status)).toEqual(['info', 'info', 'info', 'info', 'info', 'info', 'info']);
+        expect(report.flags.map((flag: { status: string }) => flag.status)).toEqual(['info', 'info', 'info', 'info', 'info', 'info', 'info', 'info', 'info', 'info']);
       });
 
       it('compares with the previous period of the same length', async () => {
@@ -765,6 +808,46 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
         const report = await metric('report?from=2026-03-09&to=2026-03-09');
         expect(report.sessions).toMatchObject({ sessions: 1, avg_messages: 2, avg_prompts: 1, single_prompt_share: 1, single_message_share: 0 });
         expect(report.flags[3]).toMatchObject({ metric: 'single_prompt_share', value: 1, status: 'warning' });
+      });
+
+      it('flags a p95 latency regression against the 7 days before, failed responses and a rising cost per conversation', async () => {
+        // 03-02…03-03 with debug: latencies 500, 4000, 9000 (p95 at rank 1.9 = 4000 + 0.9 × 5000) against 02-23…03-01:
+        // 1000, 2000, 3000 (2000 + 0.9 × 1000); 1 of 3 responses failed; 1.055 on c-a2, c-b2, c-d1 against 0.06 on c-a1, c-b1.
+        const report = await metric('report?from=2026-03-02&to=2026-03-03&include_debug=true');
+        expect(report.ai).toEqual({
+          latency_p95_ms: 8500,
+          baseline_latency_p95_ms: 2900,
+          latency_p95_change: 193.1,
+          responses: 3,
+          failed: 1,
+          error_rate: 0.3333,
+          cost_per_conversation: 0.351667,
+          previous_cost_per_conversation: 0.03,
+          cost_per_conversation_change: 1072.2,
+        });
+        expect(report.flags.slice(7).map((flag: { metric: string; value: number; status: string }) => [flag.metric, flag.value, flag.status])).toEqual([
+          ['latency_p95_regression', 193.1, 'warning'],
+          ['error_rate', 0.3333, 'warning'],
+          ['cost_per_conversation_trend', 1072.2, 'warning'],
+        ]);
+      });
+
+      it('stays healthy on a faster p95, no failures and a cheaper conversation', async () => {
+        // 03-09…03-10: carol's 1500 ms success against 03-02…03-08 (500, 4000: p95 = 500 + 0.95 × 3500); no response on 03-07…03-08.
+        const later = await metric('report?from=2026-03-09&to=2026-03-10');
+        expect(later.ai).toMatchObject({ latency_p95_ms: 1500, baseline_latency_p95_ms: 3825, latency_p95_change: -60.8, error_rate: 0, cost_per_conversation: 0.015, previous_cost_per_conversation: null });
+        expect(later.flags.slice(7).map((flag: { status: string }) => flag.status)).toEqual(['healthy', 'healthy', 'info']);
+        // 03-02: 0.055 on 2 conversations against 0.06 on 2 on 03-01.
+        const day = await metric('report?from=2026-03-02&to=2026-03-02');
+        expect(day.ai).toMatchObject({ cost_per_conversation: 0.0275, previous_cost_per_conversation: 0.03, cost_per_conversation_change: -8.3 });
+        expect(day.flags[9]).toMatchObject({ metric: 'cost_per_conversation_trend', value: -8.3, status: 'healthy' });
+      });
+
+      it('writes the AI health figures as CSV rows', async () => {
+        const result = await app.get(`/v1/metrics/report?${RANGE}&format=csv`);
+        expect(result.text).toContain('\r\nai.latency_p95_ms,3750,,\r\n');
+        expect(result.text).toContain('\r\nai.error_rate,0.3333,,\r\n');
+        expect(result.text).toContain('\r\nerror_rate,0.3333,warning,(errors + timeouts) / responses: above 5% is a warning\r\n');
       });
 
       it('stays healthy when at most half of the sessions have a single prompt', async () => {

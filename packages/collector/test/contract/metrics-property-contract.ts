@@ -898,7 +898,70 @@ class Reference {
         counts.set(`${from}→${to}`, row);
       }
     }
-    return [...counts.values()].sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    // Each conversation's last prompt in the range flows to the end of the conversation (to: null).
+    const ends = countBy([...byConversation.values()], (list) => {
+      const last = [...list].sort((a, b) => b.ts - a.ts || b.seq - a.seq)[0] as Ev;
+      return labelIntent(last.effIntent);
+    });
+    const rows: { from: string; to: string | null; count: number }[] = [
+      ...counts.values(),
+      ...[...ends].map(([from, count]) => ({ from, to: null, count })),
+    ];
+    const target = (to: string | null): string => (to === null ? '\uffff' : to);
+    return rows.sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || (a.to === b.to ? 0 : a.to === null ? 1 : b.to === null ? -1 : target(a.to).localeCompare(target(b.to))));
+  }
+
+  /** p95 of every response latency in the range; null without one. */
+  latencyP95(): number | null {
+    const values = this.responsesInRange({}).filter((event) => event.latency !== null).map((event) => event.latency as number);
+    return values.length === 0 ? null : percentileCont(values, 0.95);
+  }
+
+  /** Σ cost / distinct conversations of the range's responses; null without responses. */
+  costPerConversation(): number | null {
+    const responses = this.responsesInRange({});
+    const conversations = new Set(responses.map((event) => event.conversationId)).size;
+    return conversations === 0 ? null : responses.reduce((sum, event) => sum + (event.cost ?? 0), 0) / conversations;
+  }
+
+  /** The report's `ai` block: p95 vs the 7 days before, failed share, cost per conversation vs the previous period. */
+  aiHealth(): { body: Record<string, unknown>; flags: unknown[] } {
+    const days = this.q.toDay - this.q.fromDay + 1;
+    const before = (from: number, to: number) => new Reference(this.data, { ...this.q, fromDay: from, toDay: to });
+    const p95 = this.latencyP95();
+    const baseline = before(this.q.fromDay - 7, this.q.fromDay - 1).latencyP95();
+    const perConversation = this.costPerConversation();
+    const previousPerConversation = before(this.q.fromDay - days, this.q.fromDay - 1).costPerConversation();
+    // The change is taken between the rounded figures the report shows (half away from zero, as the API rounds).
+    const shown = (value: number, decimals: number) => Math.round((value + Number.EPSILON * Math.sign(value)) * 10 ** decimals) / 10 ** decimals;
+    const change = (current: number | null, previous: number | null, decimals: number): number | null => {
+      if (current === null || previous === null || shown(previous, decimals) === 0) return null;
+      return (100 * (shown(current, decimals) - shown(previous, decimals))) / shown(previous, decimals);
+    };
+    const latencyChange = change(p95, baseline, 1);
+    const costChange = change(perConversation, previousPerConversation, 6);
+    const responses = this.responsesInRange({});
+    const failed = responses.filter((event) => event.status === 'error' || event.status === 'timeout').length;
+    const errorRate = div(failed, responses.length);
+    const orNull = (value: number | null, decimals: number) => (value === null ? null : approx(value, decimals));
+    return {
+      body: {
+        latency_p95_ms: orNull(p95, 1),
+        baseline_latency_p95_ms: orNull(baseline, 1),
+        latency_p95_change: orNull(latencyChange, 1),
+        responses: responses.length,
+        failed,
+        error_rate: approx(errorRate, 4),
+        cost_per_conversation: orNull(perConversation, 6),
+        previous_cost_per_conversation: orNull(previousPerConversation, 6),
+        cost_per_conversation_change: orNull(costChange, 1),
+      },
+      flags: [
+        { metric: 'latency_p95_regression', value: orNull(latencyChange, 1), status: latencyChange === null ? 'info' : rounded(latencyChange, 1) >= 20 ? 'warning' : 'healthy' },
+        { metric: 'error_rate', value: approx(errorRate, 4), status: responses.length === 0 ? 'info' : rounded(errorRate, 4) > 0.05 ? 'warning' : 'healthy' },
+        { metric: 'cost_per_conversation_trend', value: orNull(costChange, 1), status: costChange === null ? 'info' : rounded(costChange, 1) >= 25 ? 'warning' : 'healthy' },
+      ],
+    };
   }
 
   /** The report's averages of the daily series, unrounded. */
@@ -950,6 +1013,7 @@ class Reference {
       intent_sampling_rate: classification.sampling_rate,
       // These events come from no Chatmeter SDK (no context.library) and no health report: nothing to deliver.
       delivery: { reports: 0, sent: 0, stored: 0, dropped: 0, memory_share: 0 },
+      ai: this.aiHealth().body,
     };
   }
 
@@ -1117,6 +1181,11 @@ async function checkRun(seed: number, createStore: StoreFactory): Promise<string
           await check(`intent-flows?${common}`, ref.intentFlows({}));
           await check(`intent-flows?${common}${filterQuery(promptFilters)}`, ref.intentFlows(promptFilters));
           await check(`report?${common}`, ref.report(), ['flags']);
+          const report = (await get(`report?${common}`)) as { flags?: { metric: string; reference?: unknown }[] } | undefined;
+          const aiFlags = (report?.flags ?? [])
+            .filter((flag) => ['latency_p95_regression', 'error_rate', 'cost_per_conversation_trend'].includes(flag.metric))
+            .map(({ reference: _reference, ...flag }) => flag);
+          compare(aiFlags, ref.aiHealth().flags, `[seed ${seed}] report?${common} AI flags`, problems);
         }
       }
     }

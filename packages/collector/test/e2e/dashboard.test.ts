@@ -25,6 +25,7 @@ const PANELS = [
   'errors',
   'cost-daily',
   'cost-models',
+  'cost-segments',
   'satisfaction',
   'peak-hours',
 ];
@@ -183,7 +184,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard in a real browser', () => {
       await enterKey(page, READ_KEY);
       await waitForSettled(page);
       const states = await panelStates(page);
-      for (const name of ['active-users', 'intents', 'intent-flows', 'latency', 'errors', 'cost-daily', 'cost-models', 'satisfaction', 'peak-hours']) {
+      for (const name of ['active-users', 'intents', 'intent-flows', 'latency', 'errors', 'cost-daily', 'cost-models', 'cost-segments', 'satisfaction', 'peak-hours']) {
         expect(states[name]?.state, name).toBe('empty');
       }
       await expect(page.locator('[data-panel="latency"] .panel-status').textContent()).resolves.toContain('No data');

@@ -4,7 +4,8 @@
 import { axisCommon, axisTooltip, renderChart } from '../charts.js';
 import { shortDate } from '../dates.js';
 import { h } from '../dom.js';
-import { formatCompact, formatCost, formatInteger } from '../format.js';
+import { formatCompact, formatCost } from '../format.js';
+import { countScale, moneyScale } from '../units.js';
 
 export const costDailyPanel = {
   name: 'cost-daily',
@@ -25,13 +26,16 @@ export const costDailyPanel = {
       stat('Tokens', formatCompact(totalTokens), 'total-tokens'),
       stat('Cost / conversation', formatCost(perConversation), 'cost-per-conversation'),
     );
+    // Each axis picks its unit once, from its largest value (tokens stack, so their largest is a day's sum).
+    const costAxis = moneyScale(rows.map((row) => row.cost));
+    const tokenAxis = countScale(rows.map((row) => (row.prompt_tokens ?? 0) + (row.completion_tokens ?? 0)));
     renderChart(panel.slot('chart'), {
       grid: { top: 36, left: 8, right: 8, bottom: 8, containLabel: true },
-      tooltip: axisTooltip((value, item) => (item.seriesName === 'Cost' ? formatCost(value) : formatInteger(value))),
+      tooltip: axisTooltip((value, item) => (item.seriesName === 'Cost' ? costAxis : tokenAxis).format(value)),
       xAxis: { type: 'category', data: rows.map((row) => row.key), ...axisCommon, axisLabel: { ...axisCommon.axisLabel, formatter: shortDate }, splitLine: { show: false } },
       yAxis: [
-        { type: 'value', ...axisCommon, axisLabel: { ...axisCommon.axisLabel, formatter: (value) => formatCost(value) } },
-        { type: 'value', ...axisCommon, axisLabel: { ...axisCommon.axisLabel, formatter: (value) => formatCompact(value) }, splitLine: { show: false } },
+        { type: 'value', ...axisCommon, axisLabel: { ...axisCommon.axisLabel, formatter: (value) => costAxis.format(value) } },
+        { type: 'value', ...axisCommon, axisLabel: { ...axisCommon.axisLabel, formatter: (value) => tokenAxis.format(value) }, splitLine: { show: false } },
       ],
       series: [
         { name: 'Cost', type: 'bar', barMaxWidth: 22, itemStyle: { borderRadius: [4, 4, 0, 0] }, data: rows.map((row) => row.cost) },

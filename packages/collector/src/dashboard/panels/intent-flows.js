@@ -2,13 +2,18 @@
 // ECharts' sankey rejects cycles (a → b → a, or a → a), which real flows
 // always contain. Sources and targets therefore get separate nodes
 // ("from:x" on the left, "to:x" on the right): the graph is bipartite and
-// acyclic by construction, and the labels drop the prefix.
+// acyclic by construction, and the labels drop the prefix. The API's
+// `to: null` rows (the conversation's last prompt in the range) flow into one
+// "End of conversation" node on the right.
 
 import { PALETTE, renderChart, tooltip, tooltipHtml, truncate } from '../charts.js';
 import { formatInteger } from '../format.js';
 
 const SOURCE = 'from:';
 const TARGET = 'to:';
+const END = 'end';
+const END_LABEL = 'End of conversation';
+const END_COLOUR = '#94a3b8';
 const MAX_LINKS = 60;
 
 export const intentFlowsPanel = {
@@ -19,7 +24,7 @@ export const intentFlowsPanel = {
     // The thickest flows carry the story; a long tail of 1-count links
     // would only make the diagram unreadable.
     const flows = (Array.isArray(body) ? body : [])
-      .filter((flow) => (flow.count ?? 0) > 0 && flow.from !== undefined && flow.to !== undefined)
+      .filter((flow) => (flow.count ?? 0) > 0 && typeof flow.from === 'string' && (typeof flow.to === 'string' || flow.to === null))
       .sort((a, b) => b.count - a.count)
       .slice(0, MAX_LINKS);
     if (flows.length === 0) return false;
@@ -31,9 +36,11 @@ export const intentFlowsPanel = {
       return colours.get(intent);
     };
     const nodes = new Map();
+    const targetOf = (flow) => (flow.to === null ? END : TARGET + flow.to);
     for (const flow of flows) {
       nodes.set(SOURCE + flow.from, { name: SOURCE + flow.from, depth: 0, itemStyle: { color: colourOf(flow.from) } });
-      nodes.set(TARGET + flow.to, { name: TARGET + flow.to, depth: 1, itemStyle: { color: colourOf(flow.to) } });
+      if (flow.to === null) nodes.set(END, { name: END, depth: 1, itemStyle: { color: END_COLOUR } });
+      else nodes.set(TARGET + flow.to, { name: TARGET + flow.to, depth: 1, itemStyle: { color: colourOf(flow.to) } });
     }
     const container = panel.slot('chart');
     container.style.height = `${Math.max(300, Math.min(640, nodes.size * 26))}px`;
@@ -43,7 +50,7 @@ export const intentFlowsPanel = {
         if (item.dataType === 'edge') {
           return tooltipHtml(`${stripPrefix(item.data.source)} → ${stripPrefix(item.data.target)}`, [[null, 'Transitions', formatInteger(item.data.value)]]);
         }
-        const side = String(item.name).startsWith(SOURCE) ? 'Followed by another prompt' : 'Reached from a previous prompt';
+        const side = item.name === END ? 'Conversations ending here' : String(item.name).startsWith(SOURCE) ? 'Prompts with this intent' : 'Reached from a previous prompt';
         return tooltipHtml(stripPrefix(item.name), [[item.color ?? null, side, formatInteger(item.value)]]);
       }),
       series: [{
@@ -58,7 +65,7 @@ export const intentFlowsPanel = {
         layoutIterations: 32,
         emphasis: { focus: 'adjacency' },
         data: [...nodes.values()],
-        links: flows.map((flow) => ({ source: SOURCE + flow.from, target: TARGET + flow.to, value: flow.count })),
+        links: flows.map((flow) => ({ source: SOURCE + flow.from, target: targetOf(flow), value: flow.count })),
         label: { color: '#334155', formatter: (item) => truncate(stripPrefix(item.name), 22) },
         lineStyle: { color: 'gradient', opacity: 0.35, curveness: 0.5 },
       }],
@@ -69,6 +76,7 @@ export const intentFlowsPanel = {
 
 function stripPrefix(name) {
   const text = String(name);
+  if (text === END) return END_LABEL;
   if (text.startsWith(SOURCE)) return text.slice(SOURCE.length);
   if (text.startsWith(TARGET)) return text.slice(TARGET.length);
   return text;

@@ -3,7 +3,8 @@
 
 import { h } from '../dom.js';
 import { addDays, daysBetween } from '../dates.js';
-import { formatDecimal, formatDuration, formatInteger, formatPercent } from '../format.js';
+import { formatCost, formatDecimal, formatDuration, formatInteger, formatPercent } from '../format.js';
+import { durationScale, moneyScale } from '../units.js';
 
 /**
  * `flag` names the report flag judging the tile's metric, if there is one.
@@ -25,6 +26,10 @@ const TILES = [
   { key: 'avg_duration', label: 'Session length', hint: 'Average session duration', value: (r) => r.sessions?.avg_duration_seconds, format: formatDuration, flag: 'avg_duration_seconds' },
   { key: 'single_prompt_share', label: 'Single-prompt sessions', hint: 'Sessions in which the user sent one prompt and left', value: (r) => r.sessions?.single_prompt_share, format: ratioAsPercent, flag: 'single_prompt_share' },
   { key: 'delivery', label: 'Data delivery', hint: 'Events the SDK dropped (queue full or rejected), from its health reports', value: (r) => r.delivery?.dropped, format: formatDropped, flag: 'delivery_dropped', detail: deliveryDetail },
+  // AI side: the tile shows the range's figure, the flag judges its change or rate.
+  { key: 'latency_p95', label: 'p95 latency', hint: 'p95 response latency (prompt sent → last token) over the range, all models', value: (r) => r.ai?.latency_p95_ms, format: formatLatency, flag: 'latency_p95_regression', detail: latencyDetail },
+  { key: 'error_rate', label: 'Failed responses', hint: 'Share of responses that ended in an error or a timeout', value: (r) => r.ai?.error_rate, format: ratioAsPercent, flag: 'error_rate', detail: errorDetail },
+  { key: 'cost_per_conversation', label: 'Cost / conversation', hint: 'LLM spend of the range ÷ the conversations it was spent on', value: (r) => r.ai?.cost_per_conversation, format: formatCost, flag: 'cost_per_conversation_trend', detail: costDetail },
 ];
 
 const STATUS_LABEL = { healthy: 'Healthy', warning: 'Warning', info: 'Info' };
@@ -107,6 +112,42 @@ function deliveryDetail(report) {
   const delivery = report.delivery;
   if (delivery === undefined || delivery === null) return null;
   return `Sent ${formatInteger(delivery.sent)} · stored ${formatInteger(delivery.stored)} · browsers on the memory fallback ${formatPercent(delivery.memory_share * 100)}`;
+}
+
+/** One value: its own unit (ms below 10 s, else s). */
+function formatLatency(value) {
+  return durationScale([value]).format(value);
+}
+
+/** '+12.5%' / '−3%' for a change in percent; null when there is none. */
+function signedPercent(change) {
+  if (typeof change !== 'number') return null;
+  return `${change > 0 ? '+' : change < 0 ? '−' : ''}${formatPercent(Math.abs(change))}`;
+}
+
+/** Both p95 values in the unit of the larger, and the change the flag judges. */
+function latencyDetail(report) {
+  const ai = report.ai;
+  if (ai === undefined || ai === null) return null;
+  if (typeof ai.baseline_latency_p95_ms !== 'number') return 'No response latency in the 7 days before the range to compare with';
+  const scale = durationScale([ai.latency_p95_ms, ai.baseline_latency_p95_ms]);
+  const change = signedPercent(ai.latency_p95_change);
+  return `${scale.format(ai.latency_p95_ms)} vs ${scale.format(ai.baseline_latency_p95_ms)} over the 7 days before the range${change === null ? '' : ` (${change})`}`;
+}
+
+function errorDetail(report) {
+  const ai = report.ai;
+  if (ai === undefined || ai === null) return null;
+  return `${formatInteger(ai.failed)} of ${formatInteger(ai.responses)} responses failed (errors + timeouts)`;
+}
+
+function costDetail(report) {
+  const ai = report.ai;
+  if (ai === undefined || ai === null) return null;
+  if (typeof ai.previous_cost_per_conversation !== 'number') return 'No conversation with a response in the previous period to compare with';
+  const scale = moneyScale([ai.cost_per_conversation, ai.previous_cost_per_conversation]);
+  const change = signedPercent(ai.cost_per_conversation_change);
+  return `${scale.format(ai.cost_per_conversation)} vs ${scale.format(ai.previous_cost_per_conversation)} in the previous period of the same length${change === null ? '' : ` (${change})`}`;
 }
 
 function ratioAsPercent(value) {

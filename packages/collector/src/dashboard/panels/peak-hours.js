@@ -24,19 +24,25 @@ export const peakHoursPanel = {
     if (max === 0) return false;
     renderChart(panel.slot('chart'), {
       legend: { show: false },
-      grid: { top: 8, left: 8, right: 8, bottom: 44, containLabel: true },
+      grid: { top: 8, left: 8, right: 8, bottom: 56, containLabel: true },
       tooltip: tooltip((item) => tooltipHtml(`${WEEKDAYS[item.value[1]]} ${HOURS[item.value[0]]}:00–${HOURS[item.value[0]]}:59`, [[null, 'Activity', formatInteger(item.value[2])]])),
       xAxis: { type: 'category', data: HOURS, ...axisCommon, splitArea: { show: false }, splitLine: { show: false } },
       yAxis: { type: 'category', inverse: true, data: WEEKDAYS, ...axisCommon, splitLine: { show: false } },
+      // A colour scale with numbers: its ends are labelled (0 and the busiest
+      // hour's count) and its handles show the values they select.
       visualMap: {
+        type: 'continuous',
         min: 0,
         max,
-        calculable: false,
+        calculable: true,
+        precision: 0,
+        text: [formatInteger(max), '0'],
+        formatter: (value) => formatInteger(Math.round(value)),
         orient: 'horizontal',
         left: 'center',
         bottom: 0,
-        itemHeight: 160,
-        itemWidth: 10,
+        itemHeight: 200,
+        itemWidth: 12,
         inRange: { color: ['#f8fafc', '#bae6fd', '#0ea5e9', '#1e3a8a'] },
         textStyle: { color: '#475569' },
       },

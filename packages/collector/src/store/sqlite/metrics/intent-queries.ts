@@ -101,3 +101,24 @@ export function intentFlows(db: Database.Database, scope: MetricScope): IntentFl
     )
     .all({ start: scope.startMs, end: scope.endMs, ...filters.params }) as IntentFlow[];
 }
+
+/**
+ * The last prompt (by time) of each conversation among its prompts in the
+ * range, counted per intent: where the intent flow ends. Read from the events
+ * (the flow rollup keeps transitions, not conversations); the range's prompts
+ * are read through the (event, ts) index, one pass with a window per conversation.
+ */
+export function intentFlowEnds(db: Database.Database, scope: MetricScope): KeyedCount[] {
+  const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
+  return db
+    .prepare(
+      `WITH ordered AS (
+         SELECT e.intent, ROW_NUMBER() OVER (PARTITION BY e.conversation_id ORDER BY e.ts DESC, e.id DESC) AS from_end
+           FROM events e
+          WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end AND e.conversation_id IS NOT NULL${filters.sql})
+       SELECT intent AS key, COUNT(*) AS count
+         FROM ordered WHERE from_end = 1
+        GROUP BY intent`,
+    )
+    .all({ start: scope.startMs, end: scope.endMs, ...filters.params }) as KeyedCount[];
+}

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { formatLocalDay } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
-import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup, ResponseMeasure } from '../../../metrics/metrics-source.js';
+import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup, LatencyGrouping, ResponseMeasure } from '../../../metrics/metrics-source.js';
 import { mean, percentileCont } from '../../../metrics/percentile.js';
 import { TOKEN_RATE_LIST, TTFT_LIST } from '../migrations/005-streaming-response-ids-delivery.js';
 import { eventFiltersSql } from './event-filters-sql.js';
@@ -30,12 +30,17 @@ function rollupAnswers(scope: MetricScope): boolean {
   return scope.filters.conversationId === undefined;
 }
 
-function eventKeySql(scope: MetricScope, groupBy: 'intent' | 'model' | 'day'): string {
+/** What a response is grouped by; `total` puts the whole scope in one group (key NULL). */
+type ResponseGrouping = 'intent' | 'model' | 'day' | 'total';
+
+function eventKeySql(scope: MetricScope, groupBy: ResponseGrouping): string {
+  if (groupBy === 'total') return 'NULL';
   if (groupBy === 'day') return localDaySql(scope.calendar, 'e.ts');
   return groupBy === 'intent' ? 'e.intent' : 'e.model';
 }
 
-function rollupKeySql(scope: MetricScope, groupBy: 'intent' | 'model' | 'day'): string {
+function rollupKeySql(scope: MetricScope, groupBy: ResponseGrouping): string {
+  if (groupBy === 'total') return 'NULL';
   if (groupBy === 'day') return localDaySql(scope.calendar, `quarter * ${QUARTER_HOUR_MS}`);
   return keyColumnSql(groupBy);
 }
@@ -62,13 +67,13 @@ const MEASURE_SOURCES: Record<ResponseMeasure, { column: string; table: string; 
  * selected here in linear time, instead of SQLite collecting and sorting the
  * range's responses three times (once per percentile).
  */
-export function latency(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): LatencyGroup[] {
+export function latency(db: Database.Database, scope: MetricScope, groupBy: LatencyGrouping, measure: ResponseMeasure): LatencyGroup[] {
   const source = MEASURE_SOURCES[measure];
   if (!rollupAnswers(scope)) return latencyFromEvents(db, scope, groupBy, source.column);
   const filters = rollupFiltersSql(scope, { model: true, intent: true });
   const lists = db
     .prepare(
-      `SELECT ${keyColumnSql(groupBy)} AS key, CAST(group_concat(${source.list}, ',') AS BLOB) AS latencies
+      `SELECT ${rollupKeySql(scope, groupBy)} AS key, CAST(group_concat(${source.list}, ',') AS BLOB) AS latencies
          FROM ${source.table} WHERE ${filters.sql}
         GROUP BY key`,
     )
@@ -86,7 +91,7 @@ export function latency(db: Database.Database, scope: MetricScope, groupBy: 'int
   });
 }
 
-function latencyFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model', column: string): LatencyGroup[] {
+function latencyFromEvents(db: Database.Database, scope: MetricScope, groupBy: LatencyGrouping, column: string): LatencyGroup[] {
   const where = responsesWhere(scope);
   return db
     .prepare(
@@ -142,7 +147,7 @@ function canCountEntries(scope: MetricScope): boolean {
  * Per local day, a is the day's first quarter, i.e. the previous quarter lies
  * on an earlier day.
  */
-function entryConversations(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model'): Map<string | number | null, number> {
+function entryConversations(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model' | 'total'): Map<string | number | null, number> {
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   const perModel = groupBy === 'model' || scope.filters.model !== undefined;
   const params: Record<string, unknown> = { q0, q1 };
@@ -158,7 +163,7 @@ function entryConversations(db: Database.Database, scope: MetricScope, groupBy: 
       : 'previous_quarter < @q0';
   const rows = db
     .prepare(
-      `SELECT ${groupBy === 'day' ? day : keyColumnSql('model')} AS key, SUM(conversations) AS conversations
+      `SELECT ${groupBy === 'day' ? day : groupBy === 'total' ? 'NULL' : keyColumnSql('model')} AS key, SUM(conversations) AS conversations
          FROM ${perModel ? 'conversation_model_entries' : 'conversation_entries'}
         WHERE quarter >= @q0 AND quarter < @q1 AND debug = 0${modelTerm} AND ${firstInGroup}
         GROUP BY key`,
@@ -167,7 +172,7 @@ function entryConversations(db: Database.Database, scope: MetricScope, groupBy: 
   return new Map(rows.map((row) => [row.key, row.conversations]));
 }
 
-function eventConversations(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model'): Map<string | number | null, number> {
+function eventConversations(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model' | 'total'): Map<string | number | null, number> {
   const where = responsesWhere(scope);
   const rows = db
     .prepare(
@@ -183,7 +188,7 @@ const EVENT_COST_SUMS = `TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptToke
                 TOTAL(completion_tokens) AS completionTokens, TOTAL(total_tokens) AS totalTokens,
                 COUNT(DISTINCT conversation_id) AS conversations`;
 
-function costFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model'): CostGroup[] {
+function costFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'day' | 'model' | 'total'): CostGroup[] {
   const where = responsesWhere(scope);
   const rows = db
     .prepare(

@@ -13,6 +13,7 @@ import type {
   IntentFlow,
   KeyedCount,
   LatencyGroup,
+  LatencyGrouping,
   LiveConversations,
   MetricsSource,
   QuarterHourCount,
@@ -26,7 +27,7 @@ import { activeUsers } from './activity-queries.js';
 import { conversationsByUser, conversationTotals } from './conversation-queries.js';
 import { delivery } from './delivery-queries.js';
 import { satisfaction } from './feedback-queries.js';
-import { classification, classifierSpendOn, intentCounts, intentFlows } from './intent-queries.js';
+import { classification, classifierSpendOn, intentCounts, intentFlowEnds, intentFlows } from './intent-queries.js';
 import { activeConversations } from './live-queries.js';
 import { promptsByQuarterHour } from './prompt-hour-queries.js';
 import { cost, errors, latency } from './response-queries.js';
@@ -84,7 +85,7 @@ export class SqliteMetrics implements MetricsSource {
     return classifierSpendOn(this.#db, day);
   }
 
-  async latency(scope: MetricScope, groupBy: 'intent' | 'model', measure: ResponseMeasure): Promise<LatencyGroup[]> {
+  async latency(scope: MetricScope, groupBy: LatencyGrouping, measure: ResponseMeasure): Promise<LatencyGroup[]> {
     return latency(this.#db, scope, groupBy, measure);
   }
 
@@ -110,6 +111,10 @@ export class SqliteMetrics implements MetricsSource {
 
   async intentFlows(scope: MetricScope): Promise<IntentFlow[]> {
     return intentFlows(this.#db, scope);
+  }
+
+  async intentFlowEnds(scope: MetricScope): Promise<KeyedCount[]> {
+    return intentFlowEnds(this.#db, scope);
   }
 
   async activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations> {
