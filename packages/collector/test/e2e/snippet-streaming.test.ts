@@ -44,33 +44,33 @@ describe.skipIf(!chromiumAvailable())('a streamed answer, regenerated and rated,
     await page.clock.setFixedTime(start);
     await page.goto(pageUrl, { waitUntil: 'domcontentloaded' });
 
-    type Page = { chatmeter: any; turn: any; first: any; second: any };
+    type Scope = { chatmeter: any; turn: any; first: any; second: any };
     await at(page, start, () => {
-      const scope = globalThis as unknown as Page;
+      const scope = globalThis as unknown as Scope;
       scope.turn = scope.chatmeter.trackPrompt({ text: 'Which plan includes single sign-on?' });
     });
-    await at(page, start + 400, () => (globalThis as unknown as Page).turn.firstToken());
+    await at(page, start + 400, () => (globalThis as unknown as Scope).turn.firstToken());
     await at(page, start + 1_500, () => {
-      const scope = globalThis as unknown as Page;
+      const scope = globalThis as unknown as Scope;
       scope.first = scope.turn.response({ model: 'model-a', tokens: { prompt: 12, completion: 220 } });
     });
     // Regenerate: the second answer is timed from the first one.
-    await at(page, start + 1_750, () => (globalThis as unknown as Page).turn.firstToken());
+    await at(page, start + 1_750, () => (globalThis as unknown as Scope).turn.firstToken());
     await at(page, start + 2_300, () => {
-      const scope = globalThis as unknown as Page;
+      const scope = globalThis as unknown as Scope;
       scope.second = scope.turn.response({ model: 'model-b', tokens: { prompt: 12, completion: 88 } });
     });
     await at(page, start + 9_000, () => {
-      const scope = globalThis as unknown as Page;
+      const scope = globalThis as unknown as Scope;
       scope.first.action({ actionType: 'feedback_given', feedback: { type: 'thumbs', value: 'down' } });
       scope.second.action({ actionType: 'feedback_given', feedback: { type: 'thumbs', value: 'up' } });
     });
     // Everything so far went to the snippet's stub.
-    expect(await page.evaluate(() => (globalThis as unknown as Page).chatmeter.q.length)).toBe(8);
+    expect(await page.evaluate(() => (globalThis as unknown as Scope).chatmeter.q.length)).toBe(8);
 
     releaseBundle();
-    await page.waitForFunction(() => !('q' in (globalThis as unknown as Page).chatmeter));
-    await page.evaluate(() => (globalThis as unknown as Page).chatmeter.flush());
+    await page.waitForFunction(() => !('q' in (globalThis as unknown as Scope).chatmeter));
+    await page.evaluate(() => (globalThis as unknown as Scope).chatmeter.flush());
 
     const rows = await eventually(() => {
       const stored = readEvents(suite.app.dbPath, "event LIKE 'ai_%'");
