@@ -6,6 +6,7 @@ const composer = document.getElementById('composer');
 const promptInput = document.getElementById('prompt');
 const sentEvents = document.getElementById('sent-events');
 const debugToggle = document.getElementById('debug-toggle');
+const offlineBanner = document.getElementById('offline');
 
 const MODELS = ['gpt-4o-mini', 'claude-3-5-haiku', 'llama-3.1-70b'];
 const ANSWERS = [
@@ -20,12 +21,43 @@ const SUGGESTIONS = ['Where is my order?', 'How do I return these shoes?', 'I wa
 
 let conversationId = chatmeter.startConversation();
 
-/** Shows every event the SDK queues, as queued (after redaction). */
+/** Events queued since the browser went offline: they wait in the SDK's queue until it is back. */
+let waitingOffline = 0;
+
+/** Shows every event the SDK queues, as queued (after redaction), keeping the newest in view. */
 chatmeter.onEvent((event) => {
+  // Follow new events only when the reader is at the end: scrolling back to read one stays put.
+  const following = sentEvents.scrollHeight - sentEvents.scrollTop - sentEvents.clientHeight < 40;
   const item = document.createElement('li');
   item.textContent = JSON.stringify({ event: event.event ?? event.type, properties: event.properties ?? event.traits }, null, 1);
   sentEvents.append(item);
+  if (following) scrollToEnd(sentEvents);
+  if (!navigator.onLine) {
+    waitingOffline += 1;
+    showConnection();
+  }
 });
+
+/** The offline banner: shown while the browser is offline, with the events waiting to be sent. */
+function showConnection(sending = false) {
+  offlineBanner.hidden = navigator.onLine && !sending;
+  offlineBanner.dataset.waiting = String(waitingOffline);
+  offlineBanner.textContent = sending
+    ? `Back online: sending ${waitingOffline} waiting event${waitingOffline === 1 ? '' : 's'}…`
+    : waitingOffline === 0
+      ? 'Offline: new events wait in this browser until the connection is back.'
+      : `Offline: ${waitingOffline} event${waitingOffline === 1 ? '' : 's'} waiting in this browser, sent when the connection is back.`;
+}
+
+window.addEventListener('offline', () => showConnection());
+window.addEventListener('online', () => {
+  showConnection(waitingOffline > 0);
+  chatmeter.flush().then(() => {
+    waitingOffline = 0;
+    showConnection();
+  });
+});
+showConnection();
 
 debugToggle.checked = localStorage.getItem('chatmeter_debug') === '1';
 chatmeter.setDebug(debugToggle.checked);
@@ -62,38 +94,68 @@ function ask(text) {
   answer(turn, text);
 }
 
-/** The scripted bot: canned answers with realistic delays and occasional failures. */
-function answer(turn, text, regenerated = false) {
-  const typing = addBubble('bot typing', 'Shopbot is typing…');
-  const model = MODELS[Math.floor(Math.random() * MODELS.length)];
-  const delay = 400 + Math.random() * 1600 + (Math.random() < 0.1 ? 3000 : 0);
-  setTimeout(() => {
-    typing.remove();
-    const roll = Math.random();
-    if (roll < 0.05) {
-      turn.response({ status: 'error', model, errorType: 'upstream_error', errorMessage: 'The model provider returned 503' });
-      addBubble('bot error', 'Sorry, something went wrong on our side. Please try again.');
-      return;
-    }
-    const reply = (ANSWERS.find(([pattern]) => pattern.test(text)) ?? [null, 'I can help with orders, returns, payments, your account and our products. Could you tell me a bit more?'])[1];
-    const promptTokens = 40 + text.length;
-    const completionTokens = Math.round(reply.length / 4);
-    turn.response({
-      text: reply,
-      model,
-      tokens: { prompt: promptTokens, completion: completionTokens },
-      cost: Number(((promptTokens * 0.15 + completionTokens * 0.6) / 1e6).toFixed(8)),
-      properties: regenerated ? { regenerated: true } : {},
-    });
-    const bubble = addBubble('bot', reply);
-    bubble.append(actions(turn, text, reply));
-  }, delay);
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The reply cut into the pieces a model streams: a word or two with their spacing. */
+function chunksOf(reply) {
+  return reply.match(/\S+\s*(\S+\s*)?/g) ?? [reply];
 }
 
-function actions(turn, text, reply) {
+/**
+ * The scripted bot: canned answers streamed in chunks after a realistic wait
+ * for the first token (with a long tail), and occasional failures.
+ * `regeneration` is set when the user asked for another answer to a turn
+ * already answered: `from` is the answer being replaced, `clickedAt` when.
+ */
+async function answer(turn, text, regeneration) {
+  const typing = addBubble('bot typing', 'Shopbot is typing…');
+  const model = MODELS[Math.floor(Math.random() * MODELS.length)];
+  await pause(300 + Math.random() * 900 + (Math.random() < 0.1 ? 2500 : 0));
+  typing.remove();
+  // The SDK times a regenerated answer from the previous answer; the user
+  // read it before clicking, so the demo times it from the click instead.
+  const timing = (firstTokenAt) => regeneration === undefined ? {} : {
+    // Absent before the bundle has loaded (a placeholder): the SDK then names the turn's previous answer.
+    ...(regeneration.from !== undefined && { regeneratedFrom: regeneration.from }),
+    latencyMs: Date.now() - regeneration.clickedAt,
+    ...(firstTokenAt !== undefined && { timeToFirstTokenMs: firstTokenAt - regeneration.clickedAt }),
+  };
+  if (Math.random() < 0.05) {
+    const failed = turn.response({ status: 'error', model, errorType: 'upstream_error', errorMessage: 'The model provider returned 503', ...timing() });
+    const bubble = addBubble('bot error', 'Sorry, something went wrong on our side. Please try again.');
+    bubble.append(actions(turn, text, failed, ''));
+    return;
+  }
+  const reply = (ANSWERS.find(([pattern]) => pattern.test(text)) ?? [null, 'I can help with orders, returns, payments, your account and our products. Could you tell me a bit more?'])[1];
+  const bubble = addBubble('bot streaming', '');
+  let firstTokenAt;
+  for (const chunk of chunksOf(reply)) {
+    if (firstTokenAt === undefined) {
+      firstTokenAt = Date.now();
+      turn.firstToken();
+    }
+    bubble.textContent += chunk;
+    scrollToEnd(messages);
+    await pause(25 + Math.random() * 60);
+  }
+  bubble.classList.remove('streaming');
+  const promptTokens = 40 + text.length;
+  const completionTokens = Math.round(reply.length / 4);
+  const response = turn.response({
+    text: reply,
+    model,
+    tokens: { prompt: promptTokens, completion: completionTokens },
+    cost: Number(((promptTokens * 0.15 + completionTokens * 0.6) / 1e6).toFixed(8)),
+    ...timing(firstTokenAt),
+  });
+  bubble.dataset.model = model;
+  bubble.append(actions(turn, text, response, reply));
+}
+
+/** Feedback, copy and regenerate for one answer: every action names that answer (its response id). */
+function actions(turn, text, response, reply) {
   const bar = document.createElement('div');
   bar.className = 'message-actions';
-  const base = { conversationId: turn.conversationId, promptNumber: turn.promptNumber };
   const button = (label, title, onClick) => {
     const element = document.createElement('button');
     element.type = 'button';
@@ -103,31 +165,31 @@ function actions(turn, text, reply) {
     bar.append(element);
     return element;
   };
-  const thumbs = (value) => (element) => {
-    chatmeter.trackAction({ ...base, actionType: 'feedback_given', feedback: { type: 'thumbs', value } });
-    bar.querySelectorAll('.thumb').forEach((other) => other.classList.remove('chosen'));
-    element.classList.add('chosen');
-  };
-  button('👍', 'Helpful', thumbs('up')).classList.add('thumb');
-  button('👎', 'Not helpful', thumbs('down')).classList.add('thumb');
-  const rating = document.createElement('select');
-  rating.title = 'Rate this answer';
-  rating.append(new Option('Rate…', ''), ...[1, 2, 3, 4, 5].map((value) => new Option(`${value} ★`, String(value))));
-  rating.addEventListener('change', () => {
-    if (rating.value === '') return;
-    chatmeter.trackAction({ ...base, actionType: 'feedback_given', feedback: { type: 'rating', value: Number(rating.value) } });
-  });
-  bar.append(rating);
-  button('Copy', 'Copy the answer', (element) => {
-    navigator.clipboard?.writeText(reply).catch(() => undefined);
-    chatmeter.trackAction({ ...base, actionType: 'copied_response' });
-    element.textContent = 'Copied';
-  });
+  if (reply !== '') {
+    const thumbs = (value) => (element) => {
+      response.action({ actionType: 'feedback_given', feedback: { type: 'thumbs', value } });
+      bar.querySelectorAll('.thumb').forEach((other) => other.classList.remove('chosen'));
+      element.classList.add('chosen');
+    };
+    button('👍', 'Helpful', thumbs('up')).classList.add('thumb');
+    button('👎', 'Not helpful', thumbs('down')).classList.add('thumb');
+    const rating = document.createElement('select');
+    rating.title = 'Rate this answer';
+    rating.append(new Option('Rate…', ''), ...[1, 2, 3, 4, 5].map((value) => new Option(`${value} ★`, String(value))));
+    rating.addEventListener('change', () => {
+      if (rating.value === '') return;
+      response.action({ actionType: 'feedback_given', feedback: { type: 'rating', value: Number(rating.value) } });
+    });
+    bar.append(rating);
+    button('Copy', 'Copy the answer', (element) => {
+      navigator.clipboard?.writeText(reply).catch(() => undefined);
+      response.action({ actionType: 'copied_response' });
+      element.textContent = 'Copied';
+    });
+  }
   button('Regenerate', 'Ask the bot again', () => {
-    chatmeter.trackAction({ ...base, actionType: 'regenerated' });
-    const startedAt = Date.now();
-    const again = { ...turn, response: (props) => chatmeter.trackResponse({ ...props, ...base, latencyMs: Date.now() - startedAt }) };
-    answer(again, text, true);
+    response.action({ actionType: 'regenerated' });
+    answer(turn, text, { from: response.responseId, clickedAt: Date.now() });
   });
   return bar;
 }
@@ -137,8 +199,12 @@ function addBubble(kind, text) {
   item.className = `message ${kind}`;
   item.textContent = text;
   messages.append(item);
-  messages.scrollTop = messages.scrollHeight;
+  scrollToEnd(messages);
   return item;
+}
+
+function scrollToEnd(list) {
+  list.scrollTop = list.scrollHeight;
 }
 
 addBubble('bot', 'Hi! I am Shopbot. Ask me about an order, a return, a payment or your account.');

@@ -93,9 +93,12 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
     expect(new Set(rows.map((row) => row.session_id)).size).toBe(1);
     expect(rows[0]!.session_id).toBe(early[0]!.session_id);
     expect(new Set(rows.map((row) => row.user_id))).toEqual(new Set(['early-user']));
-    // Production mode: no text anywhere in the store.
+    // No text anywhere in the store.
     expect(rows.some((row) => row.properties.includes('secret'))).toBe(false);
-    expect(JSON.parse(prompts[0]!.properties)).toMatchObject({ prompt_text: '[redacted]' });
+    // The default text mode 'classify': the prompt text went out to be classified and is not stored (classify-canary.test.ts follows it through the built collector).
+    const firstPrompt = JSON.parse(prompts[0]!.properties) as Record<string, unknown>;
+    expect(firstPrompt).toMatchObject({ text_mode: 'classify' });
+    expect(firstPrompt).not.toHaveProperty('prompt_text');
     expect(readFileSync(suite.app.dbPath).includes('jane.roe')).toBe(false);
     expect(consoleErrors).toEqual([]);
     await context.close();
