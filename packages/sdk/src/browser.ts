@@ -3,8 +3,8 @@
  * that records calls (with the time they were made) until this bundle
  * loads; they are replayed here in order, with their original timestamps.
  * What a recorded call returned (a turn, a response) is recorded too: the
- * stub hands out placeholders whose calls (`firstToken()`, `response()`,
- * `action()`) are recorded as `__firstToken` / `__response` / `__action`
+ * stub hands out placeholders whose calls (`firstToken()`, `regenerate()`,
+ * `response()`, `action()`) are recorded as `__firstToken`, `__response`…
  * with the index of the call that made them, and replayed on its result, so
  * time to first token and latency come out as they happened.
  */
@@ -75,6 +75,7 @@ const record = (method: string, args: unknown[]): number => recorded.push([metho
 /** What a recorded trackPrompt / trackResponse / response() returns before init: its calls are recorded in turn. */
 const placeholder = (index: number): unknown => ({
   firstToken: () => void record('__firstToken', [index]),
+  regenerate: () => void record('__regenerate', [index]),
   response: (input?: object) => placeholder(record('__response', [index, input])),
   action: (input: object) => void record('__action', [index, input]),
 });

@@ -182,7 +182,7 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
     },
     startConversation: () => guard(() => conversations.start()) ?? uuid(),
     trackPrompt(input) {
-      /** Where this turn's next answer is timed from: the prompt, then (a regeneration) the previous answer. */
+      /** Where this turn's next answer is timed from: the prompt, then regenerate() or the previous answer. */
       let startedAt = now();
       let firstTokenAt: number | undefined;
       let previousResponseId: string | undefined;
@@ -195,6 +195,10 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
         ...turn,
         firstToken() {
           firstTokenAt ??= now();
+        },
+        regenerate() {
+          startedAt = now();
+          firstTokenAt = undefined;
         },
         response(response = {}) {
           const endedAt = now();

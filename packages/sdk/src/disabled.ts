@@ -12,7 +12,7 @@ export function createDisabledChatmeter(): Chatmeter & { shutdown(): void } {
     optOut: nothing,
     optIn: nothing,
     startConversation: () => uuid(),
-    trackPrompt: () => ({ conversationId: uuid(), promptNumber: 1, messageId: uuid(), firstToken: nothing, response }),
+    trackPrompt: () => ({ conversationId: uuid(), promptNumber: 1, messageId: uuid(), firstToken: nothing, regenerate: nothing, response }),
     trackResponse: response,
     trackAction: nothing,
     track: nothing,

@@ -11,6 +11,7 @@
   function p(i) {
     return {
       firstToken: function () { r('__firstToken', [i]); },
+      regenerate: function () { r('__regenerate', [i]); },
       response: function (x) { return p(r('__response', [i, x])); },
       action: function (x) { r('__action', [i, x]); }
     };

@@ -95,8 +95,10 @@ export interface Turn {
    * prompt to this call, and after `firstToken()` the time to first token
    * and (with completion tokens) tokens per second. Calling it again on the
    * same turn tracks a regenerated answer: `regenerated_from` names the
-   * previous answer, and its times are measured from the previous
-   * `response()` call (pass `latencyMs` to override).
+   * previous answer, and its times are measured from `regenerate()` (else
+   * from the previous `response()` call; pass `latencyMs` to override).
    */
   response(input?: ResponseInput): TrackedResponse;
+  /** Call when the user asks for another answer (a "regenerate" click): the next answer's latency and time to first token are measured from now. */
+  regenerate(): void;
 }

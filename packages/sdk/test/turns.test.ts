@@ -95,6 +95,20 @@ describe('response ids', () => {
     ]);
     expect(explicit.responseId).not.toBe(regenerated.responseId);
   });
+
+  it('times a regenerated answer from the regenerate() click, not from the previous answer', async () => {
+    const turn = client!.trackPrompt({ text: 'q' });
+    now += 1000;
+    const original = turn.response({ model: 'model-a' });
+    now += 8000; // the user reads the first answer for 8 s
+    turn.regenerate();
+    now += 250;
+    turn.firstToken();
+    now += 750;
+    turn.response({ model: 'model-b' });
+    await client!.flush();
+    expect(responses()[1]).toMatchObject({ regenerated_from: original.responseId, latency_ms: 1000, time_to_first_token_ms: 250 });
+  });
 });
 
 describe('server-side users', () => {

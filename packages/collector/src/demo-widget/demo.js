@@ -104,36 +104,28 @@ function chunksOf(reply) {
 /**
  * The scripted bot: canned answers streamed in chunks after a realistic wait
  * for the first token (with a long tail), and occasional failures.
- * `regeneration` is set when the user asked for another answer to a turn
- * already answered: `from` is the answer being replaced, `clickedAt` when.
+ * `regeneratedFrom` is set when the user asked for another answer to a turn
+ * already answered: the response id of the answer being replaced.
  */
-async function answer(turn, text, regeneration) {
+async function answer(turn, text, regeneratedFrom) {
   const typing = addBubble('bot typing', 'Shopbot is typing…');
   const model = MODELS[Math.floor(Math.random() * MODELS.length)];
   await pause(300 + Math.random() * 900 + (Math.random() < 0.1 ? 2500 : 0));
   typing.remove();
-  // The SDK times a regenerated answer from the previous answer; the user
-  // read it before clicking, so the demo times it from the click instead.
-  const timing = (firstTokenAt) => regeneration === undefined ? {} : {
-    // Absent before the bundle has loaded (a placeholder): the SDK then names the turn's previous answer.
-    ...(regeneration.from !== undefined && { regeneratedFrom: regeneration.from }),
-    latencyMs: Date.now() - regeneration.clickedAt,
-    ...(firstTokenAt !== undefined && { timeToFirstTokenMs: firstTokenAt - regeneration.clickedAt }),
-  };
+  // Absent before the bundle has loaded (a placeholder): the SDK then names the turn's previous answer.
+  const regeneration = regeneratedFrom === undefined ? {} : { regeneratedFrom };
   if (Math.random() < 0.05) {
-    const failed = turn.response({ status: 'error', model, errorType: 'upstream_error', errorMessage: 'The model provider returned 503', ...timing() });
+    const failed = turn.response({ status: 'error', model, errorType: 'upstream_error', errorMessage: 'The model provider returned 503', ...regeneration });
     const bubble = addBubble('bot error', 'Sorry, something went wrong on our side. Please try again.');
     bubble.append(actions(turn, text, failed, ''));
     return;
   }
   const reply = (ANSWERS.find(([pattern]) => pattern.test(text)) ?? [null, 'I can help with orders, returns, payments, your account and our products. Could you tell me a bit more?'])[1];
   const bubble = addBubble('bot streaming', '');
-  let firstTokenAt;
+  let first = true;
   for (const chunk of chunksOf(reply)) {
-    if (firstTokenAt === undefined) {
-      firstTokenAt = Date.now();
-      turn.firstToken();
-    }
+    if (first) turn.firstToken();
+    first = false;
     bubble.textContent += chunk;
     scrollToEnd(messages);
     await pause(25 + Math.random() * 60);
@@ -146,7 +138,7 @@ async function answer(turn, text, regeneration) {
     model,
     tokens: { prompt: promptTokens, completion: completionTokens },
     cost: Number(((promptTokens * 0.15 + completionTokens * 0.6) / 1e6).toFixed(8)),
-    ...timing(firstTokenAt),
+    ...regeneration,
   });
   bubble.dataset.model = model;
   bubble.append(actions(turn, text, response, reply));
@@ -189,7 +181,9 @@ function actions(turn, text, response, reply) {
   }
   button('Regenerate', 'Ask the bot again', () => {
     response.action({ actionType: 'regenerated' });
-    answer(turn, text, { from: response.responseId, clickedAt: Date.now() });
+    // The new answer is timed from this click, not from the answer the user was reading.
+    turn.regenerate();
+    answer(turn, text, response.responseId);
   });
   return bar;
 }
