@@ -1,6 +1,3 @@
-/** The channel of a user who arrived with neither a campaign nor an outside referrer. */
-export const DIRECT_CHANNEL = 'direct';
-
 /**
  * The acquisition channel an event's context tells of, or null when it tells
  * of none: `context.campaign.source` (utm_source) lowercased, else the
@@ -8,7 +5,7 @@ export const DIRECT_CHANNEL = 'direct';
  * it, else the host of a Segment client's `context.page.referrer` when it is
  * another site than the page's own (a link inside the site is no acquisition).
  * A user's channel is the one of their earliest event that has one (their
- * first touch), else `direct`.
+ * first touch), else `direct` (metrics/breakdown.ts).
  *
  * @example acquisitionChannel({ campaign: { source: 'Newsletter' } }) // 'newsletter'
  */
