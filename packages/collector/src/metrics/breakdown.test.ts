@@ -22,9 +22,9 @@ describe('breakdown values', () => {
       .toEqual([{ value: 'google', users: 3, rows: 0 }, { value: 'direct', users: 1, rows: 5 }]);
   });
 
-  it('pools rows of values outside the ranking into other even when few values are ranked', () => {
+  it('ranks a value whose users were active only before the range with 0 users, instead of calling it other', () => {
     const groups = groupByValue({ by: 'channel' }, [{ key: 'ads', count: 1 }], [{ key: 'ads', rows: 1 }, { key: 'old', rows: 4 }], add, () => 0);
-    expect(groups).toEqual([{ value: 'ads', users: 1, rows: 1 }, { value: 'other', users: 0, rows: 4 }]);
+    expect(groups).toEqual([{ value: 'ads', users: 1, rows: 1 }, { value: 'old', users: 0, rows: 4 }]);
   });
 
   it('reads channel and trait:<name> and nothing else', () => {

@@ -39,7 +39,9 @@ export interface BreakdownGroup<T> {
 /**
  * Splits rows per value into the top 10 values by users active in the range
  * (most first, then by name) and `other`, the sum of every other value's rows.
- * `other` is there only when some value falls outside the top 10, and a
+ * A value with rows but no user active in the range (active only in the
+ * WAU/MAU look-back, or in report cohorts before the range) ranks with 0
+ * users. `other` is there only when there are more than 10 values, and a
  * ranked value without rows gets `empty()`. Sums are exact because each user
  * has exactly one value.
  */
@@ -50,20 +52,27 @@ export function groupByValue<T>(
   merge: (a: T, b: T) => T,
   empty: () => T,
 ): BreakdownGroup<T>[] {
-  const ranked = users
-    .map((row) => ({ value: valueLabel(breakdown, row.key), users: row.count }))
-    .sort((a, b) => b.users - a.users || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  const top = ranked.slice(0, TOP_VALUES);
-  const topValues = new Set(top.map((entry) => entry.value));
+  const usersByValue = new Map<string, number>();
+  for (const row of users) usersByValue.set(valueLabel(breakdown, row.key), row.count);
   const rowsByValue = new Map<string, T>();
-  let other: T | undefined;
   for (const row of rows) {
     const value = valueLabel(breakdown, row.key);
-    if (topValues.has(value)) rowsByValue.set(value, row.rows);
-    else other = other === undefined ? row.rows : merge(other, row.rows);
+    const known = rowsByValue.get(value);
+    rowsByValue.set(value, known === undefined ? row.rows : merge(known, row.rows));
+    if (!usersByValue.has(value)) usersByValue.set(value, 0);
   }
-  const groups = top.map((entry) => ({ value: entry.value, users: entry.users, rows: rowsByValue.get(entry.value) ?? empty() }));
-  const otherUsers = ranked.slice(TOP_VALUES).reduce((total, entry) => total + entry.users, 0);
-  if (other !== undefined || otherUsers > 0) groups.push({ value: OTHER_VALUE, users: otherUsers, rows: other ?? empty() });
+  const ranked = [...usersByValue]
+    .map(([value, count]) => ({ value, users: count }))
+    .sort((a, b) => b.users - a.users || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const groups = ranked.slice(0, TOP_VALUES).map((entry) => ({ ...entry, rows: rowsByValue.get(entry.value) ?? empty() }));
+  const rest = ranked.slice(TOP_VALUES);
+  if (rest.length > 0) {
+    const pooled = rest.map((entry) => rowsByValue.get(entry.value)).filter((entry): entry is T => entry !== undefined);
+    groups.push({
+      value: OTHER_VALUE,
+      users: rest.reduce((total, entry) => total + entry.users, 0),
+      rows: pooled.length === 0 ? empty() : pooled.reduce(merge),
+    });
+  }
   return groups;
 }

@@ -4,9 +4,15 @@ import type { CsvCell } from './csv.js';
 import type { MetricAnswer } from './metric-endpoint.js';
 import { rescope } from './metric-params.js';
 import type { MetricScope } from './metric-scope.js';
-import type { Breakdown, MetricsSource } from './metrics-source.js';
+import type { Breakdown, CohortActivity, DailyActiveUsers, MetricsSource } from './metrics-source.js';
 import { averageActivity, LONGEST_OFFSET, pooledRetention, REPORT_OFFSETS } from './report.js';
 import { addCohorts, emptyCohorts } from './retention.js';
+
+/** One value's activity series and its first-seen cohorts. */
+interface ValueRows {
+  activity: DailyActiveUsers[];
+  cohorts: CohortActivity[];
+}
 
 /**
  * The report's headline numbers for the users of each breakdown value (top
@@ -21,17 +27,19 @@ export async function reportByBreakdown(source: MetricsSource, scope: MetricScop
     source.activeUsersByValue(scope, breakdown),
     source.retentionByValue(cohortScope, breakdown, 'first_seen', REPORT_OFFSETS),
   ]);
-  // One ranking for both: a value's cohorts may come from before the range, where it was not ranked.
-  const activityGroups = groupByValue(breakdown, users, activity, addActivity, () => emptyActivity(scope));
-  const cohortGroups = new Map(
-    groupByValue(breakdown, users, cohorts, addCohorts, () => emptyCohorts(cohortScope, REPORT_OFFSETS)).map((group) => [group.value, group.rows]),
-  );
-  const groups = activityGroups.map((group) => {
-    const valueCohorts = cohortGroups.get(group.value) ?? [];
+  // One ranking for both: a value may have only cohorts from before the range, or only activity.
+  const empty = (): ValueRows => ({ activity: emptyActivity(scope), cohorts: emptyCohorts(cohortScope, REPORT_OFFSETS) });
+  const byKey = new Map<string | null, ValueRows>();
+  for (const row of activity) byKey.set(row.key, { ...empty(), activity: row.rows });
+  for (const row of cohorts) byKey.set(row.key, { ...(byKey.get(row.key) ?? empty()), cohorts: row.rows });
+  const merge = (a: ValueRows, b: ValueRows): ValueRows => ({ activity: addActivity(a.activity, b.activity), cohorts: addCohorts(a.cohorts, b.cohorts) });
+  const valueGroups = groupByValue(breakdown, users, [...byKey].map(([key, rows]) => ({ key, rows })), merge, empty);
+  const groups = valueGroups.map((group) => {
+    const valueCohorts = group.rows.cohorts;
     return {
       value: group.value,
       users: group.users,
-      ...averageActivity(group.rows),
+      ...averageActivity(group.rows.activity),
       retention: {
         d1: pooledRetention(valueCohorts, scope, 1),
         d7: pooledRetention(valueCohorts, scope, 7),
