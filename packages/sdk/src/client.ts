@@ -4,6 +4,7 @@ import { onPageLifecycle, pageSearch } from './global-scope.js';
 import { createIdentity } from './identity.js';
 import { uuid } from './ids.js';
 import { resolveOptions, type ChatmeterOptions, type ResolvedOptions } from './options.js';
+import { firstTouchCampaign } from './campaign.js';
 import { createPageContext } from './page-context.js';
 import { createHealthReports } from './health-report.js';
 import { AI_EVENT, SDK_HEALTH_EVENT } from './protocol/event-names.js';
@@ -66,6 +67,7 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
   const session = new SessionTracker(local, resolved.sessionTimeoutMinutes * 60_000, now);
   const conversations = new ConversationTracker(internals.storage?.session ?? webStorage('sessionStorage'), now);
   const pageContext = createPageContext(resolved);
+  const campaign = firstTouchCampaign(local);
   const queue = internals.queue ?? new ResilientQueue(resolved.maxQueueSize);
   /** The session that got its health report: one per session, after its first delivered batch. */
   let healthReportedSession: string | undefined;
@@ -107,7 +109,7 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
       messageId,
       anonymousId: identity.anonymousId,
       timestamp: new Date(now()).toISOString(),
-      context: { sessionId: isHealthReport ? session.current() : session.touch(), ...pageContext() },
+      context: { sessionId: isHealthReport ? session.current() : session.touch(), ...pageContext(), ...(campaign && { campaign }) },
     };
     if (message.userId === null) delete message.userId;
     if (partial.properties !== undefined) {

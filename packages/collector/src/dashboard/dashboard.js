@@ -61,8 +61,8 @@ const panels = PANEL_DEFINITIONS.map((definition) => {
   if (element === null) throw new Error(`index.html has no panel "${definition.name}"`);
   return { definition, panel: createPanel(element) };
 });
-// Panels with their own control (a trait name…) reload the page's panels when it changes.
-for (const { definition, panel } of panels) definition.bind?.(panel, () => void refresh());
+// Panels with controls of their own (cost's trait, retention's breakdown) reload the page's panels when they change.
+for (const { definition, panel } of panels) definition.init?.(panel, () => void refresh());
 const controls = createControls(byId('controls'), {
   onChange: () => void refresh(),
   onAutoRefreshChange: setAutoRefresh,

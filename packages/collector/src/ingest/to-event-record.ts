@@ -1,5 +1,6 @@
 import { AI_EVENT, type Message } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
+import { acquisitionChannel } from './acquisition-channel.js';
 import { correctEventTime } from './event-time.js';
 import { extractText } from './extract-text.js';
 
@@ -84,6 +85,7 @@ export function toEventRecord(message: Message, ctx: RecordContext): ConvertedEv
     debug,
     properties,
     context,
+    acquisitionChannel: acquisitionChannel(context),
     traits: message.traits ?? null,
     extra,
     pendingPromptText: promptText,

@@ -15,6 +15,12 @@ export interface MetricsSource {
   activeUsers(scope: MetricScope): Promise<DailyActiveUsers[]>;
   /** Each cohort day fromDay..toDay with its size and the users active again N days later, for N in `offsets` with day+N ≤ toDay. */
   retention(scope: MetricScope, cohort: CohortKind, offsets: readonly number[]): Promise<CohortActivity[]>;
+  /** Users with a prompt in the range per breakdown value (the ranking of the values). */
+  usersByValue(scope: MetricScope, breakdown: Breakdown): Promise<KeyedCount[]>;
+  /** `activeUsers` of each breakdown value's users; values without an active day in the range's look-back may be left out. */
+  activeUsersByValue(scope: MetricScope, breakdown: Breakdown): Promise<BrokenDown<DailyActiveUsers[]>[]>;
+  /** `retention` of each breakdown value's users; values without a cohort member may be left out. */
+  retentionByValue(scope: MetricScope, breakdown: Breakdown, cohort: CohortKind, offsets: readonly number[]): Promise<BrokenDown<CohortActivity[]>[]>;
   /** Sessions whose first message is in the range. */
   sessionTotals(scope: MetricScope): Promise<SessionTotals>;
   /** One session, all time; null when unknown. */
@@ -47,6 +53,20 @@ export interface MetricsSource {
 }
 
 export type CohortKind = 'first_seen' | 'active';
+
+/**
+ * How users are split: by the channel of their first touch (`user_first_touch`;
+ * null key = no touch, i.e. direct) or by the current value of one of their
+ * traits (null key = no such trait). Every user has exactly one value, so
+ * counts of users add up across values.
+ */
+export type Breakdown = { by: 'channel' } | { by: 'trait'; trait: string };
+
+/** An engine's rows for the users of one breakdown value. */
+export interface BrokenDown<T> {
+  key: string | null;
+  rows: T;
+}
 
 export interface DailyActiveUsers {
   day: LocalDay;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { breakdownParam } from './breakdown.js';
 import type { CsvCell } from './csv.js';
 import { summarizeClassification } from './classification.js';
 import { summarizeDelivery } from './delivery.js';
@@ -8,13 +9,14 @@ import { rescope } from './metric-params.js';
 import type { MetricScope } from './metric-scope.js';
 import { computeAiHealth } from './ai-health.js';
 import { changePercent } from './change-percent.js';
+import { reportByBreakdown } from './report-breakdown.js';
 import { evaluateAiFlags, evaluateFlags } from './report-flags.js';
-import { average, percentage, ratio } from './round.js';
+import { average, percentage, ratio, roundTo } from './round.js';
 import { summarizeSessions } from './sessions.js';
 
-const REPORT_OFFSETS = [1, 7, 30] as const;
+export const REPORT_OFFSETS = [1, 7, 30] as const;
 /** The report looks this far back for cohorts: its longest retention day. */
-const LONGEST_OFFSET = Math.max(...REPORT_OFFSETS);
+export const LONGEST_OFFSET = Math.max(...REPORT_OFFSETS);
 
 /**
  * Day-N retention of the report: the first-seen cohorts whose day + N falls
@@ -37,7 +39,7 @@ export function pooledRetention(cohorts: readonly CohortActivity[], scope: Metri
 export { changePercent };
 
 /** dau / wau / mau: the averages of the daily series (2 decimals); stickiness = average DAU / average MAU. */
-function averageActivity(activity: readonly DailyActiveUsers[]) {
+export function averageActivity(activity: readonly DailyActiveUsers[]) {
   const sum = (pick: (row: DailyActiveUsers) => number) => activity.reduce((total, row) => total + pick(row), 0);
   return {
     dau: average(sum((row) => row.dau), activity.length),
@@ -55,13 +57,15 @@ function averageActivity(activity: readonly DailyActiveUsers[]) {
  * pools the first-seen cohorts whose day N falls inside the range; sessions as
  * `/sessions`; delivery as the totals of `/delivery`; `ai` the AI-side
  * health (ai-health.ts); flags compare with support-bot references and AI
- * health thresholds.
+ * health thresholds. With `breakdown`, the headline numbers per value
+ * instead (report-breakdown.ts).
  */
 export const reportMetric = defineMetric({
   path: 'report',
   filters: [],
-  params: z.object({}),
-  async compute({ source, scope }) {
+  params: z.object({ breakdown: breakdownParam.optional() }),
+  async compute({ source, scope, params }) {
+    if (params.breakdown !== undefined) return reportByBreakdown(source, scope, params.breakdown);
     const days = scope.toDay - scope.fromDay + 1;
     const [activity, previousActivity, cohorts, sessionTotals, classificationTotals, deliveryTotals] = await Promise.all([
       source.activeUsers(scope),

@@ -57,6 +57,8 @@ export interface EventRecord {
   /** Properties with raw texts removed (or PII-scrubbed for debug/dev events). */
   properties: Record<string, unknown>;
   context: Record<string, unknown>;
+  /** Acquisition channel this event tells of (ingest/acquisition-channel.ts); null when none. */
+  acquisitionChannel: string | null;
   traits: Record<string, unknown> | null;
   /** Unknown top-level fields, kept as they came. */
   extra: Record<string, unknown>;

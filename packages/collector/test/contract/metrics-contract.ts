@@ -40,6 +40,14 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * thumbs down on c-b2 #1, rating 5 on c-c1 (no prompt_number); plus one
  * non-feedback action. Traits: bob plan=free, carol plan=pro, alice none.
  *
+ * First touch (acquisition channel): alice's first prompt carries
+ * context.campaign source `Newsletter` (→ newsletter; her 03-08 prompt's
+ * `google` comes later and does not count). anon-bob's prompt of 03-01 23:30
+ * has an outside referrer www.google.com (→ google.com); bob's own `landing`
+ * event of 03-02 08:00 names `twitter` and is stored first, but identify
+ * merges anon-bob into bob and the earlier touch wins. carol has no touch
+ * (→ direct).
+ *
  * SDK delivery: alice's five c-a1 events of 03-01 (2 prompts, 2 responses,
  * the rating) come from the Chatmeter SDK (context.library); the others look
  * like a Segment client's. Health reports (session s-health, which must not
@@ -108,6 +116,11 @@ function feedback(who: Who, timestamp: string, conversation: string, promptNumbe
   });
 }
 
+/** The event with more context (a campaign, a page). */
+function withContext<T extends { context?: Record<string, unknown> }>(event: T, context: Record<string, unknown>): T {
+  return { ...event, context: { ...event.context, ...context } };
+}
+
 /** The event as the Chatmeter SDK sends it: its library named in the context. */
 function fromSdk<T extends { context?: Record<string, unknown> }>(event: T): T {
   return { ...event, context: { ...event.context, library: { name: '@chatmeter/sdk', version: '0.9.0' } } };
@@ -159,7 +172,7 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
       app = await startTestApp({ now: () => NOW, createStore });
       await send([
         { type: 'identify', messageId: 'carol-identify', userId: 'carol', timestamp: '2026-03-07T00:00:00.000Z', traits: { plan: 'pro' } },
-        fromSdk(prompt(alice, '2026-03-01T10:00:00.000Z', 'c-a1', 1, 's-a1', 'billing')),
+        withContext(fromSdk(prompt(alice, '2026-03-01T10:00:00.000Z', 'c-a1', 1, 's-a1', 'billing')), { campaign: { source: 'Newsletter', medium: 'email', name: 'spring' } }),
         fromSdk(response(alice, '2026-03-01T10:00:02.000Z', 'c-a1', 1, 's-a1', { model: 'gpt-a', latency: 1000, cost: 0.01, tokens: [100, 50, 150], status: 'success', ttft: 200, speed: 50 })),
         fromSdk(prompt(alice, '2026-03-01T10:01:00.000Z', 'c-a1', 2, 's-a1', 'billing')),
         fromSdk(response(alice, '2026-03-01T10:01:03.000Z', 'c-a1', 2, 's-a1', { model: 'gpt-a', latency: 2000, cost: 0.02, tokens: [200, 100, 300], status: 'success', ttft: 400, speed: 40 })),
@@ -168,7 +181,10 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
         healthReport('browser-2', '2026-03-01T23:40:00.000Z', [2, 1, 0, 1, 0], 'memory'),
         healthReport('browser-1', '2026-03-02T09:10:00.000Z', [0, 0, 0, 0, 1], 'indexeddb'),
         track(alice, 'ai_user_action', '2026-03-01T10:02:30.000Z', { conversation_id: 'c-a1', prompt_number: 2, action_type: 'copied_response' }),
-        prompt(anonBob, '2026-03-01T23:30:00.000Z', 'c-b1', 1, 's-b1', 'tech'),
+        withContext(prompt(anonBob, '2026-03-01T23:30:00.000Z', 'c-b1', 1, 's-b1', 'tech'), {
+          page: { url: 'https://chat.example/app', referrer: 'https://www.google.com/search' },
+        }),
+        withContext(track(bob, 'landing', '2026-03-02T08:00:00.000Z', {}), { campaign: { source: 'twitter' } }),
         response(anonBob, '2026-03-01T23:30:01.000Z', 'c-b1', 1, 's-b1', { model: 'gpt-a', latency: 3000, cost: 0.03, tokens: [300, 0, 300], status: 'timeout' }),
         feedback(anonBob, '2026-03-01T23:31:00.000Z', 'c-b1', 1, 'rating', 2),
         prompt(alice, '2026-03-02T09:00:00.000Z', 'c-a2', 1, 's-a2', 'tech'),
@@ -188,7 +204,7 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
           properties: { conversation_id: 'c-d1', prompt_number: 1, model_used: 'gpt-a', latency_ms: 9000, time_to_first_token_ms: 5000, cost: 1, debug_mode: true },
         },
         prompt(carol, '2026-03-08T04:30:00.000Z', 'c-c0', 1, 's-c0', 'billing'),
-        prompt(alice, '2026-03-08T12:00:00.000Z', 'c-a3', 1, 's-a3'),
+        withContext(prompt(alice, '2026-03-08T12:00:00.000Z', 'c-a3', 1, 's-a3'), { campaign: { source: 'google' } }),
         prompt(carol, '2026-03-09T04:30:00.000Z', 'c-c1', 1, 's-c1', 'tech'),
         response(carol, '2026-03-09T04:30:01.000Z', 'c-c1', 1, 's-c1', { model: 'gpt-b', latency: 1500, cost: 0.015, tokens: [100, 100, 200], status: 'success', ttft: 300, speed: 80 }),
         feedback(carol, '2026-03-09T04:31:00.000Z', 'c-c1', null, 'rating', 5),
@@ -365,6 +381,108 @@ export function describeMetricsContract(engineName: string, createStore: StoreFa
 
       it('rejects an unknown cohort period', async () => {
         expect(await badRequest(`retention?${RANGE}&cohort_period=month`)).toContain('cohort_period');
+      });
+    });
+
+    describe('breakdown=channel and breakdown=trait:<name>', () => {
+      /** [date, dau, wau, mau] per day 03-01 … 03-10. */
+      const activity = (series: { date: string; dau: number; wau: number; mau: number }[]) =>
+        series.map((row) => [row.date.slice(5), row.dau, row.wau, row.mau]);
+      const newsletterActivity = [
+        ['03-01', 1, 1, 1], ['03-02', 1, 1, 1], ['03-03', 0, 1, 1], ['03-04', 0, 1, 1], ['03-05', 0, 1, 1],
+        ['03-06', 0, 1, 1], ['03-07', 0, 1, 1], ['03-08', 1, 1, 1], ['03-09', 0, 1, 1], ['03-10', 0, 1, 1],
+      ];
+      const googleActivity = [
+        ['03-01', 1, 1, 1], ['03-02', 1, 1, 1], ['03-03', 0, 1, 1], ['03-04', 0, 1, 1], ['03-05', 0, 1, 1],
+        ['03-06', 0, 1, 1], ['03-07', 0, 1, 1], ['03-08', 0, 1, 1], ['03-09', 0, 0, 1], ['03-10', 0, 0, 1],
+      ];
+      const directActivity = [
+        ['03-01', 0, 0, 0], ['03-02', 0, 0, 0], ['03-03', 0, 0, 0], ['03-04', 0, 0, 0], ['03-05', 0, 0, 0],
+        ['03-06', 0, 0, 0], ['03-07', 0, 0, 0], ['03-08', 1, 1, 1], ['03-09', 1, 1, 1], ['03-10', 0, 1, 1],
+      ];
+
+      it('gives DAU, WAU and MAU per first-touch channel, bob keeping his earlier anonymous touch', async () => {
+        const body = await metric(`active-users?${RANGE}&breakdown=channel`);
+        expect(body.breakdown).toBe('channel');
+        expect(body.groups.map((group: any) => [group.value, group.users])).toEqual([['direct', 1], ['google.com', 1], ['newsletter', 1]]);
+        expect(activity(body.groups[0].series)).toEqual(directActivity);
+        expect(activity(body.groups[1].series)).toEqual(googleActivity);
+        expect(activity(body.groups[2].series)).toEqual(newsletterActivity);
+        expect(body.groups[0].series[0].stickiness).toBe(0);
+        expect(body.groups[0].series[7].stickiness).toBe(1);
+      });
+
+      it('gives DAU, WAU and MAU per value of a trait, users without it as (none)', async () => {
+        const body = await metric(`active-users?${RANGE}&breakdown=trait:plan`);
+        expect(body.breakdown).toBe('trait:plan');
+        expect(body.groups.map((group: any) => [group.value, group.users])).toEqual([['(none)', 1], ['free', 1], ['pro', 1]]);
+        expect(activity(body.groups[0].series)).toEqual(newsletterActivity);
+        expect(activity(body.groups[1].series)).toEqual(googleActivity);
+        expect(activity(body.groups[2].series)).toEqual(directActivity);
+      });
+
+      it('writes one CSV row per value and day, for the values with users in the range', async () => {
+        const result = await app.get(`/v1/metrics/active-users?from=2026-03-01&to=2026-03-02&breakdown=channel&format=csv`);
+        expect(result.text).toBe(
+          'value,date,dau,wau,mau,stickiness\r\n' +
+            'google.com,2026-03-01,1,1,1,1\r\ngoogle.com,2026-03-02,1,1,1,1\r\n' +
+            'newsletter,2026-03-01,1,1,1,1\r\nnewsletter,2026-03-02,1,1,1,1\r\n',
+        );
+      });
+
+      it('follows first-seen cohorts per channel, with a summary per channel', async () => {
+        const body = await metric(`retention?${RANGE}&breakdown=channel`);
+        expect(body.breakdown).toBe('channel');
+        expect(body.cohort_period).toBe('day');
+        const byValue = Object.fromEntries(body.groups.map((group: any) => [group.value, group]));
+        expect(Object.keys(byValue)).toEqual(['direct', 'google.com', 'newsletter']);
+        expect(byValue['newsletter'].cohorts[0]).toEqual({ date: '2026-03-01', size: 1, retention: { 1: 100, 7: 100, 30: null } });
+        expect(byValue['newsletter'].summary).toEqual({ size: 1, retention: { 1: 100, 7: 100, 30: null } });
+        expect(byValue['google.com'].cohorts[0]).toEqual({ date: '2026-03-01', size: 1, retention: { 1: 100, 7: 0, 30: null } });
+        expect(byValue['google.com'].summary).toEqual({ size: 1, retention: { 1: 100, 7: 0, 30: null } });
+        expect(byValue['direct'].cohorts[0]).toEqual({ date: '2026-03-01', size: 0, retention: { 1: 0, 7: 0, 30: null } });
+        expect(byValue['direct'].cohorts[7]).toEqual({ date: '2026-03-08', size: 1, retention: { 1: 100, 7: null, 30: null } });
+        expect(byValue['direct'].summary).toEqual({ size: 1, retention: { 1: 100, 7: null, 30: null } });
+        expect(byValue['direct'].cohorts).toHaveLength(10);
+      });
+
+      it('follows cohorts per value of a trait', async () => {
+        const body = await metric(`retention?${RANGE}&breakdown=trait:plan`);
+        expect(body.groups.map((group: any) => [group.value, group.users, group.summary])).toEqual([
+          ['(none)', 1, { size: 1, retention: { 1: 100, 7: 100, 30: null } }],
+          ['free', 1, { size: 1, retention: { 1: 100, 7: 0, 30: null } }],
+          ['pro', 1, { size: 1, retention: { 1: 100, 7: null, 30: null } }],
+        ]);
+      });
+
+      it('gives the report headline numbers per channel and per trait value', async () => {
+        const byChannel = await metric(`report?${RANGE}&breakdown=channel`);
+        expect(byChannel).toEqual({
+          breakdown: 'channel',
+          groups: [
+            { value: 'direct', users: 1, dau: 0.2, wau: 0.3, mau: 0.3, stickiness: 0.6667, retention: { d1: 100, d7: null, d30: null } },
+            { value: 'google.com', users: 1, dau: 0.2, wau: 0.8, mau: 1, stickiness: 0.2, retention: { d1: 100, d7: 0, d30: null } },
+            { value: 'newsletter', users: 1, dau: 0.3, wau: 1, mau: 1, stickiness: 0.3, retention: { d1: 100, d7: 100, d30: null } },
+          ],
+        });
+        const byPlan = await metric(`report?${RANGE}&breakdown=trait:plan`);
+        expect(byPlan.groups.map((group: any) => [group.value, group.dau, group.wau, group.retention.d7])).toEqual([
+          ['(none)', 0.3, 1, 100],
+          ['free', 0.2, 0.8, 0],
+          ['pro', 0.2, 0.3, null],
+        ]);
+      });
+
+      it('leaves debug users out unless include_debug=true', async () => {
+        const body = await metric(`active-users?${RANGE}&breakdown=channel&include_debug=true`);
+        // dave (debug, no touch) joins carol in direct.
+        expect(body.groups.map((group: any) => [group.value, group.users])).toEqual([['direct', 2], ['google.com', 1], ['newsletter', 1]]);
+      });
+
+      it('rejects a breakdown that is neither channel nor trait:<name>, naming the parameter', async () => {
+        expect(await badRequest('retention?breakdown=plan')).toMatch(/^breakdown: must be channel or trait:<name>/);
+        expect(await badRequest('active-users?breakdown=trait:a.b')).toMatch(/^breakdown: /);
+        expect(await badRequest('report?breakdown=trait:')).toMatch(/^breakdown: /);
       });
     });
 

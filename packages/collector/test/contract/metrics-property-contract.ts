@@ -630,6 +630,48 @@ class Reference {
     return { cohort_period: chosen, cohorts, summary: pool(raw) };
   }
 
+  /** The same reference over the users of one plan value (`(none)`: no plan trait) only. */
+  onlyPlan(value: string): Reference {
+    const plans = new Map(this.data.visitors.map((visitor) => [visitor.key, visitor.plan]));
+    return new Reference({ ...this.data, events: this.data.events.filter((event) => (plans.get(event.user) ?? '(none)') === value) }, this.q);
+  }
+
+  /**
+   * breakdown=trait:plan values: users with a prompt in the range per plan,
+   * plus plans whose users were active only from `sinceDay` on (0 users);
+   * most users first, then by name. Three plans and (none): never an `other`.
+   */
+  planValues(sinceDay: number): { value: string; users: number }[] {
+    const plans = new Map(this.data.visitors.map((visitor) => [visitor.key, visitor.plan]));
+    const users = new Map<string, Set<string>>();
+    for (const prompt of this.prompts()) {
+      const day = this.day(prompt.ts);
+      if (day < sinceDay || day > this.q.toDay) continue;
+      const value = plans.get(prompt.user) ?? '(none)';
+      const inRange = users.get(value) ?? new Set<string>();
+      if (day >= this.q.fromDay) inRange.add(prompt.user);
+      users.set(value, inRange);
+    }
+    return [...users]
+      .map(([value, inRange]) => ({ value, users: inRange.size }))
+      .sort((a, b) => b.users - a.users || (a.value < b.value ? -1 : 1));
+  }
+
+  activeUsersByPlan(): unknown {
+    const groups = this.planValues(this.q.fromDay - 29).map(({ value, users }) => ({
+      value, users, series: (this.onlyPlan(value).activeUsers() as { series: unknown }).series,
+    }));
+    return { breakdown: 'trait:plan', groups };
+  }
+
+  retentionByPlan(kind: 'first_seen' | 'active', offsets: readonly number[]): unknown {
+    const groups = this.planValues(this.q.fromDay).map(({ value, users }) => {
+      const { cohorts, summary } = this.onlyPlan(value).retention(kind, offsets) as { cohorts: unknown; summary: unknown };
+      return { value, users, cohorts, summary };
+    });
+    return { cohort_period: (this.retention(kind, offsets) as { cohort_period: string }).cohort_period, breakdown: 'trait:plan', groups };
+  }
+
   sessionGroups(): Map<string, Ev[]> {
     const sessions = new Map<string, Ev[]>();
     for (const event of this.visible) {
@@ -1152,6 +1194,9 @@ async function checkRun(seed: number, createStore: StoreFactory): Promise<string
 
           await check(`active-users?${common}`, ref.activeUsers());
           await check(`retention?${common}`, ref.retention('first_seen', [1, 7, 30]));
+          await check(`active-users?${common}&breakdown=trait:plan`, ref.activeUsersByPlan());
+          await check(`retention?${common}&breakdown=trait:plan`, ref.retentionByPlan('first_seen', [1, 7, 30]));
+          await check(`retention?${common}&cohort=active&days=1,3&breakdown=trait:plan`, ref.retentionByPlan('active', [1, 3]));
           await check(`retention?${common}&cohort=active&days=1,2,3,7`, ref.retention('active', [1, 2, 3, 7]));
           await check(`retention?${common}&cohort=first_seen&days=2,5`, ref.retention('first_seen', [2, 5]));
           await check(`retention?${common}&cohort=active&days=1,3&cohort_period=week`, ref.retention('active', [1, 3], 'week'));

@@ -17,7 +17,7 @@ export const costSegmentsPanel = {
     return { trait, rows: await fetchMetric('cost', { ...query, group_by: 'segment', segment_trait: trait }) };
   },
   /** The trait field reloads the dashboard when it changes (Enter or leaving the field). */
-  bind(panel, reload) {
+  init(panel, reload) {
     const form = panel.slot('trait-form');
     form.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -1,28 +1,36 @@
 // Cohort retention heatmap: one row per first-activity day (per ISO week
 // beyond 35 days, as the API groups them), one column per day N, and a last
 // "All cohorts" row averaging the cohorts weighted by their size. Cells
-// still in the future (not yet observable) are null and blank.
+// still in the future (not yet observable) are null and blank. With a
+// breakdown (channel, a trait) there is one row per value instead: that
+// value's cohorts pooled like the "All cohorts" row, top 10 values + "other".
 
 import { axisCommon, renderChart, tooltip, tooltipHtml } from '../charts.js';
 import { formatInteger, formatPercent } from '../format.js';
+import { createBreakdownControl } from './breakdown-control.js';
 
 export const RETENTION_DAYS = [1, 7, 14, 30];
 const ROW_HEIGHT = 22;
 
+/** The panel's breakdown selector, once the dashboard has wired it. */
+let breakdown;
+
 export const retentionPanel = {
   name: 'retention',
   filters: [],
-  load: (fetchMetric, query) => fetchMetric('retention', { ...query, days: RETENTION_DAYS.join(',') }),
+  init(panel, reload) {
+    breakdown = createBreakdownControl(panel.element, reload);
+  },
+  load(fetchMetric, query) {
+    const value = breakdown?.value() ?? '';
+    return fetchMetric('retention', { ...query, days: RETENTION_DAYS.join(','), ...(value === '' ? {} : { breakdown: value }) });
+  },
   render(panel, body) {
     const weekly = body?.cohort_period === 'week';
-    const cohorts = (Array.isArray(body?.cohorts) ? body.cohorts : [])
-      .filter((cohort) => (cohort.size ?? 0) > 0)
-      .map((cohort) => ({ ...cohort, label: `${weekly ? 'Week of ' : ''}${cohort.date}  (${formatInteger(cohort.size)})`, title: weekly ? `Cohort week of ${cohort.date}` : `Cohort ${cohort.date}` }));
+    const cohorts = Array.isArray(body?.groups) ? valueRows(body.groups) : cohortRows(body, weekly);
     if (cohorts.length === 0) return false;
-    if (body?.summary !== undefined) {
-      cohorts.push({ ...body.summary, label: `All cohorts  (${formatInteger(body.summary.size)})`, title: 'All cohorts, weighted by size' });
-    }
     panel.element.dataset.cohortPeriod = weekly ? 'week' : 'day';
+    panel.element.dataset.breakdown = typeof body?.breakdown === 'string' ? body.breakdown : '';
     const days = columnsOf(cohorts);
     const cells = [];
     cohorts.forEach((cohort, row) => {
@@ -78,6 +86,24 @@ export const retentionPanel = {
     return true;
   },
 };
+
+/** One row per cohort with users, then the all-cohorts row. */
+function cohortRows(body, weekly) {
+  const cohorts = (Array.isArray(body?.cohorts) ? body.cohorts : [])
+    .filter((cohort) => (cohort.size ?? 0) > 0)
+    .map((cohort) => ({ ...cohort, label: `${weekly ? 'Week of ' : ''}${cohort.date}  (${formatInteger(cohort.size)})`, title: weekly ? `Cohort week of ${cohort.date}` : `Cohort ${cohort.date}` }));
+  if (cohorts.length > 0 && body?.summary !== undefined) {
+    cohorts.push({ ...body.summary, label: `All cohorts  (${formatInteger(body.summary.size)})`, title: 'All cohorts, weighted by size' });
+  }
+  return cohorts;
+}
+
+/** One row per breakdown value with cohort users: its cohorts pooled, weighted by size. */
+function valueRows(groups) {
+  return groups
+    .filter((group) => (group.summary?.size ?? 0) > 0)
+    .map((group) => ({ ...group.summary, label: `${group.value}  (${formatInteger(group.summary.size)})`, title: `${group.value}: all its cohorts, weighted by size` }));
+}
 
 /** The day columns the API answered with, in numeric order (falls back to what was asked). */
 function columnsOf(cohorts) {

@@ -272,6 +272,7 @@ function toRow(record: EventRecord, userKey: string): Record<string, unknown> {
     tokens_per_second: record.tokensPerSecond ?? null,
     response_id: record.responseId ?? null,
     regenerated_from: record.regeneratedFrom ?? null,
+    channel: record.acquisitionChannel ?? null,
     prompt_tokens: record.promptTokens,
     completion_tokens: record.completionTokens,
     total_tokens: record.totalTokens,

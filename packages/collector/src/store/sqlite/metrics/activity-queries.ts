@@ -15,7 +15,7 @@ const QUARTERS_PER_DAY = 96;
  * The distinct (user, local day) pairs with at least one prompt, from the
  * quarter-hour rollup: the core of DAU/WAU/MAU and retention.
  */
-function activeDaysSql(scope: MetricScope): string {
+export function activeDaysSql(scope: MetricScope): string {
   return `
     SELECT user_key, ${localDaySql(scope.calendar, `quarter * ${QUARTER_HOUR_MS}`)} AS day
       FROM user_activity
@@ -31,12 +31,21 @@ function activeDaysSql(scope: MetricScope): string {
  * and the windows are summed here with a difference array.
  */
 export function activeUsers(db: Database.Database, scope: MetricScope): DailyActiveUsers[] {
-  const lookbackDay = scope.fromDay - (MONTH_DAYS - 1);
-  const { q0, q1 } = quarterRange(scope.calendar.startOfDay(lookbackDay), scope.endMs);
+  const { q0, q1 } = activityQuarters(scope);
   const spans = scope.includeDebug
     ? (db.prepare(spansWithDebugSql(scope)).all({ q0, q1 }) as Span[])
     : spansFromChains(db, scope.calendar, q0, q1);
+  return seriesFromSpans(scope, spans);
+}
 
+/** The look-back and range quarters activeUsers reads: MAU of `fromDay` looks 29 days back. */
+export function activityQuarters(scope: MetricScope): { q0: number; q1: number } {
+  return quarterRange(scope.calendar.startOfDay(scope.fromDay - (MONTH_DAYS - 1)), scope.endMs);
+}
+
+/** DAU/WAU/MAU per day of the range from the users' spans (difference arrays over the look-back and range). */
+export function seriesFromSpans(scope: MetricScope, spans: readonly Span[]): DailyActiveUsers[] {
+  const lookbackDay = scope.fromDay - (MONTH_DAYS - 1);
   const length = scope.toDay - lookbackDay + 1 + MONTH_DAYS;
   const dau = new Array<number>(length).fill(0);
   const wauDelta = new Array<number>(length + 1).fill(0);
@@ -61,7 +70,7 @@ export function activeUsers(db: Database.Database, scope: MetricScope): DailyAct
 }
 
 /** Users whose last activity of `day` is followed by their next active day `gap` days later (capped at 30). */
-interface Span {
+export interface Span {
   day: number;
   gap: number;
   users: number;
@@ -113,13 +122,18 @@ function spansFromChains(db: Database.Database, calendar: ZoneCalendar, q0: numb
  * include_debug is a developer view).
  */
 function spansWithDebugSql(scope: MetricScope): string {
+  return `${spansCteSql(scope)}
+    SELECT day, gap, COUNT(*) AS users FROM spans GROUP BY day, gap`;
+}
+
+/** CTE `spans` (user_key, day, gap): each active day of a user and the distance to their next one, capped at 30. */
+export function spansCteSql(scope: MetricScope): string {
   return `
     WITH active_days AS (${activeDaysSql(scope)}),
          spans AS (
-           SELECT day, MIN(COALESCE(LEAD(day) OVER next_active, day + ${MONTH_DAYS}) - day, ${MONTH_DAYS}) AS gap
+           SELECT user_key, day, MIN(COALESCE(LEAD(day) OVER next_active, day + ${MONTH_DAYS}) - day, ${MONTH_DAYS}) AS gap
              FROM active_days
-           WINDOW next_active AS (PARTITION BY user_key ORDER BY day))
-    SELECT day, gap, COUNT(*) AS users FROM spans GROUP BY day, gap`;
+           WINDOW next_active AS (PARTITION BY user_key ORDER BY day))`;
 }
 
 function addSpan(delta: number[], index: number, days: number, users: number): void {

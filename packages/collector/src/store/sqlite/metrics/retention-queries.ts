@@ -18,13 +18,22 @@ export function retention(
 ): CohortActivity[] {
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   const params = { q0, q1, start: scope.startMs, end: scope.endMs };
-  const wanted = [0, ...offsets.filter((offset) => offset > 0 && offset <= scope.toDay - scope.fromDay)];
-  const offsetList = [...new Set(wanted)].map((offset) => String(Math.trunc(offset))).join(', ');
+  const offsetList = offsetListSql(scope, offsets);
   const counts =
     cohort === 'first_seen'
       ? firstSeenCounts(db, scope, offsetList, params)
       : activeCohortCounts(db, scope, offsetList, params);
+  return cohortsOfCounts(scope, offsets, counts);
+}
 
+/** The offsets (0 for the cohort size) that fit in the range, as an SQL list: `0, 1, 7`. */
+export function offsetListSql(scope: MetricScope, offsets: readonly number[]): string {
+  const wanted = [0, ...offsets.filter((offset) => offset > 0 && offset <= scope.toDay - scope.fromDay)];
+  return [...new Set(wanted)].map((offset) => String(Math.trunc(offset))).join(', ');
+}
+
+/** Every day of the range as a cohort, from (day, offset, users) counts where offset 0 is the size. */
+export function cohortsOfCounts(scope: MetricScope, offsets: readonly number[], counts: readonly OffsetCount[]): CohortActivity[] {
   const byDay = new Map<number, Map<number, number>>();
   for (const { day, offset, users } of counts) {
     const retained = byDay.get(day) ?? new Map<number, number>();
@@ -39,7 +48,7 @@ export function retention(
   });
 }
 
-interface OffsetCount {
+export interface OffsetCount {
   day: number;
   offset: number;
   users: number;

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type {
+  Breakdown,
+  BrokenDown,
   ClassificationTotals,
   CohortActivity,
   CohortKind,
@@ -24,6 +26,7 @@ import type {
   UserConversations,
 } from '../../../metrics/metrics-source.js';
 import { activeUsers } from './activity-queries.js';
+import { activeUsersByValue, retentionByValue, usersByValue } from './breakdown-queries.js';
 import { conversationsByUser, conversationTotals } from './conversation-queries.js';
 import { delivery } from './delivery-queries.js';
 import { satisfaction } from './feedback-queries.js';
@@ -40,7 +43,8 @@ import { sessionById, sessionTotals } from './session-queries.js';
  * costs microseconds next to the queries themselves. Rollups and indexes are
  * in migrations 003 (users, sessions, conversations), 004 (responses,
  * prompts, intent flows, conversation entries, feedback turn model) and 005
- * (time to first token, streaming speed, rated responses, SDK delivery).
+ * (time to first token, streaming speed, rated responses, SDK delivery) and
+ * 006 (first touch per user).
  */
 export class SqliteMetrics implements MetricsSource {
   readonly #db: Database.Database;
@@ -55,6 +59,23 @@ export class SqliteMetrics implements MetricsSource {
 
   async retention(scope: MetricScope, cohort: CohortKind, offsets: readonly number[]): Promise<CohortActivity[]> {
     return retention(this.#db, scope, cohort, offsets);
+  }
+
+  async usersByValue(scope: MetricScope, breakdown: Breakdown): Promise<KeyedCount[]> {
+    return usersByValue(this.#db, scope, breakdown);
+  }
+
+  async activeUsersByValue(scope: MetricScope, breakdown: Breakdown): Promise<BrokenDown<DailyActiveUsers[]>[]> {
+    return activeUsersByValue(this.#db, scope, breakdown);
+  }
+
+  async retentionByValue(
+    scope: MetricScope,
+    breakdown: Breakdown,
+    cohort: CohortKind,
+    offsets: readonly number[],
+  ): Promise<BrokenDown<CohortActivity[]>[]> {
+    return retentionByValue(this.#db, scope, breakdown, cohort, offsets);
   }
 
   async sessionTotals(scope: MetricScope): Promise<SessionTotals> {

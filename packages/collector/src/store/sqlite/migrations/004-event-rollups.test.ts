@@ -77,6 +77,7 @@ function record(fields: Partial<EventRecord> & Pick<EventRecord, 'type' | 'times
     debug: false,
     properties: {},
     context: {},
+    acquisitionChannel: null,
     traits: null,
     extra: {},
     pendingPromptText: null,

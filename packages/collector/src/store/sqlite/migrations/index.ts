@@ -3,6 +3,7 @@ import { classificationMigration } from './002-classification.js';
 import { metricRollupsMigration } from './003-metric-rollups.js';
 import { eventRollupsMigration } from './004-event-rollups.js';
 import { streamingMigration } from './005-streaming-response-ids-delivery.js';
+import { firstTouchMigration } from './006-first-touch.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   metricRollupsMigration,
   eventRollupsMigration,
   streamingMigration,
+  firstTouchMigration,
 ];
