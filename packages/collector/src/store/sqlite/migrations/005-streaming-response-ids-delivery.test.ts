@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { STREAMING_BACKFILLS } from './005-streaming-response-ids-delivery.js';
+import { createRandom as createSeededRandom } from '../../../demo/random.js';
 
 /**
  * The triggers of migration 005 must keep feedback's turn_model, the TTFT and
@@ -12,19 +13,10 @@ import { STREAMING_BACKFILLS } from './005-streaming-response-ids-delivery.js';
 const T0 = Date.UTC(2026, 2, 7, 23, 0);
 const QUARTER_MS = 900_000;
 
-/** mulberry32 */
+/** The demo's seeded random, plus picking one of a list. */
 function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T;
-  return { int, pick, chance: (p: number) => next() < p };
+  const random = createSeededRandom(seed);
+  return { ...random, pick: <T>(items: readonly T[]): T => items[random.int(0, items.length - 1)] as T };
 }
 
 let messages = 0;
