@@ -1,7 +1,7 @@
 // Regenerates the README's dashboard screenshots: docs/dashboard.png (1440 px
 // desktop) and docs/dashboard-mobile.png (375 px phone), over the demo data
-// `start` loads into an empty database plus SDK health reports (the demo
-// generator sends none, and the Data delivery tile reads them).
+// `start` loads into an empty database (its SDK health reports fill the Data
+// delivery tile).
 // Build first, then: node packages/collector/scripts/dashboard-screenshots.mjs
 // Needs Chromium at /usr/bin/chromium (or CHATMETER_CHROMIUM). Takes about a
 // minute on 2 cores, most of it loading the demo data.
@@ -18,7 +18,6 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
 const WRITE_KEY = 'screenshot_write_key';
 const READ_KEY = 'screenshot_read_key';
-const DAY_MS = 86_400_000;
 
 const directory = mkdtempSync(join(tmpdir(), 'chatmeter-screenshots-'));
 const collector = spawn(process.execPath, [CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', join(directory, 'chatmeter.db'),
@@ -26,7 +25,6 @@ const collector = spawn(process.execPath, [CLI, 'start', '--port', '0', '--host'
 try {
   const url = await listeningUrl(collector);
   await loadDemoData({ url, writeKey: WRITE_KEY, users: 2000, days: 90, seed: 42 });
-  await postHealthReports(url, Date.now());
   const browser = await chromium.launch({ executablePath: process.env.CHATMETER_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   try {
     await screenshot(browser, url, { width: 1440, height: 900 }, `${DOCS}dashboard.png`);
@@ -54,46 +52,6 @@ function listeningUrl(child) {
       }
     });
   });
-}
-
-/**
- * One health report a day from each of 40 browsers over the last 30 days,
- * as the SDK sends them: everything queued was sent, a few retries, and one
- * browser whose queue overflowed while offline (4 events dropped), so the
- * tile shows what it is for.
- */
-async function postHealthReports(url, now) {
-  const batch = [];
-  for (let day = 1; day <= 30; day += 1) {
-    for (let browser = 0; browser < 40; browser += 1) {
-      const queued = 6 + ((day * 7 + browser * 13) % 25);
-      const overflowed = day === 4 && browser === 7;
-      batch.push({
-        type: 'track',
-        event: 'chatmeter_sdk_health',
-        anonymousId: `screenshot-browser-${browser}`,
-        messageId: `screenshot-health-${day}-${browser}`,
-        timestamp: new Date(now - day * DAY_MS).toISOString(),
-        context: { library: { name: '@chatmeter/sdk', version: '0.1.0' } },
-        properties: {
-          queued,
-          sent: overflowed ? queued - 4 : queued,
-          retried: (day + browser) % 9 === 0 ? 1 : 0,
-          dropped_queue_full: overflowed ? 4 : 0,
-          dropped_rejected: 0,
-          storage: browser === 3 ? 'memory' : 'indexeddb',
-        },
-      });
-    }
-  }
-  for (let start = 0; start < batch.length; start += 500) {
-    const response = await fetch(`${url}/v1/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
-      body: JSON.stringify({ batch: batch.slice(start, start + 500), sentAt: new Date().toISOString() }),
-    });
-    if (!response.ok) throw new Error(`health reports: POST /v1/batch answered ${response.status} ${await response.text()}`);
-  }
 }
 
 /** The dashboard at this viewport, every panel loaded and its charts' animations over, as a full-page PNG (its top `height` pixels if given). */

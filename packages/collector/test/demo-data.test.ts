@@ -45,6 +45,19 @@ describe('loading demo data through HTTP', () => {
     expect(row.ts).toBe(Date.parse(String(first.timestamp)));
   });
 
+  it('gives the delivery metric SDK health reports that account for every stored demo event', async () => {
+    await loadDemoData({ ...DEMO, url: app.url, writeKey: WRITE_KEY });
+    const delivery = await app.get('/v1/metrics/delivery?from=2026-01-18&to=2026-01-31');
+    expect(delivery.status).toBe(200);
+    const { total } = delivery.body;
+    expect(total.reports).toBeGreaterThan(100);
+    expect(total.reporting_browsers).toBeGreaterThan(40);
+    expect(total.stored).toBeGreaterThan(1000);
+    // A page hidden under a minute after its first report sends no second one, so a few sent events go unreported.
+    expect(total.sent).toBeLessThanOrEqual(total.stored);
+    expect(total.sent / total.stored).toBeGreaterThan(0.9);
+  });
+
   it('stores nothing twice when the same demo is loaded again', async () => {
     const first = await loadDemoData({ ...DEMO, url: app.url, writeKey: WRITE_KEY });
     const second = await loadDemoData({ ...DEMO, url: app.url, writeKey: WRITE_KEY });

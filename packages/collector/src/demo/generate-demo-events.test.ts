@@ -74,9 +74,39 @@ describe('generateDemoEvents', () => {
     expect(invalid.slice(0, 3)).toEqual([]);
   });
 
-  it('gives every message a unique id and the demo library', () => {
+  it('gives every message a unique id and the library name the Chatmeter SDK sends', () => {
     expect(new Set(messages.map((message) => message.messageId)).size).toBe(messages.length);
-    expect(messages.every((message) => message.context?.library?.name === 'chatmeter-demo')).toBe(true);
+    expect(messages.every((message) => message.context?.library?.name === '@chatmeter/sdk')).toBe(true);
+  });
+
+  it('sends one or two valid SDK health reports per session that add up to its events, rarely with drops', () => {
+    const reports = messages.filter((message) => message.event === 'chatmeter_sdk_health');
+    expect(reports.map((report) => validateMessage(report).ok).filter((ok) => !ok)).toEqual([]);
+    const eventsBySession = new Map<string, number>();
+    const reportsBySession = new Map<string, MessageInput[]>();
+    for (const message of messages) {
+      const session = String(message.context?.sessionId);
+      if (message.event === 'chatmeter_sdk_health') reportsBySession.set(session, [...(reportsBySession.get(session) ?? []), message]);
+      else eventsBySession.set(session, (eventsBySession.get(session) ?? 0) + 1);
+    }
+    expect(reportsBySession.size).toBe(eventsBySession.size);
+    expect(Math.max(...[...reportsBySession.values()].map((list) => list.length))).toBe(2);
+    const sum = (list: MessageInput[], field: string): number => list.reduce((total, report) => total + Number(properties(report)[field]), 0);
+    // With both reports sent, everything the session queued was sent or dropped, and what was sent was stored.
+    const complete = [...reportsBySession].filter(([, list]) => list.length === 2);
+    expect(complete.length / reportsBySession.size).toBeGreaterThan(0.5);
+    const unbalanced = complete.filter(
+      ([session, list]) =>
+        sum(list, 'sent') !== eventsBySession.get(session) || sum(list, 'queued') !== sum(list, 'sent') + sum(list, 'dropped_queue_full'),
+    );
+    expect(unbalanced).toEqual([]);
+    const dropped = reports.filter((report) => Number(properties(report)['dropped_queue_full']) > 0).length;
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped / reportsBySession.size).toBeLessThan(0.02);
+    const browsers = new Set(reports.map(personOf));
+    const memoryBrowsers = new Set(reports.filter((report) => properties(report)['storage'] === 'memory').map(personOf));
+    expect(memoryBrowsers.size).toBeGreaterThan(0);
+    expect(memoryBrowsers.size / browsers.size).toBeLessThan(0.08);
   });
 
   it('never sends prompt or response texts', () => {

@@ -11,6 +11,7 @@ import { DAY_MS, HOUR_MS, type DemoSettings } from './demo-settings.js';
 import { MessageWriter } from './message-writer.js';
 import { createRandom, deriveSeed, type Random } from './random.js';
 import { simulateSession } from './simulate-session.js';
+import { drawQueueStorage, reportSessionHealth } from './simulate-sdk-health.js';
 
 /**
  * How people come and go. Retention is a mix of a loyal core that stays and
@@ -35,6 +36,9 @@ const MIN_SESSION_GAP_MS = 15 * 60_000;
 /** Sessions starting this close to the end of the period are left out, so no event lies in the future. */
 const END_MARGIN_MS = 30 * 60_000;
 
+/** Salt of the seed of the health-report streams. */
+const HEALTH_STREAM = 0x5eed_4ea1;
+
 interface Profile {
   timezone: (typeof DEMO_TIMEZONES)[number];
   firstDay: number;
@@ -56,6 +60,9 @@ export function simulateUser(index: number, settings: DemoSettings, signupWeight
   let conversations = 0;
   const scope = { random, writer, nextConversationId: () => `${ns}-u${index}-c${(conversations += 1)}` };
   let earliestNextStart = -Infinity;
+  // Health reports draw from a stream of their own, so adding them left every other event as it was.
+  const healthRandom = createRandom(deriveSeed(settings.seed ^ HEALTH_STREAM, index));
+  const storage = drawQueueStorage(healthRandom);
 
   for (let day = profile.firstDay; day < settings.days; day += 1) {
     const dayStartMs = settings.startMs + day * DAY_MS;
@@ -70,10 +77,12 @@ export function simulateUser(index: number, settings: DemoSettings, signupWeight
       // Early sessions of eastern time zones fall before the period on its first day.
       if (startMs < settings.startMs || startMs > settings.endMs - END_MARGIN_MS) continue;
       writer.startSession(`${ns}-u${index}-s${(sessions += 1)}`);
+      const sessionStart = writer.messages.length;
       if (!writer.identified && sessions > profile.anonymousSessions) {
         writer.identify(`${ns}-user-${index}`, startMs, drawTraits(random, profile.loyal));
       }
       earliestNextStart = simulateSession(scope, startMs + 1_000) + MIN_SESSION_GAP_MS;
+      reportSessionHealth(writer, sessionStart, healthRandom, storage, settings.endMs);
     }
   }
   return writer.messages;

@@ -65,6 +65,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard in a real browser', () => {
       // The hostile model name is text in the latency table, never an element.
       await expect(page.locator('[data-panel="latency"] td', { hasText: XSS_MODEL }).count()).resolves.toBeGreaterThan(0);
       await expect(page.locator('[data-panel="intents"]').count()).resolves.toBe(1);
+      // No --classifier-daily-budget here: no budget line under the intents.
+      await expect(page.locator('[data-panel="intents"] [data-slot="budget"]').isHidden()).resolves.toBe(true);
       await expect(page.locator('#model option', { hasText: XSS_MODEL }).count()).resolves.toBe(1);
       await expect(page.locator('#intent option', { hasText: XSS_INTENT }).count()).resolves.toBe(1);
       await page.screenshot({ path: `${ARTIFACTS}dashboard-1440x900.png`, fullPage: true });
@@ -123,13 +125,17 @@ describe.skipIf(!chromiumAvailable())('the dashboard in a real browser', () => {
       expect(seriesNames).toEqual(['p50', 'p95', 'TTFT p50', 'TTFT p95', 'p95, trailing 7 days']);
       await expect(page.locator('[data-panel="latency"] th', { hasText: 'TTFT p95' }).count()).resolves.toBe(1);
 
+      // The demo data's own health reports come on top of the seeded page that dropped 3 and sent 37.
+      const { delivery } = (await app.get('/v1/metrics/report')).body;
+      expect(delivery.dropped).toBeGreaterThanOrEqual(3);
+      expect(delivery.sent).toBeGreaterThan(37);
       const tile = page.locator('[data-kpi="delivery"]');
       expect(await tile.getAttribute('data-status')).toBe('warning');
-      expect(await tile.getAttribute('data-value')).toBe('3');
-      await expect(tile.locator('.kpi-value').textContent()).resolves.toBe('3 dropped');
+      expect(await tile.getAttribute('data-value')).toBe(String(delivery.dropped));
+      await expect(tile.locator('.kpi-value').textContent()).resolves.toBe(`${delivery.dropped} dropped`);
       const hover = (await tile.getAttribute('title')) ?? '';
       expect(hover).toContain('more than 0 in the range is a warning');
-      expect(hover).toContain('Sent 37');
+      expect(hover).toContain(`Sent ${delivery.sent.toLocaleString('en-US')}`);
       const tileBorder = await tile.evaluate((element) => (globalThis as any).getComputedStyle(element).borderTopColor as string);
       expect(tileBorder).toBe('rgb(252, 211, 77)');
       expect(problems.consoleErrors).toEqual([]);
@@ -208,6 +214,35 @@ describe.skipIf(!chromiumAvailable())('the dashboard in a real browser', () => {
       const states = await panelStates(page);
       expect(states['peak-hours']).toEqual({ state: 'error', status: 'Could not load this panel: the database is locked (internal_error)' });
       expect(states['latency']?.state).toBe('ready');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('the dashboard with a classifier budget', () => {
+  let app: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    app = await startTestApp({ appOptions: { classifierDailyBudget: 2 } });
+    const response = await app.post('/v1/batch', { batch: seedEvents(Date.now()), sentAt: new Date().toISOString() });
+    expect(response.status).toBe(200);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("shows today's LLM classifier spend against the daily budget under the intents", async () => {
+    const { context, page } = await openPage(browser, { width: 1280, height: 800 });
+    try {
+      await page.goto(`${app.url}/dashboard`);
+      await enterKey(page, READ_KEY);
+      await waitForSettled(page);
+      await expect(page.locator('[data-panel="intents"] [data-slot="budget"]').textContent()).resolves.toBe(
+        'LLM classifier budget: $0.00 of $2.00 spent today (UTC)',
+      );
     } finally {
       await context.close();
     }

@@ -1,16 +1,25 @@
-// Intent distribution: horizontal bars, largest first, with each intent's share.
+// Intent distribution: horizontal bars, largest first, with each intent's share,
+// and the LLM classifier's daily budget when one is set.
 
 import { axisCommon, renderChart, tooltip, tooltipHtml, truncate } from '../charts.js';
-import { formatInteger, formatPercent } from '../format.js';
+import { formatCost, formatInteger, formatPercent } from '../format.js';
 
 const ROW_HEIGHT = 30;
 
 export const intentsPanel = {
   name: 'intents',
   filters: [],
-  load: (fetchMetric, query) => fetchMetric('intents', query),
+  async load(fetchMetric, query) {
+    // The budget line is secondary: a failed classification request leaves the intents shown.
+    const [intents, classification] = await Promise.all([fetchMetric('intents', query), fetchMetric('classification', query).catch(() => null)]);
+    return { intents, budget: classification?.budget ?? null };
+  },
   render(panel, body) {
-    const rows = (Array.isArray(body) ? body : []).filter((row) => (row.count ?? 0) > 0).sort((a, b) => b.count - a.count);
+    const note = panel.slot('budget');
+    const budgetLine = describeBudget(body?.budget);
+    note.hidden = budgetLine === null;
+    note.textContent = budgetLine ?? '';
+    const rows = (Array.isArray(body?.intents) ? body.intents : []).filter((row) => (row.count ?? 0) > 0).sort((a, b) => b.count - a.count);
     if (rows.length === 0) return false;
     const container = panel.slot('chart');
     container.style.height = `${Math.max(260, rows.length * ROW_HEIGHT + 40)}px`;
@@ -35,3 +44,10 @@ export const intentsPanel = {
     return true;
   },
 };
+
+/** Today's LLM classifier spend against its daily budget (UTC day); null when no budget is set. */
+function describeBudget(budget) {
+  if (budget === null || budget === undefined || typeof budget.daily_limit !== 'number') return null;
+  if (budget.exhausted) return `LLM classifier budget exhausted (${formatCost(budget.daily_limit)}): built-in classifier until midnight UTC`;
+  return `LLM classifier budget: ${formatCost(budget.spent_today)} of ${formatCost(budget.daily_limit)} spent today (UTC)`;
+}
