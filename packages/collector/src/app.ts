@@ -24,7 +24,7 @@ export interface AppOptions {
   writeKeys: readonly WriteKey[];
   readKey: string;
   /**
-   * Opens the admin routes (`/v1/export`, `DELETE /v1/users/:id`) with
+   * Opens the admin routes (today `/v1/export`) with
    * `Authorization: Bearer <adminKey>`; without it they answer 404.
    */
   adminKey?: string | undefined;

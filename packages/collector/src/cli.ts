@@ -23,7 +23,7 @@ options (each also read from its environment variable):
   --db PATH                   CHATMETER_DB              default ./chatmeter.db
   --write-key KEY[:dev]       CHATMETER_WRITE_KEYS      repeatable / comma list
   --read-key KEY              CHATMETER_READ_KEY
-  --admin-key KEY             CHATMETER_ADMIN_KEY       export and erasure (generated in development)
+  --admin-key KEY             CHATMETER_ADMIN_KEY       raw event export (generated in development)
   --cors-origin ORIGIN        CHATMETER_CORS_ORIGINS    repeatable / comma list
   --intents FILE              CHATMETER_INTENTS         taxonomy JSON
   --llm-url URL               CHATMETER_LLM_URL         OpenAI-compatible endpoint

@@ -21,7 +21,7 @@ export interface ResolvedKeys {
   writeKeys: WriteKey[];
   readKey: string;
   /**
-   * Opens the admin routes (export, user erasure). Generated in development
+   * Opens the admin routes (the raw event export). Generated in development
    * like the others; in production only when configured: without it the
    * admin routes are off, so an upgrade never opens them by itself.
    */

@@ -35,7 +35,7 @@ export function authenticateReadKey(request: Request, readKey: string): void {
 }
 
 /**
- * Admin routes (export, user erasure) need `Authorization: Bearer <adminKey>`.
+ * Admin routes (the raw event export) need `Authorization: Bearer <adminKey>`.
  * The read key is recognised only to say why it is refused (403): it opens
  * aggregate metrics, never per-user rows.
  */
