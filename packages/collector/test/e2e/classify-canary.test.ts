@@ -49,6 +49,8 @@ describe.skipIf(!chromiumAvailable())("the default text mode 'classify' from the
     expect(prompt.intent).toBe('billing_payment');
     expect(JSON.parse(prompt.properties)).toEqual({ conversation_id: prompt.conversation_id, prompt_number: 1, text_mode: 'classify', prompt_length: 88 });
 
+    // The logs did record the request (pino writes asynchronously: wait for the line), so the scan looks at real output.
+    await eventually(() => expect(collector.logLines.some((line) => line.includes('/v1/batch'))).toBe(true));
     const leaks = (where: string, content: string | Buffer): string[] =>
       [CANARY_EMAIL, 'kestrel', CANARY_WORD, PROMPT].filter((needle) => content.includes(needle)).map((needle) => `${where} contains "${needle}"`);
     const wal = `${collector.dbPath}-wal`;
@@ -60,8 +62,6 @@ describe.skipIf(!chromiumAvailable())("the default text mode 'classify' from the
       ...leaks('stderr', collector.stderr()),
     ];
     expect(whileRunning).toEqual([]);
-    // The logs did record the request: the scan looked at real output.
-    expect(collector.logLines.some((line) => line.includes('/v1/batch'))).toBe(true);
 
     // After a graceful stop the WAL is folded into the database file: scan it again.
     await collector.stop();
