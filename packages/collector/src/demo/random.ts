@@ -9,6 +9,8 @@ export interface Random {
   /** Integer in [min, max], both included. */
   int(min: number, max: number): number;
   chance(probability: number): boolean;
+  /** One item of a non-empty list, uniformly. */
+  pick<T>(items: readonly T[]): T;
   /** Log-normal with the given median; `sigma` is the spread of its logarithm. */
   logNormal(median: number, sigma: number): number;
   /** One key of `weights`, drawn in proportion to its weight. */
@@ -37,6 +39,7 @@ export function createRandom(seed: number): Random {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (probability) => next() < probability,
+    pick: (items) => items[Math.floor(next() * items.length)] as (typeof items)[number],
     logNormal: (median, sigma) => median * Math.exp(sigma * normal()),
     weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
       const keys = Object.keys(weights) as K[];

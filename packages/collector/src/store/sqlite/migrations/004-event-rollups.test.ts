@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { EVENT_ROLLUP_BACKFILLS } from './004-event-rollups.js';
-import { createRandom as createSeededRandom } from '../../../demo/random.js';
+import { createRandom } from '../../../demo/random.js';
 
 /**
  * The triggers of migration 004 must keep every rollup exactly equal to what
@@ -25,11 +25,6 @@ const TURN_MODELS = "SELECT id, turn_model FROM events WHERE event = 'ai_user_ac
 const T0 = Date.UTC(2026, 2, 7, 23, 0);
 const QUARTER_MS = 900_000;
 
-/** The demo's seeded random, plus picking one of a list. */
-function createRandom(seed: number) {
-  const random = createSeededRandom(seed);
-  return { ...random, pick: <T>(items: readonly T[]): T => items[random.int(0, items.length - 1)] as T };
-}
 
 let messages = 0;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { STREAMING_BACKFILLS } from './005-streaming-response-ids-delivery.js';
-import { createRandom as createSeededRandom } from '../../../demo/random.js';
+import { createRandom } from '../../../demo/random.js';
 
 /**
  * The triggers of migration 005 must keep feedback's turn_model, the TTFT and
@@ -13,11 +13,6 @@ import { createRandom as createSeededRandom } from '../../../demo/random.js';
 const T0 = Date.UTC(2026, 2, 7, 23, 0);
 const QUARTER_MS = 900_000;
 
-/** The demo's seeded random, plus picking one of a list. */
-function createRandom(seed: number) {
-  const random = createSeededRandom(seed);
-  return { ...random, pick: <T>(items: readonly T[]): T => items[random.int(0, items.length - 1)] as T };
-}
 
 let messages = 0;
 
