@@ -50,12 +50,21 @@ describe('group commit', () => {
     expect(transactions).toEqual([[[1, 1], [2]], [[3, 3]], [[4, 4, 4, 4]]]);
   });
 
-  it('commits everything waiting when flushed at once', async () => {
+  it('commits everything waiting when flushed at once, and its scheduled turn then commits nothing', async () => {
     const { transactions, commit } = recordingCommit();
-    const group = createGroupCommit({ commit });
+    const calls: number[] = [];
+    const group = createGroupCommit({
+      commit: (submissions: readonly (readonly number[])[]) => {
+        calls.push(submissions.length);
+        return commit(submissions);
+      },
+    });
     const pending = group.submit([5]);
     group.flushAll();
     expect(transactions).toEqual([[[5]]]);
     await expect(pending).resolves.toBe(5);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The store may be closed by now: an empty transaction must not be attempted.
+    expect(calls).toEqual([1]);
   });
 });

@@ -52,6 +52,8 @@ export function createGroupCommit<Item, Result>(options: GroupCommitOptions<Item
   function flush(): void {
     scheduled = false;
     const group = takeGroup();
+    // flushAll() may have committed everything before this scheduled turn came.
+    if (group.length === 0) return;
     if (waiting.length > 0) schedule();
     try {
       const results = options.commit(group.map((pending) => pending.items));
