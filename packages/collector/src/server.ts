@@ -31,24 +31,33 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
   const classifier = selectClassifier(taxonomy, config);
   const inlineClassifier = ingestClassifierFor(classifier);
   const store = new SqliteStore({ path: config.db });
-  const keys = await resolveKeys(config, store);
-  const app = createApp({
-    store,
-    writeKeys: keys.writeKeys,
-    readKey: keys.readKey,
-    adminKey: keys.adminKey,
-    classifierDailyBudget: config.classifierDailyBudget,
-    corsOrigins: config.corsOrigins,
-    rateLimits: { perWriteKey: config.rateLimitPerKey, perIp: config.rateLimitPerIp },
-    logger,
-    demoWriteKey: keys.demoWriteKey,
-    readiness: {
-      dataDirectory: config.db === ':memory:' ? undefined : dirname(resolvePath(config.db)),
-      minFreeDiskBytes: config.minFreeDiskMb * 1024 * 1024,
-    },
-    inlineClassifier,
-  });
-  const server = await listen(createHttpServer(app, config), config.port, config.host);
+  let keys: ResolvedKeys;
+  let server: Server;
+  try {
+    keys = await resolveKeys(config, store);
+    const app = createApp({
+      store,
+      writeKeys: keys.writeKeys,
+      readKey: keys.readKey,
+      adminKey: keys.adminKey,
+      classifierDailyBudget: config.classifierDailyBudget,
+      corsOrigins: config.corsOrigins,
+      rateLimits: { perWriteKey: config.rateLimitPerKey, perIp: config.rateLimitPerIp },
+      logger,
+      demoWriteKey: keys.demoWriteKey,
+      readiness: {
+        dataDirectory: config.db === ':memory:' ? undefined : dirname(resolvePath(config.db)),
+        minFreeDiskBytes: config.minFreeDiskMb * 1024 * 1024,
+      },
+      inlineClassifier,
+    });
+    server = await listen(createHttpServer(app, config), config.port, config.host);
+  } catch (error) {
+    // A port in use (or a key that cannot be stored) must not leave the database open behind the error.
+    // The start's own error is the one to report, even if closing fails too.
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

@@ -106,4 +106,18 @@ describe('readiness', () => {
     await readiness();
     expect(messages).toEqual(['not ready', 'ready again']);
   });
+
+  it('is not ready, rather than failing the probe, when the classification queue cannot be read', async () => {
+    const { logger } = capturingLogger();
+    const brokenQueue = {
+      checkWritable: async () => {},
+      queuedPromptCount: async () => {
+        throw new Error('disk I/O error');
+      },
+      oldestQueuedPromptAt: async () => null,
+    };
+    const report = await createReadiness({ store: brokenQueue, logger, now: () => NOW })();
+    expect(report.ready).toBe(false);
+    expect(report.checks.classificationQueue).toEqual({ ok: false, reason: 'cannot read the classification queue: disk I/O error' });
+  });
 });

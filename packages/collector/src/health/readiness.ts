@@ -69,8 +69,15 @@ export function createReadiness(options: ReadinessOptions): () => Promise<Readin
   }
 
   async function checkQueue(): Promise<CheckResult> {
-    const queued = await options.store.queuedPromptCount();
-    const oldestAt = await options.store.oldestQueuedPromptAt();
+    let queued: number;
+    let oldestAt: number | null;
+    try {
+      queued = await options.store.queuedPromptCount();
+      oldestAt = await options.store.oldestQueuedPromptAt();
+    } catch (error) {
+      // A failing read is a reason not to be ready, never a 500 from the probe.
+      return { ok: false, reason: `cannot read the classification queue: ${error instanceof Error ? error.message : String(error)}` };
+    }
     const shrinking = previousQueued !== undefined && queued < previousQueued;
     previousQueued = queued;
     const oldestAgeMs = oldestAt === null ? 0 : Math.max(0, options.now() - oldestAt);

@@ -114,6 +114,16 @@ describe('GET /v1/export', () => {
     expect(JSON.parse(reversed.text).error.message).toBe('"to" must be after "from", got from=2026-03-11 to=2026-03-10');
   });
 
+  it('answers 400 for an instant on a day the calendar does not have, as it does for such a day', async () => {
+    const february30 = await exportText(app, '?from=2026-02-30T12:00:00Z&to=2026-03-11');
+    expect(february30.status).toBe(400);
+    expect(JSON.parse(february30.text).error.message).toBe(
+      '"from" must be a UTC day like 2026-03-01 or an ISO timestamp with zone like 2026-03-01T12:00:00Z, got "2026-02-30T12:00:00Z"',
+    );
+    const hour24 = await exportText(app, '?from=2026-03-10&to=2026-03-10T24:00Z');
+    expect(hour24.status).toBe(400);
+  });
+
   it('needs the admin key: 401 without it or with a write key, 403 with the read key', async () => {
     const range = '?from=2026-03-10&to=2026-03-10';
     const missing = await exportText(app, range, '');
