@@ -13,15 +13,16 @@ export interface BackupResult {
   pages: number;
 }
 
-/** sqlite3_backup_step with this many pages copies everything left in one step. */
+/** Asked after better-sqlite3's first step (100 pages): copy everything left in the next one. */
 const ALL_REMAINING_PAGES = 0x7fffffff;
 
 /**
  * Copies a live SQLite database to `targetPath` with SQLite's online backup,
- * from a connection of its own, so the collector keeps ingesting. All pages
- * are copied in one step, under one read transaction: the copy is the
- * database as of one commit, so every batch is either wholly in it or not
- * at all (in WAL mode that read does not block writers). The copy is written
+ * from a connection of its own, so the collector keeps ingesting. After a
+ * first step of 100 pages the rest are copied in one step; SQLite restarts a
+ * backup whose source changed between steps, so the copy is the database as
+ * of one commit and every batch is either wholly in it or not at all (in WAL
+ * mode the backup's reads do not block writers). The copy is written
  * beside the target and renamed into place only when complete, so a crash
  * mid-backup never leaves a partial file under the target's name.
  */
