@@ -204,7 +204,8 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
         },
         response(response = {}) {
           const endedAt = now();
-          const completionTokens = response.tokens?.completion;
+          // `?.`: plain JavaScript may pass null, which the default does not replace.
+          const completionTokens = response?.tokens?.completion;
           const streamedSeconds = firstTokenAt === undefined ? 0 : (endedAt - firstTokenAt) / 1000;
           const answer = client.trackResponse({
             latencyMs: Math.max(0, endedAt - startedAt),
