@@ -120,6 +120,9 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
       if (debug) properties['debug_mode'] = true;
       message.properties = properties;
     }
+    // Throws (the call is ignored) on what JSON cannot carry, a circular or BigInt
+    // value: queued, it would fail every later send and no event would leave again.
+    JSON.stringify(message);
     if (debug) console.log('[chatmeter]', partial.event ?? partial.type, message);
     for (const listener of listeners) guard(() => listener(message));
     delivery.enqueue(message);

@@ -415,4 +415,16 @@ describe('privacy controls and safety', () => {
     expect(() => client.trackPrompt(undefined as unknown as never)).not.toThrow();
     await expect(client.flush()).resolves.toBeUndefined();
   });
+
+  it('ignores an event whose properties JSON cannot carry, so the events after it are still sent', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = track(makeClient({ endpoint: collector.url }));
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    client.track('with_bigint', { amount: 10n });
+    client.track('with_circular', { circular });
+    client.track('after_them', { plan: 'pro' });
+    await client.flush();
+    expect(collector.messages().map((message) => message['event'])).toEqual(['after_them']);
+  });
 });
