@@ -293,6 +293,19 @@ describe('sending', () => {
     expect(warn.mock.calls.some(([message]) => String(message).includes('dropped invalid'))).toBe(true);
   });
 
+  it('counts a 2xx answer that is not a batch result as delivered instead of sending the batch again forever', async () => {
+    await collector.close();
+    // A proxy or a misrouted endpoint in front of the collector answering 200 with some other JSON.
+    collector = await startFakeCollector([() => ({ status: 200, body: { ok: true } })]);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = track(makeClient({ endpoint: collector.url, flushAt: 1000 }));
+    client.track('once');
+    await client.flush();
+    await client.flush();
+    expect(collector.messages().map((message) => message['event'])).toEqual(['once']);
+    expect(await storedMessages()).toHaveLength(0);
+  });
+
   it('drops a batch the collector refuses outright (4xx) instead of retrying forever', async () => {
     await collector.close();
     collector = await startFakeCollector([() => ({ status: 400, body: { error: { code: 'invalid_body', message: 'nope' } } })]);
