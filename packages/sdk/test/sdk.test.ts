@@ -260,6 +260,18 @@ describe('sending', () => {
     expect(collector.requests[1]!.body.batch[0]!['event']).toBe('kept');
   });
 
+  it('schedules no retry after shutdown, even for a send that was under way when it was called', async () => {
+    await collector.close();
+    collector = await startFakeCollector([() => ({ status: 503 }), acceptAll]);
+    const client = track(makeClient({ endpoint: collector.url, flushAt: 1000 }, { random: () => 0 }));
+    client.track('kept');
+    const underWay = client.flush();
+    client.shutdown();
+    await underWay; // 503: a running client would retry in 0.5 s
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(collector.requests).toHaveLength(1);
+  });
+
   it('computes exponential backoff with jitter and parses Retry-After', () => {
     expect(backoffDelay(0, () => 0)).toBe(500);
     expect(backoffDelay(0, () => 1)).toBe(1000);
