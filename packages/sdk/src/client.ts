@@ -120,6 +120,9 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
       if (debug) properties['debug_mode'] = true;
       message.properties = properties;
     }
+    // Throws (the call is ignored) on what JSON cannot carry, a circular or BigInt
+    // value: queued, it would fail every later send and no event would leave again.
+    JSON.stringify(message);
     if (debug) console.log('[chatmeter]', partial.event ?? partial.type, message);
     for (const listener of listeners) guard(() => listener(message));
     delivery.enqueue(message);
@@ -204,7 +207,8 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
         },
         response(response = {}) {
           const endedAt = now();
-          const completionTokens = response.tokens?.completion;
+          // `?.`: plain JavaScript may pass null, which the default does not replace.
+          const completionTokens = response?.tokens?.completion;
           const streamedSeconds = firstTokenAt === undefined ? 0 : (endedAt - firstTokenAt) / 1000;
           const answer = client.trackResponse({
             latencyMs: Math.max(0, endedAt - startedAt),

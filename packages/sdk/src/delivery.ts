@@ -79,6 +79,8 @@ export function createDelivery(
   let failedAttempts = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryAt = 0;
+  /** After shutdown() no timer is set again, not even by a send that was under way. */
+  let stopped = false;
 
   /** One flush at a time per tab, and one tab at a time per origin (flush lock). */
   const send = (explicit?: boolean): Promise<void> | undefined => {
@@ -108,7 +110,7 @@ export function createDelivery(
         clearTimeout(retryTimer);
         // The timer firing is the end of the wait: timers run on a loop clock
         // that can lag Date.now(), so re-checking retryAt could skip the retry.
-        retryTimer = unref(setTimeout(online, delay));
+        if (!stopped) retryTimer = unref(setTimeout(online, delay));
         return;
       }
       failedAttempts = retryAt = 0;
@@ -170,6 +172,7 @@ export function createDelivery(
       ...(oldestWaitingAt !== undefined && { oldest_waiting_ms: Math.max(0, now() - oldestWaitingAt) }),
     }),
     shutdown() {
+      stopped = true;
       clearInterval(intervalTimer);
       clearTimeout(retryTimer);
     },

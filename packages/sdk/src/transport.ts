@@ -29,7 +29,9 @@ export async function sendBatch(endpoint: string, writeKey: string, batch: Messa
   }
   if (response.ok) {
     const result = (await response.json().catch(() => null)) as BatchResult | null;
-    return { kind: 'acknowledged', result: result ?? { accepted: batch.length, duplicates: 0, rejected: [] } };
+    // A 2xx without the collector's batch result (a proxy's own JSON, no body) acknowledges all:
+    // reading `rejected` from it would throw and leave the batch queued to be sent again forever.
+    return { kind: 'acknowledged', result: Array.isArray(result?.rejected) ? result : { accepted: batch.length, duplicates: 0, rejected: [] } };
   }
   if (response.status === 413) return { kind: 'too_large' };
   if (response.status === 429 || response.status === 408 || response.status >= 500) {

@@ -159,6 +159,21 @@ describe('instrumentOpenAI: chat.completions.create', () => {
     expect(await tracking.responses()).toHaveLength(1);
   });
 
+  it('keeps asResponse() readable: the raw response body is left for the caller', async () => {
+    const { tracking, openai } = await setUp(() => ({ kind: 'json', body: chatCompletion('Yes.', { prompt: 5, completion: 2 }) }));
+    const client = instrumentOpenAI(openai, tracking.chatmeter, { conversationId: 'conv-9' });
+
+    const response = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Ok?' }] }).asResponse();
+
+    const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(body.choices[0]?.message.content).toBe('Yes.');
+    // The body is the caller's: the call is recorded with its status, without tokens.
+    const responses = await tracking.responses();
+    expect(responses).toHaveLength(1);
+    expect(responses[0]).toMatchObject({ conversation_id: 'conv-9', response_status: 'success', model_used: 'gpt-4o-mini' });
+    expect(responses[0]).not.toHaveProperty('token_count');
+  });
+
   it('leaves the original client unmeasured', async () => {
     const { tracking, openai } = await setUp(() => ({ kind: 'json', body: chatCompletion('Yes.', { prompt: 5, completion: 2 }) }));
     instrumentOpenAI(openai, tracking.chatmeter, { conversationId: 'conv-8' });

@@ -260,6 +260,18 @@ describe('sending', () => {
     expect(collector.requests[1]!.body.batch[0]!['event']).toBe('kept');
   });
 
+  it('schedules no retry after shutdown, even for a send that was under way when it was called', async () => {
+    await collector.close();
+    collector = await startFakeCollector([() => ({ status: 503 }), acceptAll]);
+    const client = track(makeClient({ endpoint: collector.url, flushAt: 1000 }, { random: () => 0 }));
+    client.track('kept');
+    const underWay = client.flush();
+    client.shutdown();
+    await underWay; // 503: a running client would retry in 0.5 s
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(collector.requests).toHaveLength(1);
+  });
+
   it('computes exponential backoff with jitter and parses Retry-After', () => {
     expect(backoffDelay(0, () => 0)).toBe(500);
     expect(backoffDelay(0, () => 1)).toBe(1000);
@@ -291,6 +303,19 @@ describe('sending', () => {
     expect(collector.messages().map((message) => message['event'])).toEqual(['good', 'bad']);
     expect(await storedMessages()).toHaveLength(0);
     expect(warn.mock.calls.some(([message]) => String(message).includes('dropped invalid'))).toBe(true);
+  });
+
+  it('counts a 2xx answer that is not a batch result as delivered instead of sending the batch again forever', async () => {
+    await collector.close();
+    // A proxy or a misrouted endpoint in front of the collector answering 200 with some other JSON.
+    collector = await startFakeCollector([() => ({ status: 200, body: { ok: true } })]);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = track(makeClient({ endpoint: collector.url, flushAt: 1000 }));
+    client.track('once');
+    await client.flush();
+    await client.flush();
+    expect(collector.messages().map((message) => message['event'])).toEqual(['once']);
+    expect(await storedMessages()).toHaveLength(0);
   });
 
   it('drops a batch the collector refuses outright (4xx) instead of retrying forever', async () => {
@@ -414,5 +439,17 @@ describe('privacy controls and safety', () => {
     expect(() => client.trackAction(null as unknown as never)).not.toThrow();
     expect(() => client.trackPrompt(undefined as unknown as never)).not.toThrow();
     await expect(client.flush()).resolves.toBeUndefined();
+  });
+
+  it('ignores an event whose properties JSON cannot carry, so the events after it are still sent', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = track(makeClient({ endpoint: collector.url }));
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    client.track('with_bigint', { amount: 10n });
+    client.track('with_circular', { circular });
+    client.track('after_them', { plan: 'pro' });
+    await client.flush();
+    expect(collector.messages().map((message) => message['event'])).toEqual(['after_them']);
   });
 });

@@ -126,3 +126,14 @@ describe('server-side users', () => {
     expect(new Set(messages.map((message) => message['anonymousId'])).size).toBe(1);
   });
 });
+
+describe('turns called from plain JavaScript', () => {
+  it('tracks a response given null instead of throwing into the page', async () => {
+    const turn = client!.trackPrompt({ text: 'hello' });
+    now += 300;
+    expect(() => turn.response(null as never)).not.toThrow();
+    await client!.flush();
+    expect(responses()).toHaveLength(1);
+    expect(responses()[0]).toMatchObject({ latency_ms: 300, response_status: 'success' });
+  });
+});

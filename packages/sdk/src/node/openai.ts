@@ -67,16 +67,22 @@ function measureCreate(create: CreateMethod, owner: object, chatmeter: Chatmeter
       call.fail(error);
       throw error;
     }
-    const measured = Promise.resolve(pending).then(
-      (value) => (request.stream === true ? measureStream(value, call) : finishWhole(value, call)),
-      (error: unknown) => {
-        call.fail(error);
-        throw error;
-      },
-    );
-    // Recorded even if the caller only uses withResponse(); the caller still sees the rejection.
-    measured.catch(() => undefined);
-    return asTheOriginalPromise(pending, measured);
+    // Measured when the caller reads the result (then, catch, finally, withResponse), never before:
+    // reading it eagerly would consume the body that asResponse() leaves to the caller.
+    let measured: Promise<unknown> | undefined;
+    const measure = (): Promise<unknown> => {
+      measured ??= Promise.resolve(pending).then(
+        (value) => (request.stream === true ? measureStream(value, call) : finishWhole(value, call)),
+        (error: unknown) => {
+          call.fail(error);
+          throw error;
+        },
+      );
+      // Recorded even if the caller only uses withResponse(); the caller still sees the rejection.
+      measured.catch(() => undefined);
+      return measured;
+    };
+    return asTheOriginalPromise(pending, measure, call);
   };
 }
 
@@ -141,19 +147,35 @@ function measuredIterator(source: AsyncIterator<unknown>, call: LlmCall, aborted
 
 /**
  * The openai package returns an APIPromise (`withResponse()`, `asResponse()`):
- * keep those, but let awaiting it give the measured value.
+ * keep those, but let awaiting it give the measured value. `asResponse()`
+ * hands the unread body to the caller, so that call is recorded with its
+ * status and latency only (no tokens, no cost).
  */
-function asTheOriginalPromise(original: unknown, measured: Promise<unknown>): unknown {
-  if (typeof original !== 'object' || original === null) return measured;
+function asTheOriginalPromise(original: unknown, measure: () => Promise<unknown>, call: LlmCall): unknown {
+  if (typeof original !== 'object' || original === null) return measure();
   const promise: Record<PropertyKey, unknown> = {
-    then: measured.then.bind(measured),
-    catch: measured.catch.bind(measured),
-    finally: measured.finally.bind(measured),
+    then: (...parameters: Parameters<Promise<unknown>['then']>) => measure().then(...parameters),
+    catch: (onRejected: Parameters<Promise<unknown>['catch']>[0]) => measure().catch(onRejected),
+    finally: (onFinally: Parameters<Promise<unknown>['finally']>[0]) => measure().finally(onFinally),
   };
   const withResponse = (original as { withResponse?: unknown }).withResponse;
   if (typeof withResponse === 'function') {
     promise['withResponse'] = () =>
-      Promise.all([withResponse.call(original) as Promise<Record<string, unknown>>, measured]).then(([response, data]) => ({ ...response, data }));
+      Promise.all([withResponse.call(original) as Promise<Record<string, unknown>>, measure()]).then(([response, data]) => ({ ...response, data }));
+  }
+  const asResponse = (original as { asResponse?: unknown }).asResponse;
+  if (typeof asResponse === 'function') {
+    promise['asResponse'] = () =>
+      (asResponse.call(original) as Promise<unknown>).then(
+        (response) => {
+          call.succeed({});
+          return response;
+        },
+        (error: unknown) => {
+          call.fail(error);
+          throw error;
+        },
+      );
   }
   return withOverrides(original, promise);
 }
