@@ -6,7 +6,7 @@
 // the same on every machine), failing the build when one is exceeded.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
@@ -120,12 +120,18 @@ const withoutUnusedKyOptions = {
   },
 };
 
-rmSync(path('dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path('tsconfig.build.json')], { stdio: 'inherit' });
+// Everything is built beside dist/ and swapped in at once, so whatever reads
+// dist/ meanwhile (another package's tests, a running collector) never finds
+// it half-written or missing.
+// At dist/'s own depth, so the source maps' relative paths stay right after the swap.
+const OUT = path(`.dist-${process.pid}/`);
+const out = (name) => OUT + name;
+rmSync(OUT, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path('tsconfig.build.json'), '--outDir', OUT], { stdio: 'inherit' });
 
 const bundle = await build({
   entryPoints: [path('src/browser.ts')],
-  outfile: path('dist/chatmeter.min.js'),
+  outfile: out('chatmeter.min.js'),
   bundle: true,
   format: 'iife',
   platform: 'browser',
@@ -152,14 +158,14 @@ const BUNDLE_PRIVATE_PROPERTIES = [
   'touch', 'nextPrompt', 'lastPrompt', 'persist', 'peek', 'setOptedOut', 'optedOut', 'persistent', 'dropped',
   'retryAfterMs', 'kind', 'enqueue', 'hidden', 'online', 'health',
 ];
-const terser = await minify(readFileSync(path('dist/chatmeter.min.js'), 'utf8'), {
+const terser = await minify(readFileSync(out('chatmeter.min.js'), 'utf8'), {
   ecma: 2022,
   toplevel: true,
   compress: { passes: 2 },
   mangle: { properties: { regex: new RegExp(`^(${BUNDLE_PRIVATE_PROPERTIES.join('|')})$`) } },
   format: { comments: false },
 });
-writeFileSync(path('dist/chatmeter.min.js'), terser.code);
+writeFileSync(out('chatmeter.min.js'), terser.code);
 if (!kyCoreTrimmed) fail(`ky's core (ky/distribution/core/Ky.js) was not in the bundle: review KY_CORE_STAND_INS in scripts/build.mjs`);
 if (!kyProgressLeftOut) fail(`ky's progress helpers (ky/distribution/utils/body.js) were not in the bundle: review the progress stand-ins in scripts/build.mjs`);
 const bundled = Object.entries(Object.values(bundle.metafile.outputs)[0].inputs)
@@ -169,7 +175,10 @@ const zod = bundled.filter((input) => input.includes('/zod/'));
 if (zod.length > 0) fail(`zod must not be in the browser bundle (it is for the collector); pulled in: ${zod.join(', ')}. Import protocol *types* only.`);
 
 const snippet = await transform(readFileSync(path('src/snippet.js'), 'utf8'), { minify: true, target: 'es5', legalComments: 'none' });
-writeFileSync(path('dist/snippet.min.js'), snippet.code);
+writeFileSync(out('snippet.min.js'), snippet.code);
+// Published before the budget checks: a bundle over budget is still there to inspect (and test).
+rmSync(path('dist'), { recursive: true, force: true });
+renameSync(OUT, path('dist'));
 
 const bundleBytes = readFileSync(path('dist/chatmeter.min.js'));
 const gzipBytes = gzipSync(bundleBytes, { level: SERVER_GZIP_LEVEL }).length;
@@ -193,6 +202,7 @@ function largestInputs(metafile) {
 }
 
 function fail(message) {
+  rmSync(OUT, { recursive: true, force: true });
   console.error(`@chatmeter/sdk build: ${message}`);
   process.exit(1);
 }
