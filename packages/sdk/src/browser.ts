@@ -55,16 +55,21 @@ function replay(): void {
     replayTime = undefined;
     if (client === undefined) return;
   }
-  for (; replayed < recorded.length; replayed++) {
-    const [method, args, time] = recorded[replayed]!;
+  while (replayed < recorded.length) {
+    // Counted before the call runs: a call it makes on a placeholder (a listener
+    // reacting to an event) replays from the next index, never this one again.
+    const index = replayed++;
+    const [method, args, time] = recorded[index]!;
     const target = (method.startsWith('__') ? results.get(args.shift() as number) : method === 'init' ? undefined : client) as Callable | undefined;
+    // A nested replay hands the clock back to the call it ran inside.
+    const outerTime = replayTime;
     replayTime = time;
     try {
-      results.set(replayed, target?.[method.replace('__', '')]?.(...args));
+      results.set(index, target?.[method.replace('__', '')]?.(...args));
     } catch (error) {
       warn(`replaying ${method} failed`, error);
     } finally {
-      replayTime = undefined;
+      replayTime = outerTime;
     }
   }
 }

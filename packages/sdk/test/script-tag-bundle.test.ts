@@ -86,6 +86,24 @@ describe('the built script-tag bundle', () => {
     expect(messages[0]!['context'].sessionId).toEqual(expect.any(String));
   });
 
+  it('replays each call made before load once, even when a replayed call makes another placeholder call', async () => {
+    collector = await startFakeCollector();
+    delete (window as { chatmeter?: unknown }).chatmeter;
+    new Function(readFileSync(join(packageRoot, 'dist/snippet.min.js'), 'utf8'))();
+    const stub = (window as unknown as { chatmeter: ScriptTagApi }).chatmeter;
+    let turn: { firstToken(): void } | undefined;
+    // A listener that reacts to the prompt through the turn the stub handed out before load.
+    stub['onEvent']!((event: { event?: string }) => {
+      if (event.event === 'ai_user_prompt_created') turn?.firstToken();
+    });
+    turn = stub['trackPrompt']!({ text: 'q' });
+    stub['init']!({ writeKey: 'wk_test', endpoint: collector.url, flushIntervalMs: 60_000 });
+    new Function(bundle)();
+    page = (window as unknown as { chatmeter: ScriptTagApi }).chatmeter;
+    await page['flush']!();
+    expect(received().filter((message) => message['event'] === 'ai_user_prompt_created')).toHaveLength(1);
+  });
+
   it('keeps the events of a request the collector answered 503 and sends them on the next flush', async () => {
     await loadPage([() => ({ status: 503, headers: { 'retry-after': '0' } }), acceptAll]);
     page['track']!('page_viewed');
