@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { READ_KEY, startTestApp, type TestApp } from '../support/test-app.js';
+import { PANEL_TIMEOUT_MS, isoDay, waitForPanel } from '../support/dashboard-page.js';
 
-const PANEL_TIMEOUT_MS = 30_000;
 const DAY_MS = 86_400_000;
 const SLOW_MODEL = 'azure-gpt-4o-2024-08-06-eastus-production-deployment';
 
@@ -254,17 +254,3 @@ function chartTexts(panel: string): { width: number; height: number; texts: Draw
   return { width: chart.getWidth(), height: chart.getHeight(), texts };
 }
 
-async function waitForPanel(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(
-    (panel) => {
-      const element = (globalThis as any).document.querySelector(`[data-panel="${panel}"]`);
-      return element !== null && element.dataset.state !== 'loading' && element.getAttribute('aria-busy') !== 'true';
-    },
-    name,
-    { timeout: PANEL_TIMEOUT_MS },
-  );
-}
-
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}

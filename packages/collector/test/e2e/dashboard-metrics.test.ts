@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../../src/demo/load-demo-data.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { READ_KEY, startTestApp, WRITE_KEY, type TestApp } from '../support/test-app.js';
+import { PANEL_TIMEOUT_MS, isoDay, waitForPanel } from '../support/dashboard-page.js';
 
-const PANEL_TIMEOUT_MS = 30_000;
 const DAY_MS = 86_400_000;
 
 // Functions passed to page.evaluate run in the page, which the test
@@ -195,17 +195,3 @@ describe.skipIf(!chromiumAvailable())('the dashboard says exactly what each numb
   });
 });
 
-async function waitForPanel(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(
-    (panel) => {
-      const element = (globalThis as any).document.querySelector(`[data-panel="${panel}"]`);
-      return element !== null && element.dataset.state !== 'loading' && element.getAttribute('aria-busy') !== 'true';
-    },
-    name,
-    { timeout: PANEL_TIMEOUT_MS },
-  );
-}
-
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { loadDemoData } from '../../src/demo/load-demo-data.js';
 import { READ_KEY, startTestApp, WRITE_KEY, type TestApp } from '../support/test-app.js';
+import { isoDay } from '../support/dashboard-page.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const XSS_MODEL = '<img src=x onerror=alert(1)>';
@@ -393,10 +394,6 @@ async function showLatencyTooltip(page: Page, model: string): Promise<{ text: st
     const tooltip: any = tooltips[tooltips.length - 1];
     return { text: tooltip ? (tooltip.textContent as string) : '', hasInjectedElement: container.querySelector('img, svg[onload]') !== null };
   }, model);
-}
-
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
 }
 
 /**

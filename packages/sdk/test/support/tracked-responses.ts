@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { createChatmeter } from '../../src/index.js';
 import { validateMessage } from '../../src/protocol/index.js';
 import { startFakeCollector } from './fake-collector.js';
@@ -31,4 +32,18 @@ export async function startTracking() {
       await collector.close();
     },
   };
+}
+
+/**
+ * The timings of the fake OpenAI server's streamed answer ("Hello", 30
+ * completion tokens): first content chunk after ~120 ms, last ~150 ms later.
+ * Timers and network delivery move each end by a few ms, so the bounds are wide.
+ */
+export function expectStreamedHelloTimings(properties: Record<string, any> | undefined): void {
+  expect(properties!['time_to_first_token_ms']).toBeGreaterThanOrEqual(115);
+  expect(properties!['time_to_first_token_ms']).toBeLessThan(260);
+  expect(properties!['latency_ms']).toBeGreaterThanOrEqual(265);
+  // 30 tokens over ~150 ms: about 200 per second.
+  expect(properties!['tokens_per_second']).toBeGreaterThanOrEqual(60);
+  expect(properties!['tokens_per_second']).toBeLessThanOrEqual(300);
 }
