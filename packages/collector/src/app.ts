@@ -11,6 +11,7 @@ import { createExportRouter } from './http/export-router.js';
 import { createHealthRouter } from './http/health-router.js';
 import { HttpError } from './http/http-error.js';
 import { createIngestRouter } from './http/ingest-router.js';
+import { createTrafficClassifier } from './ingest/traffic-class.js';
 import type { IntentClassifier } from './intent/classifier.js';
 import { createRateLimits, type RateLimitOptions } from './http/rate-limit.js';
 import { createRequestLog } from './http/request-log.js';
@@ -50,6 +51,12 @@ export interface AppOptions {
    * the background worker.
    */
   inlineClassifier?: IntentClassifier | undefined;
+  /**
+   * `--internal-users`: user ids or emails (`*` wildcards) whose traffic is
+   * internal and left out of the metrics by default, as `internal: true`
+   * traits are. Bots are told without any setting.
+   */
+  internalUsers?: readonly string[] | undefined;
 }
 
 /**
@@ -88,6 +95,7 @@ export function createApp(options: AppOptions): Express {
       limitAddress: rateLimits.byIp,
       limitWriteKey: rateLimits.byWriteKey,
       classification: options.inlineClassifier === undefined ? undefined : { classifier: options.inlineClassifier, logger: options.logger },
+      classifyTraffic: createTrafficClassifier({ internalUsers: options.internalUsers ?? [] }),
     }),
   );
   app.use('/v1/metrics', readCors, rateLimits.byIp, (request, _response, next) => {

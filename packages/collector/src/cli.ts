@@ -25,6 +25,7 @@ options (each also read from its environment variable):
   --read-key KEY              CHATMETER_READ_KEY
   --admin-key KEY             CHATMETER_ADMIN_KEY       raw event export (generated in development)
   --cors-origin ORIGIN        CHATMETER_CORS_ORIGINS    repeatable / comma list
+  --internal-users PATTERN    CHATMETER_INTERNAL_USERS  internal user ids/emails, * wildcard (repeatable / comma list)
   --intents FILE              CHATMETER_INTENTS         taxonomy JSON
   --llm-url URL               CHATMETER_LLM_URL         OpenAI-compatible endpoint
   --llm-model MODEL           CHATMETER_LLM_MODEL       (key: CHATMETER_LLM_API_KEY)

@@ -57,6 +57,12 @@ const OPTIONS = {
       .array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'must be "*" or an origin like https://app.example.com (no path)'))
       .default([]),
   },
+  // User ids or emails whose traffic is internal (the team's own): `*` is a wildcard, case is ignored.
+  internalUsers: {
+    flag: 'internal-users',
+    env: 'CHATMETER_INTERNAL_USERS',
+    schema: z.array(z.string().min(1, 'must not be empty (a user id or email, * as wildcard, e.g. *@acme.com)')).default([]),
+  },
   intents: { flag: 'intents', env: 'CHATMETER_INTENTS', schema: z.string().min(1).optional() },
   llmUrl: { flag: 'llm-url', env: 'CHATMETER_LLM_URL', schema: z.url('must be a URL like https://openrouter.ai/api/v1').optional() },
   llmModel: { flag: 'llm-model', env: 'CHATMETER_LLM_MODEL', schema: z.string().min(1).optional() },
@@ -126,7 +132,7 @@ const OPTIONS = {
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
-const LIST_OPTIONS: ReadonlySet<OptionName> = new Set(['writeKeys', 'corsOrigins', 'alwaysClassifyPlans']);
+const LIST_OPTIONS: ReadonlySet<OptionName> = new Set(['writeKeys', 'corsOrigins', 'alwaysClassifyPlans', 'internalUsers']);
 /** Flags without a value (`--demo`); their variable takes 1 or 0. */
 const BOOLEAN_OPTIONS: ReadonlySet<OptionName> = new Set(['demo']);
 

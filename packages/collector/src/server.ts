@@ -50,6 +50,7 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
         minFreeDiskBytes: config.minFreeDiskMb * 1024 * 1024,
       },
       inlineClassifier,
+      internalUsers: config.internalUsers,
     });
     server = await listen(createHttpServer(app, config), config.port, config.host);
   } catch (error) {

@@ -48,10 +48,14 @@ export function pageGlobals(): { location: Location; document: Document } | unde
   return location === undefined || document === undefined ? undefined : { location, document };
 }
 
-/** The browser's language and user agent; undefined outside a browser. */
-export function browserLocale(): { locale: string; userAgent: string } | undefined {
+/**
+ * The browser's language and user agent, and `webdriver: true` when
+ * automation drives it (the collector counts such traffic as bots); undefined
+ * outside a browser.
+ */
+export function browserContext(): { locale: string; userAgent: string; webdriver?: true } | undefined {
   const navigator = scope.navigator;
-  return navigator && { locale: navigator.language, userAgent: navigator.userAgent };
+  return navigator && { locale: navigator.language, userAgent: navigator.userAgent, ...(navigator.webdriver ? { webdriver: true } : {}) };
 }
 
 export interface PageLifecycle {

@@ -1,4 +1,4 @@
-import { browserLocale, pageGlobals } from './global-scope.js';
+import { browserContext, pageGlobals } from './global-scope.js';
 import type { ResolvedOptions } from './options.js';
 import { SDK_VERSION } from './version.js';
 
@@ -18,7 +18,7 @@ export function createPageContext(options: Pick<ResolvedOptions, 'keepPageQuery'
   const context: Record<string, unknown> = { library: { name: '@chatmeter/sdk', version: SDK_VERSION } };
   try {
     context['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    Object.assign(context, browserLocale());
+    Object.assign(context, browserContext());
   } catch {
     // context is best effort
   }

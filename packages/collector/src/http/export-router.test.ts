@@ -72,6 +72,8 @@ describe('GET /v1/export', () => {
       latency_ms: 900,
       model: 'gpt-x',
       debug: false,
+      bot: false,
+      internal: false,
       context: { sessionId: 's-1', page: { path: '/chat' } },
     });
     expect(events[0]?.properties).toMatchObject({ plan_note: 'kept as stored' });

@@ -3,6 +3,7 @@ import type { WriteKey } from '../config.js';
 import type { IngestClassification } from '../ingest/classify-at-ingest.js';
 import { exceedsJsonDepth } from '../ingest/json-depth.js';
 import { ingestBatch, messageShapeProblem } from '../ingest/ingest-batch.js';
+import type { TrafficClassifier } from '../ingest/traffic-class.js';
 import { MAX_BATCH_MESSAGES, MAX_REQUEST_BYTES, batchEnvelopeSchema, type MessageType } from '../protocol/index.js';
 import type { EventSink } from '../store/event-sink.js';
 import { authenticateWriteKey } from './auth.js';
@@ -20,6 +21,8 @@ export interface IngestRouterOptions {
   limitWriteKey?: (writeKey: string) => void;
   /** Classifies prompts while they are ingested (built-in classifier); without it their texts are queued. */
   classification?: IngestClassification | undefined;
+  /** Tells bots and internal users (`--internal-users`); bots only without it. */
+  classifyTraffic?: TrafficClassifier | undefined;
 }
 
 /** Single-message routes of the Segment HTTP API and the type each implies. */
@@ -80,6 +83,7 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
       messages: envelope.data.batch,
       batchSentAt: envelope.data.sentAt,
       batchContext: envelope.data.context,
+      classifyTraffic: options.classifyTraffic,
     }, options.classification);
     response.json(result);
   });
@@ -100,6 +104,7 @@ export function createIngestRouter(options: IngestRouterOptions): Router {
         receivedAt,
         messages: [request.body],
         impliedType: type,
+        classifyTraffic: options.classifyTraffic,
       }, options.classification);
       const rejection = result.rejected[0];
       if (rejection !== undefined) {

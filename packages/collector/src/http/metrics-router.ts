@@ -37,7 +37,7 @@ export function createMetricsRouter(options: MetricsRouterOptions): Router {
   router.get('/sessions/:sessionId', async (request, response) => {
     const parsed = parseMetricQuery(request.query, { metric: 'sessions/:id', filters: [], params: z.object({}), now: options.now() });
     const sessionId = request.params.sessionId;
-    const answer = await describeSession(options.source, sessionId, parsed.scope.includeDebug);
+    const answer = await describeSession(options.source, sessionId, parsed.scope);
     if (answer === null) throw new HttpError(404, 'session_not_found', `no prompt or response carries sessionId "${sessionId}"`);
     send(response, 'session', answer, parsed.format);
   });

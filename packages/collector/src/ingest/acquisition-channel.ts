@@ -1,3 +1,5 @@
+import { asRecord } from './json-values.js';
+
 /**
  * The acquisition channel an event's context tells of, or null when it tells
  * of none: `context.campaign.source` (utm_source) lowercased, else the
@@ -39,8 +41,4 @@ function hostOf(url: unknown): string | null {
   } catch {
     return null;
   }
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

@@ -14,6 +14,7 @@ import type { EventSink } from '../store/event-sink.js';
 import { classifyAtIngest, type IngestClassification } from './classify-at-ingest.js';
 import { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.js';
 import { toEventRecord } from './to-event-record.js';
+import { createTrafficClassifier, type TrafficClassifier } from './traffic-class.js';
 
 export interface IngestRequest {
   writeKey: string;
@@ -24,7 +25,11 @@ export interface IngestRequest {
   batchContext?: Record<string, unknown> | undefined;
   /** Set by the single-message routes (`/v1/track` implies `type: 'track'`). */
   impliedType?: MessageType | undefined;
+  /** Tells bots and internal users; without it only bots are told (no internal-user patterns). */
+  classifyTraffic?: TrafficClassifier | undefined;
 }
+
+const BOTS_ONLY = createTrafficClassifier({ internalUsers: [] });
 
 /**
  * Validates every message on its own, stores the valid ones in one
@@ -62,6 +67,7 @@ export async function ingestBatch(store: EventSink, request: IngestRequest, clas
       batchSentAt: request.batchSentAt,
       batchContext: request.batchContext,
       messageId: validation.message.messageId ?? randomUUID(),
+      classifyTraffic: request.classifyTraffic ?? BOTS_ONLY,
     });
     records.push(record);
     if (timeWarning !== null) warnings.push({ index, messageId: record.messageId, path: 'timestamp', message: timeWarning });

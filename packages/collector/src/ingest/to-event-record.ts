@@ -3,6 +3,8 @@ import type { EventRecord } from '../store/event-record.js';
 import { acquisitionChannel } from './acquisition-channel.js';
 import { correctEventTime } from './event-time.js';
 import { extractText } from './extract-text.js';
+import type { TrafficClassifier } from './traffic-class.js';
+import { asRecord } from './json-values.js';
 
 /** Top-level fields we model; anything else is kept verbatim in `extra`. */
 const KNOWN_FIELDS = new Set([
@@ -20,6 +22,8 @@ export interface RecordContext {
   /** Batch-level context merged under the message's own. */
   batchContext: Record<string, unknown> | undefined;
   messageId: string;
+  /** Tells bots and internal users (ingest/traffic-class.ts). */
+  classifyTraffic: TrafficClassifier;
 }
 
 /** A stored event and, when its time had to be replaced, why (reported to the client as a warning). */
@@ -48,6 +52,7 @@ export function toEventRecord(message: Message, ctx: RecordContext): ConvertedEv
   if (message.name !== undefined) extra['name'] = message.name;
   if (message.groupId !== undefined) extra['groupId'] = message.groupId;
 
+  const traffic = ctx.classifyTraffic(message, context);
   const record: EventRecord = {
     writeKey: ctx.writeKey,
     messageId: ctx.messageId,
@@ -83,6 +88,8 @@ export function toEventRecord(message: Message, ctx: RecordContext): ConvertedEv
     rating: feedbackType === 'rating' ? toRating(feedbackValue) : null,
     thumbsUp: feedbackType === 'thumbs' ? isThumbsUp(feedbackValue) : null,
     debug,
+    bot: traffic.bot,
+    internal: traffic.internal,
     properties,
     context,
     acquisitionChannel: acquisitionChannel(context),
@@ -111,9 +118,6 @@ function sumIfBoth(a: unknown, b: unknown): number | null {
   return typeof a === 'number' && typeof b === 'number' ? a + b : null;
 }
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 function asString(value: unknown): string | null {
   if (typeof value === 'string' && value !== '') return value;

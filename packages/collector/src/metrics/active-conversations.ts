@@ -24,7 +24,7 @@ export const activeConversationsMetric = defineMetric({
     limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT),
   }),
   async compute({ source, scope, params, now }) {
-    const live = await source.activeConversations(now - params.minutes * MINUTE_MS, scope.includeDebug, params.limit);
+    const live = await source.activeConversations(now - params.minutes * MINUTE_MS, scope, params.limit);
     const conversations = live.conversations.map((conversation) => ({
       conversation_id: conversation.conversationId,
       user: conversation.user,

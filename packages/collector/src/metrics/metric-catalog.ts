@@ -5,6 +5,7 @@ import { conversationsMetric } from './conversations.js';
 import { costMetric } from './cost.js';
 import { deliveryMetric } from './delivery.js';
 import { errorsMetric } from './errors.js';
+import { excludedTrafficMetric } from './excluded-traffic.js';
 import { intentFlowsMetric } from './intent-flows.js';
 import { intentsMetric } from './intents.js';
 import { latencyMetric } from './latency.js';
@@ -34,5 +35,6 @@ export const METRIC_ENDPOINTS: readonly MetricEndpoint[] = [
   intentFlowsMetric,
   activeConversationsMetric,
   deliveryMetric,
+  excludedTrafficMetric,
   reportMetric,
 ] as MetricEndpoint[];

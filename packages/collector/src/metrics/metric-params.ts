@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UNCLASSIFIED_INTENT, UNKNOWN_KEY } from './group-labels.js';
 import { MetricParameterError } from './metric-parameter-error.js';
 import { DAY_MS, formatLocalDay, parseLocalDay } from './local-day.js';
-import type { MetricFilters, MetricScope } from './metric-scope.js';
+import type { MetricFilters, MetricScope, TrafficInclusion } from './metric-scope.js';
 import { createOffsetReader, isKnownTimeZone, ZoneCalendar } from './zone-calendar.js';
 
 /** Default range: the 30 days ending today. */
@@ -14,7 +14,7 @@ const LOOKBACK_DAYS = 31;
 
 export type FilterName = 'model' | 'intent' | 'conversation_id';
 export const FILTER_NAMES: readonly FilterName[] = ['model', 'intent', 'conversation_id'];
-export const COMMON_PARAMETERS = ['from', 'to', 'tz', 'include_debug', 'format'] as const;
+export const COMMON_PARAMETERS = ['from', 'to', 'tz', 'include_debug', 'include_bots', 'include_internal', 'format'] as const;
 
 export type OutputFormat = 'json' | 'csv';
 
@@ -36,6 +36,8 @@ const commonSchema = z.object({
   to: isoDate.optional(),
   tz: z.string().refine(isKnownTimeZone, 'must be an IANA time zone such as UTC, Europe/Paris or America/New_York').default('UTC'),
   include_debug: booleanParam.default(false),
+  include_bots: booleanParam.default(false),
+  include_internal: booleanParam.default(false),
   format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
   model: filterValue.optional(),
   intent: filterValue.optional(),
@@ -84,21 +86,23 @@ function buildScope(common: z.output<typeof commonSchema>, now: number): MetricS
   if (fromDay > toDay) throw new MetricParameterError('from', `must be on or before to (${formatLocalDay(toDay)})`);
   const days = toDay - fromDay + 1;
   if (days > MAX_RANGE_DAYS) throw new MetricParameterError('from', `the range spans ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
-  return scopeOfDays(common.tz, fromDay, toDay, common.include_debug, toFilters(common));
+  const traffic = { includeDebug: common.include_debug, includeBots: common.include_bots, includeInternal: common.include_internal };
+  return scopeOfDays(common.tz, fromDay, toDay, traffic, toFilters(common));
 }
 
 /** The scope of the local days fromDay..toDay in `timeZone`, its calendar covering the MAU look-back. */
-function scopeOfDays(timeZone: string, fromDay: number, toDay: number, includeDebug: boolean, filters: MetricFilters): MetricScope {
+function scopeOfDays(timeZone: string, fromDay: number, toDay: number, traffic: TrafficInclusion, filters: MetricFilters): MetricScope {
   const calendar = new ZoneCalendar(timeZone, (fromDay - LOOKBACK_DAYS) * DAY_MS, (toDay + 2) * DAY_MS);
-  return { fromDay, toDay, startMs: calendar.startOfDay(fromDay), endMs: calendar.startOfDay(toDay + 1), calendar, includeDebug, filters };
+  const { includeDebug, includeBots, includeInternal } = traffic;
+  return { fromDay, toDay, startMs: calendar.startOfDay(fromDay), endMs: calendar.startOfDay(toDay + 1), calendar, includeDebug, includeBots, includeInternal, filters };
 }
 
 /**
- * The same question (zone, debug, filters) about other days: the period
+ * The same question (zone, traffic, filters) about other days: the period
  * before the range, or the range widened to cohorts that started earlier.
  */
 export function rescope(scope: MetricScope, fromDay: number, toDay: number): MetricScope {
-  return scopeOfDays(scope.calendar.timeZone, fromDay, toDay, scope.includeDebug, scope.filters);
+  return scopeOfDays(scope.calendar.timeZone, fromDay, toDay, scope, scope.filters);
 }
 
 function toFilters(common: z.output<typeof commonSchema>): MetricFilters {

@@ -11,8 +11,19 @@ export interface MetricFilters {
   conversationId?: string;
 }
 
+/**
+ * Traffic that is not a real user's ordinary use, left out unless asked for:
+ * debug-mode events, bots (crawler user agents, automated browsers) and
+ * internal users (ingest/traffic-class.ts).
+ */
+export interface TrafficInclusion {
+  includeDebug: boolean;
+  includeBots: boolean;
+  includeInternal: boolean;
+}
+
 /** What every metric query is about: a range of local days in one zone. */
-export interface MetricScope {
+export interface MetricScope extends TrafficInclusion {
   /** First and last local day of the range, inclusive. */
   fromDay: LocalDay;
   toDay: LocalDay;
@@ -21,7 +32,5 @@ export interface MetricScope {
   endMs: number;
   /** Covers at least 30 days before `fromDay` (for MAU look-back) through `toDay`. */
   calendar: ZoneCalendar;
-  /** Debug-mode events are left out unless asked for. */
-  includeDebug: boolean;
   filters: MetricFilters;
 }

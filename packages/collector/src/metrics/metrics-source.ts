@@ -1,5 +1,5 @@
 import type { LocalDay } from './local-day.js';
-import type { MetricScope } from './metric-scope.js';
+import type { MetricScope, TrafficInclusion } from './metric-scope.js';
 
 /**
  * The rows behind every metric, as one storage engine computes them: the
@@ -24,7 +24,7 @@ export interface MetricsSource {
   /** Sessions whose first message is in the range. */
   sessionTotals(scope: MetricScope): Promise<SessionTotals>;
   /** One session, all time; null when unknown. */
-  sessionById(sessionId: string, includeDebug: boolean): Promise<SessionDetail | null>;
+  sessionById(sessionId: string, traffic: TrafficInclusion): Promise<SessionDetail | null>;
   /** Conversations whose first prompt is in the range. */
   conversationTotals(scope: MetricScope): Promise<ConversationTotals>;
   /** The same conversations per user, most conversations first. */
@@ -49,7 +49,21 @@ export interface MetricsSource {
   /** Conversations per intent of their last prompt in the range (no later prompt of theirs in the range). */
   intentFlowEnds(scope: MetricScope): Promise<KeyedCount[]>;
   /** Conversations with a message at or after `sinceMs`, latest first. */
-  activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations>;
+  activeConversations(sinceMs: number, traffic: TrafficInclusion, limit: number): Promise<LiveConversations>;
+  /**
+   * Users with a prompt in the range whose traffic the scope leaves out (bots,
+   * internal users; a user both is counted in both), so that nothing
+   * disappears from the numbers silently. Debug mode is a kind of event, not
+   * of user, and is not counted here.
+   */
+  excludedUsers(scope: MetricScope): Promise<ExcludedUsers>;
+}
+
+export interface ExcludedUsers {
+  /** Users left out as bots (0 when the scope includes bots). */
+  bots: number;
+  /** Users left out as internal (0 when the scope includes them). */
+  internal: number;
 }
 
 export type CohortKind = 'first_seen' | 'active';

@@ -1,4 +1,5 @@
 import { csvFromRecords, type CsvTable } from './csv.js';
+import type { TrafficInclusion } from './metric-scope.js';
 import type { MetricsSource } from './metrics-source.js';
 import { roundDuration } from './round.js';
 
@@ -13,9 +14,9 @@ export interface SessionDetailBody {
 export async function describeSession(
   source: MetricsSource,
   sessionId: string,
-  includeDebug: boolean,
+  traffic: TrafficInclusion,
 ): Promise<{ body: SessionDetailBody; csv: CsvTable } | null> {
-  const detail = await source.sessionById(sessionId, includeDebug);
+  const detail = await source.sessionById(sessionId, traffic);
   if (detail === null) return null;
   const body = {
     message_count: detail.userMessages + detail.botMessages,

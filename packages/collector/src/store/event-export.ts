@@ -49,6 +49,10 @@ export interface ExportedEvent {
   rating: number | null;
   thumbs_up: boolean | null;
   debug: boolean;
+  /** Counted as bot traffic (crawler user agent, automated browser). */
+  bot: boolean;
+  /** Counted as an internal user's traffic. */
+  internal: boolean;
   properties: unknown;
   context: unknown;
   traits: unknown;

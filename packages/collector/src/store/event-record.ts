@@ -54,6 +54,13 @@ export interface EventRecord {
   /** Thumbs feedback: true for up (`true`, `1`, `"up"`), false for down. */
   thumbsUp: boolean | null;
   debug: boolean;
+  /**
+   * Bot traffic (a crawler's user agent, or `context.webdriver`) and internal
+   * users (ingest/traffic-class.ts). A store keeps both sticky per user: once
+   * an event shows it, that user's later events carry it too.
+   */
+  bot: boolean;
+  internal: boolean;
   /** Properties with raw texts removed (or PII-scrubbed for debug/dev events). */
   properties: Record<string, unknown>;
   context: Record<string, unknown>;

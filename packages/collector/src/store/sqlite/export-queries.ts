@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ExportedEvent, ExportRange } from '../event-export.js';
 import { toEventId } from './event-ids.js';
+import { TRAFFIC_BIT } from './traffic-flags.js';
 
 /** Rows per page: about 0.5 MB of NDJSON, small next to the process, large enough that per-query overhead vanishes. */
 export const EXPORT_PAGE_SIZE = 1000;
@@ -105,7 +106,9 @@ function toExportedEvent(row: EventRow): ExportedEvent {
     feedback_value: row.feedback_value,
     rating: row.rating,
     thumbs_up: row.thumbs_up === null ? null : row.thumbs_up === 1,
-    debug: row.debug === 1,
+    debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
+    bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
+    internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
     properties: storedJson(row.properties),
     context: storedJson(row.context),
     traits: row.traits === null ? null : storedJson(row.traits),

@@ -15,6 +15,7 @@ import { exportEventPages } from './export-queries.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { openDatabase } from './open-database.js';
 import { toStoreWriteError } from './sqlite-errors.js';
+import { TRAFFIC_BIT, trafficBits } from './traffic-flags.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 export interface SqliteStoreOptions {
@@ -151,7 +152,10 @@ export class SqliteStore implements Store {
     for (const record of events) {
       const userKey = this.#resolveUserKey(record);
       const intent = record.intent ?? this.#intentOfTurn(record);
-      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey));
+      // Bot and internal are sticky per user: a flag an earlier event showed marks this one too.
+      const userTraffic = ((s.userTraffic.get(userKey) as number | undefined) ?? 0) & USER_TRAFFIC_BITS;
+      const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | userTraffic;
+      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey, traffic));
       // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
       if (result.changes === 0) continue;
       inserted += 1;
@@ -166,6 +170,7 @@ export class SqliteStore implements Store {
         user_key: userKey,
         ts: record.timestamp,
         traits: record.type === 'identify' && record.traits !== null ? JSON.stringify(record.traits) : null,
+        traffic: traffic & USER_TRAFFIC_BITS,
       });
       if (record.pendingPromptText !== null) {
         s.enqueuePrompt.run(eventId, record.pendingPromptText, record.receivedAt);
@@ -234,6 +239,9 @@ export class SqliteStore implements Store {
   }
 }
 
+/** The flags that belong to a user rather than to one event (debug mode is per event). */
+const USER_TRAFFIC_BITS = TRAFFIC_BIT.bot | TRAFFIC_BIT.internal;
+
 function addUsage(totals: Map<string, ClassificationUsage>, usage: ClassificationUsage): void {
   const key = `${usage.day} ${usage.classifier}`;
   const total = totals.get(key);
@@ -250,7 +258,7 @@ function addUsage(totals: Map<string, ClassificationUsage>, usage: Classificatio
   total.cost += usage.cost;
 }
 
-function toRow(record: EventRecord, userKey: string): Record<string, unknown> {
+function toRow(record: EventRecord, userKey: string, traffic: number): Record<string, unknown> {
   return {
     write_key: record.writeKey,
     message_id: record.messageId,
@@ -288,7 +296,8 @@ function toRow(record: EventRecord, userKey: string): Record<string, unknown> {
     feedback_value: record.feedbackValue,
     rating: record.rating,
     thumbs_up: record.thumbsUp === null ? null : record.thumbsUp ? 1 : 0,
-    debug: record.debug ? 1 : 0,
+    // The flags column (traffic-flags.ts): debug mode, bot, internal.
+    debug: traffic,
     properties: JSON.stringify(record.properties),
     context: JSON.stringify(record.context),
     traits: record.traits === null ? null : JSON.stringify(record.traits),

@@ -7,6 +7,7 @@ export interface Statements {
   upsertLink: Database.Statement;
   relabelEvents: Database.Statement;
   mergeUser: Database.Statement;
+  userTraffic: Database.Statement;
   upsertUser: Database.Statement;
   enqueuePrompt: Database.Statement;
   getSetting: Database.Statement;
@@ -39,18 +40,21 @@ export function prepareStatements(db: Database.Database): Statements {
     relabelEvents: db.prepare(
       'UPDATE events SET user_key = @to WHERE user_key = @from AND (anonymous_id = @from OR user_id = @from)',
     ),
-    // The merged user keeps the earliest first-seen of both identities.
+    // The merged user keeps the earliest first-seen of both identities, and the traffic flags of both.
     mergeUser: db.prepare(
-      `INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts)
-       SELECT @to, traits, first_seen_ts, last_seen_ts FROM users WHERE user_key = @from
+      `INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts, traffic)
+       SELECT @to, traits, first_seen_ts, last_seen_ts, traffic FROM users WHERE user_key = @from
        ON CONFLICT (user_key) DO UPDATE SET
+         traffic = traffic | excluded.traffic,
          first_seen_ts = MIN(first_seen_ts, excluded.first_seen_ts),
          last_seen_ts = MAX(last_seen_ts, excluded.last_seen_ts)`,
     ),
+    userTraffic: db.prepare('SELECT traffic FROM users WHERE user_key = ?').pluck(),
     upsertUser: db.prepare(
-      `INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts)
-       VALUES (@user_key, COALESCE(@traits, '{}'), @ts, @ts)
+      `INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts, traffic)
+       VALUES (@user_key, COALESCE(@traits, '{}'), @ts, @ts, @traffic)
        ON CONFLICT (user_key) DO UPDATE SET
+         traffic = traffic | @traffic,
          -- Traits SQLite cannot read (stored before ingest capped nesting depth) are replaced, not patched.
          traits = CASE WHEN @traits IS NULL THEN traits WHEN json_valid(traits) THEN json_patch(traits, @traits) ELSE @traits END,
          first_seen_ts = MIN(first_seen_ts, @ts),

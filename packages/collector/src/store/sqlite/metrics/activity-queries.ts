@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { DailyActiveUsers } from '../../../metrics/metrics-source.js';
 import type { ZoneCalendar } from '../../../metrics/zone-calendar.js';
+import { andTrafficSql, trafficView } from '../traffic-flags.js';
 import { parseNumberList } from './number-lists.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
@@ -19,7 +20,7 @@ export function activeDaysSql(scope: MetricScope): string {
   return `
     SELECT user_key, ${localDaySql(scope.calendar, `quarter * ${QUARTER_HOUR_MS}`)} AS day
       FROM user_activity
-     WHERE quarter >= @q0 AND quarter < @q1${scope.includeDebug ? '' : ' AND debug = 0'}
+     WHERE quarter >= @q0 AND quarter < @q1${andTrafficSql('debug', scope)}
      GROUP BY user_key, day`;
 }
 
@@ -32,7 +33,7 @@ export function activeDaysSql(scope: MetricScope): string {
  */
 export function activeUsers(db: Database.Database, scope: MetricScope): DailyActiveUsers[] {
   const { q0, q1 } = activityQuarters(scope);
-  const spans = scope.includeDebug
+  const spans = trafficView(scope) !== 'ordinary'
     ? (db.prepare(spansWithDebugSql(scope)).all({ q0, q1 }) as Span[])
     : spansFromChains(db, scope.calendar, q0, q1);
   return seriesFromSpans(scope, spans);
@@ -117,9 +118,9 @@ function spansFromChains(db: Database.Database, calendar: ZoneCalendar, q0: numb
 }
 
 /**
- * The same with debug activity: the chains are per debug flag, so the next
- * active day of the merged activity comes from a window function (slower;
- * include_debug is a developer view).
+ * The same with flagged traffic counted: the chains are per flags value, so
+ * the next active day of the merged activity comes from a window function
+ * (slower; include_debug / include_bots / include_internal are for a look).
  */
 function spansWithDebugSql(scope: MetricScope): string {
   return `${spansCteSql(scope)}

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { Breakdown, BrokenDown, CohortActivity, CohortKind, DailyActiveUsers, KeyedCount } from '../../../metrics/metrics-source.js';
 import { activeDaysSql, activityQuarters, seriesFromSpans, spansCteSql, type Span } from './activity-queries.js';
-import { cohortsOfCounts, offsetListSql, type OffsetCount } from './retention-queries.js';
+import { cohortsOfCounts, firstSeenCohortSql, offsetListSql, type OffsetCount } from './retention-queries.js';
+import { andTrafficSql, trafficSql } from '../traffic-flags.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
 
@@ -35,7 +36,7 @@ export function usersByValue(db: Database.Database, scope: MetricScope, breakdow
     .prepare(
       `SELECT ${value.key} AS key, COUNT(*) AS count
          FROM (SELECT DISTINCT user_key FROM user_activity
-                WHERE quarter >= @q0 AND quarter < @q1${scope.includeDebug ? '' : ' AND debug = 0'}) a
+                WHERE quarter >= @q0 AND quarter < @q1${andTrafficSql('debug', scope)}) a
          ${value.join}
         GROUP BY key`,
     )
@@ -70,13 +71,7 @@ export function retentionByValue(
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   const offsetList = offsetListSql(scope, offsets);
   const value = valueOfUser(breakdown, 'c');
-  const debugFlags = scope.includeDebug ? '0, 1' : '0';
-  const firstColumn = scope.includeDebug ? 'first_any_ts' : 'first_ts';
-  const cohortSql =
-    cohort === 'first_seen'
-      ? `SELECT user_key, ${localDaySql(scope.calendar, firstColumn)} AS day
-           FROM user_first_activity WHERE ${firstColumn} >= @start AND ${firstColumn} < @end`
-      : `SELECT user_key, day FROM active_days`;
+  const cohortSql = cohort === 'first_seen' ? firstSeenCohortSql(scope) : `SELECT user_key, day FROM active_days`;
   const activityDay = localDaySql(scope.calendar, `a.quarter * ${QUARTER_HOUR_MS}`);
   const rows = db
     .prepare(
@@ -84,7 +79,7 @@ export function retentionByValue(
             cohort AS MATERIALIZED (${cohortSql})
        SELECT ${value.key} AS key, c.day, ${activityDay} - c.day AS offset, COUNT(DISTINCT c.user_key) AS users
          FROM cohort c
-         JOIN user_activity a ON a.user_key = c.user_key AND a.debug IN (${debugFlags}) AND a.quarter >= @q0 AND a.quarter < @q1
+         JOIN user_activity a ON a.user_key = c.user_key AND ${trafficSql('a.debug', scope)} AND a.quarter >= @q0 AND a.quarter < @q1
          ${value.join}
         WHERE ${activityDay} - c.day IN (${offsetList})
         GROUP BY key, c.day, offset`,

@@ -1,4 +1,5 @@
-import type { MetricFilters } from '../../../metrics/metric-scope.js';
+import type { MetricFilters, TrafficInclusion } from '../../../metrics/metric-scope.js';
+import { trafficSql } from '../traffic-flags.js';
 
 export interface FilterSql {
   /** ` AND …` terms, empty when nothing filters. */
@@ -7,13 +8,14 @@ export interface FilterSql {
 }
 
 /**
- * Turns metric filters into SQL terms on an events alias. Values are bound
+ * Turns metric filters and the traffic counted into SQL terms on an events alias. Values are bound
  * parameters; a null filter value selects rows without one.
  */
-export function eventFiltersSql(alias: string, filters: MetricFilters, includeDebug: boolean): FilterSql {
+export function eventFiltersSql(alias: string, filters: MetricFilters, traffic: TrafficInclusion): FilterSql {
   const terms: string[] = [];
   const params: Record<string, unknown> = {};
-  if (!includeDebug) terms.push(`${alias}.debug = 0`);
+  const counted = trafficSql(`${alias}.debug`, traffic);
+  if (counted !== '1') terms.push(counted);
   if (filters.model !== undefined) {
     if (filters.model === null) terms.push(`${alias}.model IS NULL`);
     else {

@@ -10,7 +10,7 @@ import { ACTION_SQL, coveringIndex } from './sql-constants.js';
  * else that of the response of the same turn (kept by migration 004's triggers).
  */
 export function satisfaction(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model'): SatisfactionGroup[] {
-  const filters = eventFiltersSql('f', scope.filters, scope.includeDebug);
+  const filters = eventFiltersSql('f', scope.filters, scope);
   return db
     .prepare(
       `WITH f AS (

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { formatLocalDay, DAY_MS } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { ClassificationTotals, IntentFlow, KeyedCount } from '../../../metrics/metrics-source.js';
+import { trafficView } from '../traffic-flags.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
 import { PROMPT_SQL, quarterRange } from './sql-constants.js';
@@ -18,7 +19,7 @@ export function intentCounts(db: Database.Database, scope: MetricScope): KeyedCo
       .prepare(`SELECT ${keyColumnSql('intent')} AS key, SUM(prompts) AS count FROM prompt_rollup WHERE ${filters.sql} GROUP BY intent`)
       .all(filters.params) as KeyedCount[];
   }
-  const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
+  const filters = eventFiltersSql('e', scope.filters, scope);
   return db
     .prepare(
       `SELECT e.intent AS key, COUNT(*) AS count
@@ -44,7 +45,7 @@ export function classification(db: Database.Database, scope: MetricScope): Class
     )
     .get(filters.params) as Pick<ClassificationTotals, 'prompts' | 'sampled' | 'notSampled'>;
   // The queue holds only prompts that came with text, and only until classified.
-  const queued = eventFiltersSql('e', {}, scope.includeDebug);
+  const queued = eventFiltersSql('e', {}, scope);
   const { pending } = db
     .prepare(
       `SELECT COUNT(*) AS pending FROM intent_queue q JOIN events e ON e.id = q.event_id
@@ -72,11 +73,13 @@ export function classifierSpendOn(db: Database.Database, day: string): number {
  * Pairs of consecutive prompts (by time) in the same conversation, both inside
  * the range. Without a conversation filter `intent_flow_rollup` answers
  * (migration 004: transitions keyed by the quarter-hours of both prompts, along
- * the chain of all prompts or of the non-debug ones); with one, the
- * conversation's prompts are read through `events_conversation`.
+ * the chain of all prompts or of the unflagged ones); with a conversation
+ * filter, or when some flags are counted and some not (no chain follows
+ * those), the prompts are read from the events.
  */
 export function intentFlows(db: Database.Database, scope: MetricScope): IntentFlow[] {
-  if (scope.filters.conversationId === undefined) {
+  const view = trafficView(scope);
+  if (scope.filters.conversationId === undefined && view !== 'mixed') {
     const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
     return db
       .prepare(
@@ -85,9 +88,9 @@ export function intentFlows(db: Database.Database, scope: MetricScope): IntentFl
           WHERE with_debug = @withDebug AND to_quarter >= @q0 AND to_quarter < @q1 AND from_quarter >= @q0
           GROUP BY from_intent, to_intent`,
       )
-      .all({ q0, q1, withDebug: scope.includeDebug ? 1 : 0 }) as IntentFlow[];
+      .all({ q0, q1, withDebug: view === 'all' ? 1 : 0 }) as IntentFlow[];
   }
-  const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
+  const filters = eventFiltersSql('e', scope.filters, scope);
   return db
     .prepare(
       `WITH ordered AS (
@@ -109,7 +112,7 @@ export function intentFlows(db: Database.Database, scope: MetricScope): IntentFl
  * are read through the (event, ts) index, one pass with a window per conversation.
  */
 export function intentFlowEnds(db: Database.Database, scope: MetricScope): KeyedCount[] {
-  const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
+  const filters = eventFiltersSql('e', scope.filters, scope);
   return db
     .prepare(
       `WITH ordered AS (

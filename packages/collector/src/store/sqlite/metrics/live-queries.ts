@@ -1,12 +1,14 @@
 import type Database from 'better-sqlite3';
+import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type { LiveConversations } from '../../../metrics/metrics-source.js';
+import { andTrafficSql } from '../traffic-flags.js';
 import { PROMPT_SQL, RESPONSE_SQL } from './sql-constants.js';
 
 /** Conversations with a prompt or response since `sinceMs` (index `events_event_ts`). */
 export function activeConversations(
   db: Database.Database,
   sinceMs: number,
-  includeDebug: boolean,
+  traffic: TrafficInclusion,
   limit: number,
 ): LiveConversations {
   const rows = db
@@ -14,10 +16,10 @@ export function activeConversations(
       `SELECT conversation_id AS conversationId, MAX(user_key) AS user, COUNT(*) AS messages, MAX(ts) AS lastMessageMs
          FROM events
         WHERE event IN (${PROMPT_SQL}, ${RESPONSE_SQL}) AND ts >= @since AND conversation_id IS NOT NULL
-          AND debug <= @maxDebug
+          ${andTrafficSql('debug', traffic)}
         GROUP BY conversation_id
         ORDER BY lastMessageMs DESC, conversationId`,
     )
-    .all({ since: sinceMs, maxDebug: includeDebug ? 1 : 0 }) as LiveConversations['conversations'];
+    .all({ since: sinceMs }) as LiveConversations['conversations'];
   return { count: rows.length, conversations: rows.slice(0, limit) };
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { QuarterHourCount } from '../../../metrics/metrics-source.js';
+import { andTrafficSql } from '../traffic-flags.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { rollupFiltersSql } from './rollup-filters-sql.js';
 import { PROMPT_SQL, QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
@@ -18,10 +19,10 @@ export function promptsByQuarterHour(db: Database.Database, scope: MetricScope):
       .prepare(
         `SELECT quarter * ${QUARTER_HOUR_MS} AS startMs, SUM(prompts) AS prompts
            FROM user_activity
-          WHERE quarter >= @q0 AND quarter < @q1 AND debug <= @maxDebug
+          WHERE quarter >= @q0 AND quarter < @q1${andTrafficSql('debug', scope)}
           GROUP BY quarter`,
       )
-      .all({ q0, q1, maxDebug: scope.includeDebug ? 1 : 0 }) as QuarterHourCount[];
+      .all({ q0, q1 }) as QuarterHourCount[];
   }
   if (conversationId === undefined) {
     const filters = rollupFiltersSql(scope, { intent: true });
@@ -29,7 +30,7 @@ export function promptsByQuarterHour(db: Database.Database, scope: MetricScope):
       .prepare(`SELECT quarter * ${QUARTER_HOUR_MS} AS startMs, SUM(prompts) AS prompts FROM prompt_rollup WHERE ${filters.sql} GROUP BY quarter`)
       .all(filters.params) as QuarterHourCount[];
   }
-  const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
+  const filters = eventFiltersSql('e', scope.filters, scope);
   return db
     .prepare(
       `SELECT e.ts / ${QUARTER_HOUR_MS} * ${QUARTER_HOUR_MS} AS startMs, COUNT(*) AS prompts

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { formatLocalDay } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup, LatencyGrouping, ResponseMeasure } from '../../../metrics/metrics-source.js';
+import { trafficView } from '../traffic-flags.js';
 import { mean, percentileCont } from '../../../metrics/percentile.js';
 import { TOKEN_RATE_LIST, TTFT_LIST } from '../migrations/005-streaming-response-ids-delivery.js';
 import { eventFiltersSql } from './event-filters-sql.js';
@@ -17,7 +18,7 @@ import { localDaySql } from './zone-sql.js';
  * rollup has no column for, reads the events through `events_conversation`.
  */
 function responsesWhere(scope: MetricScope): { from: string; sql: string; params: Record<string, unknown> } {
-  const filters = eventFiltersSql('e', scope.filters, scope.includeDebug);
+  const filters = eventFiltersSql('e', scope.filters, scope);
   return {
     from: `events e${coveringIndex('events_response_metrics', scope.filters.conversationId)}`,
     sql: `e.event = ${RESPONSE_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}`,
@@ -133,9 +134,9 @@ export function cost(db: Database.Database, scope: MetricScope, grouping: CostGr
   return dayKeysToDates(rows, grouping.by) as CostGroup[];
 }
 
-/** The entry rollups follow non-debug responses per conversation (and model); they know no intent. */
+/** The entry rollups follow unflagged responses per conversation (and model); they know no intent. */
 function canCountEntries(scope: MetricScope): boolean {
-  return !scope.includeDebug && scope.filters.intent === undefined;
+  return trafficView(scope) === 'ordinary' && scope.filters.intent === undefined;
 }
 
 /**

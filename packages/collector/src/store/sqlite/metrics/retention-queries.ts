@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { daysBetween } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CohortActivity, CohortKind } from '../../../metrics/metrics-source.js';
+import { andTrafficSql, trafficSql, trafficView } from '../traffic-flags.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
 
@@ -54,23 +55,39 @@ export interface OffsetCount {
   users: number;
 }
 
+/**
+ * (user_key, day): the users whose first counted prompt falls in the range
+ * (@start, @end), and its local day. The default and the all-traffic views
+ * read the first-prompt columns kept at ingest; a view with some flags in and
+ * some out takes each user's first quarter of counted activity (a quarter
+ * lies in one local day of any zone, so the day is the same).
+ */
+export function firstSeenCohortSql(scope: MetricScope): string {
+  const view = trafficView(scope);
+  if (view === 'mixed') {
+    return `SELECT user_key, ${localDaySql(scope.calendar, 'first_ms')} AS day
+              FROM (SELECT user_key, MIN(quarter) * ${QUARTER_HOUR_MS} AS first_ms
+                      FROM user_activity WHERE ${trafficSql('debug', scope)} GROUP BY user_key)
+             WHERE first_ms >= @start AND first_ms < @end`;
+  }
+  const first = view === 'all' ? 'first_any_ts' : 'first_ts';
+  return `SELECT user_key, ${localDaySql(scope.calendar, first)} AS day
+            FROM user_first_activity WHERE ${first} >= @start AND ${first} < @end`;
+}
+
 function firstSeenCounts(
   db: Database.Database,
   scope: MetricScope,
   offsetList: string,
   params: Record<string, unknown>,
 ): OffsetCount[] {
-  const firstColumn = scope.includeDebug ? 'first_any_ts' : 'first_ts';
   const activityDay = localDaySql(scope.calendar, `a.quarter * ${QUARTER_HOUR_MS}`);
   return db
     .prepare(
-      `WITH cohort AS MATERIALIZED (
-         SELECT user_key, ${localDaySql(scope.calendar, firstColumn)} AS day
-           FROM user_first_activity
-          WHERE ${firstColumn} >= @start AND ${firstColumn} < @end)
+      `WITH cohort AS MATERIALIZED (${firstSeenCohortSql(scope)})
        SELECT c.day, ${activityDay} - c.day AS offset, COUNT(DISTINCT c.user_key) AS users
          FROM cohort c
-         JOIN user_activity a ON a.user_key = c.user_key AND a.debug IN (${scope.includeDebug ? '0, 1' : '0'})
+         JOIN user_activity a ON a.user_key = c.user_key AND ${trafficSql('a.debug', scope)}
                              AND a.quarter >= @q0 AND a.quarter < @q1
         WHERE ${activityDay} - c.day IN (${offsetList})
         GROUP BY c.day, offset`,
@@ -95,7 +112,7 @@ function activeCohortCounts(
     .prepare(
       `SELECT quarter, CAST(group_concat(length(CAST(user_key AS BLOB)) || ':' || user_key, '') AS BLOB) AS users
          FROM user_activity
-        WHERE quarter >= @q0 AND quarter < @q1${scope.includeDebug ? '' : ' AND debug = 0'}
+        WHERE quarter >= @q0 AND quarter < @q1${andTrafficSql('debug', scope)}
         GROUP BY quarter`,
     )
     .all(params) as { quarter: number; users: Buffer }[];

@@ -1,5 +1,6 @@
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { FilterSql } from './event-filters-sql.js';
+import { trafficSql } from '../traffic-flags.js';
 import { quarterRange } from './sql-constants.js';
 
 /** How the rollups of migration 004 key a missing model or intent (their keys cannot be NULL). */
@@ -19,7 +20,8 @@ export function rollupFiltersSql(scope: MetricScope, columns: { model?: boolean;
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   const terms = ['quarter >= @q0', 'quarter < @q1'];
   const params: Record<string, unknown> = { q0, q1 };
-  if (!scope.includeDebug) terms.push('debug = 0');
+  const counted = trafficSql('debug', scope);
+  if (counted !== '1') terms.push(counted);
   const { model, intent } = scope.filters;
   if (columns.model === true && model !== undefined) {
     terms.push('model = @filterModel');

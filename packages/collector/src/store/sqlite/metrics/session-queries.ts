@@ -1,19 +1,23 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-source.js';
+import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
+import { andTrafficSql, trafficView } from '../traffic-flags.js';
 
 /**
  * Sessions of the range from the session rollup: a session belongs to the
- * range its first message falls in. With debug events included, a session's
- * debug and non-debug rows are merged, and its first message is the earlier
- * of both (a row starting in the range does not make the session start there).
+ * range its first message falls in. With flagged traffic included (debug,
+ * bots, internal), a session's rows of the counted flags are merged, and its
+ * first message is the earliest of them (a row starting in the range does not
+ * make the session start there).
  */
-function sessionsSql(includeDebug: boolean): string {
-  return includeDebug
+function sessionsSql(traffic: TrafficInclusion): string {
+  const counted = andTrafficSql('debug', traffic);
+  return trafficView(traffic) !== 'ordinary'
     ? `SELECT MAX(user_key) AS user_key, MIN(first_ts) AS first_ts, MAX(last_ts) AS last_ts,
               SUM(user_messages + bot_messages) AS messages, SUM(user_messages) AS prompts
          FROM session_rollup
-        WHERE session_id IN (SELECT session_id FROM session_rollup WHERE first_ts >= @start AND first_ts < @end)
+        WHERE session_id IN (SELECT session_id FROM session_rollup WHERE first_ts >= @start AND first_ts < @end${counted})${counted}
         GROUP BY session_id
        HAVING MIN(first_ts) >= @start`
     : `SELECT user_key, first_ts, last_ts, user_messages + bot_messages AS messages, user_messages AS prompts
@@ -31,19 +35,19 @@ export function sessionTotals(db: Database.Database, scope: MetricScope): Sessio
               COALESCE(SUM(prompts = 1), 0) AS singlePromptSessions,
               COALESCE(SUM(last_ts - first_ts), 0) AS totalDurationMs,
               COALESCE(median(last_ts - first_ts), 0) AS medianDurationMs
-         FROM (${sessionsSql(scope.includeDebug)})`,
+         FROM (${sessionsSql(scope)})`,
     )
     .get({ start: scope.startMs, end: scope.endMs }) as SessionTotals;
 }
 
-export function sessionById(db: Database.Database, sessionId: string, includeDebug: boolean): SessionDetail | null {
+export function sessionById(db: Database.Database, sessionId: string, traffic: TrafficInclusion): SessionDetail | null {
   const row = db
     .prepare(
       `SELECT SUM(user_messages) AS userMessages, SUM(bot_messages) AS botMessages,
               MIN(first_ts) AS firstMs, MAX(last_ts) AS lastMs
-         FROM session_rollup WHERE session_id = @sessionId AND debug <= @maxDebug`,
+         FROM session_rollup WHERE session_id = @sessionId${andTrafficSql('debug', traffic)}`,
     )
-    .get({ sessionId, maxDebug: includeDebug ? 1 : 0 }) as { [K in keyof SessionDetail]: number | null };
+    .get({ sessionId }) as { [K in keyof SessionDetail]: number | null };
   // An aggregate over no rows is one row of NULLs.
   if (row.userMessages === null || row.botMessages === null || row.firstMs === null || row.lastMs === null) return null;
   return { userMessages: row.userMessages, botMessages: row.botMessages, firstMs: row.firstMs, lastMs: row.lastMs };

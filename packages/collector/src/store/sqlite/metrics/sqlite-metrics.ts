@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MetricScope } from '../../../metrics/metric-scope.js';
+import type { MetricScope, TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type {
   Breakdown,
   BrokenDown,
@@ -12,6 +12,7 @@ import type {
   DailyActiveUsers,
   DeliveryTotals,
   ErrorGroup,
+  ExcludedUsers,
   IntentFlow,
   KeyedCount,
   LatencyGroup,
@@ -36,6 +37,7 @@ import { promptsByQuarterHour } from './prompt-hour-queries.js';
 import { cost, errors, latency } from './response-queries.js';
 import { retention } from './retention-queries.js';
 import { sessionById, sessionTotals } from './session-queries.js';
+import { excludedUsers } from './traffic-queries.js';
 
 /**
  * Metric queries over the embedded SQLite store. Statements are prepared per
@@ -82,8 +84,8 @@ export class SqliteMetrics implements MetricsSource {
     return sessionTotals(this.#db, scope);
   }
 
-  async sessionById(sessionId: string, includeDebug: boolean): Promise<SessionDetail | null> {
-    return sessionById(this.#db, sessionId, includeDebug);
+  async sessionById(sessionId: string, traffic: TrafficInclusion): Promise<SessionDetail | null> {
+    return sessionById(this.#db, sessionId, traffic);
   }
 
   async conversationTotals(scope: MetricScope): Promise<ConversationTotals> {
@@ -138,7 +140,11 @@ export class SqliteMetrics implements MetricsSource {
     return intentFlowEnds(this.#db, scope);
   }
 
-  async activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations> {
-    return activeConversations(this.#db, sinceMs, includeDebug, limit);
+  async activeConversations(sinceMs: number, traffic: TrafficInclusion, limit: number): Promise<LiveConversations> {
+    return activeConversations(this.#db, sinceMs, traffic, limit);
+  }
+
+  async excludedUsers(scope: MetricScope): Promise<ExcludedUsers> {
+    return excludedUsers(this.#db, scope);
   }
 }

@@ -61,7 +61,7 @@ function record(fields: Partial<EventRecord> & Pick<EventRecord, 'type' | 'times
     feedbackValue: null,
     rating: null,
     thumbsUp: null,
-    debug: false,
+    debug: false, bot: false, internal: false,
     properties: {},
     context: {},
     acquisitionChannel: null,

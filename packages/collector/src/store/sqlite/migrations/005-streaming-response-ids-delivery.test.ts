@@ -23,7 +23,7 @@ function record(fields: Partial<EventRecord> & Pick<EventRecord, 'type' | 'times
     conversationId: null, promptNumber: null, originalTimestamp: null, sentAt: null, receivedAt: fields.timestamp, latencyMs: null,
     timeToFirstTokenMs: null, tokensPerSecond: null, responseId: null, regeneratedFrom: null, promptTokens: null, completionTokens: null,
     totalTokens: null, cost: null, model: null, status: null, errorType: null, intent: null, actionType: null, feedbackType: null,
-    feedbackValue: null, rating: null, thumbsUp: null, debug: false, properties: {}, context: {}, acquisitionChannel: null, traits: null, extra: {},
+    feedbackValue: null, rating: null, thumbsUp: null, debug: false, bot: false, internal: false, properties: {}, context: {}, acquisitionChannel: null, traits: null, extra: {},
     pendingPromptText: null, ingestClassificationUsage: null, ...fields,
   };
 }

@@ -1,0 +1,48 @@
+import { isbot } from 'isbot';
+import type { Message } from '../protocol/index.js';
+import { asRecord } from './json-values.js';
+
+/**
+ * Traffic that is not a real user of the chat product. Bots (crawlers by
+ * user agent, or a browser driven by automation) and internal users (the
+ * team's own staff and test accounts) are left out of every metric unless a
+ * query asks for them, as debug-mode traffic is.
+ */
+export interface TrafficClass {
+  bot: boolean;
+  internal: boolean;
+}
+
+/**
+ * Who counts as internal beyond the `internal: true` trait: user ids or
+ * emails matching one of the patterns (`*` = any run of characters, case
+ * ignored), e.g. `*@acme.com` or `test-*`.
+ */
+export interface TrafficRules {
+  internalUsers: readonly string[];
+}
+
+/** A matcher for `TrafficRules`, compiled once. */
+export type TrafficClassifier = (message: Message, context: Record<string, unknown>) => TrafficClass;
+
+export function createTrafficClassifier(rules: TrafficRules): TrafficClassifier {
+  const internalPatterns = rules.internalUsers.map(globToRegExp);
+  const matchesInternal = (value: unknown): boolean =>
+    typeof value === 'string' && value !== '' && internalPatterns.some((pattern) => pattern.test(value));
+  return (message, context) => {
+    const traits = { ...asRecord(context['traits']), ...(message.traits ?? {}) };
+    const userAgent = context['userAgent'];
+    return {
+      bot: context['webdriver'] === true || (typeof userAgent === 'string' && isbot(userAgent)),
+      internal: traits['internal'] === true || matchesInternal(message.userId) || matchesInternal(traits['email']),
+    };
+  };
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`, 'i');
+}
