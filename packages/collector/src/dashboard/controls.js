@@ -1,4 +1,4 @@
-// The filter bar: date range, time zone, model, intent, debug traffic, auto-refresh. Its
+// The filter bar: date range, time zone, model, intent, traffic toggles, auto-refresh. Its
 // state is mirrored in the URL query (never the key), so a view can be
 // reloaded or shared.
 
@@ -7,6 +7,23 @@ import { h } from './dom.js';
 import { browserTimeZone, isValidTimeZone, timeZoneChoices } from './time-zones.js';
 
 export const DEFAULT_RANGE_DAYS = 30;
+
+/**
+ * Traffic the API leaves out unless asked for, one toggle each: debug-mode
+ * events, bots (crawlers, automated browsers), internal users.
+ */
+export const TRAFFIC_TOGGLES = [
+  { id: 'include-debug', param: 'include_debug' },
+  { id: 'include-bots', param: 'include_bots' },
+  { id: 'include-internal', param: 'include_internal' },
+];
+
+/** The include_* parameters a query carries (each only when asked for). */
+export function trafficParams(query) {
+  const params = {};
+  for (const { param } of TRAFFIC_TOGGLES) if (query[param] !== undefined) params[param] = query[param];
+  return params;
+}
 const DEBOUNCE_MS = 250;
 
 /**
@@ -20,7 +37,6 @@ export function createControls(form, { onChange, onAutoRefreshChange }) {
     tz: form.querySelector('#tz'),
     model: form.querySelector('#model'),
     intent: form.querySelector('#intent'),
-    includeDebug: form.querySelector('#include-debug'),
     autoRefresh: form.querySelector('#auto-refresh'),
   };
   const error = form.querySelector('#controls-error');
@@ -33,7 +49,8 @@ export function createControls(form, { onChange, onAutoRefreshChange }) {
   setOptions(fields.model, 'All models', [], initial.model);
   setOptions(fields.intent, 'All intents', [], initial.intent);
   fields.autoRefresh.checked = initial.auto;
-  fields.includeDebug.checked = initial.includeDebug;
+  const trafficToggles = TRAFFIC_TOGGLES.map(({ id, param }) => ({ input: form.querySelector(`#${id}`), param }));
+  for (const { input, param } of trafficToggles) input.checked = initial.traffic.includes(param);
 
   let timer;
   const changed = () => {
@@ -47,17 +64,19 @@ export function createControls(form, { onChange, onAutoRefreshChange }) {
       onChange(query());
     }, DEBOUNCE_MS);
   };
-  for (const name of ['from', 'to', 'tz', 'model', 'intent', 'includeDebug']) fields[name].addEventListener('change', changed);
+  for (const name of ['from', 'to', 'tz', 'model', 'intent']) fields[name].addEventListener('change', changed);
+  for (const { input } of trafficToggles) input.addEventListener('change', changed);
   fields.autoRefresh.addEventListener('change', () => {
     writeUrl(query(), fields.autoRefresh.checked);
     onAutoRefreshChange(fields.autoRefresh.checked);
   });
   form.addEventListener('submit', (event) => event.preventDefault());
 
-  /** `include_debug` is only present when asked for: the API leaves debug events out by default. */
+  /** Each include_* is only present when asked for: the API leaves that traffic out by default. */
   function query() {
     const values = { from: fields.from.value, to: fields.to.value, tz: fields.tz.value, model: fields.model.value, intent: fields.intent.value };
-    return fields.includeDebug.checked ? { ...values, include_debug: 'true' } : values;
+    for (const { input, param } of trafficToggles) if (input.checked) values[param] = 'true';
+    return values;
   }
 
   return {
@@ -75,7 +94,9 @@ function initialState(params) {
   const tz = isValidTimeZone(params.get('tz')) ? params.get('tz') : browserTimeZone();
   const to = isIsoDate(params.get('to')) ? params.get('to') : todayIn(tz);
   const from = isIsoDate(params.get('from')) ? params.get('from') : addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  return { tz, from, to, model: params.get('model') ?? '', intent: params.get('intent') ?? '', auto: params.get('auto') === '1', includeDebug: params.get('include_debug') === 'true' };
+  return { tz, from, to, model: params.get('model') ?? '', intent: params.get('intent') ?? '', auto: params.get('auto') === '1',
+    traffic: TRAFFIC_TOGGLES.map(({ param }) => param).filter((param) => params.get(param) === 'true'),
+  };
 }
 
 function validate({ from, to }) {

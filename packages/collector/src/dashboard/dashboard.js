@@ -3,7 +3,8 @@
 // metric family; this file only sequences them.
 
 import { createApiClient, UnauthorizedError } from './api.js';
-import { createControls } from './controls.js';
+import { createControls, trafficParams } from './controls.js';
+import { formatInteger } from './format.js';
 import { askForKey } from './key-gate.js';
 import { createPanel } from './panel.js';
 import { clearReadKey, loadReadKey, saveReadKey } from './read-key.js';
@@ -124,7 +125,7 @@ async function refresh({ background = false } = {}) {
     }
   };
 
-  await Promise.all([...panels.map(loadPanel), loadFilterOptions(query, current)]);
+  await Promise.all([...panels.map(loadPanel), loadFilterOptions(query, current), loadExcludedTraffic(query, current)]);
   if (current !== generation) return;
   if (unauthorized) {
     clearReadKey();
@@ -142,8 +143,7 @@ async function refresh({ background = false } = {}) {
  * no model, retention has no intent), so each panel gets only its own.
  */
 function scopeQuery(query, supported) {
-  const scoped = { from: query.from, to: query.to, tz: query.tz };
-  if (query.include_debug !== undefined) scoped.include_debug = query.include_debug;
+  const scoped = { from: query.from, to: query.to, tz: query.tz, ...trafficParams(query) };
   const ignored = [];
   for (const name of ['model', 'intent']) {
     if (query[name] === '') continue;
@@ -154,12 +154,29 @@ function scopeQuery(query, supported) {
 }
 
 /**
+ * Says how many users the numbers leave out as bots or internal, so that
+ * nothing disappears silently; the toggles bring them back.
+ */
+async function loadExcludedTraffic(query, current) {
+  const line = byId('excluded-traffic');
+  try {
+    const { excluded_users: excluded } = await fetchMetric('excluded-traffic', { from: query.from, to: query.to, tz: query.tz, ...trafficParams(query) });
+    if (current !== generation) return;
+    const users = (count, kind) => `${formatInteger(count)} ${kind} ${count === 1 ? 'user' : 'users'}`;
+    line.textContent = `Left out of the numbers: ${users(excluded.bots, 'bot')}, ${users(excluded.internal, 'internal')}`;
+    line.hidden = false;
+  } catch (failure) {
+    if (current !== generation || failure instanceof UnauthorizedError) return;
+    line.hidden = true;
+  }
+}
+
+/**
  * Model and intent choices come from the range without those filters, so
  * picking one model does not hide the others from the list.
  */
 async function loadFilterOptions(query, current) {
-  const unfiltered = { from: query.from, to: query.to, tz: query.tz };
-  if (query.include_debug !== undefined) unfiltered.include_debug = query.include_debug;
+  const unfiltered = { from: query.from, to: query.to, tz: query.tz, ...trafficParams(query) };
   const error = byId('controls-error');
   try {
     const [models, intents] = await Promise.all([

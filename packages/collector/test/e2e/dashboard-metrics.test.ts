@@ -24,6 +24,16 @@ describe.skipIf(!chromiumAvailable())('the dashboard says exactly what each numb
       batch: [{
         type: 'track', event: 'ai_user_prompt_created', userId: 'debug-only-user', messageId: 'debug-prompt-1', timestamp: new Date(now - 60_000).toISOString(),
         properties: { conversation_id: 'c-debug', prompt_number: 1, debug_mode: true }, context: { sessionId: 's-debug' },
+      }, {
+        // A crawler and a member of the team: only their toggles count them.
+        type: 'track', event: 'ai_user_prompt_created', userId: 'crawler-user', messageId: 'bot-prompt-1', timestamp: new Date(now - 60_000).toISOString(),
+        properties: { conversation_id: 'c-bot', prompt_number: 1 },
+        context: { sessionId: 's-bot', userAgent: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' },
+      }, {
+        type: 'identify', userId: 'staff-user', messageId: 'staff-identify', traits: { internal: true }, timestamp: new Date(now - 120_000).toISOString(),
+      }, {
+        type: 'track', event: 'ai_user_prompt_created', userId: 'staff-user', messageId: 'staff-prompt-1', timestamp: new Date(now - 60_000).toISOString(),
+        properties: { conversation_id: 'c-staff', prompt_number: 1 }, context: { sessionId: 's-staff' },
       }],
     });
     expect(response.status).toBe(200);
@@ -193,5 +203,32 @@ describe.skipIf(!chromiumAvailable())('the dashboard says exactly what each numb
       await close();
     }
   });
-});
 
+  it('leaves bots and internal users out until their toggles ask for them, and says how many it left out', async () => {
+    const { page, close, consoleErrors } = await openDashboard();
+    try {
+      const to = await page.inputValue('#to');
+      const from = await page.inputValue('#from');
+      const line = page.locator('#excluded-traffic');
+      await expect.poll(() => line.textContent(), { timeout: PANEL_TIMEOUT_MS }).toBe('Left out of the numbers: 1 bot user, 1 internal user');
+      const withBots = await report(`from=${from}&to=${to}&tz=UTC&include_bots=true`);
+      const without = await report(`from=${from}&to=${to}&tz=UTC`);
+      expect(withBots.sessions.sessions).toBe(without.sessions.sessions + 1);
+      await page.locator('label:has(#include-bots)').click();
+      await page.waitForFunction(
+        () => ((globalThis as any).document.querySelector('[data-panel="engagement"]').dataset.query as string).includes('include_bots=true'),
+        undefined,
+        { timeout: PANEL_TIMEOUT_MS },
+      );
+      await waitForPanel(page, 'engagement');
+      const sessions = await page.locator('[data-stat="sessions"] dd').textContent();
+      expect(sessions).toBe(new Intl.NumberFormat('en-US').format(withBots.sessions.sessions));
+      await expect.poll(() => line.textContent(), { timeout: PANEL_TIMEOUT_MS }).toBe('Left out of the numbers: 0 bot users, 1 internal user');
+      expect(page.url()).toContain('include_bots=true');
+      expect(page.url()).not.toContain('include_internal');
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});

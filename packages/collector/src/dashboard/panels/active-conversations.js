@@ -1,6 +1,7 @@
 // Conversations with activity in the last few minutes. Independent of the
 // date range (it is always "now"), which is why auto-refresh exists.
 
+import { trafficParams } from '../controls.js';
 import { h } from '../dom.js';
 import { formatInteger } from '../format.js';
 
@@ -10,7 +11,7 @@ const MAX_LISTED = 8;
 export const activeConversationsPanel = {
   name: 'active-conversations',
   filters: [],
-  load: (fetchMetric, query) => fetchMetric('active-conversations', { minutes: LIVE_MINUTES, ...(query.include_debug === undefined ? {} : { include_debug: query.include_debug }) }),
+  load: (fetchMetric, query) => fetchMetric('active-conversations', { minutes: LIVE_MINUTES, ...trafficParams(query) }),
   render(panel, body) {
     const count = typeof body?.count === 'number' ? body.count : 0;
     const conversations = Array.isArray(body?.conversations) ? body.conversations : [];
