@@ -102,14 +102,17 @@ describe.skipIf(!chromiumAvailable())('a streamed answer, regenerated and rated,
     expect(thumbsUp!.properties).toMatchObject({ response_id: second!.properties['response_id'], action_details: { feedback_type: 'thumbs', feedback_value: 'up' } });
     expect(new Set(rows.map((row) => [row.conversation_id, row.prompt_number].join('#')))).toEqual(new Set([`${prompt!.conversation_id}#1`]));
 
+    // Chromium under automation reports navigator.webdriver: the collector counts it as a bot.
+    expect(rows.every((row) => JSON.parse(row.context).webdriver === true)).toBe(true);
+    expect((await suite.app.get('/v1/metrics/satisfaction?group_by=model')).body).toEqual([]);
     // Same turn, two answers: each rating counts for the model of the answer it names.
-    const satisfaction = await suite.app.get('/v1/metrics/satisfaction?group_by=model');
+    const satisfaction = await suite.app.get('/v1/metrics/satisfaction?group_by=model&include_bots=true');
     expect(satisfaction.status).toBe(200);
     expect(satisfaction.body).toEqual([
       { key: 'model-a', ratings: 0, avg_rating: null, thumbs: 1, thumbs_up_rate: 0 },
       { key: 'model-b', ratings: 0, avg_rating: null, thumbs: 1, thumbs_up_rate: 1 },
     ]);
-    const ttft = await suite.app.get('/v1/metrics/latency?group_by=model&metric=ttft');
+    const ttft = await suite.app.get('/v1/metrics/latency?group_by=model&metric=ttft&include_bots=true');
     expect(ttft.status).toBe(200);
     expect(ttft.body.map((group: { key: string }) => group.key).sort()).toEqual(['model-a', 'model-b']);
     await context.close();

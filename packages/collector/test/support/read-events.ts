@@ -11,6 +11,7 @@ export interface StoredEventRow {
   prompt_number: number | null;
   intent: string | null;
   properties: string;
+  context: string;
   ts: number;
 }
 
