@@ -53,9 +53,10 @@ export function pageGlobals(): { location: Location; document: Document } | unde
  * automation drives it (the collector counts such traffic as bots); undefined
  * outside a browser.
  */
-export function browserContext(): { locale: string; userAgent: string; webdriver?: true } | undefined {
+export function browserContext(): { locale: string; userAgent: string; webdriver: true | undefined } | undefined {
   const navigator = scope.navigator;
-  return navigator && { locale: navigator.language, userAgent: navigator.userAgent, ...(navigator.webdriver ? { webdriver: true } : {}) };
+  // undefined, not false: JSON leaves the field out for a person's browser.
+  return navigator && { locale: navigator.language, userAgent: navigator.userAgent, webdriver: navigator.webdriver || undefined };
 }
 
 export interface PageLifecycle {
