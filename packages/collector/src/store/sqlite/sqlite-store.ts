@@ -15,6 +15,7 @@ import { exportEventPages } from './export-queries.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { openDatabase } from './open-database.js';
 import { toStoreWriteError } from './sqlite-errors.js';
+import { StoreUnavailableError } from '../store-unavailable-error.js';
 import { TRAFFIC_BIT, trafficBits } from './traffic-flags.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -103,6 +104,8 @@ export class SqliteStore implements Store {
 
   async insertEvents(events: readonly EventRecord[]): Promise<InsertOutcome> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
+    // An app still serving after its store closed (an embedding that closes in the wrong order): retryable, not a crash.
+    if (this.#closed) throw new StoreUnavailableError('the store is closed (the collector is shutting down); retry shortly');
     try {
       return await this.#commits.submit(events);
     } catch (error) {
