@@ -1,4 +1,5 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, linkSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ChatmeterError } from '../../chatmeter-error.js';
@@ -23,8 +24,10 @@ const ALL_REMAINING_PAGES = 0x7fffffff;
  * backup whose source changed between steps, so the copy is the database as
  * of one commit and every batch is either wholly in it or not at all (in WAL
  * mode the backup's reads do not block writers). The copy is written
- * beside the target and renamed into place only when complete, so a crash
- * mid-backup never leaves a partial file under the target's name.
+ * beside the target (a name of its own per call) and linked into place only
+ * when complete, so a crash mid-backup never leaves a partial file under the
+ * target's name; the link fails if a file appeared there meanwhile, where a
+ * rename would silently replace it.
  */
 export async function backupDatabase(sourcePath: string, targetPath: string): Promise<BackupResult> {
   if (!existsSync(sourcePath)) {
@@ -44,16 +47,22 @@ export async function backupDatabase(sourcePath: string, targetPath: string): Pr
   } catch (error) {
     throw new BackupError(`cannot open database ${sourcePath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const partialPath = `${targetPath}.partial-${process.pid}`;
+  const partialPath = `${targetPath}.partial-${process.pid}-${randomUUID()}`;
   try {
     const progress = await source.backup(partialPath, { progress: () => ALL_REMAINING_PAGES });
-    renameSync(partialPath, targetPath);
+    try {
+      linkSync(partialPath, targetPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new BackupError(`${targetPath} already exists (it appeared while the backup ran); a backup never overwrites a file, choose a new name`);
+    }
     return { pages: progress.totalPages };
   } catch (error) {
-    rmSync(partialPath, { force: true });
+    if (error instanceof BackupError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new BackupError(`cannot write ${targetPath}: ${reason} (is the directory writable, is there free space?)`, { cause: error });
   } finally {
+    rmSync(partialPath, { force: true });
     source.close();
   }
 }
