@@ -4,6 +4,7 @@ import { metricRollupsMigration } from './003-metric-rollups.js';
 import { eventRollupsMigration } from './004-event-rollups.js';
 import { streamingMigration } from './005-streaming-response-ids-delivery.js';
 import { firstTouchMigration } from './006-first-touch.js';
+import { eventDeletionMigration } from './007-event-deletion.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   eventRollupsMigration,
   streamingMigration,
   firstTouchMigration,
+  eventDeletionMigration,
 ];
