@@ -137,8 +137,8 @@ const CONVERSATION_PROMPTS: MessageGroup = {
 
 /**
  * Deleting events (retention, erasure of a user) keeps every rollup equal
- * to what the events still stored give: one AFTER DELETE trigger per insert
- * trigger of migrations 003–006 undoes exactly what that one did. Counters
+ * to what the events still stored give: AFTER DELETE triggers undo exactly
+ * what the insert triggers of migrations 003–006 did for the deleted event. Counters
  * go down and rows that reach zero go; the first prompt of a user and the
  * first touch are recomputed from the events the user still has (as the
  * relabel triggers do); a prompt leaving an intent-flow chain joins its
@@ -151,7 +151,9 @@ const CONVERSATION_PROMPTS: MessageGroup = {
  * A response or action keeps the intent it was stored with when its prompt
  * goes: that is the event's own column, not a rollup.
  *
- * `events_ts` lets retention find the oldest events without scanning the table.
+ * `events_ts` lets retention find the oldest events without scanning the
+ * table; building it reads every stored event once, at the first start after
+ * the upgrade.
  */
 export const eventDeletionMigration: Migration = {
   version: 7,
