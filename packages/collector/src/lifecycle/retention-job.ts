@@ -4,9 +4,10 @@ import type { DataLifecycle } from '../store/data-lifecycle.js';
 
 const DAY_MS = 86_400_000;
 /**
- * Rows per transaction: with the rollup triggers, 500 deletions take about
- * as long as a group commit of a few thousand inserts (tens of ms), so a
- * request never waits long behind a batch.
+ * Rows per transaction: with the rollup triggers, 500 deletions took 77 ms
+ * (median; 130 ms p95) on 2 busy shared cores with 150k synthetic events
+ * (2026-12), about a full group commit of inserts, so a request waits at
+ * most that long behind a batch. Erasing a user of 971 events took 258 ms.
  */
 const DEFAULT_BATCH_SIZE = 500;
 /** Events age by the second: sweeping every 5 s keeps the store within seconds of its retention, at the cost of one index probe when nothing is due. */
