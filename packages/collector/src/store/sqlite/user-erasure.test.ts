@@ -52,6 +52,26 @@ describe('erasing a user from SQLite', () => {
     expect(app.store.db.prepare('SELECT COUNT(*) FROM intent_queue').pluck().get()).toBe(0);
   });
 
+  it('erases events submitted just before the request, still waiting for their group commit', async () => {
+    app = await startTestApp();
+    const submitted = app.store.insertEvents([
+      {
+        writeKey: 'wk', messageId: 'in-flight', type: 'track', event: 'ai_user_prompt_created', userId: USER_ID, anonymousId: null, previousId: null,
+        sessionId: null, conversationId: 'c-1', promptNumber: 1, timestamp: Date.UTC(2026, 2, 10), originalTimestamp: null, sentAt: null,
+        receivedAt: Date.UTC(2026, 2, 10), latencyMs: null, timeToFirstTokenMs: null, tokensPerSecond: null, responseId: null, regeneratedFrom: null,
+        promptTokens: null, completionTokens: null, totalTokens: null, cost: null, model: null, status: null, errorType: null, intent: null,
+        actionType: null, feedbackType: null, feedbackValue: null, rating: null, thumbsUp: null, debug: false, properties: {}, context: {},
+        acquisitionChannel: null, traits: null, extra: {}, pendingPromptText: null, ingestClassificationUsage: null,
+      },
+    ]);
+
+    const outcome = await app.store.eraseUser(USER_ID);
+
+    expect(await submitted).toEqual({ inserted: 1, duplicates: 0 });
+    expect(outcome).toEqual({ events: 1, identities: 0, users: 1 });
+    expect(app.store.db.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(0);
+  });
+
   it('removes the user from every rollup the metrics read', async () => {
     app = await startTestApp();
     await app.post('/v1/batch', {
