@@ -71,7 +71,7 @@ function metricPaths(data: Dataset): string[] {
 }
 
 /** The two apps' answers to every metric path, as "path: difference" lines (empty when all equal). */
-export async function metricDifferences(actual: TestApp<Store>, expected: TestApp<Store>, paths: readonly string[]): Promise<string[]> {
+async function metricDifferences(actual: TestApp<Store>, expected: TestApp<Store>, paths: readonly string[]): Promise<string[]> {
   const problems: string[] = [];
   for (const path of paths) {
     const [got, want] = await Promise.all([actual.get(`/v1/metrics/${path}`), expected.get(`/v1/metrics/${path}`)]);
