@@ -18,6 +18,7 @@ import { createRequestLog } from './http/request-log.js';
 import { createSdkRouter } from './http/sdk-router.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createMetricsRouter } from './http/metrics-router.js';
+import { createUserErasureRouter } from './http/user-erasure-router.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -25,7 +26,7 @@ export interface AppOptions {
   writeKeys: readonly WriteKey[];
   readKey: string;
   /**
-   * Opens the admin routes (today `/v1/export`) with
+   * Opens the admin routes (`/v1/export`, `DELETE /v1/users/:userId`) with
    * `Authorization: Bearer <adminKey>`; without it they answer 404.
    */
   adminKey?: string | undefined;
@@ -116,6 +117,7 @@ export function createApp(options: AppOptions): Express {
     },
   ];
   app.use('/v1/export', ...admin, createExportRouter({ source: options.store }));
+  app.use('/v1/users', ...admin, createUserErasureRouter({ lifecycle: options.store }));
 
   app.use((request, _response, next) => {
     next(new HttpError(404, 'not_found', `no route for ${request.method} ${request.path}`));

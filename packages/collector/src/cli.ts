@@ -23,7 +23,7 @@ options (each also read from its environment variable):
   --db PATH                   CHATMETER_DB              default ./chatmeter.db
   --write-key KEY[:dev]       CHATMETER_WRITE_KEYS      repeatable / comma list
   --read-key KEY              CHATMETER_READ_KEY
-  --admin-key KEY             CHATMETER_ADMIN_KEY       raw event export (generated in development)
+  --admin-key KEY             CHATMETER_ADMIN_KEY       raw event export, user erasure (generated in development)
   --cors-origin ORIGIN        CHATMETER_CORS_ORIGINS    repeatable / comma list
   --internal-users PATTERN    CHATMETER_INTERNAL_USERS  internal user ids/emails, * wildcard (repeatable / comma list)
   --intents FILE              CHATMETER_INTENTS         taxonomy JSON
@@ -40,6 +40,7 @@ options (each also read from its environment variable):
   --max-connections N         CHATMETER_MAX_CONNECTIONS       default 900, 0 for no cap
   --rate-limit-per-key N      CHATMETER_RATE_LIMIT_PER_KEY    requests/s per write key, default 1000 (burst 2x), 0 for none
   --rate-limit-per-ip N       CHATMETER_RATE_LIMIT_PER_IP     requests/s per client address (ingest, metrics), default 1000 (burst 2x), 0 for none
+  --retention-days N          CHATMETER_RETENTION_DAYS  delete events older than N days (default: keep forever)
   --log-level LEVEL           CHATMETER_LOG_LEVEL       default info
   --demo                      CHATMETER_DEMO=1|0        serve /demo (default: on in development, off in production)
   --min-free-disk-mb MB       CHATMETER_MIN_FREE_DISK_MB /readyz fails below this free space, default 100

@@ -122,4 +122,15 @@ describe('the classifier controls', () => {
       '--classifier-daily-budget (CHATMETER_CLASSIFIER_DAILY_BUDGET) must be an amount ≥ 0, e.g. 5 or 2.50, got "-1"',
     );
   });
+
+  it('keeps events forever unless a retention in whole days is given', () => {
+    expect(loadConfig([], {}).retentionDays).toBeUndefined();
+    expect(loadConfig(['--retention-days', '90'], {}).retentionDays).toBe(90);
+    expect(loadConfig([], { CHATMETER_RETENTION_DAYS: '30' }).retentionDays).toBe(30);
+    for (const bad of ['0', '1.5', 'forever']) {
+      expect(() => loadConfig(['--retention-days', bad], {})).toThrow(
+        `--retention-days (CHATMETER_RETENTION_DAYS) must be a whole number of days 1–36500 (leave it unset to keep events forever), got "${bad}"`,
+      );
+    }
+  });
 });

@@ -124,6 +124,17 @@ const OPTIONS = {
   // SDK a few; 1,000 per second (burst 2,000) only stops floods. 0 turns a limit off.
   rateLimitPerKey: { flag: 'rate-limit-per-key', env: 'CHATMETER_RATE_LIMIT_PER_KEY', schema: wholeNumber(1_000, 'requests per second, 0 for none') },
   rateLimitPerIp: { flag: 'rate-limit-per-ip', env: 'CHATMETER_RATE_LIMIT_PER_IP', schema: wholeNumber(1_000, 'requests per second, 0 for none') },
+  // Unset keeps events forever; the retention job deletes older ones in the background (src/lifecycle/retention-job.ts).
+  retentionDays: {
+    flag: 'retention-days',
+    env: 'CHATMETER_RETENTION_DAYS',
+    schema: z.coerce
+      .number({ error: 'must be a whole number of days 1–36500 (leave it unset to keep events forever)' })
+      .int('must be a whole number of days 1–36500 (leave it unset to keep events forever)')
+      .min(1, 'must be a whole number of days 1–36500 (leave it unset to keep events forever)')
+      .max(36_500, 'must be a whole number of days 1–36500 (leave it unset to keep events forever)')
+      .optional(),
+  },
   logLevel: {
     flag: 'log-level',
     env: 'CHATMETER_LOG_LEVEL',

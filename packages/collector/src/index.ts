@@ -15,6 +15,7 @@ export type { Store } from './store/store.js';
 export type { EventSink } from './store/event-sink.js';
 export type { SettingsStore } from './store/settings-store.js';
 export type { WriteProbe } from './store/write-probe.js';
+export type { DataLifecycle, ErasureOutcome } from './store/data-lifecycle.js';
 export type { ClassificationOutcome, ClassificationQueue, ClassificationUsage, QueuedPrompt } from './classification/classification-queue.js';
 export { StoreOpenError } from './store/store-open-error.js';
 export { StoreUnavailableError } from './store/store-unavailable-error.js';

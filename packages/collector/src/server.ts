@@ -11,6 +11,7 @@ import { ingestClassifierFor, selectClassifier } from './intent/select-classifie
 import { loadTaxonomy } from './intent/taxonomy.js';
 import type { CollectorConfig } from './config.js';
 import { checkKeyPolicy, resolveKeys, type ResolvedKeys } from './keys.js';
+import { startRetentionJob } from './lifecycle/retention-job.js';
 import { SqliteStore } from './store/sqlite/index.js';
 
 export interface RunningCollector {
@@ -83,7 +84,10 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
         : { dailyLimit: config.classifierDailyBudget, fallback: createBuiltinClassifier(taxonomy) },
     logger,
   });
-  logger.info({ url, db: config.db, classifier: classifier.name }, 'listening');
+  // --retention-days: old events leave in the background, batch by batch, while ingest goes on.
+  const retention =
+    config.retentionDays === undefined ? undefined : startRetentionJob({ lifecycle: store, retentionDays: config.retentionDays, logger });
+  logger.info({ url, db: config.db, classifier: classifier.name, retentionDays: config.retentionDays ?? null }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -101,6 +105,7 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
         server.closeIdleConnections();
       });
       await classification.stop();
+      await retention?.stop();
       await store.close();
       logger.info('closed');
     })();

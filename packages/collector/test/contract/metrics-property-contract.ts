@@ -17,11 +17,11 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * Reproduce one run: CHATMETER_PROPERTY_SEEDS=3 npx vitest run test/contract/sqlite.contract.test.ts -t 'seed 3'
  */
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 /** 2026-02-22 00:00 UTC; the data spans 21 days, across New York's DST start (2026-03-08 07:00 UTC). */
-const DATA_START = Date.UTC(2026, 1, 22);
-const DATA_DAYS = 21;
+export const DATA_START = Date.UTC(2026, 1, 22);
+export const DATA_DAYS = 21;
 const SEEDS = (process.env['CHATMETER_PROPERTY_SEEDS'] ?? '1,2,3,4,5').split(',').map(Number);
 /** Zones: UTC plus zones ahead/behind, with DST, and with :30 / :45 offsets. */
 const ZONES = ['Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/Los_Angeles'] as const;
@@ -33,7 +33,7 @@ const MIDNIGHTS_UTC_MINUTES = [0, 15 * 60, 5 * 60, 4 * 60, 18 * 60 + 30, 18 * 60
 
 // ---------------------------------------------------------------- PRNG
 
-class Rng {
+export class Rng {
   #state: number;
   constructor(seed: number) {
     this.#state = seed >>> 0;
@@ -64,7 +64,7 @@ class Rng {
 type Kind = 'prompt' | 'response' | 'action';
 type Status = 'success' | 'error' | 'timeout';
 
-interface Visitor {
+export interface Visitor {
   anonId: string;
   userId: string | null;
   kind: 'known' | 'converting' | 'anonymous';
@@ -75,7 +75,7 @@ interface Visitor {
   key: string;
 }
 
-interface Ev {
+export interface Ev {
   seq: number;
   kind: Kind;
   ts: number;
@@ -109,21 +109,21 @@ interface Ev {
   turnModel: string | null;
 }
 
-interface Identity {
+export interface Identity {
   ts: number;
   message: Record<string, unknown>;
   /** Posted in a final batch, long after the events it relabels. */
   late: boolean;
 }
 
-interface Dataset {
+export interface Dataset {
   events: Ev[];
   identities: Identity[];
   visitors: Visitor[];
   sessionIds: string[];
 }
 
-function generate(seed: number): Dataset {
+export function generate(seed: number): Dataset {
   const rng = new Rng(seed);
   const visitors: Visitor[] = [];
   const identities: Identity[] = [];
@@ -370,7 +370,7 @@ function toWire(event: Ev): Record<string, unknown> {
   };
 }
 
-async function ingest(app: TestApp<Store>, data: Dataset, rng: Rng): Promise<void> {
+export async function ingest(app: TestApp<Store>, data: Dataset, rng: Rng): Promise<void> {
   type Item = { ts: number; message: Record<string, unknown> };
   const inline: Item[] = [];
   const late: Item[] = [];

@@ -1,4 +1,5 @@
 import { createSqliteTestStore } from '../support/store-factory.js';
+import { describeDataLifecyclePropertyContract } from './data-lifecycle-property-contract.js';
 import { describeMetricsContract } from './metrics-contract.js';
 import { describeMetricsPropertyContract } from './metrics-property-contract.js';
 
@@ -6,3 +7,4 @@ import { describeMetricsPropertyContract } from './metrics-property-contract.js'
 // to the byte, that every other engine must give.
 describeMetricsContract('SQLite', createSqliteTestStore);
 describeMetricsPropertyContract('SQLite', createSqliteTestStore);
+describeDataLifecyclePropertyContract('SQLite', createSqliteTestStore);

@@ -5,6 +5,7 @@ import type {
   QueuedPrompt,
 } from '../../classification/classification-queue.js';
 import { AI_EVENT } from '../../protocol/index.js';
+import type { ErasureOutcome } from '../data-lifecycle.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import type { ExportedEvent, ExportRange } from '../event-export.js';
 import { createGroupCommit, type GroupCommit } from '../group-commit.js';
@@ -12,6 +13,7 @@ import type { Store } from '../store.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
 import { toEventId, toRowId } from './event-ids.js';
 import { exportEventPages } from './export-queries.js';
+import { prepareLifecycleStatements, type LifecycleStatements } from './lifecycle-statements.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { openDatabase } from './open-database.js';
 import { toStoreWriteError } from './sqlite-errors.js';
@@ -36,6 +38,7 @@ export class SqliteStore implements Store {
   readonly metrics: SqliteMetrics;
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
+  readonly #lifecycle: LifecycleStatements;
   readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
   readonly #commits: GroupCommit<EventRecord, InsertOutcome>;
   readonly #quarantine: (rowId: number) => void;
@@ -45,6 +48,7 @@ export class SqliteStore implements Store {
     this.db = openDatabase(options.path, options.readonly ?? false);
     this.#statements = prepareStatements(this.db);
     this.#classification = prepareClassificationStatements(this.db);
+    this.#lifecycle = prepareLifecycleStatements(this.db);
     this.metrics = new SqliteMetrics(this.db);
     // Concurrent requests' events share one transaction and one fsync (see group-commit.ts).
     const insertGroup = this.db.transaction((submissions: readonly (readonly EventRecord[])[]) =>
@@ -100,6 +104,30 @@ export class SqliteStore implements Store {
     // secure_delete zeroed the rows in their pages; TRUNCATE copies those
     // pages into the main file and empties the WAL that still held the text.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async eraseUser(userId: string): Promise<ErasureOutcome> {
+    // Events submitted before the request are the user's too: commit them first so they are erased with the rest.
+    this.#commits.flushAll();
+    let outcome: ErasureOutcome;
+    try {
+      outcome = this.#lifecycle.eraseUser(userId);
+    } catch (error) {
+      throw toStoreWriteError(error);
+    }
+    // secure_delete zeroed the deleted rows in their pages; TRUNCATE copies
+    // those pages into the main file and empties the WAL, whose older frames
+    // still held the erased bytes.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return outcome;
+  }
+
+  async deleteEventsBefore(cutoffMs: number, limit: number): Promise<number> {
+    try {
+      return this.#lifecycle.deleteEventsBefore(cutoffMs, limit);
+    } catch (error) {
+      throw toStoreWriteError(error);
+    }
   }
 
   async insertEvents(events: readonly EventRecord[]): Promise<InsertOutcome> {

@@ -40,18 +40,18 @@ export const TURN_RESPONSE_MODEL = `CASE WHEN events.prompt_number IS NOT NULL T
  * with_debug = 0 only the non-debug ones (what a query without include_debug
  * sees). Prompts are ordered by (ts, id), as the intent-flows query orders them.
  */
-interface PromptChain {
+export interface PromptChain {
   withDebug: 0 | 1;
   /** Extra condition on a prompt of the chain. */
   member: string;
 }
-const CHAINS: readonly PromptChain[] = [
+export const CHAINS: readonly PromptChain[] = [
   { withDebug: 1, member: '' },
   { withDebug: 0, member: ' AND debug = 0' },
 ];
 
 /** The id of the prompt before / after `pivot` (NEW or OLD) in the chain, through `events_turn_intent`. */
-function neighbourSql(chain: PromptChain, pivot: string, side: 'previous' | 'next'): string {
+export function neighbourSql(chain: PromptChain, pivot: string, side: 'previous' | 'next'): string {
   const order = side === 'previous' ? 'ts <= @.ts AND (ts < @.ts OR id < @.id) ORDER BY ts DESC, id DESC' : 'ts >= @.ts AND (ts > @.ts OR id > @.id) ORDER BY ts, id';
   return `(SELECT id FROM events
       WHERE event = ${PROMPT} AND conversation_id = @.conversation_id${chain.member} AND ${order} LIMIT 1)`.replaceAll('@', pivot);
@@ -60,7 +60,7 @@ function neighbourSql(chain: PromptChain, pivot: string, side: 'previous' | 'nex
 const FLOW_KEY = '(with_debug, to_quarter, from_quarter, from_intent, to_intent)';
 
 /** Quarter and intent of a prompt row (an events alias, NEW or OLD). */
-const endOf = (row: string): FlowEnd => ({ quarter: `${row}.ts / ${QUARTER_MS}`, intent: key(`${row}.intent`) });
+export const endOf = (row: string): FlowEnd => ({ quarter: `${row}.ts / ${QUARTER_MS}`, intent: key(`${row}.intent`) });
 
 /** A new prompt NEW splits the transition previous → next into previous → NEW → next. */
 function flowsOnInsertSql(chain: PromptChain): string {
@@ -93,13 +93,13 @@ function flowsOnIntentChangeSql(chain: PromptChain): string {
   ].join('\n    ');
 }
 
-interface FlowEnd {
+export interface FlowEnd {
   quarter: string;
   intent: string;
 }
 
 /** Adds or removes one transition from → to, for the rows `from`/`where` select (none: nothing happens). */
-function flowSql(chain: PromptChain, delta: 1 | -1, ends: { from: FlowEnd; to: FlowEnd }, from: string, where: string): string {
+export function flowSql(chain: PromptChain, delta: 1 | -1, ends: { from: FlowEnd; to: FlowEnd }, from: string, where: string): string {
   const values = `${chain.withDebug}, ${ends.to.quarter}, ${ends.from.quarter}, ${ends.from.intent}, ${ends.to.intent}`;
   if (delta === 1) {
     return `INSERT INTO intent_flow_rollup (with_debug, to_quarter, from_quarter, from_intent, to_intent, transitions)
@@ -210,7 +210,7 @@ function addResponseSql(row: string): string {
         ${RESPONSE_SUMS.map(([column]) => `${column} = ${column} + excluded.${column}`).join(', ')};`;
 }
 
-function removeResponseSql(row: string): string {
+export function removeResponseSql(row: string): string {
   return `UPDATE response_rollup SET ${RESPONSE_SUMS.map(([column, contribution]) => `${column} = ${column} - (${contribution(row)})`).join(', ')}
        WHERE ${RESPONSE_KEY(row)};
       DELETE FROM response_rollup WHERE ${RESPONSE_KEY(row)} AND responses <= 0;`;
@@ -242,7 +242,7 @@ function addLatencySql(row: string): string {
 }
 
 /** Takes one occurrence of the row's value out of its key's lists (any occurrence: a list is a multiset). */
-function removeLatencySql(row: string): string {
+export function removeLatencySql(row: string): string {
   const list = `(',' || latencies || ',')`;
   const token = `(',' || ${latencyText(row)} || ',')`;
   return `UPDATE response_latencies

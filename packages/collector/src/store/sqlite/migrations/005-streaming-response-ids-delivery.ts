@@ -60,7 +60,7 @@ function addValueSql({ table, list, column }: ValueList, row: string): string {
 }
 
 /** Takes one occurrence of the row's value out of its key's lists (a list is a multiset). */
-function removeValueSql({ table, list, column }: ValueList, row: string): string {
+export function removeValueSql({ table, list, column }: ValueList, row: string): string {
   const padded = `(',' || ${list} || ',')`;
   const token = `(',' || ${valueText(row, column)} || ',')`;
   return `UPDATE ${table}
@@ -101,7 +101,7 @@ export const FEEDBACK_MODEL = `CASE WHEN events.response_id IS NOT NULL AND EXIS
 // ------------------------------------------------------------ delivery: events the SDK's reports can be compared with
 
 /** Events sent by the Chatmeter SDK (context.library.name), its own health reports excepted. */
-const fromSdk = (row: string): string =>
+export const fromSdk = (row: string): string =>
   `${row}.event IS NOT ${HEALTH} AND json_valid(${row}.context) AND json_extract(${row}.context, '$.library.name') = '${CHATMETER_SDK_LIBRARY}'`;
 
 /**

@@ -5,6 +5,7 @@ import { eventRollupsMigration } from './004-event-rollups.js';
 import { streamingMigration } from './005-streaming-response-ids-delivery.js';
 import { firstTouchMigration } from './006-first-touch.js';
 import { trafficFlagsMigration } from './007-traffic-flags.js';
+import { eventDeletionMigration } from './008-event-deletion.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   streamingMigration,
   firstTouchMigration,
   trafficFlagsMigration,
+  eventDeletionMigration,
 ];

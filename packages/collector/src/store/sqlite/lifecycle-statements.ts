@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import type { ErasureOutcome } from '../data-lifecycle.js';
+
+/** Erasure and retention as synchronous transactions over one connection. */
+export interface LifecycleStatements {
+  eraseUser(userId: string): ErasureOutcome;
+  deleteEventsBefore(cutoffMs: number, limit: number): number;
+}
+
+/**
+ * Deletes go through the events table only: the AFTER DELETE triggers of
+ * migration 008 take each event out of the rollups, and `intent_queue`
+ * (ON DELETE CASCADE) loses the prompt texts still waiting.
+ */
+export function prepareLifecycleStatements(db: Database.Database): LifecycleStatements {
+  const linkedAnonymousIds = db.prepare('SELECT anonymous_id FROM identities WHERE user_id = ?').pluck();
+  // Two statements rather than one OR, so each walks its own index.
+  const deleteEventsOfKey = db.prepare('DELETE FROM events WHERE user_key = ?');
+  const deleteEventsOfAnonymousId = db.prepare('DELETE FROM events WHERE anonymous_id = ?');
+  const deleteLinks = db.prepare('DELETE FROM identities WHERE user_id = ?');
+  const deleteUser = db.prepare('DELETE FROM users WHERE user_key = ?');
+  const deleteOldest = db.prepare(
+    `DELETE FROM events WHERE id IN (
+       SELECT id FROM events INDEXED BY events_ts WHERE ts < ? ORDER BY ts LIMIT ?)`,
+  );
+
+  const eraseUser = db.transaction((userId: string): ErasureOutcome => {
+    // The user's own key, then every anonymous id identify/alias linked to it:
+    // their events were relabelled to the user, but one stored under another
+    // key (a link that moved on) still carries the anonymous id.
+    const keys = [userId, ...(linkedAnonymousIds.all(userId) as string[]).filter((id) => id !== userId)];
+    let events = 0;
+    let users = 0;
+    for (const key of keys) {
+      events += deleteEventsOfKey.run(key).changes;
+      events += deleteEventsOfAnonymousId.run(key).changes;
+      users += deleteUser.run(key).changes;
+    }
+    const identities = deleteLinks.run(userId).changes;
+    return { events, identities, users };
+  });
+
+  return {
+    eraseUser,
+    deleteEventsBefore: (cutoffMs, limit) => deleteOldest.run(cutoffMs, limit).changes,
+  };
+}
