@@ -71,6 +71,12 @@ export interface Visitor {
   /** converting: when identify/alias links anonId → userId. */
   identifyAt: number | null;
   plan: string | null;
+  /**
+   * bot: every event carries a crawler's user agent; internal: every event
+   * carries `context.traits.internal`. Either way all of the visitor's events
+   * are flagged, whatever order they arrive in.
+   */
+  traffic: 'person' | 'bot' | 'internal';
   /** The user every event of this visitor finally counts for. */
   key: string;
 }
@@ -144,7 +150,9 @@ export function generate(seed: number): Dataset {
     const anonId = `anon-${seed}-${index}`;
     const userId = kind === 'anonymous' ? null : `user-${seed}-${index}`;
     const plan = kind !== 'anonymous' && rng.chance(0.7) ? rng.pick(PLANS) : null;
-    visitors.push({ anonId, userId, kind, identifyAt: null, plan, key: userId ?? anonId });
+    const trafficRoll = rng.next();
+    const traffic: Visitor['traffic'] = trafficRoll < 0.1 ? 'bot' : trafficRoll < 0.2 ? 'internal' : 'person';
+    visitors.push({ anonId, userId, kind, identifyAt: null, plan, traffic, key: userId ?? anonId });
   }
 
   let conversationCounter = 0;
@@ -365,10 +373,16 @@ function toWire(event: Ev): Record<string, unknown> {
     messageId: `m-${messageCounter}`,
     timestamp: new Date(event.ts).toISOString(),
     ...who,
-    ...(event.sessionId === null ? {} : { context: { sessionId: event.sessionId } }),
+    context: {
+      ...(event.sessionId === null ? {} : { sessionId: event.sessionId }),
+      ...(v.traffic === 'bot' ? { userAgent: CRAWLER_USER_AGENT } : {}),
+      ...(v.traffic === 'internal' ? { traits: { internal: true } } : {}),
+    },
     properties,
   };
 }
+
+const CRAWLER_USER_AGENT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
 export async function ingest(app: TestApp<Store>, data: Dataset, rng: Rng): Promise<void> {
   type Item = { ts: number; message: Record<string, unknown> };
@@ -501,17 +515,40 @@ interface Filters {
   conversation_id?: string;
 }
 
-interface Query {
+interface Query extends Traffic {
   tz: string;
   fromDay: number;
   toDay: number;
+}
+
+/** Traffic a query counts besides ordinary users' (include_debug, include_bots, include_internal). */
+interface Traffic {
   includeDebug: boolean;
+  includeBots: boolean;
+  includeInternal: boolean;
+}
+
+const DEFAULT_TRAFFIC: Traffic = { includeDebug: false, includeBots: false, includeInternal: false };
+/** The other views: debug only (bots and internal still out), bots only, everything. */
+const OTHER_TRAFFIC: readonly Traffic[] = [
+  { includeDebug: true, includeBots: false, includeInternal: false },
+  { includeDebug: false, includeBots: true, includeInternal: false },
+  { includeDebug: true, includeBots: true, includeInternal: true },
+];
+
+function trafficQuery(traffic: Traffic): string {
+  return `${traffic.includeDebug ? '&include_debug=true' : ''}${traffic.includeBots ? '&include_bots=true' : ''}${traffic.includeInternal ? '&include_internal=true' : ''}`;
 }
 
 class Reference {
   readonly visible: Ev[];
   constructor(readonly data: Dataset, readonly q: Query) {
-    this.visible = data.events.filter((event) => q.includeDebug || !event.debug);
+    this.visible = data.events.filter(
+      (event) =>
+        (q.includeDebug || !event.debug) &&
+        (q.includeBots || event.visitor.traffic !== 'bot') &&
+        (q.includeInternal || event.visitor.traffic !== 'internal'),
+    );
   }
 
   day(ts: number): number {
@@ -1184,10 +1221,10 @@ async function checkRun(seed: number, createStore: StoreFactory): Promise<string
 
     for (const tz of zones) {
       for (const range of ranges) {
-        for (const includeDebug of [false, true]) {
-          const q: Query = { tz, fromDay: range.fromDay, toDay: range.toDay, includeDebug };
+        for (const traffic of [DEFAULT_TRAFFIC, rng.pick(OTHER_TRAFFIC)]) {
+          const q: Query = { tz, fromDay: range.fromDay, toDay: range.toDay, ...traffic };
           const ref = new Reference(data, q);
-          const common = `from=${dateOf(q.fromDay)}&to=${dateOf(q.toDay)}&tz=${encodeURIComponent(tz)}${includeDebug ? '&include_debug=true' : ''}`;
+          const common = `from=${dateOf(q.fromDay)}&to=${dateOf(q.toDay)}&tz=${encodeURIComponent(tz)}${trafficQuery(traffic)}`;
           const filters = rng.pick(eventFilterChoices);
           const promptFilters: Filters = rng.chance(0.5) ? {} : { conversation_id: rng.pick(conversationIds) };
           const peakFilters: Filters = rng.chance(0.5) ? promptFilters : { intent: rng.pick([...INTENTS, 'unclassified']) };
@@ -1235,9 +1272,9 @@ async function checkRun(seed: number, createStore: StoreFactory): Promise<string
       }
     }
 
-    for (const includeDebug of [false, true]) {
-      const ref = new Reference(data, { tz: 'UTC', fromDay: 0, toDay: 0, includeDebug });
-      const debugParam = includeDebug ? '?include_debug=true' : '';
+    for (const traffic of [DEFAULT_TRAFFIC, ...OTHER_TRAFFIC]) {
+      const ref = new Reference(data, { tz: 'UTC', fromDay: 0, toDay: 0, ...traffic });
+      const debugParam = trafficQuery(traffic).replace('&', '?');
       const ids = [...data.sessionIds.slice(0, 6), ...data.sessionIds.filter((id) => data.events.some((e) => e.sessionId === id && e.debug)).slice(0, 4)];
       for (const id of ids) {
         const expected = ref.sessionDetail(id);
@@ -1250,7 +1287,7 @@ async function checkRun(seed: number, createStore: StoreFactory): Promise<string
           compare(result.body, expected, `[seed ${seed}] sessions/${id}${debugParam}`, problems);
         }
       }
-      const amp = includeDebug ? '&include_debug=true' : '';
+      const amp = trafficQuery(traffic);
       await check(`active-conversations?minutes=1440${amp}`, ref.activeConversations(now, 1440, 100));
       await check(`active-conversations?minutes=90&limit=3${amp}`, ref.activeConversations(now, 90, 3));
     }
