@@ -813,6 +813,13 @@ class Reference {
     );
   }
 
+  /** Users with a prompt in the range (debug or not) whose kind of traffic the query leaves out. */
+  excludedTraffic(): unknown {
+    const usersOf = (kind: Visitor['traffic']) =>
+      new Set(this.data.events.filter((e) => e.kind === 'prompt' && e.visitor.traffic === kind && this.inRange(e.ts)).map((e) => e.user)).size;
+    return { excluded_users: { bots: this.q.includeBots ? 0 : usersOf('bot'), internal: this.q.includeInternal ? 0 : usersOf('internal') } };
+  }
+
   intents(filters: Filters): unknown {
     const prompts = this.promptsInRange(filters);
     const counts = countBy(prompts, (prompt) => labelIntent(prompt.effIntent));
@@ -1237,6 +1244,7 @@ async function checkRun(seed: number, createStore: StoreFactory): Promise<string
           await check(`retention?${common}&cohort=active&days=1,2,3,7`, ref.retention('active', [1, 2, 3, 7]));
           await check(`retention?${common}&cohort=first_seen&days=2,5`, ref.retention('first_seen', [2, 5]));
           await check(`retention?${common}&cohort=active&days=1,3&cohort_period=week`, ref.retention('active', [1, 3], 'week'));
+          await check(`excluded-traffic?${common}`, ref.excludedTraffic());
           await check(`sessions?${common}`, ref.sessions());
           await check(`conversations?${common}`, ref.conversations(false, 100));
           await check(`conversations?${common}&group_by=user&limit=10000`, ref.conversations(true, 10_000));
