@@ -71,7 +71,7 @@ export function createClient(options: ChatmeterOptions, internals: ChatmeterInte
   const queue = internals.queue ?? new ResilientQueue(resolved.maxQueueSize);
   /** The session that got its health report: one per session, after its first delivered batch. */
   let healthReportedSession: string | undefined;
-  const delivery = createDelivery(resolved, queue, local, now, internals.random ?? Math.random, () => identity.optedOut, () => {
+  const delivery = createDelivery(resolved, queue, now, internals.random ?? Math.random, () => identity.optedOut, () => {
     const sessionId = session.current();
     if (sessionId !== healthReportedSession && reportHealth()) healthReportedSession = sessionId;
   });

@@ -1,11 +1,9 @@
 import { withFlushLock } from './flush-lock.js';
 import { isOffline } from './global-scope.js';
-import { uuid } from './ids.js';
 import { unref } from './unref-timer.js';
 import { SDK_HEALTH_EVENT } from './protocol/event-names.js';
 import type { MessageInput, SdkHealthProperties } from './protocol/index.js';
 import { queuedAt, type EventQueue, type QueuedMessage } from './queue.js';
-import type { KeyValueStorage } from './storage.js';
 import { backoffDelay, sendBatch, sendBeacon } from './transport.js';
 import { UnacknowledgedEvents } from './unacknowledged.js';
 import { warn } from './warn.js';
@@ -62,14 +60,12 @@ export interface Delivery {
 export function createDelivery(
   options: DeliveryOptions,
   queue: EventQueue,
-  lockStorage: KeyValueStorage,
   now: () => number,
   random: () => number,
   paused: () => boolean,
   /** Called after a batch was acknowledged by the collector. */
   delivered: () => void = () => undefined,
 ): Delivery {
-  const tabId = uuid();
   const unacknowledged = new UnacknowledgedEvents(MAX_BATCH_MESSAGES);
   const counts = { queued: 0, sent: 0, retried: 0, dropped_rejected: 0 };
   let oldestWaitingAt: number | undefined;
@@ -85,7 +81,7 @@ export function createDelivery(
   /** One flush at a time per tab, and one tab at a time per origin (flush lock). */
   const send = (explicit?: boolean): Promise<void> | undefined => {
     if (paused() || isOffline() || (!explicit && now() < retryAt)) return;
-    return (flushing ??= withFlushLock(lockStorage, tabId, sendAll).then(
+    return (flushing ??= withFlushLock(sendAll).then(
       () => void (flushing = undefined),
       (error: unknown) => {
         flushing = undefined;
