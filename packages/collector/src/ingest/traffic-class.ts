@@ -25,16 +25,34 @@ export interface TrafficRules {
 /** A matcher for `TrafficRules`, compiled once. */
 export type TrafficClassifier = (message: Message, context: Record<string, unknown>) => TrafficClass;
 
+/**
+ * isbot costs about 5 µs per user agent (its pattern is long), while a batch
+ * from one browser repeats one user agent and a site sees few distinct ones:
+ * answers are remembered, and forgotten all at once past this many.
+ */
+const MAX_REMEMBERED_AGENTS = 2_000;
+
 export function createTrafficClassifier(rules: TrafficRules): TrafficClassifier {
   const internalPatterns = rules.internalUsers.map(globToRegExp);
+  const botAgents = new Map<string, boolean>();
+  const isBotAgent = (userAgent: string): boolean => {
+    let bot = botAgents.get(userAgent);
+    if (bot === undefined) {
+      if (botAgents.size >= MAX_REMEMBERED_AGENTS) botAgents.clear();
+      bot = isbot(userAgent);
+      botAgents.set(userAgent, bot);
+    }
+    return bot;
+  };
   const matchesInternal = (value: unknown): boolean =>
     typeof value === 'string' && value !== '' && internalPatterns.some((pattern) => pattern.test(value));
   return (message, context) => {
-    const traits = { ...asRecord(context['traits']), ...(message.traits ?? {}) };
+    // The message's own traits win over context.traits, as when Segment merges them.
+    const trait = (name: string): unknown => message.traits?.[name] ?? asRecord(context['traits'])[name];
     const userAgent = context['userAgent'];
     return {
-      bot: context['webdriver'] === true || (typeof userAgent === 'string' && isbot(userAgent)),
-      internal: traits['internal'] === true || matchesInternal(message.userId) || matchesInternal(traits['email']),
+      bot: context['webdriver'] === true || (typeof userAgent === 'string' && isBotAgent(userAgent)),
+      internal: trait('internal') === true || matchesInternal(message.userId) || matchesInternal(trait('email')),
     };
   };
 }
