@@ -51,7 +51,11 @@ export function eventRowsSql(tables: ClickHouseTables, spec: EventRowsSpec): str
   needed.delete('received_at');
   let sql = dedupedSql(tables, spec.events, spec.where ?? '1', [...needed]);
   if (spec.userKey === true) sql = withUserKeySql(tables, sql);
-  if (spec.intents === true) sql = withIntentsSql(tables, sql, spec.where ?? '1');
+  if (spec.intents === true) {
+    // Prompts alone need no turn: their intent is their own (or the classifier's).
+    const promptsOnly = spec.events !== undefined && spec.events.every((event) => event === PROMPT);
+    sql = promptsOnly ? `SELECT *, prompt_intent AS eff_intent FROM (${withPromptIntentSql(tables, sql)})` : withIntentsSql(tables, sql, spec.where ?? '1');
+  }
   if (spec.turnModels === true) sql = withTurnModelsSql(tables, sql);
   return sql;
 }
