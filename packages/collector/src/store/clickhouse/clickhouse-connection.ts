@@ -56,11 +56,8 @@ export function openClickHouseConnection(options: ClickHouseConnectionOptions): 
     client,
     async rows<T>(query: string): Promise<T[]> {
       try {
-        const t0 = performance.now();
         const result = await client.query({ query, format: 'JSONEachRow' });
-        const out = (await result.json()) as T[];
-        if (process.env['CH_TIMING']) console.log('CHTIME', Math.round(performance.now() - t0), query.replace(/\s+/g, ' ').slice(0, 90));
-        return out;
+        return (await result.json()) as T[];
       } catch (error) {
         throw toStoreError(error, query);
       }
