@@ -98,7 +98,7 @@ describeWithClickHouse('ClickHouse store', () => {
   it('counts a message stored twice (a retry racing at two collectors) once in metrics and export', async () => {
     const options = freshOptions();
     const store = await openStore(options);
-    await store.insertEvents([record('m-1'), record('m-2', { userId: 'u2' })]);
+    await store.insertEvents([record('m-1'), record('m-2', { userId: 'u2', conversationId: 'c2' })]);
     // The second copy bypasses the look-up, as a simultaneous insert at another collector would.
     const client = createClient({ url: server.url });
     await client.insert({
@@ -110,7 +110,7 @@ describeWithClickHouse('ClickHouse store', () => {
     await client.close();
     const scope = scopeOfMarch();
     expect((await store.metrics.activeUsers(scope))[0]).toEqual({ day: MARCH_1 / DAY_MS, dau: 2, wau: 2, mau: 2 });
-    expect(await store.metrics.conversationTotals(scope)).toEqual({ conversations: 1, users: 2, prompts: 2 });
+    expect(await store.metrics.conversationTotals(scope)).toEqual({ conversations: 2, users: 2, prompts: 2 });
     const exported = await exportAll(store);
     expect(exported.map((event) => [event.message_id, event.timestamp])).toEqual([
       ['m-1', '2026-03-01T01:00:00.000Z'],
