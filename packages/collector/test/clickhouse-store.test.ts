@@ -8,6 +8,9 @@ import type { MetricScope } from '../src/metrics/metric-scope.js';
 import { migrateClickHouse, openClickHouseStore, type ClickHouseStore, type ClickHouseStoreOptions } from '../src/store/clickhouse/index.js';
 import type { EventRecord } from '../src/store/event-record.js';
 import type { ExportedEvent } from '../src/store/event-export.js';
+import { openClickHouseConnection } from '../src/store/clickhouse/clickhouse-connection.js';
+import { clickHouseTables } from '../src/store/clickhouse/clickhouse-tables.js';
+import { exportEventPages } from '../src/store/clickhouse/export-pages.js';
 import { describeWithClickHouse, startClickHouse, type StartedClickHouse } from './support/clickhouse-server.js';
 
 const DAY_MS = 86_400_000;
@@ -116,6 +119,24 @@ describeWithClickHouse('ClickHouse store', () => {
       ['m-1', '2026-03-01T01:00:00.000Z'],
       ['m-2', '2026-03-01T01:00:00.000Z'],
     ]);
+  });
+
+  it('exports in pages of the requested size, in the order received, each message once', async () => {
+    const options = freshOptions();
+    const store = await openStore(options);
+    await store.insertEvents([record('m-3', { receivedAt: MARCH_1 + 3 })]);
+    await store.insertEvents([record('m-1', { receivedAt: MARCH_1 + 1 }), record('m-2', { receivedAt: MARCH_1 + 2 })]);
+    await store.insertEvents([record('m-4', { receivedAt: MARCH_1 + 4 }), record('m-5', { receivedAt: MARCH_1 + 5 })]);
+    const connection = openClickHouseConnection(options);
+    const pages: string[][] = [];
+    try {
+      for await (const page of exportEventPages(connection, clickHouseTables(options.database, undefined), { fromMs: MARCH_1, toMs: MARCH_1 + 5 }, 2)) {
+        pages.push(page.map((event) => event.message_id));
+      }
+    } finally {
+      await connection.close();
+    }
+    expect(pages).toEqual([['m-1', 'm-2'], ['m-3', 'm-4']]);
   });
 
   it('counts the anonymous events of a visitor for the user an identify links them to, without rewriting them', async () => {
