@@ -208,7 +208,11 @@ export class ClickHouseStore implements Store {
     return outcomes;
   }
 
-  /** The (write key, message id) pairs of `records` ClickHouse already holds, as `key\nid` strings. */
+  /**
+   * The (write key, message id) pairs of `records` ClickHouse already holds,
+   * as `key\nid` strings: the conditions follow the sorting key (event,
+   * write_key, message_id), so the look-up reads a few index granules.
+   */
   async #storedKeys(records: readonly EventRecord[]): Promise<Set<string>> {
     const stored = new Set<string>();
     const events = [...new Set(records.map((record) => record.event ?? ''))];
@@ -216,7 +220,8 @@ export class ClickHouseStore implements Store {
       const chunk = records.slice(start, start + LOOKUP_CHUNK);
       const rows = await this.#connection.rows<{ write_key: string; message_id: string }>(
         `SELECT DISTINCT write_key, message_id FROM ${this.#tables.table('events')}
-          WHERE event IN ${sqlList(events)} AND message_id IN ${sqlList([...new Set(chunk.map((record) => record.messageId))])}`,
+          WHERE event IN ${sqlList(events)} AND write_key IN ${sqlList([...new Set(chunk.map((record) => record.writeKey))])}
+            AND message_id IN ${sqlList([...new Set(chunk.map((record) => record.messageId))])}`,
       );
       for (const row of rows) stored.add(`${row.write_key}\n${row.message_id}`);
     }
