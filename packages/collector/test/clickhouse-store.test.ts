@@ -87,6 +87,11 @@ describeWithClickHouse('ClickHouse store', () => {
     await expect(openClickHouseStore({ url: 'http://127.0.0.1:9', database: 'nowhere' })).rejects.toThrow(/cannot open database http:\/\/127\.0\.0\.1:9 database nowhere/);
   });
 
+  it('names the queue file when its directory does not exist', async () => {
+    const options = { ...freshOptions(), queuePath: join(directory, 'missing', 'queue.db') };
+    await expect(openClickHouseStore(options)).rejects.toThrow(`cannot open database ${options.queuePath} (classification queue)`);
+  });
+
   it('reports a message a second collector already stored as a duplicate, and stores it once', async () => {
     const options = freshOptions();
     const first = await openStore(options);

@@ -13,7 +13,7 @@ import { toEventId, toEventKey, type EventKey } from './event-ids.js';
 import { toEventRow, toIdentityRow, toTraitRows, toUsageRow } from './event-rows.js';
 import { exportEventPages } from './export-pages.js';
 import { createInsertBatcher, type InsertBatcher } from './insert-batcher.js';
-import { LocalPromptQueue } from './local-prompt-queue.js';
+import type { LocalPromptQueue } from './local-prompt-queue.js';
 import { ClickHouseMetrics } from './metrics/clickhouse-metrics.js';
 import { usersOfPromptsSql } from './metrics/queue-queries.js';
 import { sqlList, sqlValue } from './sql-value.js';
@@ -39,10 +39,10 @@ export class ClickHouseStore implements Store {
   #settingVersion = 0;
   #closed = false;
 
-  constructor(connection: ClickHouseConnection, tables: ClickHouseTables, queuePath: string | undefined) {
+  constructor(connection: ClickHouseConnection, tables: ClickHouseTables, queue: LocalPromptQueue) {
     this.#connection = connection;
     this.#tables = tables;
-    this.#queue = new LocalPromptQueue(queuePath);
+    this.#queue = queue;
     this.metrics = new ClickHouseMetrics(connection, tables, this.#queue);
     this.#inserts = createInsertBatcher({ write: (submissions) => this.#writeGroup(submissions) });
   }

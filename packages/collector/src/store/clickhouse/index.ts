@@ -2,6 +2,7 @@ import { StoreOpenError } from '../store-open-error.js';
 import { openClickHouseConnection } from './clickhouse-connection.js';
 import { ClickHouseStore } from './clickhouse-store.js';
 import { clickHouseTables } from './clickhouse-tables.js';
+import { LocalPromptQueue } from './local-prompt-queue.js';
 import { applyClickHouseMigrations, ClickHouseSchemaVersionError } from './migrate-clickhouse.js';
 
 export { ClickHouseStore } from './clickhouse-store.js';
@@ -34,12 +35,23 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions & { mi
   try {
     if (options.migrate !== false) await applyClickHouseMigrations(connection, tables);
     else await connection.rows(`SELECT 1 FROM ${tables.table('events')} LIMIT 0`);
-    return new ClickHouseStore(connection, tables, options.queuePath);
   } catch (error) {
     await connection.close();
     if (error instanceof ClickHouseSchemaVersionError) throw error;
-    throw new StoreOpenError(`${options.url} database ${options.database}`, error instanceof Error ? error.message : String(error), { cause: error });
+    throw new StoreOpenError(`${options.url} database ${options.database}`, reasonOf(error), { cause: error });
   }
+  let queue: LocalPromptQueue;
+  try {
+    queue = new LocalPromptQueue(options.queuePath);
+  } catch (error) {
+    await connection.close();
+    throw new StoreOpenError(`${options.queuePath} (classification queue)`, reasonOf(error), { cause: error });
+  }
+  return new ClickHouseStore(connection, tables, queue);
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Creates or upgrades the schema on the server at `url`; returns the migrations applied (none when up to date). */
