@@ -212,6 +212,19 @@ describeWithClickHouse('ClickHouse store on two shards', () => {
     await cluster?.stop();
   });
 
+  it('waits at start for the other server of the cluster to be migrated, and names the cluster when it never is', async () => {
+    const base = { database: 'waiting', cluster: cluster.cluster! };
+    const opening = openClickHouseStore({ ...base, url: cluster.urls[0]! });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await migrateClickHouse({ ...base, url: cluster.urls[1]! });
+    const store = await opening;
+    expect(await store.hasEvents()).toBe(false);
+    await store.close();
+    await expect(openClickHouseStore({ ...base, database: 'never', url: cluster.urls[0]!, clusterSchemaWaitMs: 1_000 })).rejects.toThrow(
+      /a server of cluster chatmeter_test_cluster lacks the schema of database never after 1 s/,
+    );
+  });
+
   it('creates local and Distributed tables on each server it is pointed at and reads every shard through either', async () => {
     const base = { database: 'sharded', cluster: cluster.cluster! };
     for (const url of cluster.urls) expect((await migrateClickHouse({ ...base, url })).applied).toHaveLength(1);
