@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateDemoEvents } from '../src/demo/generate-demo-events.js';
 import { METRIC_ENDPOINTS } from '../src/metrics/metric-catalog.js';
@@ -23,6 +26,7 @@ const ADMIN_KEY = 'scale_out_admin_key';
 const DEMO = { users: 1_600, days: 60, seed: 2026, endDate: Date.UTC(2026, 10, 20, 18) };
 const RANGE = 'from=2026-09-22&to=2026-11-20';
 const TIME_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York'];
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 /** Requests in flight at once against the cluster, as several browsers would make. */
 const CONCURRENCY = 4;
 
@@ -51,6 +55,11 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
     directory = mkdtempSync(join(tmpdir(), 'chatmeter-scale-out-'));
     batches = [...generateDemoEvents(DEMO)];
     clickhouse = await startClickHouse({ shards: 2 });
+    // Every shard is migrated before any collector reads through the Distributed tables (docs/scale-out.md).
+    for (const url of clickhouse.urls) {
+      expect(await runCli(['migrate', '--store', 'clickhouse', '--clickhouse-url', url, '--clickhouse-cluster', clickhouse.cluster!]))
+        .toMatch(/: applied 1 /);
+    }
     [collectors[0], collectors[1], reference] = await Promise.all([
       startClusterCollector(0),
       startClusterCollector(1),
@@ -183,6 +192,12 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
     throw new Error('a batch found no collector to take it within 200 attempts');
   }
 });
+
+/** Runs the built CLI to its end and returns its stdout; rejects with its stderr when it fails. */
+async function runCli(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], { timeout: 60_000 });
+  return stdout;
+}
 
 async function sendAll(collector: StartedCollector, batches: MessageInput[][], concurrency: number): Promise<void> {
   let next = 0;
