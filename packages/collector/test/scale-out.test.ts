@@ -48,7 +48,7 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
         '--store', 'clickhouse', '--clickhouse-url', clickhouse.urls[index]!, '--clickhouse-cluster', clickhouse.cluster!,
         '--queue-file', join(directory, `queue-${index}.db`),
       ],
-      args: ['--admin-key', ADMIN_KEY, '--log-level', 'warn', '--rate-limit-per-key', '0', '--rate-limit-per-ip', '0'],
+      args: ['--admin-key', ADMIN_KEY, '--rate-limit-per-key', '0', '--rate-limit-per-ip', '0'],
     });
 
   beforeAll(async () => {
@@ -66,7 +66,7 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
       startCollector({
         writeKeys: [WRITE_KEY],
         readKey: READ_KEY,
-        args: ['--admin-key', ADMIN_KEY, '--log-level', 'warn', '--rate-limit-per-key', '0', '--rate-limit-per-ip', '0'],
+        args: ['--admin-key', ADMIN_KEY, '--rate-limit-per-key', '0', '--rate-limit-per-ip', '0'],
       }),
     ]);
   }, 120_000);
