@@ -69,7 +69,8 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
         args: ['--admin-key', ADMIN_KEY, '--rate-limit-per-key', '0', '--rate-limit-per-ip', '0'],
       }),
     ]);
-  }, 120_000);
+    console.info(`scale-out: ${batches.flat().length} events in ${batches.length} batches; ClickHouse shards ${clickhouse.urls.join(', ')}`);
+  }, 300_000);
 
   afterAll(async () => {
     await Promise.all([...collectors, ...restarted, reference].map((collector) => collector?.stop()));
@@ -109,9 +110,15 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
         }
       }
     };
+    const loadStarted = Date.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     await restarting;
     await referenceLoad;
+    console.info(
+      `scale-out: loaded in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s; collector 2 killed at batch ${killAt}, restarted at batch ${restartAt}; ` +
+        `requests ${delivery.sent} answered, ${delivery.retriedElsewhere} retried at the other collector (${delivery.failedAtKill} cut by the kill), ` +
+        `${delivery.duplicatedOnPurpose} batches sent twice on purpose`,
+    );
     expect(killed).toBeDefined();
     expect(restarted).toHaveLength(1);
     expect(delivery.sent).toBeGreaterThanOrEqual(batches.length);
@@ -128,7 +135,9 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
   }, 600_000);
 
   it('answers every metric endpoint, in three time zones, from either collector exactly as the SQLite collector does', async () => {
+    // Every endpoint is asked before anything is asserted, so a failure lists all the disagreeing answers at once.
     const mismatches: string[] = [];
+    let firstDifference: { path: string; actual: unknown; expected: unknown } | undefined;
     for (const metric of METRIC_ENDPOINTS) {
       for (const timeZone of TIME_ZONES) {
         const path = `/v1/metrics/${metric.path}?${RANGE}&tz=${encodeURIComponent(timeZone)}`;
@@ -136,12 +145,16 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
         expect(expected.status, `${path} on SQLite`).toBe(200);
         for (const [index, collector] of liveCollectors().entries()) {
           const actual = await getJson(collector, path);
-          expect(actual.status, `${path} on collector ${index + 1}`).toBe(200);
-          if (JSON.stringify(actual.body) !== JSON.stringify(expected.body)) mismatches.push(`${path} on collector ${index + 1}`);
-          expect(actual.body, `${path} on collector ${index + 1}`).toEqual(expected.body);
+          const where = `${path} on collector ${index + 1}`;
+          if (actual.status !== 200) mismatches.push(`${where}: HTTP ${actual.status} ${JSON.stringify(actual.body).slice(0, 300)}`);
+          else if (JSON.stringify(actual.body) !== JSON.stringify(expected.body)) {
+            mismatches.push(`${where}: a different answer`);
+            firstDifference ??= { path: where, actual: actual.body, expected: expected.body };
+          }
         }
       }
     }
+    if (firstDifference !== undefined) expect(firstDifference.actual, firstDifference.path).toEqual(firstDifference.expected);
     expect(mismatches).toEqual([]);
   }, 600_000);
 
