@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { StoreUnavailableError } from '../store-unavailable-error.js';
 import { ClickHouseQueryError } from './clickhouse-query-error.js';
 
@@ -49,6 +49,8 @@ export function openClickHouseConnection(options: ClickHouseConnectionOptions): 
     clickhouse_settings: SESSION_SETTINGS as never,
     // Metric queries over millions of events may take a while; inserts are small.
     request_timeout: 120_000,
+    // Failures reach the caller as typed errors (and the collector's own log); the client's logger would print each twice.
+    log: { level: ClickHouseLogLevel.OFF },
   });
   return {
     client,

@@ -32,7 +32,7 @@ export async function activeDays(
   const pairs = `SELECT user_key, ${localDaySql(scope.calendar, 'ts')} AS day FROM (${prompts}) GROUP BY user_key, day`;
   if (breakdown === undefined) return connection.rows<ActiveDay>(pairs);
   return connection.rows<ActiveDay>(
-    `SELECT user_key, day, value FROM (${pairs}) ANY LEFT JOIN (SELECT user_key, toNullable(value) AS value FROM (${userValuesSql(tables, breakdown)})) USING user_key`,
+    `SELECT user_key, day, value FROM (${pairs}) ANY LEFT JOIN (SELECT user_key, value FROM (${userValuesSql(tables, breakdown)})) USING user_key`,
   );
 }
 

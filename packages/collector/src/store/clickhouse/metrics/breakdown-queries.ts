@@ -12,7 +12,7 @@ export async function usersByValue(connection: ClickHouseConnection, tables: Cli
   return connection.rows<KeyedCount>(
     `SELECT value AS key, count() AS count
        FROM (SELECT DISTINCT user_key FROM (${prompts}))
-       ANY LEFT JOIN (SELECT user_key, toNullable(value) AS value FROM (${userValuesSql(tables, breakdown)})) USING user_key
+       ANY LEFT JOIN (SELECT user_key, value FROM (${userValuesSql(tables, breakdown)})) USING user_key
       GROUP BY key`,
   );
 }

@@ -95,10 +95,14 @@ function classifiedSql(tables: ClickHouseTables): string {
 /** A prompt's intent: the classifier's, except that a dead-lettered prompt keeps an intent of its own. */
 const PROMPT_INTENT_SQL = `if(classified_intent != '' AND NOT (classified_intent = '${CLASSIFICATION_ERROR}' AND isNotNull(intent)), classified_intent, intent)`;
 
-/** Rows with `prompt_intent` (the classifier's or own intent, for prompts) and `sampled`. */
+/**
+ * Rows with `prompt_intent` (the classifier's or own intent, for prompts) and `sampled`.
+ * (18.16 rejects `if(column condition, toNullable(…), …)` — "cannot be inside
+ * Nullable column" — so nullable results are built with a bare NULL branch.)
+ */
 function withPromptIntentSql(tables: ClickHouseTables, rows: string): string {
   return `SELECT *, ${PROMPT_INTENT_SQL} AS prompt_intent,
-                 if(classified_intent != '', toNullable(classified_sampled), if(event = '${PROMPT}' AND isNotNull(intent), toNullable(toUInt8(1)), CAST(NULL AS Nullable(UInt8)))) AS sampled
+                 multiIf(classified_intent != '', classified_sampled, event = '${PROMPT}' AND isNotNull(intent), 1, NULL) AS sampled
     FROM (${rows}) ANY LEFT JOIN (${classifiedSql(tables)}) USING (write_key, message_id)`;
 }
 
@@ -125,9 +129,14 @@ function turnPromptsSql(tables: ClickHouseTables, rowsWhere: string): string {
 /** The latest prompt (by time, then arrival) among `candidates`, its intent, NULL when none or none set. */
 const latestIntentSql = (candidates: string): string => `nullIf(arrayReverseSort(p -> (p.1, p.5), ${candidates})[1].4, '')`;
 
+/**
+ * Lambdas take the row's own values as arrays (`replicate`) instead of
+ * capturing columns: 18.16 prunes a column only a lambda captures from the
+ * subquery below ("Unknown identifier").
+ */
 const TURN_INTENT_SQL = `if(isNull(prompt_number),
-      ${latestIntentSql('arrayFilter(p -> p.1 <= ts, turn_prompts)')},
-      ${latestIntentSql('arrayFilter(p -> p.2 = 1 AND p.3 = ifNull(prompt_number, 0) AND p.4 != \'\', turn_prompts)')})`;
+      ${latestIntentSql('arrayFilter((p, t) -> p.1 <= t, turn_prompts, replicate(ts, turn_prompts))')},
+      ${latestIntentSql('arrayFilter((p, n) -> p.2 = 1 AND p.3 = n AND p.4 != \'\', turn_prompts, replicate(ifNull(prompt_number, 0), turn_prompts))')})`;
 
 function withIntentsSql(tables: ClickHouseTables, rows: string, where: string): string {
   const withPrompt = withPromptIntentSql(tables, rows);
@@ -153,11 +162,11 @@ function ratedResponsesSql(tables: ClickHouseTables): string {
 }
 
 const latestModelSql = (candidates: string): string =>
-  `if(length(${candidates}) = 0, CAST(NULL AS Nullable(String)), toNullable(arrayReverseSort(r -> (r.1, r.6), ${candidates})[1].4))`;
+  `if(length(${candidates}) = 0, NULL, arrayReverseSort(r -> (r.1, r.6), ${candidates})[1].4)`;
 
 const TURN_MODEL_SQL = `if(isNull(prompt_number),
-      ${latestModelSql('arrayFilter(r -> r.5 = 1 AND r.1 <= ts, turn_responses)')},
-      ${latestModelSql('arrayFilter(r -> r.5 = 1 AND r.2 = 1 AND r.3 = ifNull(prompt_number, 0), turn_responses)')})`;
+      ${latestModelSql('arrayFilter((r, t) -> r.5 = 1 AND r.1 <= t, turn_responses, replicate(ts, turn_responses))')},
+      ${latestModelSql('arrayFilter((r, n) -> r.5 = 1 AND r.2 = 1 AND r.3 = n, turn_responses, replicate(ifNull(prompt_number, 0), turn_responses))')})`;
 
 function withTurnModelsSql(tables: ClickHouseTables, rows: string): string {
   const withTurn = `SELECT *, ${TURN_MODEL_SQL} AS own_turn_model

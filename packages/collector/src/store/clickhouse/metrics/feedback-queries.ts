@@ -9,7 +9,8 @@ import { conversationSql, filtersSql, rangeSql } from './scope-sql.js';
  * Feedback = `ai_user_action` with a feedback_type; its intent is its own,
  * else its turn's prompt's; its model is `turn_model` (its own, else the
  * rated response's, else the turn's latest response's), which is also
- * what a model filter matches.
+ * what a model filter matches. Conditions on Nullable columns are wrapped in
+ * ifNull: countIf of a Nullable condition is itself Nullable in 18.16.
  */
 export async function satisfaction(
   connection: ClickHouseConnection,
@@ -26,10 +27,10 @@ export async function satisfaction(
   });
   return connection.rows<SatisfactionGroup>(
     `SELECT ${groupBy === 'intent' ? 'eff_intent' : 'turn_model'} AS key,
-            countIf(feedback_type = 'rating' AND isNotNull(rating)) AS ratings,
-            sum(if(feedback_type = 'rating', ifNull(rating, 0), 0)) AS ratingSum,
-            countIf(feedback_type = 'thumbs' AND isNotNull(thumbs_up)) AS thumbs,
-            countIf(feedback_type = 'thumbs' AND thumbs_up = 1) AS thumbsUp
+            countIf(ifNull(feedback_type, '') = 'rating' AND isNotNull(rating)) AS ratings,
+            sum(if(ifNull(feedback_type, '') = 'rating', ifNull(rating, 0), 0)) AS ratingSum,
+            countIf(ifNull(feedback_type, '') = 'thumbs' AND isNotNull(thumbs_up)) AS thumbs,
+            countIf(ifNull(feedback_type, '') = 'thumbs' AND ifNull(thumbs_up, 0) = 1) AS thumbsUp
        FROM (${feedback}) WHERE ${filtersSql(scope.filters, 'turn_model')}
       GROUP BY key`,
   );

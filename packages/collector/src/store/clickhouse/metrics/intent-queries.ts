@@ -38,8 +38,9 @@ export async function classification(
   scope: MetricScope,
 ): Promise<ClassificationTotals> {
   const unfiltered = { ...scope, filters: {} };
-  const [prompts] = await connection.rows<Pick<ClassificationTotals, 'prompts' | 'sampled' | 'notSampled'>>(
-    `SELECT count() AS prompts, countIf(sampled = 1) AS sampled, countIf(sampled = 0) AS notSampled FROM (${promptsSql(tables, unfiltered)})`,
+  // Aliases differ from the column names: 18.16 would read `sampled` in countIf as the alias.
+  const [prompts] = await connection.rows<{ promptCount: number; sampledCount: number; notSampledCount: number }>(
+    `SELECT count() AS promptCount, countIf(ifNull(sampled, 2) = 1) AS sampledCount, countIf(ifNull(sampled, 2) = 0) AS notSampledCount FROM (${promptsSql(tables, unfiltered)})`,
   );
   const [usage] = await connection.rows<Pick<ClassificationTotals, 'classifierCost' | 'classifierTokens'>>(
     `SELECT sum(cost) AS classifierCost, sum(prompt_tokens + completion_tokens) AS classifierTokens
@@ -47,9 +48,9 @@ export async function classification(
       WHERE day >= ${sqlValue(formatLocalDay(Math.floor(scope.startMs / DAY_MS)))} AND day <= ${sqlValue(formatLocalDay(Math.floor((scope.endMs - 1) / DAY_MS)))}`,
   );
   return {
-    prompts: prompts?.prompts ?? 0,
-    sampled: prompts?.sampled ?? 0,
-    notSampled: prompts?.notSampled ?? 0,
+    prompts: prompts?.promptCount ?? 0,
+    sampled: prompts?.sampledCount ?? 0,
+    notSampled: prompts?.notSampledCount ?? 0,
     pending: await pendingInRange(connection, tables, queue, scope),
     classifierCost: usage?.classifierCost ?? 0,
     classifierTokens: usage?.classifierTokens ?? 0,

@@ -98,7 +98,7 @@ export async function cost(connection: ClickHouseConnection, tables: ClickHouseT
 
 export async function errors(connection: ClickHouseConnection, tables: ClickHouseTables, scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]> {
   const rows = await connection.rows<ErrorGroup & { key: string | number | null }>(
-    `SELECT ${keySql(scope, groupBy)} AS key, count() AS responses, countIf(status = 'error') AS errors, countIf(status = 'timeout') AS timeouts
+    `SELECT ${keySql(scope, groupBy)} AS key, count() AS responses, countIf(ifNull(status, '') = 'error') AS errors, countIf(ifNull(status, '') = 'timeout') AS timeouts
        FROM (${responsesSql(tables, scope, ['status'])}) GROUP BY key`,
   );
   return dayKeysToDates(rows, groupBy) as ErrorGroup[];

@@ -24,6 +24,8 @@ export function traitValuesSql(tables: ClickHouseTables, trait: string): string 
                  ifNull(anonymous_id, '') AS anonymous_key
             FROM ${tables.table('user_traits')} WHERE trait = ${sqlValue(trait)})
     ANY LEFT JOIN (${identityLinksSql(tables)}) USING anonymous_key`;
-  return `SELECT user_key, if(argMax(has_value, (received_at, ts, message_id)) = 1, toNullable(argMax(value, (received_at, ts, message_id))), CAST(NULL AS Nullable(String))) AS value
-            FROM (${traits}) GROUP BY user_key`;
+  // Aliased apart from `value`: 18.16 would read the `value` inside argMax as the alias.
+  return `SELECT user_key, latest_value AS value
+            FROM (SELECT user_key, if(argMax(has_value, (received_at, ts, message_id)) = 1, argMax(value, (received_at, ts, message_id)), NULL) AS latest_value
+                    FROM (${traits}) GROUP BY user_key)`;
 }
