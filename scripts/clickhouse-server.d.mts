@@ -20,6 +20,8 @@ export interface StartedClickHouse {
   cluster?: string;
   /** Runs one SQL statement on a server over HTTP (the first unless `serverIndex` is given) and returns the body. */
   query(sql: string, serverIndex?: number): Promise<string>;
+  /** Stops one server (a shard failing) and leaves the others running; `stop()` still cleans up. */
+  stopServer(serverIndex: number): Promise<void>;
   /** SIGTERM (SIGKILL after 10 s) every server, then remove the temporary directory. Safe to call twice. */
   stop(): Promise<void>;
 }

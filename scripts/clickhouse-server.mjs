@@ -242,6 +242,7 @@ export async function startClickHouse(options = {}) {
     tcpPorts: servers.map((server) => server.ports.tcp),
     ...(shardCount > 1 ? { cluster: TEST_CLUSTER } : {}),
     query: (sql, serverIndex = 0) => query(servers[serverIndex].ports.http, sql),
+    stopServer: (serverIndex) => stopServer(servers[serverIndex]),
     stop() {
       stopped ??= stopAll().then(() => rmSync(root, { recursive: true, force: true }));
       return stopped;

@@ -92,7 +92,17 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
       for (;;) {
         const index = next++;
         if (index >= batches.length) return;
-        if (index === killAt) killed = killCollector(1);
+        if (index === killAt) {
+          // SIGKILL while this batch is on its way to collector 2: its answer is lost, so it is sent again at collector 1,
+          // whether or not the first insert reached ClickHouse.
+          const victim = collectors[1]!;
+          const cut = postBatch(victim, batches[index]!).then((status) => status, () => 'cut' as const);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          killed = killCollector(1);
+          if ((await cut) === 'cut') delivery.failedAtKill += 1;
+          await deliver(batches[index]!, 0);
+          continue;
+        }
         if (index === restartAt) {
           restarting = (async () => {
             await killed;
@@ -123,15 +133,16 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
     expect(restarted).toHaveLength(1);
     expect(delivery.sent).toBeGreaterThanOrEqual(batches.length);
 
-    // 0 lost, 0 counted twice: each collector exports every message id once, the same set as the SQLite collector.
+    // 0 lost: the cluster holds every message id (read through the Distributed table, as the collectors read).
+    // Retries made physical copies; that they count once is what the metric comparison below shows.
+    const [distinct, rows] = (await clickhouse.query('SELECT uniqExact(write_key, message_id), count() FROM chatmeter.events FORMAT TSV'))
+      .trim().split('\t').map(Number);
+    console.info(`scale-out: ${distinct} distinct events stored on the cluster as ${rows} rows (copies from retries not merged yet: ${rows! - distinct!})`);
+    expect(distinct).toBe(messageIds.size);
+    expect(rows).toBeGreaterThanOrEqual(distinct!);
     const referenceIds = await exportedMessageIds(reference);
     expect(referenceIds.count).toBe(messageIds.size);
-    for (const collector of liveCollectors()) {
-      const exported = await exportedMessageIds(collector);
-      expect(exported.count).toBe(messageIds.size);
-      expect(exported.ids.size).toBe(messageIds.size);
-      expect([...exported.ids].every((id) => messageIds.has(id))).toBe(true);
-    }
+    expect(referenceIds.ids.size).toBe(messageIds.size);
   }, 600_000);
 
   it('answers every metric endpoint, in three time zones, from either collector exactly as the SQLite collector does', async () => {
@@ -198,7 +209,6 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
         throw new Error(`status ${status}`);
       } catch {
         // The killed collector's in-flight requests end here; their batches may or may not have reached ClickHouse.
-        if (collector.process.exitCode !== null || collector.process.signalCode !== null) delivery.failedAtKill += 1;
         delivery.retriedElsewhere += 1;
       }
     }
