@@ -23,7 +23,7 @@ function record(messageId: string, overrides: Partial<EventRecord> = {}): EventR
     receivedAt: MARCH_1 + 3_600_000, latencyMs: null, timeToFirstTokenMs: null, tokensPerSecond: null, responseId: null,
     regeneratedFrom: null, promptTokens: null, completionTokens: null, totalTokens: null, cost: null, model: null, status: null,
     errorType: null, intent: null, actionType: null, feedbackType: null, feedbackValue: null, rating: null, thumbsUp: null,
-    debug: false, properties: {}, context: {}, acquisitionChannel: null, traits: null, extra: {}, pendingPromptText: null,
+    debug: false, bot: false, internal: false, properties: {}, context: {}, acquisitionChannel: null, traits: null, extra: {}, pendingPromptText: null,
     ingestClassificationUsage: null, ...overrides,
   };
 }
@@ -32,7 +32,7 @@ function scopeOfMarch(): MetricScope {
   const fromDay = MARCH_1 / DAY_MS;
   return {
     fromDay, toDay: fromDay + 9, startMs: MARCH_1, endMs: MARCH_1 + 10 * DAY_MS,
-    calendar: new ZoneCalendar('UTC', MARCH_1 - 40 * DAY_MS, MARCH_1 + 11 * DAY_MS), includeDebug: false, filters: {},
+    calendar: new ZoneCalendar('UTC', MARCH_1 - 40 * DAY_MS, MARCH_1 + 11 * DAY_MS), includeDebug: false, includeBots: false, includeInternal: false, filters: {},
   };
 }
 
@@ -72,7 +72,9 @@ describeWithClickHouse('ClickHouse store', () => {
 
   it('migrates a new database once and finds nothing to do the second time', async () => {
     const options = freshOptions();
-    expect(await migrateClickHouse(options)).toEqual({ applied: ['1 events, identities, user traits, prompt intents, classification usage, settings'] });
+    expect(await migrateClickHouse(options)).toEqual({
+      applied: ['1 events, identities, user traits, prompt intents, classification usage, settings', '2 bot and internal flags per user'],
+    });
     expect(await migrateClickHouse(options)).toEqual({ applied: [] });
   });
 
@@ -80,7 +82,7 @@ describeWithClickHouse('ClickHouse store', () => {
     const options = freshOptions();
     await migrateClickHouse(options);
     await server.query(`INSERT INTO ${options.database}.chatmeter_schema (version, name, applied_at) VALUES (99, 'future', now())`);
-    await expect(migrateClickHouse(options)).rejects.toThrow(`ClickHouse database ${options.database} has schema version 99, newer than this collector supports (1)`);
+    await expect(migrateClickHouse(options)).rejects.toThrow(`ClickHouse database ${options.database} has schema version 99, newer than this collector supports (2)`);
   });
 
   it('names the server and database when it cannot be reached', async () => {
@@ -191,6 +193,78 @@ describeWithClickHouse('ClickHouse store', () => {
     expect(await store.metrics.classification(scope)).toMatchObject({ prompts: 1, sampled: 1, pending: 0, classifierCost: 0.25, classifierTokens: 32 });
   });
 
+  it('flags the later events of a bot, and of the user an anonymous bot signs in as, at another collector too', async () => {
+    const options = freshOptions();
+    const first = await openStore(options);
+    const second = await openStore(options);
+    await first.insertEvents([record('m-1', { userId: null, anonymousId: 'anon-1', bot: true })]);
+    // The identify reaches the other collector, then events of the user and of the anonymous id with no flag of their own.
+    await second.insertEvents([
+      record('m-2', { type: 'identify', event: null, userId: 'u-1', anonymousId: 'anon-1' }),
+      record('m-3', { userId: 'u-1', timestamp: MARCH_1 + 7_200_000 }),
+    ]);
+    await first.insertEvents([record('m-4', { userId: null, anonymousId: 'anon-1', internal: true, timestamp: MARCH_1 + 7_300_000 })]);
+    await second.insertEvents([record('m-5', { userId: 'u-1', debug: true, timestamp: MARCH_1 + 7_400_000 })]);
+    await first.insertEvents([record('m-6', { userId: 'u-2', timestamp: MARCH_1 + 7_500_000 })]);
+    const flags = (await exportAll(first)).map((event) => [event.message_id, event.debug, event.bot, event.internal]);
+    expect(flags).toEqual([
+      ['m-1', false, true, false],
+      ['m-2', false, false, false],
+      ['m-3', false, true, false],
+      ['m-4', false, true, true],
+      ['m-5', true, true, true],
+      ['m-6', false, false, false],
+    ]);
+    const scope = scopeOfMarch();
+    expect(await first.metrics.excludedUsers(scope)).toEqual({ bots: 1, internal: 1 });
+    expect(await first.metrics.excludedUsers({ ...scope, includeBots: true })).toEqual({ bots: 0, internal: 1 });
+    expect(await first.metrics.conversationTotals(scope)).toEqual({ conversations: 1, users: 1, prompts: 1 });
+  });
+
+  it('erases a user with their anonymous events, links, traits, flags and queued texts, and nobody else', async () => {
+    const options = freshOptions();
+    const store = await openStore(options);
+    await store.insertEvents([
+      record('m-1', { userId: null, anonymousId: 'anon-1', bot: true, pendingPromptText: 'hello' }),
+      record('m-2', { type: 'identify', event: null, userId: 'u-1', anonymousId: 'anon-1', traits: { plan: 'pro' } }),
+      record('m-3', { userId: 'u-1' }),
+      record('m-4', { userId: 'u-2', traits: null }),
+      record('m-5', { type: 'identify', event: null, userId: 'u-2', anonymousId: 'anon-2', traits: { plan: 'free' } }),
+    ]);
+    expect(await store.queuedPromptCount()).toBe(1);
+    expect(await store.eraseUser('u-1')).toEqual({ events: 3, identities: 1, users: 2 });
+    expect((await exportAll(store)).map((event) => event.message_id)).toEqual(['m-4', 'm-5']);
+    expect(await store.queuedPromptCount()).toBe(0);
+    const left = async (table: string): Promise<string> => server.query(`SELECT count() FROM ${options.database}.${table} FORMAT TSV`);
+    expect([await left('identities'), await left('user_traits'), await left('user_traffic')]).toEqual(['1\n', '1\n', '0\n']);
+    // The flag went with the user: their next event is ordinary again.
+    await store.insertEvents([record('m-6', { userId: 'u-1' })]);
+    expect((await exportAll(store)).find((event) => event.message_id === 'm-6')?.bot).toBe(false);
+    expect(await store.eraseUser('nobody')).toEqual({ events: 0, identities: 0, users: 0 });
+  });
+
+  it('deletes old events oldest first, at most the limit per call, copies of a message together', async () => {
+    const options = freshOptions();
+    const store = await openStore(options);
+    await store.insertEvents(
+      ['m-a', 'm-c', 'm-b', 'm-d', 'm-e'].map((id, index) => record(id, { timestamp: MARCH_1 + [1_000, 1_000, 1_000, 2_000, 5_000][index]! })),
+    );
+    // A second copy of m-b, as a retry racing at another collector leaves it.
+    const client = createClient({ url: server.url });
+    await client.insert({
+      table: `${options.database}.events`,
+      format: 'JSONEachRow',
+      values: [{ write_key: 'wk', message_id: 'm-b', type: 'track', event: 'ai_user_prompt_created', user_id: 'u1', ts: MARCH_1 + 1_000,
+        received_at: MARCH_1 + 9_000, traffic: 0, from_sdk: 0, properties: '{}', context: '{}' }],
+    });
+    await client.close();
+    expect(await store.deleteEventsBefore(MARCH_1 + 3_000, 2)).toBe(2);
+    expect((await exportAll(store)).map((event) => event.message_id)).toEqual(['m-c', 'm-d', 'm-e']);
+    expect(await store.deleteEventsBefore(MARCH_1 + 3_000, 2)).toBe(2);
+    expect(await store.deleteEventsBefore(MARCH_1 + 3_000, 2)).toBe(0);
+    expect((await exportAll(store)).map((event) => event.message_id)).toEqual(['m-e']);
+  });
+
   it('marks a prompt that cannot be classified and erases its text', async () => {
     const store = await openStore(freshOptions());
     await store.insertEvents([record('p-1', { pendingPromptText: 'unreadable' })]);
@@ -227,7 +301,7 @@ describeWithClickHouse('ClickHouse store on two shards', () => {
 
   it('creates local and Distributed tables on each server it is pointed at and reads every shard through either', async () => {
     const base = { database: 'sharded', cluster: cluster.cluster! };
-    for (const url of cluster.urls) expect((await migrateClickHouse({ ...base, url })).applied).toHaveLength(1);
+    for (const url of cluster.urls) expect((await migrateClickHouse({ ...base, url })).applied).toHaveLength(2);
     const engines = await cluster.query(`SELECT name, engine FROM system.tables WHERE database = 'sharded' AND name LIKE 'events%' ORDER BY name FORMAT TSV`, 1);
     expect(engines).toBe('events\tDistributed\nevents_local\tReplacingMergeTree\n');
     const first = await openClickHouseStore({ ...base, url: cluster.urls[0]! });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { MessageType } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
+import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
 
 /** One page of a SQLite file's events as ingest records, and the row id to continue after. */
 export interface SourcePage {
@@ -42,6 +43,7 @@ interface EventRow {
   feedback_value: string | null;
   rating: number | null;
   thumbs_up: number | null;
+  /** Flags: 1 debug, 2 bot, 4 internal. */
   debug: number;
   properties: string;
   context: string;
@@ -119,7 +121,11 @@ function toEventRecord(row: EventRow): EventRecord {
     feedbackValue: row.feedback_value,
     rating: row.rating,
     thumbsUp: row.thumbs_up === null ? null : row.thumbs_up === 1,
-    debug: row.debug === 1,
+    // The flags column (sqlite/traffic-flags.ts): bot and internal as stored, so the
+    // copy keeps what stickiness gave each event when it arrived.
+    debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
+    bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
+    internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
     properties: jsonObject(row.properties) ?? {},
     context: jsonObject(row.context) ?? {},
     acquisitionChannel: row.channel,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { openClickHouseStore, type ClickHouseStore } from '../../src/store/clickhouse/index.js';
 import { describeWithClickHouse, startClickHouse, type StartedClickHouse } from '../support/clickhouse-server.js';
 import type { StoreFactory } from '../support/store-factory.js';
+import { describeDataLifecyclePropertyContract } from './data-lifecycle-property-contract.js';
 import { describeMetricsContract } from './metrics-contract.js';
 import { describeMetricsPropertyContract } from './metrics-property-contract.js';
 
@@ -28,4 +29,5 @@ describeWithClickHouse('ClickHouse engine', () => {
 
   describeMetricsContract('ClickHouse', createClickHouseTestStore);
   describeMetricsPropertyContract('ClickHouse', createClickHouseTestStore);
+  describeDataLifecyclePropertyContract('ClickHouse', createClickHouseTestStore);
 });

@@ -3,6 +3,7 @@ import type {
   ClassificationUsage,
   QueuedPrompt,
 } from '../../classification/classification-queue.js';
+import type { ErasureOutcome } from '../data-lifecycle.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import type { ExportedEvent, ExportRange } from '../event-export.js';
 import type { Store } from '../store.js';
@@ -13,10 +14,12 @@ import { toEventId, toEventKey, type EventKey } from './event-ids.js';
 import { toEventRow, toIdentityRow, toTraitRows, toUsageRow } from './event-rows.js';
 import { exportEventPages } from './export-pages.js';
 import { createInsertBatcher, type InsertBatcher } from './insert-batcher.js';
+import { deleteEventsBefore, eraseUser } from './lifecycle-queries.js';
 import type { LocalPromptQueue } from './local-prompt-queue.js';
 import { ClickHouseMetrics } from './metrics/clickhouse-metrics.js';
 import { usersOfPromptsSql } from './metrics/queue-queries.js';
 import { sqlList, sqlValue } from './sql-value.js';
+import { resolveStickyTraffic } from './sticky-traffic.js';
 
 /** Message ids per duplicate look-up query: keeps each query far below ClickHouse's max_query_size (256 KiB). */
 const LOOKUP_CHUNK = 1_000;
@@ -151,6 +154,16 @@ export class ClickHouseStore implements Store {
     this.#queue.purge();
   }
 
+  async eraseUser(userId: string): Promise<ErasureOutcome> {
+    // Events submitted before the request are the user's too: write them first so they are erased with the rest.
+    await this.#inserts.drain();
+    return eraseUser(this.#connection, this.#tables, this.#queue, userId);
+  }
+
+  async deleteEventsBefore(cutoffMs: number, limit: number): Promise<number> {
+    return deleteEventsBefore(this.#connection, this.#tables, cutoffMs, limit);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -165,7 +178,7 @@ export class ClickHouseStore implements Store {
   /**
    * One insert for several requests: messages already stored (looked up
    * first) or repeated within the group are skipped and counted as
-   * duplicates; the links, traits and classifier usage of the new events are
+   * duplicates; the links, traits, users' traffic flags and classifier usage of the new events are
    * written before the events themselves, so an insert cut short is retried
    * in full by the client (its events are not stored yet). The look-up is
    * best-effort across collectors: two collectors storing the same message
@@ -187,12 +200,18 @@ export class ClickHouseStore implements Store {
       return { inserted, duplicates: records.length - inserted };
     });
     if (fresh.length === 0) return outcomes;
+    // Computed before the links of this group are written: an event resolves its user as the links stood before it.
+    const sticky = await resolveStickyTraffic(this.#connection, this.#tables, fresh, Date.now());
     const identityRows = fresh.map(toIdentityRow).filter((row) => row !== null);
     await this.#connection.insert(this.#tables.table('identities'), identityRows);
     await this.#connection.insert(this.#tables.table('user_traits'), fresh.flatMap(toTraitRows));
     const usage = fresh.map((record) => record.ingestClassificationUsage).filter((row) => row !== null);
     await this.#connection.insert(this.#tables.table('classification_usage'), usage.map(toUsageRow));
-    await this.#connection.insert(this.#tables.table('events'), fresh.map(toEventRow));
+    await this.#connection.insert(this.#tables.table('user_traffic'), sticky.gainedRows);
+    await this.#connection.insert(
+      this.#tables.table('events'),
+      fresh.map((record, index) => toEventRow(record, sticky.trafficOf[index] as number)),
+    );
     this.#queue.enqueue(
       fresh
         .filter((record) => record.pendingPromptText !== null)

@@ -2,10 +2,9 @@ import type { ClassificationUsage } from '../../classification/classification-qu
 import { CHATMETER_SDK_LIBRARY } from '../../metrics/sdk-library.js';
 import { SDK_HEALTH_EVENT } from '../../protocol/index.js';
 import type { EventRecord } from '../event-record.js';
-import { trafficOf } from './traffic.js';
 
-/** One `events` row, as JSONEachRow takes it. */
-export function toEventRow(record: EventRecord): Record<string, unknown> {
+/** One `events` row, as JSONEachRow takes it; `traffic` is its flags with its user's sticky ones (sticky-traffic.ts). */
+export function toEventRow(record: EventRecord, traffic: number): Record<string, unknown> {
   return {
     write_key: record.writeKey,
     message_id: record.messageId,
@@ -40,7 +39,7 @@ export function toEventRow(record: EventRecord): Record<string, unknown> {
     feedback_value: record.feedbackValue,
     rating: record.rating,
     thumbs_up: record.thumbsUp === null ? null : record.thumbsUp ? 1 : 0,
-    traffic: trafficOf(record),
+    traffic,
     from_sdk: isFromSdk(record) ? 1 : 0,
     channel: record.acquisitionChannel ?? null,
     properties: JSON.stringify(record.properties),

@@ -4,7 +4,7 @@ import type { ClickHouseTables } from './clickhouse-tables.js';
 import { toEventId } from './event-ids.js';
 import { eventRowsSql } from './metrics/event-rows-sql.js';
 import { sqlList, sqlValue } from './sql-value.js';
-import { TRAFFIC_DEBUG } from './traffic.js';
+import { TRAFFIC_BOT, TRAFFIC_DEBUG, TRAFFIC_INTERNAL } from './traffic.js';
 
 /** Rows per page: about 0.5 MB of NDJSON, as the SQLite export. */
 export const EXPORT_PAGE_SIZE = 1000;
@@ -105,6 +105,8 @@ function toExportedEvent(row: Record<string, any>): ExportedEvent {
     rating: row['rating'],
     thumbs_up: row['thumbs_up'] === null ? null : row['thumbs_up'] === 1,
     debug: (row['traffic'] & TRAFFIC_DEBUG) !== 0,
+    bot: (row['traffic'] & TRAFFIC_BOT) !== 0,
+    internal: (row['traffic'] & TRAFFIC_INTERNAL) !== 0,
     properties: storedJson(row['properties']),
     context: storedJson(row['context']),
     traits: row['traits'] === null ? null : storedJson(row['traits']),

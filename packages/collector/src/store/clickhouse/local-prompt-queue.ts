@@ -71,6 +71,12 @@ export class LocalPromptQueue {
     return (this.#statements.oldest.get() as (EventKey & { enqueuedAt: number }) | undefined) ?? null;
   }
 
+  /** Drops the queued texts of prompts sent under any of these user or anonymous ids (an erasure); resolves with how many went. */
+  eraseUsers(ids: readonly string[]): number {
+    const erase = this.#db.prepare('DELETE FROM prompt_queue WHERE user_id = ? OR anonymous_id = ?');
+    return this.#db.transaction(() => ids.reduce((erased, id) => erased + erase.run(id, id).changes, 0))();
+  }
+
   /** Copies the WAL (which still held erased texts) into the main file and empties it. */
   purge(): void {
     this.#db.pragma('wal_checkpoint(TRUNCATE)');

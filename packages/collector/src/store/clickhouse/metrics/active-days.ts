@@ -28,7 +28,7 @@ export async function activeDays(
   range: { startMs: number; endMs: number },
   breakdown?: Breakdown,
 ): Promise<ActiveDay[]> {
-  const prompts = eventRowsSql(tables, { events: [PROMPT], where: rangeSql({ ...range, includeDebug: scope.includeDebug }), columns: ['ts'], userKey: true });
+  const prompts = eventRowsSql(tables, { events: [PROMPT], where: rangeSql({ ...scope, ...range }), columns: ['ts'], userKey: true });
   const pairs = `SELECT user_key, ${localDaySql(scope.calendar, 'ts')} AS day FROM (${prompts}) GROUP BY user_key, day`;
   if (breakdown === undefined) return connection.rows<ActiveDay>(pairs);
   return connection.rows<ActiveDay>(

@@ -1,4 +1,4 @@
-import type { MetricScope } from '../../../metrics/metric-scope.js';
+import type { MetricScope, TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type {
   Breakdown,
   BrokenDown,
@@ -10,6 +10,7 @@ import type {
   CostGrouping,
   DailyActiveUsers,
   DeliveryTotals,
+  ExcludedUsers,
   ErrorGroup,
   IntentFlow,
   KeyedCount,
@@ -38,6 +39,7 @@ import { promptsByQuarterHour } from './prompt-hour-queries.js';
 import { cost, errors, latency } from './response-queries.js';
 import { retention, retentionByValue } from './retention-queries.js';
 import { sessionById, sessionTotals } from './session-queries.js';
+import { excludedUsers } from './traffic-queries.js';
 import { usersByValue } from './breakdown-queries.js';
 
 /**
@@ -84,8 +86,8 @@ export class ClickHouseMetrics implements MetricsSource {
     return sessionTotals(this.#connection, this.#tables, scope);
   }
 
-  sessionById(sessionId: string, includeDebug: boolean): Promise<SessionDetail | null> {
-    return sessionById(this.#connection, this.#tables, sessionId, includeDebug);
+  sessionById(sessionId: string, traffic: TrafficInclusion): Promise<SessionDetail | null> {
+    return sessionById(this.#connection, this.#tables, sessionId, traffic);
   }
 
   conversationTotals(scope: MetricScope): Promise<ConversationTotals> {
@@ -140,7 +142,11 @@ export class ClickHouseMetrics implements MetricsSource {
     return intentFlowEnds(this.#connection, this.#tables, scope);
   }
 
-  activeConversations(sinceMs: number, includeDebug: boolean, limit: number): Promise<LiveConversations> {
-    return activeConversations(this.#connection, this.#tables, sinceMs, includeDebug, limit);
+  activeConversations(sinceMs: number, traffic: TrafficInclusion, limit: number): Promise<LiveConversations> {
+    return activeConversations(this.#connection, this.#tables, sinceMs, traffic, limit);
+  }
+
+  excludedUsers(scope: MetricScope): Promise<ExcludedUsers> {
+    return excludedUsers(this.#connection, this.#tables, scope);
   }
 }

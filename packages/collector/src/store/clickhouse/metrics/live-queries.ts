@@ -1,3 +1,4 @@
+import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type { LiveConversations } from '../../../metrics/metrics-source.js';
 import type { ClickHouseConnection } from '../clickhouse-connection.js';
 import type { ClickHouseTables } from '../clickhouse-tables.js';
@@ -10,12 +11,12 @@ export async function activeConversations(
   connection: ClickHouseConnection,
   tables: ClickHouseTables,
   sinceMs: number,
-  includeDebug: boolean,
+  traffic: TrafficInclusion,
   limit: number,
 ): Promise<LiveConversations> {
   const messages = eventRowsSql(tables, {
     events: [PROMPT, RESPONSE],
-    where: `ts >= ${sqlValue(sinceMs)} AND isNotNull(conversation_id) AND ${trafficFilterSql({ includeDebug })}`,
+    where: `ts >= ${sqlValue(sinceMs)} AND isNotNull(conversation_id) AND ${trafficFilterSql(traffic)}`,
     columns: ['conversation_id', 'ts'],
     userKey: true,
   });

@@ -1,9 +1,9 @@
-import type { MetricFilters, MetricScope } from '../../../metrics/metric-scope.js';
+import type { MetricFilters, MetricScope, TrafficInclusion } from '../../../metrics/metric-scope.js';
 import { sqlValue } from '../sql-value.js';
 import { trafficFilterSql } from '../traffic.js';
 
 /** Stored columns: events with `ts` in [startMs, endMs) and traffic the scope keeps. */
-export function rangeSql(scope: Pick<MetricScope, 'startMs' | 'endMs' | 'includeDebug'>): string {
+export function rangeSql(scope: Pick<MetricScope, 'startMs' | 'endMs'> & TrafficInclusion): string {
   return `ts >= ${sqlValue(scope.startMs)} AND ts < ${sqlValue(scope.endMs)} AND ${trafficFilterSql(scope)}`;
 }
 

@@ -1,4 +1,4 @@
-import type { MetricScope } from '../../../metrics/metric-scope.js';
+import type { MetricScope, TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-source.js';
 import { percentileCont } from '../../../metrics/percentile.js';
 import type { ClickHouseConnection } from '../clickhouse-connection.js';
@@ -41,10 +41,10 @@ export async function sessionTotals(connection: ClickHouseConnection, tables: Cl
 }
 
 /** One session, all time; null when it has no prompt or response of the traffic asked for. */
-export async function sessionById(connection: ClickHouseConnection, tables: ClickHouseTables, sessionId: string, includeDebug: boolean): Promise<SessionDetail | null> {
+export async function sessionById(connection: ClickHouseConnection, tables: ClickHouseTables, sessionId: string, traffic: TrafficInclusion): Promise<SessionDetail | null> {
   const messages = eventRowsSql(tables, {
     events: [PROMPT, RESPONSE],
-    where: `session_id = ${sqlValue(sessionId)} AND ${trafficFilterSql({ includeDebug })}`,
+    where: `session_id = ${sqlValue(sessionId)} AND ${trafficFilterSql(traffic)}`,
     columns: ['event', 'ts'],
   });
   const rows = await connection.rows<SessionDetail & { messages: number }>(

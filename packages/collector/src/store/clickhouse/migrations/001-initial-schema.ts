@@ -8,7 +8,7 @@ import { createTableStatements, type ClickHouseMigration, type TableSpec } from 
  * month of the event time, so a metric range reads only its months; ordered
  * by event name first, because every metric reads one or two event names.
  * Times are epoch milliseconds (Int64: 18.16 has no DateTime64). `traffic`
- * is a bitmask (1 debug; 2 and 4 reserved for bot and internal traffic) so
+ * is a bitmask (1 debug, 2 bot, 4 internal: traffic.ts) so
  * that a scope's exclusions are one `bitAnd`. Strings that may be absent are
  * Nullable; `event` is '' for messages without one (a sorting key cannot be Nullable).
  */
