@@ -173,12 +173,14 @@ describeWithClickHouse('ClickHouse store', () => {
     const options = freshOptions();
     const store = await openStore(options);
     await store.insertEvents([
-      record('identify', { type: 'identify', event: null, userId: 'u1', traits: { plan: 'team' }, timestamp: MARCH_1 }),
+      record('landing', { type: 'page', event: null, userId: null, anonymousId: 'anon-1', timestamp: MARCH_1 - DAY_MS }),
+      record('identify', { type: 'identify', event: null, userId: 'u1', anonymousId: 'anon-1', traits: { plan: 'team' }, timestamp: MARCH_1 }),
       record('p-1', { pendingPromptText: 'how do I reset my password?' }),
       record('r-1', { event: 'ai_llm_response_received', model: 'gpt-a', latencyMs: 100, timestamp: MARCH_1 + 3_600_500 }),
     ]);
     const [queued] = await store.nextPromptsToClassify(10);
-    expect(queued).toMatchObject({ text: 'how do I reset my password?', userKey: 'u1', plan: 'team', firstSeenAt: MARCH_1 });
+    // First seen: the anonymous visit the identify linked to u1, a day before.
+    expect(queued).toMatchObject({ text: 'how do I reset my password?', userKey: 'u1', plan: 'team', firstSeenAt: MARCH_1 - DAY_MS });
     expect(await server.query(`SELECT count() FROM ${options.database}.events WHERE positionCaseInsensitive(properties, 'password') > 0 FORMAT TSV`)).toBe('0\n');
     const scope = scopeOfMarch();
     expect((await store.metrics.classification(scope)).pending).toBe(1);
