@@ -1,6 +1,5 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { StoreUnavailableError } from '../store-unavailable-error.js';
-import { ClickHouseQueryError } from './clickhouse-query-error.js';
+import { toStoreError } from './clickhouse-errors.js';
 
 /** How to reach ClickHouse (the `--clickhouse-*` options). */
 export interface ClickHouseConnectionOptions {
@@ -80,22 +79,3 @@ export function openClickHouseConnection(options: ClickHouseConnectionOptions): 
     close: () => client.close(),
   };
 }
-
-/**
- * A server that cannot be reached (refused, reset, timed out) is a pause a
- * retry outlives: StoreUnavailableError, answered 503 with Retry-After.
- * Anything else (a rejected query) is a defect and keeps its message.
- */
-function toStoreError(error: unknown, query: string): Error {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-    return new StoreUnavailableError(`ClickHouse is unreachable (${code}): ${message}`, { retryAfterSeconds: 5, cause: error });
-  }
-  if (/timeout|socket hang up/i.test(message)) {
-    return new StoreUnavailableError(`ClickHouse did not answer in time: ${message}`, { retryAfterSeconds: 5, cause: error });
-  }
-  return new ClickHouseQueryError(`ClickHouse rejected a query: ${message}\n${query.slice(0, 2000)}`, { cause: error });
-}
-
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -13,7 +13,7 @@ import { toEventId, toEventKey, type EventKey } from './event-ids.js';
 import { toEventRow, toIdentityRow, toTraitRows, toUsageRow } from './event-rows.js';
 import { exportEventPages } from './export-pages.js';
 import { createInsertBatcher, type InsertBatcher } from './insert-batcher.js';
-import { LocalPromptQueue } from './local-prompt-queue.js';
+import type { LocalPromptQueue } from './local-prompt-queue.js';
 import { ClickHouseMetrics } from './metrics/clickhouse-metrics.js';
 import { usersOfPromptsSql } from './metrics/queue-queries.js';
 import { sqlList, sqlValue } from './sql-value.js';
@@ -39,10 +39,10 @@ export class ClickHouseStore implements Store {
   #settingVersion = 0;
   #closed = false;
 
-  constructor(connection: ClickHouseConnection, tables: ClickHouseTables, queuePath: string | undefined) {
+  constructor(connection: ClickHouseConnection, tables: ClickHouseTables, queue: LocalPromptQueue) {
     this.#connection = connection;
     this.#tables = tables;
-    this.#queue = new LocalPromptQueue(queuePath);
+    this.#queue = queue;
     this.metrics = new ClickHouseMetrics(connection, tables, this.#queue);
     this.#inserts = createInsertBatcher({ write: (submissions) => this.#writeGroup(submissions) });
   }
@@ -208,7 +208,11 @@ export class ClickHouseStore implements Store {
     return outcomes;
   }
 
-  /** The (write key, message id) pairs of `records` ClickHouse already holds, as `key\nid` strings. */
+  /**
+   * The (write key, message id) pairs of `records` ClickHouse already holds,
+   * as `key\nid` strings: the conditions follow the sorting key (event,
+   * write_key, message_id), so the look-up reads a few index granules.
+   */
   async #storedKeys(records: readonly EventRecord[]): Promise<Set<string>> {
     const stored = new Set<string>();
     const events = [...new Set(records.map((record) => record.event ?? ''))];
@@ -216,7 +220,8 @@ export class ClickHouseStore implements Store {
       const chunk = records.slice(start, start + LOOKUP_CHUNK);
       const rows = await this.#connection.rows<{ write_key: string; message_id: string }>(
         `SELECT DISTINCT write_key, message_id FROM ${this.#tables.table('events')}
-          WHERE event IN ${sqlList(events)} AND message_id IN ${sqlList([...new Set(chunk.map((record) => record.messageId))])}`,
+          WHERE event IN ${sqlList(events)} AND write_key IN ${sqlList([...new Set(chunk.map((record) => record.writeKey))])}
+            AND message_id IN ${sqlList([...new Set(chunk.map((record) => record.messageId))])}`,
       );
       for (const row of rows) stored.add(`${row.write_key}\n${row.message_id}`);
     }

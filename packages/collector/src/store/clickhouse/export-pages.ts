@@ -1,10 +1,9 @@
-import { DAY_MS } from '../../metrics/local-day.js';
 import type { ExportedEvent, ExportRange } from '../event-export.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import type { ClickHouseTables } from './clickhouse-tables.js';
 import { toEventId } from './event-ids.js';
 import { eventRowsSql } from './metrics/event-rows-sql.js';
-import { sqlValue } from './sql-value.js';
+import { sqlList, sqlValue } from './sql-value.js';
 import { TRAFFIC_DEBUG } from './traffic.js';
 
 /** Rows per page: about 0.5 MB of NDJSON, as the SQLite export. */
@@ -22,11 +21,11 @@ type EventRow = Record<string, any>;
 
 /**
  * The range's events a page at a time in the order they were received
- * (received_at, then write key and message id): keyset pages, so nothing is
- * held between two pages. Each message is exported once, as its
- * first-received copy; the look-back of a day before the page's key lets a
- * page see a message's earlier copies (copies received more than a day
- * apart are exported once each).
+ * (first-received time, then write key and message id): keyset pages, so
+ * nothing is held between two pages. Each page is two queries: the next
+ * keys (three narrow columns folded per message), then the full rows of
+ * those messages only, with identity and intents resolved. Each message is
+ * exported once, as its first-received copy.
  */
 export async function* exportEventPages(
   connection: ClickHouseConnection,
@@ -34,27 +33,39 @@ export async function* exportEventPages(
   range: ExportRange,
   pageSize = EXPORT_PAGE_SIZE,
 ): AsyncGenerator<ExportedEvent[]> {
-  let after: { receivedAt: number; writeKey: string; messageId: string } | null = null;
+  let after: PageKey | null = null;
   for (;;) {
-    const from: number = after === null ? range.fromMs : Math.max(range.fromMs, after.receivedAt - DAY_MS);
+    const position = after === null
+      ? '1'
+      : `(first_received_at, write_key, message_id) > (${sqlValue(after.first_received_at)}, ${sqlValue(after.write_key)}, ${sqlValue(after.message_id)})`;
+    const keys: PageKey[] = await connection.rows<PageKey>(
+      `SELECT write_key, message_id, min(received_at) AS first_received_at FROM ${tables.table('events')}
+        WHERE received_at >= ${sqlValue(range.fromMs)} AND received_at < ${sqlValue(range.toMs)}
+        GROUP BY write_key, message_id
+       HAVING ${position}
+        ORDER BY first_received_at, write_key, message_id LIMIT ${sqlValue(pageSize)}`,
+    );
+    if (keys.length === 0) return;
+    const wanted = new Set(keys.map((key) => `${key.write_key}\n${key.message_id}`));
     const rows = eventRowsSql(tables, {
-      where: `received_at >= ${sqlValue(from)} AND received_at < ${sqlValue(range.toMs)}`,
+      where: `message_id IN ${sqlList([...new Set(keys.map((key) => key.message_id))])}`,
       columns: STORED_COLUMNS,
       userKey: true,
       intents: true,
     });
-    const position = after === null
-      ? `received_at >= ${sqlValue(range.fromMs)}`
-      : `(received_at, write_key, message_id) > (${sqlValue(after.receivedAt)}, ${sqlValue(after.writeKey)}, ${sqlValue(after.messageId)})`;
-    const page = await connection.rows<EventRow>(
-      `SELECT * FROM (${rows}) WHERE ${position} ORDER BY received_at, write_key, message_id LIMIT ${sqlValue(pageSize)}`,
-    );
-    if (page.length === 0) return;
-    const last = page[page.length - 1] as EventRow;
-    after = { receivedAt: last['received_at'], writeKey: last['write_key'], messageId: last['message_id'] };
+    const page = (await connection.rows<EventRow>(`SELECT * FROM (${rows}) ORDER BY received_at, write_key, message_id`))
+      // Same message id under another write key: not this page's.
+      .filter((row) => wanted.has(`${row['write_key']}\n${row['message_id']}`));
+    after = keys[keys.length - 1] as PageKey;
     yield page.map(toExportedEvent);
-    if (page.length < pageSize) return;
+    if (keys.length < pageSize) return;
   }
+}
+
+interface PageKey {
+  write_key: string;
+  message_id: string;
+  first_received_at: number;
 }
 
 function toExportedEvent(row: Record<string, any>): ExportedEvent {

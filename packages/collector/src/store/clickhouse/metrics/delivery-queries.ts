@@ -25,13 +25,11 @@ interface Report {
 export async function delivery(connection: ClickHouseConnection, tables: ClickHouseTables, scope: MetricScope): Promise<DeliveryTotals> {
   const range = `ts >= ${sqlValue(scope.startMs)} AND ts < ${sqlValue(scope.endMs)}`;
   const health = eventRowsSql(tables, { events: [SDK_HEALTH_EVENT], where: range, columns: ['ts', 'properties'], userKey: true });
-  const reports = await connection.rows<Report>(
-    `SELECT ${localDaySql(scope.calendar, 'ts')} AS day, ifNull(anonymous_id, user_key) AS browser, properties FROM (${health})`,
-  );
   const sdkEvents = eventRowsSql(tables, { where: `from_sdk = 1 AND ${range}`, columns: ['ts'] });
-  const stored = await connection.rows<{ day: LocalDay; stored: number }>(
-    `SELECT ${localDaySql(scope.calendar, 'ts')} AS day, count() AS stored FROM (${sdkEvents}) GROUP BY day`,
-  );
+  const [reports, stored] = await Promise.all([
+    connection.rows<Report>(`SELECT ${localDaySql(scope.calendar, 'ts')} AS day, ifNull(anonymous_id, user_key) AS browser, properties FROM (${health})`),
+    connection.rows<{ day: LocalDay; stored: number }>(`SELECT ${localDaySql(scope.calendar, 'ts')} AS day, count() AS stored FROM (${sdkEvents}) GROUP BY day`),
+  ]);
   const reportsByDay = new Map<LocalDay, Report[]>();
   for (const report of reports) reportsByDay.set(report.day, [...(reportsByDay.get(report.day) ?? []), report]);
   const storedByDay = new Map(stored.map((row) => [row.day, row.stored]));

@@ -51,8 +51,12 @@ export function eventRowsSql(tables: ClickHouseTables, spec: EventRowsSpec): str
   needed.delete('received_at');
   let sql = dedupedSql(tables, spec.events, spec.where ?? '1', [...needed]);
   if (spec.userKey === true) sql = withUserKeySql(tables, sql);
-  if (spec.intents === true) sql = withIntentsSql(tables, sql, spec.where ?? '1');
-  if (spec.turnModels === true) sql = withTurnModelsSql(tables, sql);
+  if (spec.intents === true) {
+    // Prompts alone need no turn: their intent is their own (or the classifier's).
+    const promptsOnly = spec.events !== undefined && spec.events.every((event) => event === PROMPT);
+    sql = promptsOnly ? `SELECT *, prompt_intent AS eff_intent FROM (${withPromptIntentSql(tables, sql)})` : withIntentsSql(tables, sql, spec.where ?? '1');
+  }
+  if (spec.turnModels === true) sql = withTurnModelsSql(tables, sql, spec.where ?? '1');
   return sql;
 }
 
@@ -145,17 +149,27 @@ function withIntentsSql(tables: ClickHouseTables, rows: string, where: string): 
     ANY LEFT JOIN (${turnPromptsSql(tables, where)}) USING conversation_key`;
 }
 
-/** Responses of the conversations of the rows, as (ts, has prompt_number, prompt_number, model or '', has model, received_at). */
-function turnResponsesSql(tables: ClickHouseTables): string {
-  const responses = dedupedSql(tables, [RESPONSE], 'isNotNull(conversation_id)', ['conversation_id', 'prompt_number', 'ts', 'model']);
+/** Responses of the conversations of the actions matching `rowsWhere`, as (ts, has prompt_number, prompt_number, model or '', has model, received_at). */
+function turnResponsesSql(tables: ClickHouseTables, rowsWhere: string): string {
+  const responses = dedupedSql(
+    tables,
+    [RESPONSE],
+    `isNotNull(conversation_id) AND conversation_id IN (SELECT conversation_id FROM ${tables.table('events')} WHERE event = '${ACTION}' AND (${rowsWhere}))`,
+    ['conversation_id', 'prompt_number', 'ts', 'model'],
+  );
   return `SELECT assumeNotNull(conversation_id) AS turn_conversation_key,
                  groupArray((ts, toUInt8(isNotNull(prompt_number)), ifNull(prompt_number, 0), ifNull(model, ''), toUInt8(isNotNull(model)), received_at)) AS turn_responses
             FROM (${responses}) GROUP BY turn_conversation_key`;
 }
 
-/** Responses by (write key, response id): the latest one's model, and that one exists. */
-function ratedResponsesSql(tables: ClickHouseTables): string {
-  const responses = dedupedSql(tables, [RESPONSE], 'isNotNull(response_id)', ['response_id', 'ts', 'model']);
+/** Responses the actions matching `rowsWhere` name, by (write key, response id): the latest one's model, and that one exists. */
+function ratedResponsesSql(tables: ClickHouseTables, rowsWhere: string): string {
+  const responses = dedupedSql(
+    tables,
+    [RESPONSE],
+    `isNotNull(response_id) AND response_id IN (SELECT response_id FROM ${tables.table('events')} WHERE event = '${ACTION}' AND isNotNull(response_id) AND (${rowsWhere}))`,
+    ['response_id', 'ts', 'model'],
+  );
   return `SELECT write_key, assumeNotNull(response_id) AS rated_response_key,
                  argMax(model, (ts, received_at)) AS rated_model, toUInt8(1) AS rated_found
             FROM (${responses}) GROUP BY write_key, rated_response_key`;
@@ -168,11 +182,11 @@ const TURN_MODEL_SQL = `if(isNull(prompt_number),
       ${latestModelSql('arrayFilter((r, t) -> r.5 = 1 AND r.1 <= t, turn_responses, replicate(ts, turn_responses))')},
       ${latestModelSql('arrayFilter((r, n) -> r.5 = 1 AND r.2 = 1 AND r.3 = n, turn_responses, replicate(ifNull(prompt_number, 0), turn_responses))')})`;
 
-function withTurnModelsSql(tables: ClickHouseTables, rows: string): string {
+function withTurnModelsSql(tables: ClickHouseTables, rows: string, where: string): string {
   const withTurn = `SELECT *, ${TURN_MODEL_SQL} AS own_turn_model
     FROM (SELECT *, ifNull(conversation_id, '') AS turn_conversation_key FROM (${rows}))
-    ANY LEFT JOIN (${turnResponsesSql(tables)}) USING turn_conversation_key`;
+    ANY LEFT JOIN (${turnResponsesSql(tables, where)}) USING turn_conversation_key`;
   return `SELECT *, if(isNotNull(model), model, if(rated_found = 1, rated_model, own_turn_model)) AS turn_model
     FROM (SELECT *, ifNull(response_id, '') AS rated_response_key FROM (${withTurn}))
-    ANY LEFT JOIN (${ratedResponsesSql(tables)}) USING (write_key, rated_response_key)`;
+    ANY LEFT JOIN (${ratedResponsesSql(tables, where)}) USING (write_key, rated_response_key)`;
 }

@@ -22,8 +22,9 @@ export async function satisfaction(
     events: [ACTION],
     where: `isNotNull(feedback_type) AND ${rangeSql(scope)} AND ${conversationSql(scope.filters)}`,
     columns: ['ts', 'conversation_id', 'feedback_type', 'rating', 'thumbs_up'],
-    intents: true,
-    turnModels: true,
+    // Each derivation is a join: only the ones the grouping or a filter needs.
+    intents: groupBy === 'intent' || scope.filters.intent !== undefined,
+    turnModels: groupBy === 'model' || scope.filters.model !== undefined,
   });
   return connection.rows<SatisfactionGroup>(
     `SELECT ${groupBy === 'intent' ? 'eff_intent' : 'turn_model'} AS key,

@@ -9,12 +9,12 @@ import { eventRowsSql, PROMPT } from './event-rows-sql.js';
 import { conversationSql, filtersSql, rangeSql } from './scope-sql.js';
 
 /** The range's prompts with their effective intent and sampling outcome, the scope's filters applied. */
-export function promptsSql(tables: ClickHouseTables, scope: MetricScope, columns: readonly string[] = []): string {
+export function promptsSql(tables: ClickHouseTables, scope: MetricScope, options: { intents?: boolean } = {}): string {
   const rows = eventRowsSql(tables, {
     events: [PROMPT],
     where: `${rangeSql(scope)} AND ${conversationSql(scope.filters)}`,
-    columns: ['ts', 'model', 'conversation_id', ...columns],
-    intents: true,
+    columns: ['ts', 'model', 'conversation_id'],
+    intents: options.intents !== false || scope.filters.intent !== undefined,
   });
   return `SELECT * FROM (${rows}) WHERE ${filtersSql(scope.filters)}`;
 }
@@ -38,20 +38,25 @@ export async function classification(
   scope: MetricScope,
 ): Promise<ClassificationTotals> {
   const unfiltered = { ...scope, filters: {} };
-  // Aliases differ from the column names: 18.16 would read `sampled` in countIf as the alias.
-  const [prompts] = await connection.rows<{ promptCount: number; sampledCount: number; notSampledCount: number }>(
-    `SELECT count() AS promptCount, countIf(ifNull(sampled, 2) = 1) AS sampledCount, countIf(ifNull(sampled, 2) = 0) AS notSampledCount FROM (${promptsSql(tables, unfiltered)})`,
-  );
-  const [usage] = await connection.rows<Pick<ClassificationTotals, 'classifierCost' | 'classifierTokens'>>(
-    `SELECT sum(cost) AS classifierCost, sum(prompt_tokens + completion_tokens) AS classifierTokens
-       FROM ${tables.table('classification_usage')}
-      WHERE day >= ${sqlValue(formatLocalDay(Math.floor(scope.startMs / DAY_MS)))} AND day <= ${sqlValue(formatLocalDay(Math.floor((scope.endMs - 1) / DAY_MS)))}`,
-  );
+  const fromDate = formatLocalDay(Math.floor(scope.startMs / DAY_MS));
+  const toDate = formatLocalDay(Math.floor((scope.endMs - 1) / DAY_MS));
+  const [[prompts], [usage], pending] = await Promise.all([
+    // Aliases differ from the column names: 18.16 would read `sampled` in countIf as the alias.
+    connection.rows<{ promptCount: number; sampledCount: number; notSampledCount: number }>(
+      `SELECT count() AS promptCount, countIf(ifNull(sampled, 2) = 1) AS sampledCount, countIf(ifNull(sampled, 2) = 0) AS notSampledCount
+         FROM (${promptsSql(tables, unfiltered)})`,
+    ),
+    connection.rows<Pick<ClassificationTotals, 'classifierCost' | 'classifierTokens'>>(
+      `SELECT sum(cost) AS classifierCost, sum(prompt_tokens + completion_tokens) AS classifierTokens
+         FROM ${tables.table('classification_usage')} WHERE day >= ${sqlValue(fromDate)} AND day <= ${sqlValue(toDate)}`,
+    ),
+    pendingInRange(connection, tables, queue, scope),
+  ]);
   return {
     prompts: prompts?.promptCount ?? 0,
     sampled: prompts?.sampledCount ?? 0,
     notSampled: prompts?.notSampledCount ?? 0,
-    pending: await pendingInRange(connection, tables, queue, scope),
+    pending,
     classifierCost: usage?.classifierCost ?? 0,
     classifierTokens: usage?.classifierTokens ?? 0,
   };

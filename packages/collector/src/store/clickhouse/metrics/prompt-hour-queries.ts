@@ -10,6 +10,6 @@ const QUARTER_HOUR_MS = 900_000;
 /** Prompts per UTC quarter-hour of the range. */
 export async function promptsByQuarterHour(connection: ClickHouseConnection, tables: ClickHouseTables, scope: MetricScope): Promise<QuarterHourCount[]> {
   return connection.rows<QuarterHourCount>(
-    `SELECT intDiv(ts, ${QUARTER_HOUR_MS}) * ${QUARTER_HOUR_MS} AS startMs, count() AS prompts FROM (${promptsSql(tables, scope)}) GROUP BY startMs`,
+    `SELECT intDiv(ts, ${QUARTER_HOUR_MS}) * ${QUARTER_HOUR_MS} AS startMs, count() AS prompts FROM (${promptsSql(tables, scope, { intents: false })}) GROUP BY startMs`,
   );
 }

@@ -16,9 +16,16 @@ export function usersOfPromptsSql(tables: ClickHouseTables, prompts: readonly Lo
     columns: ['ts'],
     userKey: true,
   });
-  const everything = eventRowsSql(tables, { columns: ['ts'], userKey: true });
-  const firstSeen = `SELECT user_key, min(ts) AS first_seen FROM (${everything})
-    WHERE user_key IN (SELECT user_key FROM (${queued})) GROUP BY user_key`;
+  const keys = `SELECT user_key FROM (${queued})`;
+  // Only the events that can belong to these users: theirs by id, or of an anonymous id linked to them.
+  const theirs = eventRowsSql(tables, {
+    where: `user_id IN (${keys}) OR anonymous_id IN (${keys})
+      OR anonymous_id IN (SELECT anonymous_id FROM ${tables.table('identities')} WHERE user_id IN (${keys}))`,
+    columns: ['ts'],
+    userKey: true,
+  });
+  const firstSeen = `SELECT user_key, min(ts) AS first_seen FROM (${theirs})
+    WHERE user_key IN (${keys}) GROUP BY user_key`;
   const withPlan = `SELECT write_key, message_id, user_key, plan FROM (${queued})
     ANY LEFT JOIN (SELECT user_key, value AS plan FROM (${traitValuesSql(tables, 'plan')})) USING user_key`;
   return `SELECT write_key, message_id, user_key, plan, first_seen FROM (${withPlan})

@@ -13,13 +13,14 @@ import { localDaySql } from './zone-sql.js';
 type ResponseGrouping = 'intent' | 'model' | 'day' | 'total';
 
 /** The range's responses with the columns asked for, their effective intent, and the scope's filters applied. */
-function responsesSql(tables: ClickHouseTables, scope: MetricScope, columns: readonly string[], userKey = false): string {
+function responsesSql(tables: ClickHouseTables, scope: MetricScope, columns: readonly string[], options: { userKey?: boolean; byIntent?: boolean } = {}): string {
   const rows = eventRowsSql(tables, {
     events: [RESPONSE],
     where: `${rangeSql(scope)} AND ${conversationSql(scope.filters)}`,
     columns: ['ts', 'model', 'conversation_id', ...columns],
-    userKey,
-    intents: true,
+    userKey: options.userKey === true,
+    // The turn-intent join is the costliest part: only when an intent is grouped or filtered on.
+    intents: options.byIntent === true || scope.filters.intent !== undefined,
   });
   return `SELECT * FROM (${rows}) WHERE ${filtersSql(scope.filters)}`;
 }
@@ -29,6 +30,12 @@ function keySql(scope: MetricScope, groupBy: ResponseGrouping): string {
   if (groupBy === 'day') return localDaySql(scope.calendar, 'ts');
   return groupBy === 'intent' ? 'eff_intent' : 'model';
 }
+
+/**
+ * ClickHouse answers `GROUP BY <constant>` over no rows with one row of
+ * zeros; the interface wants no group then (`total` is absent without responses).
+ */
+const SOME_ROWS = 'HAVING count() > 0';
 
 /** Day keys come back as day numbers; the interface speaks `YYYY-MM-DD`. */
 function dayKeysToDates<T extends { key: string | number | null }>(rows: T[], groupBy: ResponseGrouping): T[] {
@@ -58,8 +65,8 @@ export async function latency(
   const column = MEASURE_COLUMNS[measure];
   const groups = await connection.rows<{ key: string | null; values: number[] }>(
     `SELECT ${keySql(scope, groupBy)} AS key, groupArray(assumeNotNull(${column})) AS values
-       FROM (${responsesSql(tables, scope, [column])}) WHERE isNotNull(${column})
-      GROUP BY key`,
+       FROM (${responsesSql(tables, scope, [column], { byIntent: groupBy === 'intent' })}) WHERE isNotNull(${column})
+      GROUP BY key ${SOME_ROWS}`,
   );
   return groups.map(({ key, values }) => {
     const list = Float64Array.from(values);
@@ -82,16 +89,16 @@ const COST_COLUMNS = ['cost', 'prompt_tokens', 'completion_tokens', 'total_token
 /** Spend and tokens per group; conversations = distinct conversations with a response in the group. */
 export async function cost(connection: ClickHouseConnection, tables: ClickHouseTables, scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]> {
   if (grouping.by === 'segment') {
-    const responses = responsesSql(tables, scope, COST_COLUMNS, true);
+    const responses = responsesSql(tables, scope, COST_COLUMNS, { userKey: true });
     const rows = await connection.rows<CostGroup>(
       `SELECT value AS key, ${COST_SUMS}
          FROM (${responses}) ANY LEFT JOIN (SELECT user_key, value FROM (${traitValuesSql(tables, grouping.trait)})) USING user_key
-        GROUP BY key`,
+        GROUP BY key ${SOME_ROWS}`,
     );
     return rows;
   }
   const rows = await connection.rows<CostGroup & { key: string | number | null }>(
-    `SELECT ${keySql(scope, grouping.by)} AS key, ${COST_SUMS} FROM (${responsesSql(tables, scope, COST_COLUMNS)}) GROUP BY key`,
+    `SELECT ${keySql(scope, grouping.by)} AS key, ${COST_SUMS} FROM (${responsesSql(tables, scope, COST_COLUMNS)}) GROUP BY key ${SOME_ROWS}`,
   );
   return dayKeysToDates(rows, grouping.by) as CostGroup[];
 }
@@ -99,7 +106,7 @@ export async function cost(connection: ClickHouseConnection, tables: ClickHouseT
 export async function errors(connection: ClickHouseConnection, tables: ClickHouseTables, scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]> {
   const rows = await connection.rows<ErrorGroup & { key: string | number | null }>(
     `SELECT ${keySql(scope, groupBy)} AS key, count() AS responses, countIf(ifNull(status, '') = 'error') AS errors, countIf(ifNull(status, '') = 'timeout') AS timeouts
-       FROM (${responsesSql(tables, scope, ['status'])}) GROUP BY key`,
+       FROM (${responsesSql(tables, scope, ['status'])}) GROUP BY key ${SOME_ROWS}`,
   );
   return dayKeysToDates(rows, groupBy) as ErrorGroup[];
 }

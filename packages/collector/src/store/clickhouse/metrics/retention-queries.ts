@@ -21,8 +21,10 @@ export async function retention(
   cohort: CohortKind,
   offsets: readonly number[],
 ): Promise<CohortActivity[]> {
-  const pairs = await activeDays(connection, tables, scope, scope);
-  const firstDays = cohort === 'first_seen' ? await firstSeenDays(connection, tables, scope) : null;
+  const [pairs, firstDays] = await Promise.all([
+    activeDays(connection, tables, scope, scope),
+    cohort === 'first_seen' ? firstSeenDays(connection, tables, scope) : null,
+  ]);
   return cohortsOfPairs(scope, offsets, pairs, firstDays);
 }
 
@@ -34,8 +36,10 @@ export async function retentionByValue(
   cohort: CohortKind,
   offsets: readonly number[],
 ): Promise<BrokenDown<CohortActivity[]>[]> {
-  const pairs = await activeDays(connection, tables, scope, scope, breakdown);
-  const firstDays = cohort === 'first_seen' ? await firstSeenDays(connection, tables, scope) : null;
+  const [pairs, firstDays] = await Promise.all([
+    activeDays(connection, tables, scope, scope, breakdown),
+    cohort === 'first_seen' ? firstSeenDays(connection, tables, scope) : null,
+  ]);
   return [...pairsByValue(pairs)].map(([key, group]) => ({ key, rows: cohortsOfPairs(scope, offsets, group, firstDays) }));
 }
 
