@@ -168,6 +168,10 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
       sentAt: receivedAt - 110,
       receivedAt,
       latencyMs: null,
+      timeToFirstTokenMs: null,
+      tokensPerSecond: null,
+      responseId: null,
+      regeneratedFrom: null,
       promptTokens: null,
       completionTokens: null,
       totalTokens: null,
@@ -184,9 +188,12 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
       debug,
       properties: {},
       context: { sessionId, library: LIBRARY, timezone: DEMO_TIMEZONES[zone[user]].name },
+      acquisitionChannel: null,
       traits: null,
       extra: {},
       pendingPromptText: null,
+      // Every EventRecord field is present: a store tests `!== null`, so a missing one reads as "set".
+      ingestClassificationUsage: null,
     };
   }
 
