@@ -168,10 +168,6 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
       sentAt: receivedAt - 110,
       receivedAt,
       latencyMs: null,
-      timeToFirstTokenMs: null,
-      tokensPerSecond: null,
-      responseId: null,
-      regeneratedFrom: null,
       promptTokens: null,
       completionTokens: null,
       totalTokens: null,
@@ -186,13 +182,13 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
       rating: null,
       thumbsUp: null,
       debug,
+      bot: false,
+      internal: false,
       properties: {},
       context: { sessionId, library: LIBRARY, timezone: DEMO_TIMEZONES[zone[user]].name },
-      acquisitionChannel: null,
       traits: null,
       extra: {},
       pendingPromptText: null,
-      // Every EventRecord field is present: a store tests `!== null`, so a missing one reads as "set".
       ingestClassificationUsage: null,
     };
   }
