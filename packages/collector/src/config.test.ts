@@ -174,5 +174,4 @@ describe('the classifier controls', () => {
       '--classifier-daily-budget (CHATMETER_CLASSIFIER_DAILY_BUDGET) must be an amount ≥ 0, e.g. 5 or 2.50, got "-1"',
     );
   });
-
 });
