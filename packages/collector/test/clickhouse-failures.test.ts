@@ -51,7 +51,7 @@ describeWithClickHouse('a collector whose ClickHouse fails', () => {
     expect((await fetch(`${collector.url}/healthz`)).status).toBe(200);
   });
 
-  it('acknowledges nothing while one shard of the cluster is down: the batch is refused with a 5xx the SDK retries', async () => {
+  it('acknowledges nothing while one shard of the cluster is down: every batch is refused with a 5xx the SDK retries', async () => {
     const clickhouse = await startClickHouse({ shards: 2 });
     cleanups.push(() => clickhouse.stop());
     for (const url of clickhouse.urls) {
@@ -63,7 +63,7 @@ describeWithClickHouse('a collector whose ClickHouse fails', () => {
     await clickhouse.stopServer(1);
     // Messages spread over both shards by (write key, message id): some of these land on the missing one.
     const statuses = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(async (id) => (await postOne(collector, `during-${id}`)).status));
-    expect(statuses.filter((status) => status !== 200 && status < 500)).toEqual([]);
-    expect(statuses.some((status) => status >= 500)).toBe(true);
+    // Reads go through the Distributed table too (the duplicate look-up before each insert), so no batch is acknowledged.
+    expect(statuses.every((status) => status >= 500)).toBe(true);
   });
 });

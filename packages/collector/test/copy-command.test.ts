@@ -23,12 +23,15 @@ const RANGE = 'from=2026-10-22&to=2026-11-20';
 const ALIAS: MessageInput = {
   type: 'alias', messageId: 'copy-alias-1', userId: 'copy-user-merged', previousId: 'copy-old-id', timestamp: '2026-11-10T10:00:00Z',
 };
+/** A prompt under the id the alias merges away (active users count people who prompt). */
 const OLD_ID_EVENT: MessageInput = {
-  type: 'track', event: 'signup_clicked', messageId: 'copy-old-id-event', userId: 'copy-old-id', timestamp: '2026-11-09T10:00:00Z',
+  type: 'track', event: 'ai_user_prompt_created', messageId: 'copy-old-id-event', anonymousId: 'copy-old-id', timestamp: '2026-11-09T10:00:00Z',
+  properties: { conversation_id: 'copy-conversation-1', prompt_number: 1 },
 };
 /** The same person under the id the alias merges into, on the same day: one active user if the alias survived the copy, two if not. */
 const MERGED_ID_EVENT: MessageInput = {
-  type: 'track', event: 'signup_clicked', messageId: 'copy-merged-id-event', userId: 'copy-user-merged', timestamp: '2026-11-09T11:00:00Z',
+  type: 'track', event: 'ai_user_prompt_created', messageId: 'copy-merged-id-event', userId: 'copy-user-merged', timestamp: '2026-11-09T11:00:00Z',
+  properties: { conversation_id: 'copy-conversation-2', prompt_number: 1 },
 };
 
 describeWithClickHouse('chatmeter-collector copy --from sqlite:FILE --to clickhouse:URL', () => {

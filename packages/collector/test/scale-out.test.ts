@@ -165,6 +165,7 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
         }
       }
     }
+    if (mismatches.length > 0) console.info(`scale-out: ${mismatches.length} answers differ from SQLite:\n${mismatches.join('\n')}`);
     if (firstDifference !== undefined) expect(firstDifference.actual, firstDifference.path).toEqual(firstDifference.expected);
     expect(mismatches).toEqual([]);
   }, 600_000);
