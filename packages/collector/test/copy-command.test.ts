@@ -34,6 +34,18 @@ const MERGED_ID_EVENT: MessageInput = {
   properties: { conversation_id: 'copy-conversation-2', prompt_number: 1 },
 };
 
+/** A crawler's prompt in debug mode: its stored flags are debug and bot together (3), which the copy must read bit by bit. */
+const BOT_DEBUG_EVENT: MessageInput = {
+  type: 'track', event: 'ai_user_prompt_created', messageId: 'copy-bot-debug', userId: 'copy-crawler', timestamp: '2026-11-11T10:00:00Z',
+  context: { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+  properties: { conversation_id: 'copy-conversation-3', prompt_number: 1, debug_mode: true },
+};
+/** A team member's prompt (internal trait). */
+const INTERNAL_EVENT: MessageInput = {
+  type: 'track', event: 'ai_user_prompt_created', messageId: 'copy-internal', userId: 'copy-staff', timestamp: '2026-11-11T11:00:00Z',
+  context: { traits: { internal: true } }, properties: { conversation_id: 'copy-conversation-4', prompt_number: 1 },
+};
+
 describeWithClickHouse('chatmeter-collector copy --from sqlite:FILE --to clickhouse:URL', () => {
   let clickhouse: StartedClickHouse;
   let directory: string;
@@ -46,7 +58,7 @@ describeWithClickHouse('chatmeter-collector copy --from sqlite:FILE --to clickho
     sqlitePath = join(directory, 'source.db');
     // The source is written by a real collector, as an operator's file would be.
     const collector = await startCollector({ writeKeys: [WRITE_KEY], dbPath: sqlitePath });
-    const batches = [...generateDemoEvents(DEMO), [OLD_ID_EVENT, MERGED_ID_EVENT, ALIAS]];
+    const batches = [...generateDemoEvents(DEMO), [OLD_ID_EVENT, MERGED_ID_EVENT, ALIAS, BOT_DEBUG_EVENT, INTERNAL_EVENT]];
     for (const batch of batches) {
       const response = await fetch(`${collector.url}/v1/batch`, {
         method: 'POST',
@@ -90,6 +102,19 @@ describeWithClickHouse('chatmeter-collector copy --from sqlite:FILE --to clickho
     } finally {
       await sqliteApp.close();
       await clickhouseApp.close();
+    }
+  });
+
+  it('keeps the debug, bot and internal flags of each copied event', async () => {
+    const store = await openClickHouseStore({ url: clickhouse.url, database: 'copied', migrate: false });
+    try {
+      const flags: Record<string, [boolean, boolean, boolean]> = {};
+      for await (const page of store.exportEvents({ fromMs: 0, toMs: Date.UTC(2100, 0, 1) })) {
+        for (const event of page) if (event.message_id === 'copy-bot-debug' || event.message_id === 'copy-internal') flags[event.message_id] = [event.debug, event.bot, event.internal];
+      }
+      expect(flags).toEqual({ 'copy-bot-debug': [true, true, false], 'copy-internal': [false, false, true] });
+    } finally {
+      await store.close();
     }
   });
 
