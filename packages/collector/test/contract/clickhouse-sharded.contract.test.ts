@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { openClickHouseStore, type ClickHouseStore } from '../../src/store/clickhouse/index.js';
+import { migrateClickHouse, openClickHouseStore, type ClickHouseStore } from '../../src/store/clickhouse/index.js';
 import { describeWithClickHouse, startClickHouse, type StartedClickHouse } from '../support/clickhouse-server.js';
 import type { StoreFactory } from '../support/store-factory.js';
 import { describeMetricsContract } from './metrics-contract.js';
@@ -13,9 +13,10 @@ describeWithClickHouse('ClickHouse engine on two shards', () => {
   let cluster: StartedClickHouse;
   let databases = 0;
 
+  // Starting servers takes seconds alone, much longer while the whole suite runs beside it.
   beforeAll(async () => {
     cluster = await startClickHouse({ shards: 2 });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await cluster?.stop();
@@ -24,8 +25,8 @@ describeWithClickHouse('ClickHouse engine on two shards', () => {
   const createShardedTestStore: StoreFactory<ClickHouseStore> = async (directory) => {
     databases += 1;
     const options = { database: `sharded_contract_${databases}`, cluster: cluster.cluster!, queuePath: join(directory, 'prompt-queue.db') };
-    // Each server is migrated by the collectors pointed at it; this one first migrates the other shard as its collector would.
-    await (await openClickHouseStore({ ...options, url: cluster.urls[0]!, queuePath: join(directory, 'other-queue.db') })).close();
+    // Each server is migrated by the collectors pointed at it: the first server's collector migrates it here.
+    await migrateClickHouse({ ...options, url: cluster.urls[0]! });
     return openClickHouseStore({ ...options, url: cluster.urls[1]! });
   };
 
