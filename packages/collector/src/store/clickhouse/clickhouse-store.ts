@@ -187,11 +187,12 @@ export class ClickHouseStore implements Store {
       return { inserted, duplicates: records.length - inserted };
     });
     if (fresh.length === 0) return outcomes;
-    const identityRows = fresh.map(toIdentityRow).filter((row) => row !== null);
-    await this.#connection.insert(this.#tables.table('identities'), identityRows);
-    await this.#connection.insert(this.#tables.table('user_traits'), fresh.flatMap(toTraitRows));
     const usage = fresh.map((record) => record.ingestClassificationUsage).filter((row) => row !== null);
-    await this.#connection.insert(this.#tables.table('classification_usage'), usage.map(toUsageRow));
+    await Promise.all([
+      this.#connection.insert(this.#tables.table('identities'), fresh.map(toIdentityRow).filter((row) => row !== null)),
+      this.#connection.insert(this.#tables.table('user_traits'), fresh.flatMap(toTraitRows)),
+      this.#connection.insert(this.#tables.table('classification_usage'), usage.map(toUsageRow)),
+    ]);
     await this.#connection.insert(this.#tables.table('events'), fresh.map(toEventRow));
     this.#queue.enqueue(
       fresh
