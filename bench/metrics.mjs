@@ -1,12 +1,13 @@
 // Benchmark 2 — metrics at scale. Builds (or reuses) a large database, starts
 // the collector on it and times every metric endpoint over HTTP.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../packages/collector/dist/config.js';
 import { createLogger } from '../packages/collector/dist/logger.js';
 import { startServer } from '../packages/collector/dist/server.js';
 import { buildDatabase } from './build-db.mjs';
+import { buildClickHouseDatabase, clickHouseFootprint, pickClickHouseSession, startBenchClickHouse } from './clickhouse-engine.mjs';
 import { formatInt, heading, median, table } from './stats.mjs';
 
 export const TARGET_MS = 250;
@@ -50,18 +51,28 @@ export const SCOPES = [
   { label: '90d NY', days: 90, tz: 'America/New_York' },
 ];
 
-export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoad = true }) {
-  heading(`Metrics at scale: ${formatInt(events)} events, ${formatInt(users)} users, ${days} days`);
-  const keep = dbPath !== undefined;
+/**
+ * `engine`: `sqlite` (the file at `dbPath`, or a temporary one) or
+ * `clickhouse` (a private clickhouse-server started for the run, filled
+ * with the same generator; it is removed afterwards).
+ */
+export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoad = true, engine = 'sqlite' }) {
+  heading(`Metrics at scale (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${formatInt(events)} events, ${formatInt(users)} users, ${days} days`);
+  const keep = dbPath !== undefined && engine === 'sqlite';
   const directory = keep ? undefined : mkdtempSync(join(tmpdir(), 'chatmeter-bench-metrics-'));
-  const path = dbPath ?? join(directory, 'metrics.db');
+  const path = keep ? dbPath : join(directory, 'metrics.db');
   const writeKey = 'bench_write_key_metrics';
   const readKey = 'bench_read_key_metrics';
-  const built = await buildDatabase({ path, events, users, days, writeKey, reuse: keep, fastLoad });
+  const clickhouse = engine === 'clickhouse' ? await startBenchClickHouse() : undefined;
+  const built = clickhouse === undefined
+    ? await buildDatabase({ path, events, users, days, writeKey, reuse: keep, fastLoad })
+    : await buildClickHouseDatabase({ url: clickhouse.url, events, users, days, writeKey });
+  const footprint = clickhouse === undefined ? undefined : await clickHouseFootprint(clickhouse.server);
 
-  const config = loadConfig(['--db', path, '--port', '0', '--write-key', writeKey, '--read-key', readKey, '--log-level', 'silent'], {});
+  const storeArgs = clickhouse === undefined ? ['--db', path] : clickhouse.storeArgs(directory);
+  const config = loadConfig([...storeArgs, '--port', '0', '--write-key', writeKey, '--read-key', readKey, '--log-level', 'silent'], {});
   const collector = await startServer(config, createLogger('silent'));
-  const sessionId = pickSession(collector.store.db, built.meta.endMs);
+  const sessionId = clickhouse === undefined ? pickSession(collector.store.db, built.meta.endMs) : await pickClickHouseSession(clickhouse.server, built.meta.endMs);
   console.log(`collector on ${collector.url}; sessions/:id uses session ${sessionId}`);
   console.log(
     `timing ${ENDPOINTS.length} endpoints × ${SCOPES.length} scopes: 1 warm-up + ${RUNS} timed runs each ` +
@@ -88,6 +99,8 @@ export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoa
     }
   }
   await collector.close();
+  await clickhouse?.stop();
+  const bytes = footprint?.bytes ?? (existsSync(path) ? statSync(path).size : null);
   if (!keep) rmSync(directory, { recursive: true, force: true });
 
   console.log(`\nMetric endpoints at ${formatInt(built.meta.inserted ?? events)} events — median (max) in ms, ✓ = median ≤ ${TARGET_MS} ms`);
@@ -107,6 +120,8 @@ export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoa
       : `${misses.length} of ${results.length} cases miss the ${TARGET_MS} ms target: ${[...new Set(misses.map((miss) => miss.endpoint))].join(', ')}`,
   );
   return {
+    engine,
+    bytesPerEvent: bytes === null ? null : bytes / (built.meta.inserted ?? events),
     events: built.meta.inserted ?? events,
     users,
     days,
@@ -116,9 +131,9 @@ export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoa
           reused: false,
           seconds: built.seconds,
           eventsPerSecond: (built.meta.inserted ?? events) / built.seconds,
-          generateSeconds: built.generateMs / 1000,
-          insertSeconds: built.insertMs / 1000,
-          rollupSeconds: built.rollupMs / 1000,
+          generateSeconds: (built.generateMs ?? 0) / 1000,
+          insertSeconds: (built.insertMs ?? built.seconds * 1000) / 1000,
+          rollupSeconds: (built.rollupMs ?? 0) / 1000,
         },
     results,
   };

@@ -182,11 +182,14 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
       rating: null,
       thumbsUp: null,
       debug,
+      bot: false,
+      internal: false,
       properties: {},
       context: { sessionId, library: LIBRARY, timezone: DEMO_TIMEZONES[zone[user]].name },
       traits: null,
       extra: {},
       pendingPromptText: null,
+      ingestClassificationUsage: null,
     };
   }
 

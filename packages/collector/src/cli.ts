@@ -54,7 +54,7 @@ options (each also read from its environment variable):
   --clickhouse-user USER      CHATMETER_CLICKHOUSE_USER default: the server's default user
   --clickhouse-password PW    CHATMETER_CLICKHOUSE_PASSWORD (prefer the variable: flags show in ps)
   --clickhouse-cluster NAME   CHATMETER_CLICKHOUSE_CLUSTER  shard over this remote_servers cluster (Distributed tables)
-  --queue-file PATH           CHATMETER_QUEUE_FILE      ClickHouse: local file of prompts awaiting the LLM classifier
+  --queue-file PATH           CHATMETER_QUEUE_FILE      ClickHouse: local file of prompts awaiting the LLM classifier (default in memory)
   --no-migrate                CHATMETER_NO_MIGRATE=1    ClickHouse: do not create/upgrade the schema at start
 `;
 

@@ -36,6 +36,32 @@ const OPTIONS = {
       .default(8787),
   },
   db: { flag: 'db', env: 'CHATMETER_DB', schema: z.string().min(1, 'must not be empty').default('./chatmeter.db') },
+  // The event store: SQLite embedded (one collector) or ClickHouse (any number of collectors).
+  store: { flag: 'store', env: 'CHATMETER_STORE', schema: z.enum(['sqlite', 'clickhouse'], { error: 'must be sqlite or clickhouse' }).default('sqlite') },
+  clickhouseUrl: {
+    flag: 'clickhouse-url',
+    env: 'CHATMETER_CLICKHOUSE_URL',
+    schema: z.url({ protocol: /^https?$/, error: 'must be the HTTP interface of a ClickHouse server, e.g. http://127.0.0.1:8123' }).optional(),
+  },
+  clickhouseDatabase: {
+    flag: 'clickhouse-database',
+    env: 'CHATMETER_CLICKHOUSE_DATABASE',
+    schema: z.string().regex(CLICKHOUSE_IDENTIFIER, 'must be a ClickHouse name: a letter or _ then letters, digits or _').default('chatmeter'),
+  },
+  clickhouseUser: { flag: 'clickhouse-user', env: 'CHATMETER_CLICKHOUSE_USER', schema: z.string().min(1, 'must not be empty').optional() },
+  clickhousePassword: { flag: 'clickhouse-password', env: 'CHATMETER_CLICKHOUSE_PASSWORD', schema: z.string().optional() },
+  clickhouseCluster: {
+    flag: 'clickhouse-cluster',
+    env: 'CHATMETER_CLICKHOUSE_CLUSTER',
+    schema: z.string().regex(CLICKHOUSE_IDENTIFIER, 'must be a cluster name from the servers\' remote_servers: a letter or _ then letters, digits or _').optional(),
+  },
+  // With ClickHouse, prompts waiting for an LLM classifier wait in a local file per collector: their texts never reach ClickHouse.
+  queueFile: { flag: 'queue-file', env: 'CHATMETER_QUEUE_FILE', schema: z.string().min(1, 'must not be empty').optional() },
+  noMigrate: {
+    flag: 'no-migrate',
+    env: 'CHATMETER_NO_MIGRATE',
+    schema: z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' }).transform((value) => value === '1' || value === 'true').default(false),
+  },
   writeKeys: {
     flag: 'write-key',
     env: 'CHATMETER_WRITE_KEYS',
@@ -121,32 +147,6 @@ const OPTIONS = {
   // SDK a few; 1,000 per second (burst 2,000) only stops floods. 0 turns a limit off.
   rateLimitPerKey: { flag: 'rate-limit-per-key', env: 'CHATMETER_RATE_LIMIT_PER_KEY', schema: wholeNumber(1_000, 'requests per second, 0 for none') },
   rateLimitPerIp: { flag: 'rate-limit-per-ip', env: 'CHATMETER_RATE_LIMIT_PER_IP', schema: wholeNumber(1_000, 'requests per second, 0 for none') },
-  // The event store: SQLite embedded (one collector) or ClickHouse (any number of collectors).
-  store: { flag: 'store', env: 'CHATMETER_STORE', schema: z.enum(['sqlite', 'clickhouse'], { error: 'must be sqlite or clickhouse' }).default('sqlite') },
-  clickhouseUrl: {
-    flag: 'clickhouse-url',
-    env: 'CHATMETER_CLICKHOUSE_URL',
-    schema: z.url({ protocol: /^https?$/, error: 'must be the HTTP interface of a ClickHouse server, e.g. http://127.0.0.1:8123' }).optional(),
-  },
-  clickhouseDatabase: {
-    flag: 'clickhouse-database',
-    env: 'CHATMETER_CLICKHOUSE_DATABASE',
-    schema: z.string().regex(CLICKHOUSE_IDENTIFIER, 'must be a ClickHouse name: a letter or _ then letters, digits or _').default('chatmeter'),
-  },
-  clickhouseUser: { flag: 'clickhouse-user', env: 'CHATMETER_CLICKHOUSE_USER', schema: z.string().min(1, 'must not be empty').optional() },
-  clickhousePassword: { flag: 'clickhouse-password', env: 'CHATMETER_CLICKHOUSE_PASSWORD', schema: z.string().optional() },
-  clickhouseCluster: {
-    flag: 'clickhouse-cluster',
-    env: 'CHATMETER_CLICKHOUSE_CLUSTER',
-    schema: z.string().regex(CLICKHOUSE_IDENTIFIER, 'must be a cluster name from the servers\' remote_servers: a letter or _ then letters, digits or _').optional(),
-  },
-  // With ClickHouse, prompts waiting for an LLM classifier wait in a local file per collector: their texts never reach ClickHouse.
-  queueFile: { flag: 'queue-file', env: 'CHATMETER_QUEUE_FILE', schema: z.string().min(1, 'must not be empty').optional() },
-  noMigrate: {
-    flag: 'no-migrate',
-    env: 'CHATMETER_NO_MIGRATE',
-    schema: z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' }).transform((value) => value === '1' || value === 'true').default(false),
-  },
   logLevel: {
     flag: 'log-level',
     env: 'CHATMETER_LOG_LEVEL',

@@ -1,4 +1,6 @@
+import { ChatmeterError } from './chatmeter-error.js';
 import { loadConfig } from './config.js';
+import { StoreOpenError } from './store/store-open-error.js';
 import { migrateClickHouse } from './store/clickhouse/index.js';
 import { clickHouseOptionsFrom, describeStore } from './store/open-store.js';
 import { SqliteStore } from './store/sqlite/index.js';
@@ -19,7 +21,14 @@ export async function runMigrate(argv: readonly string[], output: NodeJS.Writabl
     output.write(`${describeStore(config)}: schema is current\n`);
     return;
   }
-  const { applied } = await migrateClickHouse(clickHouseOptionsFrom(config));
+  let applied: string[];
+  try {
+    ({ applied } = await migrateClickHouse(clickHouseOptionsFrom(config)));
+  } catch (error) {
+    // An unreachable server or a refused login is the operator's to fix: one line naming where, not a stack trace.
+    if (error instanceof ChatmeterError) throw error;
+    throw new StoreOpenError(describeStore(config), error instanceof Error ? error.message : String(error), { cause: error });
+  }
   output.write(
     applied.length === 0
       ? `${describeStore(config)}: schema is current, nothing applied\n`

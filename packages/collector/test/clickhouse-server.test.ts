@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeWithClickHouse, startClickHouse, TEST_CLUSTER, TEST_USER, type StartedClickHouse } from './support/clickhouse-server.js';
 
 describeWithClickHouse('the private ClickHouse test server', () => {
@@ -70,5 +70,32 @@ describeWithClickHouse('two private ClickHouse servers as two shards', () => {
     await cluster.query('INSERT INTO harness_local VALUES (3, 300)', 1);
     expect(await cluster.query('SELECT count(), sum(amount) FROM harness_all FORMAT TSV', 0)).toBe('3\t330\n');
     expect(await cluster.query('SELECT count(), sum(amount) FROM harness_all FORMAT TSV', 1)).toBe('3\t330\n');
+  });
+});
+
+describe('without clickhouse-server installed', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('skips the ClickHouse suites with a loud warning locally', async () => {
+    vi.stubEnv('CHATMETER_CLICKHOUSE_SERVER', '/nonexistent/clickhouse-server');
+    vi.stubEnv('CI', '');
+    vi.resetModules();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { clickHouseAvailable } = await import('./support/clickhouse-server.js');
+    expect(clickHouseAvailable()).toBe(false);
+    expect(warn.mock.calls[0]?.[0]).toContain('!!! clickhouse-server not found at /nonexistent/clickhouse-server');
+    expect(warn.mock.calls[0]?.[0]).toContain('SKIPPING the ClickHouse suites');
+  });
+
+  it('fails instead of skipping when CI=true', async () => {
+    vi.stubEnv('CHATMETER_CLICKHOUSE_SERVER', '/nonexistent/clickhouse-server');
+    vi.stubEnv('CI', 'true');
+    vi.resetModules();
+    const { clickHouseAvailable } = await import('./support/clickhouse-server.js');
+    expect(() => clickHouseAvailable()).toThrow(/^clickhouse-server not found at \/nonexistent\/clickhouse-server: ClickHouse tests cannot run\./);
   });
 });
