@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ZoneCalendar } from '../src/metrics/zone-calendar.js';
 import type { MetricScope } from '../src/metrics/metric-scope.js';
@@ -48,10 +47,11 @@ describeWithClickHouse('ClickHouse store', () => {
   let databases = 0;
   const open: ClickHouseStore[] = [];
 
+  // Starting a server takes seconds alone, much longer while the whole suite runs beside it.
   beforeAll(async () => {
     server = await startClickHouse();
     directory = mkdtempSync(join(tmpdir(), 'chatmeter-clickhouse-store-'));
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     for (const store of open) await store.close();
@@ -109,23 +109,23 @@ describeWithClickHouse('ClickHouse store', () => {
     const options = freshOptions();
     const store = await openStore(options);
     await store.insertEvents([record('m-1'), record('m-2', { userId: 'u2', conversationId: 'c2' })]);
-    // The second copy bypasses the look-up, as a simultaneous insert at another collector would.
-    const client = createClient({ url: server.url });
-    await client.insert({
-      table: `${options.database}.events`,
-      format: 'JSONEachRow',
-      values: [{ write_key: 'wk', message_id: 'm-1', type: 'track', event: 'ai_user_prompt_created', user_id: 'u1', conversation_id: 'c1', session_id: 's1',
-        ts: MARCH_1 + 3_600_050, received_at: MARCH_1 + 3_600_050, traffic: 0, from_sdk: 0, properties: '{}', context: '{}' }],
-    });
-    await client.close();
+    // The second copy bypasses the look-up, as a simultaneous insert at another collector would (merge_version from the column's DEFAULT).
+    await server.query(
+      `INSERT INTO ${options.database}.events (write_key, message_id, type, event, user_id, conversation_id, session_id, ts, received_at, traffic, from_sdk, properties, context)
+       VALUES ('wk', 'm-1', 'track', 'ai_user_prompt_created', 'u1', 'c1', 's1', ${MARCH_1 + 3_600_050}, ${MARCH_1 + 3_600_050}, 0, 0, '{}', '{}')`,
+    );
     const scope = scopeOfMarch();
     expect((await store.metrics.activeUsers(scope))[0]).toEqual({ day: MARCH_1 / DAY_MS, dau: 2, wau: 2, mau: 2 });
     expect(await store.metrics.conversationTotals(scope)).toEqual({ conversations: 2, users: 2, prompts: 2 });
-    const exported = await exportAll(store);
-    expect(exported.map((event) => [event.message_id, event.timestamp])).toEqual([
+    const firstCopies = [
       ['m-1', '2026-03-01T01:00:00.000Z'],
       ['m-2', '2026-03-01T01:00:00.000Z'],
-    ]);
+    ];
+    expect((await exportAll(store)).map((event) => [event.message_id, event.timestamp])).toEqual(firstCopies);
+    // A merge keeps the same copy the reads keep: the first received.
+    await server.query(`OPTIMIZE TABLE ${options.database}.events FINAL`);
+    expect(await server.query(`SELECT count() FROM ${options.database}.events FORMAT TSV`)).toBe('2\n');
+    expect((await exportAll(store)).map((event) => [event.message_id, event.timestamp])).toEqual(firstCopies);
   });
 
   it('exports in pages of the requested size, in the order received, each message once', async () => {
@@ -252,14 +252,10 @@ describeWithClickHouse('ClickHouse store', () => {
       ['m-a', 'm-c', 'm-b', 'm-d', 'm-e'].map((id, index) => record(id, { timestamp: MARCH_1 + [1_000, 1_000, 1_000, 2_000, 5_000][index]! })),
     );
     // A second copy of m-b, as a retry racing at another collector leaves it.
-    const client = createClient({ url: server.url });
-    await client.insert({
-      table: `${options.database}.events`,
-      format: 'JSONEachRow',
-      values: [{ write_key: 'wk', message_id: 'm-b', type: 'track', event: 'ai_user_prompt_created', user_id: 'u1', ts: MARCH_1 + 1_000,
-        received_at: MARCH_1 + 9_000, traffic: 0, from_sdk: 0, properties: '{}', context: '{}' }],
-    });
-    await client.close();
+    await server.query(
+      `INSERT INTO ${options.database}.events (write_key, message_id, type, event, user_id, ts, received_at, traffic, from_sdk, properties, context)
+       VALUES ('wk', 'm-b', 'track', 'ai_user_prompt_created', 'u1', ${MARCH_1 + 1_000}, ${MARCH_1 + 9_000}, 0, 0, '{}', '{}')`,
+    );
     expect(await store.deleteEventsBefore(MARCH_1 + 3_000, 2)).toBe(2);
     expect((await exportAll(store)).map((event) => event.message_id)).toEqual(['m-c', 'm-d', 'm-e']);
     expect(await store.deleteEventsBefore(MARCH_1 + 3_000, 2)).toBe(2);
@@ -280,9 +276,10 @@ describeWithClickHouse('ClickHouse store', () => {
 describeWithClickHouse('ClickHouse store on two shards', () => {
   let cluster: StartedClickHouse;
 
+  // Starting servers takes seconds alone, much longer while the whole suite runs beside it.
   beforeAll(async () => {
     cluster = await startClickHouse({ shards: 2 });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await cluster?.stop();

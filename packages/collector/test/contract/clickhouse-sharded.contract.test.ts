@@ -13,9 +13,10 @@ describeWithClickHouse('ClickHouse engine on two shards', () => {
   let cluster: StartedClickHouse;
   let databases = 0;
 
+  // Starting servers takes seconds alone, much longer while the whole suite runs beside it.
   beforeAll(async () => {
     cluster = await startClickHouse({ shards: 2 });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await cluster?.stop();
@@ -24,8 +25,7 @@ describeWithClickHouse('ClickHouse engine on two shards', () => {
   const createShardedTestStore: StoreFactory<ClickHouseStore> = async (directory) => {
     databases += 1;
     const options = { database: `sharded_contract_${databases}`, cluster: cluster.cluster!, queuePath: join(directory, 'prompt-queue.db') };
-    // Each server is migrated by the collectors pointed at it; this one first migrates the other shard as its collector would
-    // (opening a store there would wait for this shard's schema, which only the store opened below creates).
+    // Each server is migrated by the collectors pointed at it: the first server's collector migrates it here.
     await migrateClickHouse({ ...options, url: cluster.urls[0]! });
     return openClickHouseStore({ ...options, url: cluster.urls[1]! });
   };

@@ -14,9 +14,10 @@ describeWithClickHouse('ClickHouse engine', () => {
   let server: StartedClickHouse;
   let databases = 0;
 
+  // Starting a server takes seconds alone, much longer while the whole suite runs beside it.
   beforeAll(async () => {
     server = await startClickHouse({ shards: 1 });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await server?.stop();

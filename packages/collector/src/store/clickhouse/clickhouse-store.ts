@@ -202,12 +202,13 @@ export class ClickHouseStore implements Store {
     if (fresh.length === 0) return outcomes;
     // Computed before the links of this group are written: an event resolves its user as the links stood before it.
     const sticky = await resolveStickyTraffic(this.#connection, this.#tables, fresh, Date.now());
-    const identityRows = fresh.map(toIdentityRow).filter((row) => row !== null);
-    await this.#connection.insert(this.#tables.table('identities'), identityRows);
-    await this.#connection.insert(this.#tables.table('user_traits'), fresh.flatMap(toTraitRows));
     const usage = fresh.map((record) => record.ingestClassificationUsage).filter((row) => row !== null);
-    await this.#connection.insert(this.#tables.table('classification_usage'), usage.map(toUsageRow));
-    await this.#connection.insert(this.#tables.table('user_traffic'), sticky.gainedRows);
+    await Promise.all([
+      this.#connection.insert(this.#tables.table('identities'), fresh.map(toIdentityRow).filter((row) => row !== null)),
+      this.#connection.insert(this.#tables.table('user_traits'), fresh.flatMap(toTraitRows)),
+      this.#connection.insert(this.#tables.table('classification_usage'), usage.map(toUsageRow)),
+      this.#connection.insert(this.#tables.table('user_traffic'), sticky.gainedRows),
+    ]);
     await this.#connection.insert(
       this.#tables.table('events'),
       fresh.map((record, index) => toEventRow(record, sticky.trafficOf[index] as number)),

@@ -3,6 +3,13 @@ import { CHATMETER_SDK_LIBRARY } from '../../metrics/sdk-library.js';
 import { SDK_HEALTH_EVENT } from '../../protocol/index.js';
 import type { EventRecord } from '../event-record.js';
 
+/**
+ * `merge_version` = MERGE_VERSION_BASE − received_at: ReplacingMergeTree keeps
+ * the highest version, i.e. the first-received copy. 2^52 keeps the value a
+ * safe integer in JSON and positive for received times until the year 144,683.
+ */
+export const MERGE_VERSION_BASE = 2 ** 52;
+
 /** One `events` row, as JSONEachRow takes it; `traffic` is its flags with its user's sticky ones (sticky-traffic.ts). */
 export function toEventRow(record: EventRecord, traffic: number): Record<string, unknown> {
   return {
@@ -46,6 +53,7 @@ export function toEventRow(record: EventRecord, traffic: number): Record<string,
     context: JSON.stringify(record.context),
     traits: record.traits === null ? null : JSON.stringify(record.traits),
     extra: Object.keys(record.extra).length === 0 ? null : JSON.stringify(record.extra),
+    merge_version: MERGE_VERSION_BASE - record.receivedAt,
   };
 }
 

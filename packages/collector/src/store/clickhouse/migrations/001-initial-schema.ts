@@ -1,10 +1,16 @@
+import { MERGE_VERSION_BASE } from '../event-rows.js';
 import { createTableStatements, type ClickHouseMigration, type TableSpec } from './clickhouse-migration.js';
 
 /**
  * Events as received, one row per (write key, message id) once merges have
  * run: `ReplacingMergeTree` folds copies of a retried message inside a
- * partition, and every read groups by (write_key, message_id) so copies not
- * merged yet (or in two partitions) still count once. Partitioned by the
+ * partition, keeping the first received (the highest `merge_version`, which
+ * falls as received_at grows), the same copy every read keeps: reads group by
+ * (write_key, message_id), so copies not merged yet (or in two partitions)
+ * count once, and answers do not move when merges happen. The collector
+ * writes `merge_version` itself (toEventRow): 18.16 fills a field JSONEachRow
+ * omits with 0, not with its DEFAULT, and a MATERIALIZED column is forwarded
+ * by Distributed tables to shards that refuse it. Partitioned by the
  * month of the event time, so a metric range reads only its months; ordered
  * by event name first, because every metric reads one or two event names.
  * Times are epoch milliseconds (Int64: 18.16 has no DateTime64). `traffic`
@@ -25,8 +31,9 @@ const events: TableSpec = {
     cost Nullable(Float64), model Nullable(String), status Nullable(String), error_type Nullable(String),
     intent Nullable(String), action_type Nullable(String), feedback_type Nullable(String), feedback_value Nullable(String),
     rating Nullable(Float64), thumbs_up Nullable(UInt8), traffic UInt8, from_sdk UInt8, channel Nullable(String),
-    properties String, context String, traits Nullable(String), extra Nullable(String)`,
-  engine: 'ReplacingMergeTree()',
+    properties String, context String, traits Nullable(String), extra Nullable(String),
+    merge_version UInt64 DEFAULT toUInt64(${MERGE_VERSION_BASE} - received_at)`,
+  engine: 'ReplacingMergeTree(merge_version)',
   partitionBy: 'toYYYYMM(toDateTime(intDiv(ts, 1000)))',
   orderBy: '(event, write_key, message_id)',
   shardingKey: 'cityHash64(write_key, message_id)',
