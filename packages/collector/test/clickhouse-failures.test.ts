@@ -22,8 +22,11 @@ describeWithClickHouse('a collector whose ClickHouse fails', () => {
       ],
     });
     cleanups.push(async () => {
-      await collector.stop();
-      rmSync(directory, { recursive: true, force: true });
+      try {
+        await collector.stop();
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
     });
     return collector;
   }
