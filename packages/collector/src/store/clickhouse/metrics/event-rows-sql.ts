@@ -54,7 +54,9 @@ export function eventRowsSql(tables: ClickHouseTables, spec: EventRowsSpec): str
   if (spec.intents === true) {
     // Prompts alone need no turn: their intent is their own (or the classifier's).
     const promptsOnly = spec.events !== undefined && spec.events.every((event) => event === PROMPT);
-    sql = promptsOnly ? `SELECT *, prompt_intent AS eff_intent FROM (${withPromptIntentSql(tables, sql)})` : withIntentsSql(tables, sql, spec.where ?? '1');
+    // Only prompts have classifier verdicts: rows without prompts skip that join.
+    const withPrompts = spec.events === undefined || spec.events.includes(PROMPT);
+    sql = promptsOnly ? `SELECT *, prompt_intent AS eff_intent FROM (${withPromptIntentSql(tables, sql)})` : withIntentsSql(tables, sql, spec.where ?? '1', withPrompts);
   }
   if (spec.turnModels === true) sql = withTurnModelsSql(tables, sql, spec.where ?? '1');
   return sql;
@@ -142,8 +144,8 @@ const TURN_INTENT_SQL = `if(isNull(prompt_number),
       ${latestIntentSql('arrayFilter((p, t) -> p.1 <= t, turn_prompts, replicate(ts, turn_prompts))')},
       ${latestIntentSql('arrayFilter((p, n) -> p.2 = 1 AND p.3 = n AND p.4 != \'\', turn_prompts, replicate(ifNull(prompt_number, 0), turn_prompts))')})`;
 
-function withIntentsSql(tables: ClickHouseTables, rows: string, where: string): string {
-  const withPrompt = withPromptIntentSql(tables, rows);
+function withIntentsSql(tables: ClickHouseTables, rows: string, where: string, withPrompts: boolean): string {
+  const withPrompt = withPrompts ? withPromptIntentSql(tables, rows) : `SELECT *, intent AS prompt_intent, CAST(NULL AS Nullable(UInt8)) AS sampled FROM (${rows})`;
   return `SELECT *, if(event = '${PROMPT}', prompt_intent, if(isNotNull(intent), intent, ${TURN_INTENT_SQL})) AS eff_intent
     FROM (SELECT *, ifNull(conversation_id, '') AS conversation_key FROM (${withPrompt}))
     ANY LEFT JOIN (${turnPromptsSql(tables, where)}) USING conversation_key`;
