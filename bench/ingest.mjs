@@ -8,15 +8,19 @@ import { join } from 'node:path';
 import { loadConfig } from '../packages/collector/dist/config.js';
 import { createLogger } from '../packages/collector/dist/logger.js';
 import { startServer } from '../packages/collector/dist/server.js';
+import { clickHouseFootprint, startBenchClickHouse } from './clickhouse-engine.mjs';
 import { formatBytes, formatInt, formatMs, heading, quantile, table } from './stats.mjs';
 
-export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true }) {
-  heading(`Ingest throughput: ${clients} clients × ${batchSize}-message batches for ${seconds} s`);
+/** `engine`: `sqlite` (a temporary file) or `clickhouse` (a private clickhouse-server started for the run). */
+export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true, engine = 'sqlite' }) {
+  heading(`Ingest throughput (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${clients} clients × ${batchSize}-message batches for ${seconds} s`);
   const directory = mkdtempSync(join(tmpdir(), 'chatmeter-bench-ingest-'));
   const db = join(directory, 'ingest.db');
   const writeKey = 'bench_write_key_ingest';
   const readKey = 'bench_read_key_ingest';
-  const config = loadConfig(['--db', db, '--port', '0', '--write-key', writeKey, '--read-key', readKey, '--log-level', 'silent'], {});
+  const clickhouse = engine === 'clickhouse' ? await startBenchClickHouse() : undefined;
+  const storeArgs = clickhouse === undefined ? ['--db', db] : clickhouse.storeArgs(directory);
+  const config = loadConfig([...storeArgs, '--port', '0', '--write-key', writeKey, '--read-key', readKey, '--log-level', 'silent'], {});
   const collector = await startServer(config, createLogger('silent'));
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
@@ -53,15 +57,25 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
   clearInterval(sampler);
   const rssEnd = process.memoryUsage().rss;
   const queued = await collector.store.queuedPromptCount();
-  const stored = collector.store.db.prepare('SELECT count(*) AS n FROM events').get().n;
-  const classified = collector.store.db
-    .prepare("SELECT count(*) AS n FROM events WHERE event = 'ai_user_prompt_created' AND intent IS NOT NULL")
-    .get().n;
-  await collector.close();
-  const dbBytes = statSync(db).size;
+  let stored;
+  let classified;
+  let dbBytes;
+  if (clickhouse === undefined) {
+    stored = collector.store.db.prepare('SELECT count(*) AS n FROM events').get().n;
+    classified = collector.store.db
+      .prepare("SELECT count(*) AS n FROM events WHERE event = 'ai_user_prompt_created' AND intent IS NOT NULL")
+      .get().n;
+    await collector.close();
+    dbBytes = statSync(db).size;
+  } else {
+    await collector.close();
+    ({ events: stored, bytes: dbBytes, classifiedPrompts: classified } = await clickHouseFootprint(clickhouse.server));
+    await clickhouse.stop();
+  }
   rmSync(directory, { recursive: true, force: true });
 
   const figures = {
+    engine,
     seconds: result.elapsedSeconds,
     clients,
     batchSize,
@@ -87,6 +101,7 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
     classifiedPrompts: classified,
     classificationBacklog: queued,
     dbBytes,
+    bytesPerEvent: stored > 0 ? dbBytes / stored : null,
   };
   console.log(
     table(
@@ -104,8 +119,9 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
         ['requests (failed)', `${formatInt(figures.requests)} (${figures.failures})`],
         ['events accepted / duplicates / rejected', `${formatInt(figures.accepted)} / ${figures.duplicates} / ${figures.rejected}`],
         ['collector RSS: idle → avg under load → peak', `${formatBytes(rssBefore)} → ${formatBytes(figures.rssAverage)} → ${formatBytes(rssPeak)}`],
-        ['prompts classified during the run / still queued', `${formatInt(classified)} / ${formatInt(queued)}`],
-        ['database size after the run', formatBytes(dbBytes)],
+        ['prompts classified during the run / still queued', `${classified === null ? '—' : formatInt(classified)} / ${formatInt(queued)}`],
+        [engine === 'sqlite' ? 'database size after the run' : 'ClickHouse parts on disk after the run', formatBytes(dbBytes)],
+        ['bytes per stored event', figures.bytesPerEvent === null ? '—' : formatInt(figures.bytesPerEvent)],
       ],
       ['l', 'r'],
     ),

@@ -1,12 +1,13 @@
 // Benchmark 2 — metrics at scale. Builds (or reuses) a large database, starts
 // the collector on it and times every metric endpoint over HTTP.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../packages/collector/dist/config.js';
 import { createLogger } from '../packages/collector/dist/logger.js';
 import { startServer } from '../packages/collector/dist/server.js';
 import { buildDatabase } from './build-db.mjs';
+import { buildClickHouseDatabase, clickHouseFootprint, pickClickHouseSession, startBenchClickHouse } from './clickhouse-engine.mjs';
 import { formatInt, heading, median, table } from './stats.mjs';
 
 export const TARGET_MS = 250;
@@ -50,78 +51,100 @@ export const SCOPES = [
   { label: '90d NY', days: 90, tz: 'America/New_York' },
 ];
 
-export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoad = true }) {
-  heading(`Metrics at scale: ${formatInt(events)} events, ${formatInt(users)} users, ${days} days`);
-  const keep = dbPath !== undefined;
+/**
+ * `engine`: `sqlite` (the file at `dbPath`, or a temporary one) or
+ * `clickhouse` (a private clickhouse-server started for the run, filled
+ * with the same generator; it is removed afterwards).
+ */
+export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoad = true, engine = 'sqlite' }) {
+  heading(`Metrics at scale (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${formatInt(events)} events, ${formatInt(users)} users, ${days} days`);
+  const keep = dbPath !== undefined && engine === 'sqlite';
   const directory = keep ? undefined : mkdtempSync(join(tmpdir(), 'chatmeter-bench-metrics-'));
-  const path = dbPath ?? join(directory, 'metrics.db');
+  const path = keep ? dbPath : join(directory, 'metrics.db');
   const writeKey = 'bench_write_key_metrics';
   const readKey = 'bench_read_key_metrics';
-  const built = await buildDatabase({ path, events, users, days, writeKey, reuse: keep, fastLoad });
-
-  const config = loadConfig(['--db', path, '--port', '0', '--write-key', writeKey, '--read-key', readKey, '--log-level', 'silent'], {});
-  const collector = await startServer(config, createLogger('silent'));
-  const sessionId = pickSession(collector.store.db, built.meta.endMs);
-  console.log(`collector on ${collector.url}; sessions/:id uses session ${sessionId}`);
-  console.log(
-    `timing ${ENDPOINTS.length} endpoints × ${SCOPES.length} scopes: 1 warm-up + ${RUNS} timed runs each ` +
-      `(${FEWER_RUNS.map(([ms, runs]) => `${runs} if the warm-up takes > ${ms / 1000} s`).join(', ')}); target: median ≤ ${TARGET_MS} ms`,
-  );
-
-  const results = [];
-  for (const [label, template] of ENDPOINTS) {
-    for (const scope of SCOPES) {
-      const to = localDate(built.meta.endMs, scope.tz);
-      const from = addDays(to, -(scope.days - 1));
-      const [route, query = ''] = template.replace(':session', encodeURIComponent(sessionId)).split('?');
-      const params = new URLSearchParams(query);
-      params.set('from', from);
-      params.set('to', to);
-      params.set('tz', scope.tz);
-      const url = `${collector.url}/v1/metrics/${route}?${params}`;
-      const result = await timeEndpoint(url, readKey);
-      results.push({ endpoint: label, scope: scope.label, url: url.slice(collector.url.length), ...result });
-      const shown = result.error === undefined
-        ? `median ${result.median.toFixed(1)} ms, max ${result.max.toFixed(1)} ms (${result.runs} runs) ${result.median <= TARGET_MS ? '✓' : '✗'}`
-        : `FAILED: ${result.error}`;
-      console.log(`  ${label.padEnd(42)} ${scope.label.padEnd(8)} ${shown}`);
-    }
+  const clickhouse = engine === 'clickhouse' ? await startBenchClickHouse() : undefined;
+  // A failed build or run must not leave the private server's data directory behind.
+  try {
+    return await measure();
+  } finally {
+    await clickhouse?.stop();
+    if (!keep) rmSync(directory, { recursive: true, force: true });
   }
-  await collector.close();
-  if (!keep) rmSync(directory, { recursive: true, force: true });
 
-  console.log(`\nMetric endpoints at ${formatInt(built.meta.inserted ?? events)} events — median (max) in ms, ✓ = median ≤ ${TARGET_MS} ms`);
-  const rows = ENDPOINTS.map(([label]) => [
-    label,
-    ...SCOPES.map((scope) => {
-      const result = results.find((entry) => entry.endpoint === label && entry.scope === scope.label);
-      if (result.error !== undefined) return 'error ✗';
-      return `${result.median.toFixed(0)} (${result.max.toFixed(0)}) ${result.median <= TARGET_MS ? '✓' : '✗'}`;
-    }),
-  ]);
-  console.log(table(['endpoint', ...SCOPES.map((scope) => scope.label)], rows, ['l', 'r', 'r', 'r', 'r']));
-  const misses = results.filter((result) => result.error !== undefined || result.median > TARGET_MS);
-  console.log(
-    misses.length === 0
-      ? `all ${results.length} endpoint × scope cases meet the ${TARGET_MS} ms target`
-      : `${misses.length} of ${results.length} cases miss the ${TARGET_MS} ms target: ${[...new Set(misses.map((miss) => miss.endpoint))].join(', ')}`,
-  );
-  return {
-    events: built.meta.inserted ?? events,
-    users,
-    days,
-    generation: built.reused
-      ? { reused: true }
-      : {
-          reused: false,
-          seconds: built.seconds,
-          eventsPerSecond: (built.meta.inserted ?? events) / built.seconds,
-          generateSeconds: built.generateMs / 1000,
-          insertSeconds: built.insertMs / 1000,
-          rollupSeconds: built.rollupMs / 1000,
-        },
-    results,
-  };
+  async function measure() {
+    const built = clickhouse === undefined
+      ? await buildDatabase({ path, events, users, days, writeKey, reuse: keep, fastLoad })
+      : await buildClickHouseDatabase({ url: clickhouse.url, events, users, days, writeKey });
+    const footprint = clickhouse === undefined ? undefined : await clickHouseFootprint(clickhouse.server);
+
+    const storeArgs = clickhouse === undefined ? ['--db', path] : clickhouse.storeArgs(directory);
+    const config = loadConfig([...storeArgs, '--port', '0', '--write-key', writeKey, '--read-key', readKey, '--log-level', 'silent'], {});
+    const collector = await startServer(config, createLogger('silent'));
+    const sessionId = clickhouse === undefined ? pickSession(collector.store.db, built.meta.endMs) : await pickClickHouseSession(clickhouse.server, built.meta.endMs);
+    console.log(`collector on ${collector.url}; sessions/:id uses session ${sessionId}`);
+    console.log(
+      `timing ${ENDPOINTS.length} endpoints × ${SCOPES.length} scopes: 1 warm-up + ${RUNS} timed runs each ` +
+        `(${FEWER_RUNS.map(([ms, runs]) => `${runs} if the warm-up takes > ${ms / 1000} s`).join(', ')}); target: median ≤ ${TARGET_MS} ms`,
+    );
+
+    const results = [];
+    for (const [label, template] of ENDPOINTS) {
+      for (const scope of SCOPES) {
+        const to = localDate(built.meta.endMs, scope.tz);
+        const from = addDays(to, -(scope.days - 1));
+        const [route, query = ''] = template.replace(':session', encodeURIComponent(sessionId)).split('?');
+        const params = new URLSearchParams(query);
+        params.set('from', from);
+        params.set('to', to);
+        params.set('tz', scope.tz);
+        const url = `${collector.url}/v1/metrics/${route}?${params}`;
+        const result = await timeEndpoint(url, readKey);
+        results.push({ endpoint: label, scope: scope.label, url: url.slice(collector.url.length), ...result });
+        const shown = result.error === undefined
+          ? `median ${result.median.toFixed(1)} ms, max ${result.max.toFixed(1)} ms (${result.runs} runs) ${result.median <= TARGET_MS ? '✓' : '✗'}`
+          : `FAILED: ${result.error}`;
+        console.log(`  ${label.padEnd(42)} ${scope.label.padEnd(8)} ${shown}`);
+      }
+    }
+    await collector.close();
+    const bytes = footprint?.bytes ?? (existsSync(path) ? statSync(path).size : null);
+
+    console.log(`\nMetric endpoints at ${formatInt(built.meta.inserted ?? events)} events — median (max) in ms, ✓ = median ≤ ${TARGET_MS} ms`);
+    const rows = ENDPOINTS.map(([label]) => [
+      label,
+      ...SCOPES.map((scope) => {
+        const result = results.find((entry) => entry.endpoint === label && entry.scope === scope.label);
+        if (result.error !== undefined) return 'error ✗';
+        return `${result.median.toFixed(0)} (${result.max.toFixed(0)}) ${result.median <= TARGET_MS ? '✓' : '✗'}`;
+      }),
+    ]);
+    console.log(table(['endpoint', ...SCOPES.map((scope) => scope.label)], rows, ['l', 'r', 'r', 'r', 'r']));
+    const misses = results.filter((result) => result.error !== undefined || result.median > TARGET_MS);
+    console.log(
+      misses.length === 0
+        ? `all ${results.length} endpoint × scope cases meet the ${TARGET_MS} ms target`
+        : `${misses.length} of ${results.length} cases miss the ${TARGET_MS} ms target: ${[...new Set(misses.map((miss) => miss.endpoint))].join(', ')}`,
+    );
+    return {
+      engine,
+      bytesPerEvent: bytes === null ? null : bytes / (built.meta.inserted ?? events),
+      events: built.meta.inserted ?? events,
+      users,
+      days,
+      generation: built.reused
+        ? { reused: true }
+        : {
+            reused: false,
+            seconds: built.seconds,
+            eventsPerSecond: (built.meta.inserted ?? events) / built.seconds,
+            generateSeconds: (built.generateMs ?? 0) / 1000,
+            insertSeconds: (built.insertMs ?? built.seconds * 1000) / 1000,
+            rollupSeconds: (built.rollupMs ?? 0) / 1000,
+          },
+      results,
+    };
+  }
 }
 
 /** Warm once, then RUNS timed requests; any non-2xx answer is an error (reported, not thrown). */

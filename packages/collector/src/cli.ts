@@ -5,6 +5,9 @@ import { runBackup } from './backup-command.js';
 import { runDemoData } from './demo/demo-data-command.js';
 import { runIntents } from './intent/intents-command.js';
 import { runKeys } from './keys-command.js';
+import { runMigrate } from './migrate-command.js';
+import { runCopy } from './copy/copy-command.js';
+import { describeStore } from './store/open-store.js';
 import { createLogger } from './logger.js';
 import type { Logger } from 'pino';
 import { startServer, type RunningCollector } from './server.js';
@@ -16,6 +19,8 @@ const USAGE = `usage: chatmeter-collector [start] [options]
        chatmeter-collector intents classify < prompts.jsonl
        chatmeter-collector keys [--db PATH]     show the generated development keys
        chatmeter-collector backup --to FILE [--db PATH]   online backup; restore with start --db FILE
+       chatmeter-collector migrate [--store clickhouse --clickhouse-url URL …]   create or upgrade the schema, then exit
+       chatmeter-collector copy --from sqlite:FILE --to clickhouse:URL [--clickhouse-* …]   copy events into ClickHouse (resumable)
 
 options (each also read from its environment variable):
   --host HOST                 CHATMETER_HOST            default 127.0.0.1
@@ -45,6 +50,14 @@ options (each also read from its environment variable):
   --demo                      CHATMETER_DEMO=1|0        serve /demo (default: on in development, off in production)
   --min-free-disk-mb MB       CHATMETER_MIN_FREE_DISK_MB /readyz fails below this free space, default 100
   --no-demo-data              CHATMETER_DEMO_DATA=0     do not load demo data into an empty database
+  --store sqlite|clickhouse   CHATMETER_STORE           default sqlite (--db); clickhouse for several collectors
+  --clickhouse-url URL        CHATMETER_CLICKHOUSE_URL  HTTP interface, e.g. http://127.0.0.1:8123 (required with clickhouse)
+  --clickhouse-database NAME  CHATMETER_CLICKHOUSE_DATABASE default chatmeter
+  --clickhouse-user USER      CHATMETER_CLICKHOUSE_USER default: the server's default user
+  --clickhouse-password PW    CHATMETER_CLICKHOUSE_PASSWORD (prefer the variable: flags show in ps)
+  --clickhouse-cluster NAME   CHATMETER_CLICKHOUSE_CLUSTER  shard over this remote_servers cluster (Distributed tables)
+  --queue-file PATH           CHATMETER_QUEUE_FILE      ClickHouse: local file of prompts awaiting the LLM classifier (default in memory)
+  --no-migrate                CHATMETER_NO_MIGRATE=1    ClickHouse: do not create/upgrade the schema at start
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -71,6 +84,12 @@ async function main(argv: string[]): Promise<void> {
     case 'backup':
       await runBackup(args);
       return;
+    case 'migrate':
+      await runMigrate(args);
+      return;
+    case 'copy':
+      await runCopy(args);
+      return;
     default:
       throw new ConfigError(`unknown command "${command}"; run chatmeter-collector --help`);
   }
@@ -94,11 +113,17 @@ async function runStart(argv: string[]): Promise<void> {
       `  write key  ${collector.keys.writeKeys.map((writeKey) => writeKey.key).join(', ')}\n` +
         `  read key   ${collector.keys.readKey}\n` +
         (collector.keys.adminKey === undefined ? '' : `  admin key  ${collector.keys.adminKey}\n`) +
-        `  (development keys, generated now and kept in the settings table of ${config.db};\n` +
-        `   show them again with: chatmeter-collector keys --db ${config.db})\n`,
+        (config.store === 'sqlite'
+          ? `  (development keys, generated now and kept in the settings table of ${config.db};\n` +
+            `   show them again with: chatmeter-collector keys --db ${config.db})\n`
+          : `  (development keys, generated now and kept in the settings table of ${describeStore(config)})\n`),
     );
   } else if (collector.keys.generated) {
-    process.stderr.write(`  keys       development keys kept in ${config.db}; show them with: chatmeter-collector keys --db ${config.db}\n`);
+    process.stderr.write(
+      config.store === 'sqlite'
+        ? `  keys       development keys kept in ${config.db}; show them with: chatmeter-collector keys --db ${config.db}\n`
+        : `  keys       development keys kept in the settings table of ${describeStore(config)}\n`,
+    );
   }
   process.stderr.write('\n');
   registerShutdown(collector, logger);

@@ -16,6 +16,58 @@ describe('loadConfig', () => {
     });
   });
 
+  it('stores in SQLite unless told otherwise, and ClickHouse options default to the chatmeter database with migrations on', () => {
+    expect(loadConfig([], {})).toMatchObject({ store: 'sqlite', db: './chatmeter.db', clickhouseDatabase: 'chatmeter', noMigrate: false });
+    expect(loadConfig([], {}).clickhouseUrl).toBeUndefined();
+  });
+
+  it('reads every ClickHouse option from flags and from CHATMETER_ variables', () => {
+    const fromFlags = loadConfig(
+      ['--store', 'clickhouse', '--clickhouse-url', 'http://127.0.0.1:8123', '--clickhouse-database', 'analytics', '--clickhouse-user', 'writer',
+        '--clickhouse-password', 's3cret', '--clickhouse-cluster', 'two_shards', '--queue-file', '/var/lib/chatmeter/queue.db', '--no-migrate'],
+      {},
+    );
+    expect(fromFlags).toMatchObject({
+      store: 'clickhouse', clickhouseUrl: 'http://127.0.0.1:8123', clickhouseDatabase: 'analytics', clickhouseUser: 'writer',
+      clickhousePassword: 's3cret', clickhouseCluster: 'two_shards', queueFile: '/var/lib/chatmeter/queue.db', noMigrate: true,
+    });
+    const fromEnv = loadConfig([], {
+      CHATMETER_STORE: 'clickhouse', CHATMETER_CLICKHOUSE_URL: 'https://ch.example:8443', CHATMETER_CLICKHOUSE_DATABASE: 'analytics',
+      CHATMETER_CLICKHOUSE_USER: 'writer', CHATMETER_CLICKHOUSE_PASSWORD: 's3cret', CHATMETER_CLICKHOUSE_CLUSTER: 'two_shards',
+      CHATMETER_QUEUE_FILE: 'queue.db', CHATMETER_NO_MIGRATE: '1',
+    });
+    expect(fromEnv).toMatchObject({
+      store: 'clickhouse', clickhouseUrl: 'https://ch.example:8443', clickhouseDatabase: 'analytics', clickhouseUser: 'writer',
+      clickhousePassword: 's3cret', clickhouseCluster: 'two_shards', queueFile: 'queue.db', noMigrate: true,
+    });
+  });
+
+  it('refuses a ClickHouse store without a URL, with a SQLite file, or with a bad URL or name', () => {
+    expect(() => loadConfig(['--store', 'clickhouse'], {})).toThrow(
+      new ConfigError('--clickhouse-url (CHATMETER_CLICKHOUSE_URL) is required with --store clickhouse, e.g. --clickhouse-url http://127.0.0.1:8123'),
+    );
+    expect(() => loadConfig(['--store', 'clickhouse', '--clickhouse-url', 'http://127.0.0.1:8123', '--db', 'x.db'], {})).toThrow(
+      new ConfigError('--db (CHATMETER_DB) is the SQLite file and does not apply with --store clickhouse; remove it'),
+    );
+    expect(() => loadConfig(['--store', 'clickhouse', '--clickhouse-url', 'tcp://127.0.0.1:9000'], {})).toThrow(
+      new ConfigError('--clickhouse-url (CHATMETER_CLICKHOUSE_URL) must be the HTTP interface of a ClickHouse server, e.g. http://127.0.0.1:8123, got "tcp://127.0.0.1:9000"'),
+    );
+    expect(() => loadConfig(['--store', 'clickhouse', '--clickhouse-url', 'http://h:8123', '--clickhouse-database', 'drop table;'], {})).toThrow(
+      /^--clickhouse-database \(CHATMETER_CLICKHOUSE_DATABASE\) must be a ClickHouse name: a letter or _ then letters, digits or _, got "drop table;"$/,
+    );
+    expect(() => loadConfig(['--store', 'mysql'], {})).toThrow(new ConfigError('--store (CHATMETER_STORE) must be sqlite or clickhouse, got "mysql"'));
+  });
+
+  it('refuses ClickHouse options when the store is SQLite, naming the first one', () => {
+    expect(() => loadConfig(['--clickhouse-url', 'http://127.0.0.1:8123'], {})).toThrow(
+      new ConfigError('--clickhouse-url (CHATMETER_CLICKHOUSE_URL) applies only with --store clickhouse (CHATMETER_STORE=clickhouse); the store is sqlite'),
+    );
+    expect(() => loadConfig(['--no-migrate'], {})).toThrow(
+      new ConfigError('--no-migrate (CHATMETER_NO_MIGRATE) applies only with --store clickhouse (CHATMETER_STORE=clickhouse); the store is sqlite'),
+    );
+    expect(loadConfig([], { CHATMETER_NO_MIGRATE: '0' }).noMigrate).toBe(false);
+  });
+
   it('reads flags before environment variables', () => {
     const config = loadConfig(['--port', '9000'], { CHATMETER_PORT: '9100', CHATMETER_HOST: '0.0.0.0' });
     expect(config.port).toBe(9000);

@@ -19,6 +19,9 @@ function wholeNumber(defaultValue: number, meaning: string) {
   return z.coerce.number({ error: message }).int(message).min(0, message).default(defaultValue);
 }
 
+/** Database and cluster names are written into SQL unquoted-safe: letters, digits and _ only. */
+const CLICKHOUSE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
 /** Every option: its flag, its environment variable and its zod rule. */
 const OPTIONS = {
   host: { flag: 'host', env: 'CHATMETER_HOST', schema: z.string().min(1, 'must not be empty').default('127.0.0.1') },
@@ -33,6 +36,32 @@ const OPTIONS = {
       .default(8787),
   },
   db: { flag: 'db', env: 'CHATMETER_DB', schema: z.string().min(1, 'must not be empty').default('./chatmeter.db') },
+  // The event store: SQLite embedded (one collector) or ClickHouse (any number of collectors).
+  store: { flag: 'store', env: 'CHATMETER_STORE', schema: z.enum(['sqlite', 'clickhouse'], { error: 'must be sqlite or clickhouse' }).default('sqlite') },
+  clickhouseUrl: {
+    flag: 'clickhouse-url',
+    env: 'CHATMETER_CLICKHOUSE_URL',
+    schema: z.url({ protocol: /^https?$/, error: 'must be the HTTP interface of a ClickHouse server, e.g. http://127.0.0.1:8123' }).optional(),
+  },
+  clickhouseDatabase: {
+    flag: 'clickhouse-database',
+    env: 'CHATMETER_CLICKHOUSE_DATABASE',
+    schema: z.string().regex(CLICKHOUSE_IDENTIFIER, 'must be a ClickHouse name: a letter or _ then letters, digits or _').default('chatmeter'),
+  },
+  clickhouseUser: { flag: 'clickhouse-user', env: 'CHATMETER_CLICKHOUSE_USER', schema: z.string().min(1, 'must not be empty').optional() },
+  clickhousePassword: { flag: 'clickhouse-password', env: 'CHATMETER_CLICKHOUSE_PASSWORD', schema: z.string().optional() },
+  clickhouseCluster: {
+    flag: 'clickhouse-cluster',
+    env: 'CHATMETER_CLICKHOUSE_CLUSTER',
+    schema: z.string().regex(CLICKHOUSE_IDENTIFIER, 'must be a cluster name from the servers\' remote_servers: a letter or _ then letters, digits or _').optional(),
+  },
+  // With ClickHouse, prompts waiting for an LLM classifier wait in a local file per collector: their texts never reach ClickHouse.
+  queueFile: { flag: 'queue-file', env: 'CHATMETER_QUEUE_FILE', schema: z.string().min(1, 'must not be empty').optional() },
+  noMigrate: {
+    flag: 'no-migrate',
+    env: 'CHATMETER_NO_MIGRATE',
+    schema: z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' }).transform((value) => value === '1' || value === 'true').default(false),
+  },
   writeKeys: {
     flag: 'write-key',
     env: 'CHATMETER_WRITE_KEYS',
@@ -145,7 +174,11 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 const LIST_OPTIONS: ReadonlySet<OptionName> = new Set(['writeKeys', 'corsOrigins', 'alwaysClassifyPlans', 'internalUsers']);
 /** Flags without a value (`--demo`); their variable takes 1 or 0. */
-const BOOLEAN_OPTIONS: ReadonlySet<OptionName> = new Set(['demo']);
+const BOOLEAN_OPTIONS: ReadonlySet<OptionName> = new Set(['demo', 'noMigrate']);
+/** Options that only mean something with `--store clickhouse`. */
+const CLICKHOUSE_OPTIONS: readonly OptionName[] = [
+  'clickhouseUrl', 'clickhouseDatabase', 'clickhouseUser', 'clickhousePassword', 'clickhouseCluster', 'queueFile', 'noMigrate',
+];
 
 const configSchema = z.object(
   Object.fromEntries(Object.entries(OPTIONS).map(([name, option]) => [name, option.schema])) as {
@@ -222,6 +255,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       '--peak-hours (CHATMETER_PEAK_HOURS) and --peak-sample-rate (CHATMETER_PEAK_SAMPLE_RATE) go together: give both or neither',
     );
   }
+  checkStoreOptions(parsed.data.store, raw);
   const { writeKeys, demo, ...rest } = parsed.data;
   const production = env['NODE_ENV'] === 'production';
   return {
@@ -231,6 +265,22 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     llmApiKey: env['CHATMETER_LLM_API_KEY'] || undefined,
     production,
   };
+}
+
+/** Options of the other engine are a mistake worth stopping for: the operator believes they apply. */
+function checkStoreOptions(store: 'sqlite' | 'clickhouse', raw: Record<string, unknown>): void {
+  // CHATMETER_NO_MIGRATE=0 asks for nothing, so it is no stray option.
+  const given = (name: OptionName) => raw[name] !== undefined && !(name === 'noMigrate' && ['0', 'false'].includes(String(raw[name])));
+  const named = (name: OptionName) => `--${OPTIONS[name].flag} (${OPTIONS[name].env})`;
+  if (store === 'clickhouse') {
+    if (given('db')) throw new ConfigError(`${named('db')} is the SQLite file and does not apply with --store clickhouse; remove it`);
+    if (!given('clickhouseUrl')) {
+      throw new ConfigError(`${named('clickhouseUrl')} is required with --store clickhouse, e.g. --clickhouse-url http://127.0.0.1:8123`);
+    }
+    return;
+  }
+  const stray = CLICKHOUSE_OPTIONS.find(given);
+  if (stray !== undefined) throw new ConfigError(`${named(stray)} applies only with --store clickhouse (CHATMETER_STORE=clickhouse); the store is sqlite`);
 }
 
 function splitList(value: string | boolean | (string | boolean)[]): string[] {

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve as resolvePath } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createHttpServer } from './http/http-server.js';
@@ -12,12 +11,14 @@ import { loadTaxonomy } from './intent/taxonomy.js';
 import type { CollectorConfig } from './config.js';
 import { checkKeyPolicy, resolveKeys, type ResolvedKeys } from './keys.js';
 import { startRetentionJob } from './lifecycle/retention-job.js';
-import { SqliteStore } from './store/sqlite/index.js';
+import { describeStore, localDataDirectory, openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 
 export interface RunningCollector {
   url: string;
   keys: ResolvedKeys;
-  store: SqliteStore;
+  /** The configured engine (SQLite by default, ClickHouse with `--store clickhouse`). */
+  store: Store;
   /** The background intent classifier; `drain()` waits for the queue to empty. */
   classification: ClassificationWorker;
   /** Stops accepting, finishes in-flight requests, closes the database. */
@@ -31,7 +32,7 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
   const taxonomy = loadTaxonomy(config.intents);
   const classifier = selectClassifier(taxonomy, config);
   const inlineClassifier = ingestClassifierFor(classifier);
-  const store = new SqliteStore({ path: config.db });
+  const store = await openStore(config);
   let keys: ResolvedKeys;
   let server: Server;
   try {
@@ -47,7 +48,7 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
       logger,
       demoWriteKey: keys.demoWriteKey,
       readiness: {
-        dataDirectory: config.db === ':memory:' ? undefined : dirname(resolvePath(config.db)),
+        dataDirectory: localDataDirectory(config),
         minFreeDiskBytes: config.minFreeDiskMb * 1024 * 1024,
       },
       inlineClassifier,
@@ -87,7 +88,15 @@ export async function startServer(config: CollectorConfig, logger: Logger): Prom
   // --retention-days: old events leave in the background, batch by batch, while ingest goes on.
   const retention =
     config.retentionDays === undefined ? undefined : startRetentionJob({ lifecycle: store, retentionDays: config.retentionDays, logger });
-  logger.info({ url, db: config.db, classifier: classifier.name, retentionDays: config.retentionDays ?? null }, 'listening');
+  logger.info(
+    {
+      url,
+      ...(config.store === 'sqlite' ? { db: config.db } : { store: describeStore(config) }),
+      classifier: classifier.name,
+      retentionDays: config.retentionDays ?? null,
+    },
+    'listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

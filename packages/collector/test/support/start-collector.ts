@@ -28,6 +28,8 @@ export interface StartCollectorOptions {
   readKey?: string | null;
   /** Reuse a database file (e.g. after a kill); a fresh temp file otherwise. */
   dbPath?: string;
+  /** Arguments that choose the store in place of `--db <dbPath>`, e.g. `['--store', 'clickhouse', '--clickhouse-url', url]`. */
+  storeArgs?: string[];
   args?: string[];
   /** Let `start` load demo data into an empty database (off by default in tests). */
   demoData?: boolean;
@@ -49,7 +51,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   const [program, ...programArgs] = options.command ?? [process.execPath, CLI];
   const child = spawn(
     program!,
-    [...programArgs, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...(readKey === null ? [] : ['--read-key', readKey]),
+    [...programArgs, 'start', '--port', '0', '--host', '127.0.0.1', ...(options.storeArgs ?? ['--db', dbPath]), ...(readKey === null ? [] : ['--read-key', readKey]),
       ...writeKeys.flatMap((key) => ['--write-key', key]), ...(options.demoData === true ? [] : ['--no-demo-data']),
       ...(options.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },

@@ -1,0 +1,11 @@
+import type { EventRecord } from '../packages/collector/src/store/event-record.js';
+
+/** Types of synthetic-events.mjs for the test that feeds its records to the stores. */
+export function createSyntheticEvents(options: {
+  events: number;
+  users: number;
+  days: number;
+  endMs: number;
+  seed?: number;
+  writeKey: string;
+}): { generateDay(day: number): EventRecord[] };

@@ -1,0 +1,147 @@
+import type Database from 'better-sqlite3';
+import type { MessageType } from '../protocol/index.js';
+import type { EventRecord } from '../store/event-record.js';
+import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
+
+/** One page of a SQLite file's events as ingest records, and the row id to continue after. */
+export interface SourcePage {
+  records: EventRecord[];
+  lastRowId: number;
+}
+
+interface EventRow {
+  id: number;
+  write_key: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  session_id: string | null;
+  conversation_id: string | null;
+  prompt_number: number | null;
+  ts: number;
+  original_ts: number | null;
+  sent_at: number | null;
+  received_at: number;
+  latency_ms: number | null;
+  time_to_first_token_ms: number | null;
+  tokens_per_second: number | null;
+  response_id: string | null;
+  regenerated_from: string | null;
+  channel: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  cost: number | null;
+  model: string | null;
+  status: string | null;
+  error_type: string | null;
+  intent: string | null;
+  action_type: string | null;
+  feedback_type: string | null;
+  feedback_value: string | null;
+  rating: number | null;
+  thumbs_up: number | null;
+  /** Flags: 1 debug, 2 bot, 4 internal. */
+  debug: number;
+  properties: string;
+  context: string;
+  traits: string | null;
+  extra: string | null;
+  /** alias only: the id the alias merged, recovered from the identities table (the events table does not keep previousId). */
+  previous_id: string | null;
+}
+
+/**
+ * A SQLite file's events in storage order, a page at a time after `afterRowId`,
+ * rebuilt as the records ingest once handed to the store, so another engine
+ * stores them exactly as if they had arrived over HTTP. Unlike the export
+ * (`GET /v1/export`), this keeps the write key (duplicates are per write key)
+ * and the acquisition channel. Keyset pages, as the export does, so the file
+ * can stay in use by a running collector.
+ *
+ * Left out on purpose: prompt texts still waiting for classification (texts
+ * are never copied; such prompts arrive unclassified) and classifier usage.
+ */
+export async function* readEventPages(db: Database.Database, afterRowId: number, pageSize: number): AsyncGenerator<SourcePage> {
+  const page = db.prepare(
+    `SELECT e.*,
+            CASE WHEN e.type = 'alias' THEN
+              (SELECT i.anonymous_id FROM identities i
+                WHERE i.user_id = e.user_id AND i.linked_at = e.received_at AND i.anonymous_id IS NOT e.anonymous_id
+                ORDER BY i.anonymous_id LIMIT 1)
+            END AS previous_id
+       FROM events e
+      WHERE e.id > ?
+      ORDER BY e.id
+      LIMIT ?`,
+  );
+  let after = afterRowId;
+  for (;;) {
+    const rows = page.all(after, pageSize) as EventRow[];
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.id;
+    yield { records: rows.map(toEventRecord), lastRowId: after };
+    if (rows.length < pageSize) return;
+  }
+}
+
+function toEventRecord(row: EventRow): EventRecord {
+  return {
+    writeKey: row.write_key,
+    messageId: row.message_id,
+    type: row.type as MessageType,
+    event: row.event,
+    userId: row.user_id,
+    anonymousId: row.anonymous_id,
+    previousId: row.previous_id,
+    sessionId: row.session_id,
+    conversationId: row.conversation_id,
+    promptNumber: row.prompt_number,
+    timestamp: row.ts,
+    originalTimestamp: row.original_ts,
+    sentAt: row.sent_at,
+    receivedAt: row.received_at,
+    latencyMs: row.latency_ms,
+    timeToFirstTokenMs: row.time_to_first_token_ms,
+    tokensPerSecond: row.tokens_per_second,
+    responseId: row.response_id,
+    regeneratedFrom: row.regenerated_from,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    totalTokens: row.total_tokens,
+    cost: row.cost,
+    model: row.model,
+    status: row.status,
+    errorType: row.error_type,
+    intent: row.intent,
+    actionType: row.action_type,
+    feedbackType: row.feedback_type,
+    feedbackValue: row.feedback_value,
+    rating: row.rating,
+    thumbsUp: row.thumbs_up === null ? null : row.thumbs_up === 1,
+    // The flags column (sqlite/traffic-flags.ts): bot and internal as stored, so the
+    // copy keeps what stickiness gave each event when it arrived.
+    debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
+    bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
+    internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
+    properties: jsonObject(row.properties) ?? {},
+    context: jsonObject(row.context) ?? {},
+    acquisitionChannel: row.channel,
+    traits: row.traits === null ? null : jsonObject(row.traits),
+    extra: row.extra === null ? {} : (jsonObject(row.extra) ?? {}),
+    pendingPromptText: null,
+    ingestClassificationUsage: null,
+  };
+}
+
+/** The collector wrote these columns with JSON.stringify of an object; anything else (a damaged value) becomes null. */
+function jsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
