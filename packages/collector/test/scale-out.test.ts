@@ -76,7 +76,8 @@ describeWithClickHouse('two collectors on two ClickHouse shards answer as one SQ
     await Promise.all([...collectors, ...restarted, reference].map((collector) => collector?.stop()));
     await clickhouse?.stop();
     if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
-  });
+    // Three collectors flushing and two servers stopping, on a machine busy with other suites.
+  }, 180_000);
 
   it('stores 100,000+ events sent over both collectors, with retries and a collector killed mid-load, each exactly once', async () => {
     const messageIds = new Set(batches.flatMap((batch) => batch.map((message) => message.messageId)));

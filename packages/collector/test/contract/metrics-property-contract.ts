@@ -1312,7 +1312,8 @@ export function describeMetricsPropertyContract(engineName: string, createStore:
       it(`seed ${seed}`, async () => {
         const problems = await checkRun(seed, createStore);
         expect(problems.slice(0, 25)).toEqual([]);
-      }, 120_000);
+        // A limit, not a measure: a networked engine on a machine shared with the other suites needs room.
+      }, 300_000);
     }
   });
 }
