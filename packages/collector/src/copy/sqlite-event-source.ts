@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { MessageType } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
+import type { EventTableRow } from '../store/sqlite/event-table-row.js';
 import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
 
 /** One page of a SQLite file's events as ingest records, and the row id to continue after. */
@@ -9,49 +10,8 @@ export interface SourcePage {
   lastRowId: number;
 }
 
-interface EventRow {
-  id: number;
-  write_key: string;
-  message_id: string;
-  type: string;
-  event: string | null;
-  user_id: string | null;
-  anonymous_id: string | null;
-  session_id: string | null;
-  conversation_id: string | null;
-  prompt_number: number | null;
-  ts: number;
-  original_ts: number | null;
-  sent_at: number | null;
-  received_at: number;
-  latency_ms: number | null;
-  time_to_first_token_ms: number | null;
-  tokens_per_second: number | null;
-  response_id: string | null;
-  regenerated_from: string | null;
-  channel: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-  cost: number | null;
-  model: string | null;
-  status: string | null;
-  error_type: string | null;
-  intent: string | null;
-  action_type: string | null;
-  feedback_type: string | null;
-  feedback_value: string | null;
-  rating: number | null;
-  thumbs_up: number | null;
-  /** Flags: 1 debug, 2 bot, 4 internal. */
-  debug: number;
-  properties: string;
-  context: string;
-  traits: string | null;
-  extra: string | null;
-  /** alias only: the id the alias merged, recovered from the identities table (the events table does not keep previousId). */
-  previous_id: string | null;
-}
+/** alias only: the id the alias merged, recovered from the identities table (the events table does not keep previousId). */
+type EventRow = EventTableRow & { previous_id: string | null };
 
 /**
  * A SQLite file's events in storage order, a page at a time after `afterRowId`,

@@ -1,3 +1,5 @@
+import { takeGroup, type PendingSubmission } from './pending-submissions.js';
+
 /**
  * Group commit: concurrent requests' writes share one transaction (and so one
  * fsync) instead of paying one each, and every request is answered only after
@@ -29,18 +31,13 @@ export interface GroupCommit<Item, Result> {
   flushAll(): void;
 }
 
-interface Pending<Item, Result> {
-  items: readonly Item[];
-  resolve(result: Result): void;
-  reject(error: unknown): void;
-}
 
 /** 5,000 rows keep one transaction around 50–100 ms at worst on a slow disk, so no request waits behind a huge group. */
 const DEFAULT_MAX_GROUP_ROWS = 5_000;
 
 export function createGroupCommit<Item, Result>(options: GroupCommitOptions<Item, Result>): GroupCommit<Item, Result> {
   const maxGroupRows = options.maxGroupRows ?? DEFAULT_MAX_GROUP_ROWS;
-  let waiting: Pending<Item, Result>[] = [];
+  let waiting: PendingSubmission<Item, Result>[] = [];
   let scheduled = false;
 
   const schedule = (): void => {
@@ -51,7 +48,7 @@ export function createGroupCommit<Item, Result>(options: GroupCommitOptions<Item
 
   function flush(): void {
     scheduled = false;
-    const group = takeGroup();
+    const group = nextGroup();
     // flushAll() may have committed everything before this scheduled turn came.
     if (group.length === 0) return;
     if (waiting.length > 0) schedule();
@@ -70,16 +67,9 @@ export function createGroupCommit<Item, Result>(options: GroupCommitOptions<Item
     }
   }
 
-  function takeGroup(): Pending<Item, Result>[] {
-    let rows = 0;
-    let count = 0;
-    // At least one submission, however large, so nothing waits forever.
-    while (count < waiting.length && (count === 0 || rows + (waiting[count] as Pending<Item, Result>).items.length <= maxGroupRows)) {
-      rows += (waiting[count] as Pending<Item, Result>).items.length;
-      count += 1;
-    }
-    const group = waiting.slice(0, count);
-    waiting = waiting.slice(count);
+  function nextGroup(): PendingSubmission<Item, Result>[] {
+    const { group, rest } = takeGroup(waiting, maxGroupRows);
+    waiting = rest;
     return group;
   }
 

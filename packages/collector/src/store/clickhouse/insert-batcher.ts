@@ -1,3 +1,5 @@
+import { takeGroup, type PendingSubmission } from '../pending-submissions.js';
+
 /**
  * Combines concurrent requests' writes into one ClickHouse insert: while an
  * insert is in flight, new submissions wait and go together into the next
@@ -22,18 +24,13 @@ export interface InsertBatcher<Item, Result> {
   drain(): Promise<void>;
 }
 
-interface Pending<Item, Result> {
-  items: readonly Item[];
-  resolve(result: Result): void;
-  reject(error: unknown): void;
-}
 
 /** 10,000 rows: one insert of a few MB, a fraction of a second on a small server, so no request waits behind a huge group. */
 const DEFAULT_MAX_GROUP_ROWS = 10_000;
 
 export function createInsertBatcher<Item, Result>(options: InsertBatcherOptions<Item, Result>): InsertBatcher<Item, Result> {
   const maxGroupRows = options.maxGroupRows ?? DEFAULT_MAX_GROUP_ROWS;
-  let waiting: Pending<Item, Result>[] = [];
+  let waiting: PendingSubmission<Item, Result>[] = [];
   let running: Promise<void> | null = null;
 
   function start(): void {
@@ -45,7 +42,7 @@ export function createInsertBatcher<Item, Result>(options: InsertBatcherOptions<
   }
 
   async function flush(): Promise<void> {
-    const group = takeGroup();
+    const group = nextGroup();
     try {
       const results = await options.write(group.map((pending) => pending.items));
       group.forEach((pending, index) => pending.resolve(results[index] as Result));
@@ -65,16 +62,9 @@ export function createInsertBatcher<Item, Result>(options: InsertBatcherOptions<
     }
   }
 
-  function takeGroup(): Pending<Item, Result>[] {
-    let rows = 0;
-    let count = 0;
-    // At least one submission, however large, so nothing waits forever.
-    while (count < waiting.length && (count === 0 || rows + (waiting[count] as Pending<Item, Result>).items.length <= maxGroupRows)) {
-      rows += (waiting[count] as Pending<Item, Result>).items.length;
-      count += 1;
-    }
-    const group = waiting.slice(0, count);
-    waiting = waiting.slice(count);
+  function nextGroup(): PendingSubmission<Item, Result>[] {
+    const { group, rest } = takeGroup(waiting, maxGroupRows);
+    waiting = rest;
     return group;
   }
 

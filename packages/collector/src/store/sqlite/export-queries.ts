@@ -1,51 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { ExportedEvent, ExportRange } from '../event-export.js';
 import { toEventId } from './event-ids.js';
+import type { EventTableRow } from './event-table-row.js';
 import { TRAFFIC_BIT } from './traffic-flags.js';
 
 /** Rows per page: about 0.5 MB of NDJSON, small next to the process, large enough that per-query overhead vanishes. */
 export const EXPORT_PAGE_SIZE = 1000;
 
-interface EventRow {
-  id: number;
-  message_id: string;
-  type: string;
-  event: string | null;
-  user_id: string | null;
-  anonymous_id: string | null;
-  user_key: string;
-  session_id: string | null;
-  conversation_id: string | null;
-  prompt_number: number | null;
-  ts: number;
-  original_ts: number | null;
-  sent_at: number | null;
-  received_at: number;
-  latency_ms: number | null;
-  time_to_first_token_ms: number | null;
-  tokens_per_second: number | null;
-  response_id: string | null;
-  regenerated_from: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-  cost: number | null;
-  model: string | null;
-  status: string | null;
-  error_type: string | null;
-  intent: string | null;
-  intent_sampled: number | null;
-  action_type: string | null;
-  feedback_type: string | null;
-  feedback_value: string | null;
-  rating: number | null;
-  thumbs_up: number | null;
-  debug: number;
-  properties: string;
-  context: string;
-  traits: string | null;
-  extra: string | null;
-}
 
 /**
  * The range's events a page at a time, by id (storage order). Keyset pages
@@ -63,7 +24,7 @@ export async function* exportEventPages(db: Database.Database, range: ExportRang
   );
   let after = 0;
   for (;;) {
-    const rows = page.all({ after, from: range.fromMs, to: range.toMs, limit: pageSize }) as EventRow[];
+    const rows = page.all({ after, from: range.fromMs, to: range.toMs, limit: pageSize }) as EventTableRow[];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.id;
     yield rows.map(toExportedEvent);
@@ -71,7 +32,7 @@ export async function* exportEventPages(db: Database.Database, range: ExportRang
   }
 }
 
-function toExportedEvent(row: EventRow): ExportedEvent {
+function toExportedEvent(row: EventTableRow): ExportedEvent {
   return {
     event_id: toEventId(row.id),
     message_id: row.message_id,

@@ -1,0 +1,49 @@
+/**
+ * One row of the SQLite `events` table as better-sqlite3 returns it
+ * (`SELECT *`): the columns of migrations 001, 005 and 006. Readers of whole
+ * rows (the export, the copy to another engine) share it.
+ */
+export interface EventTableRow {
+  id: number;
+  write_key: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  /** The resolved user (identify/alias relabel it). */
+  user_key: string;
+  session_id: string | null;
+  conversation_id: string | null;
+  prompt_number: number | null;
+  ts: number;
+  original_ts: number | null;
+  sent_at: number | null;
+  received_at: number;
+  latency_ms: number | null;
+  time_to_first_token_ms: number | null;
+  tokens_per_second: number | null;
+  response_id: string | null;
+  regenerated_from: string | null;
+  channel: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  cost: number | null;
+  model: string | null;
+  status: string | null;
+  error_type: string | null;
+  intent: string | null;
+  intent_sampled: number | null;
+  action_type: string | null;
+  feedback_type: string | null;
+  feedback_value: string | null;
+  rating: number | null;
+  thumbs_up: number | null;
+  /** Traffic flags (traffic-flags.ts): 1 debug, 2 bot, 4 internal. */
+  debug: number;
+  properties: string;
+  context: string;
+  traits: string | null;
+  extra: string | null;
+}
