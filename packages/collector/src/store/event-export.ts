@@ -69,3 +69,17 @@ export interface EventExport {
    */
   exportEvents(range: ExportRange): AsyncIterable<ExportedEvent[]>;
 }
+
+/** An epoch-ms column as the export writes it. */
+export function isoTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
+
+/** A JSON column as the export writes it: the collector wrote it with JSON.stringify; a damaged value is exported as the text it is rather than failing the export. */
+export function storedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,4 +1,4 @@
-import type { ExportedEvent, ExportRange } from '../event-export.js';
+import { isoTime, storedJson, type ExportedEvent, type ExportRange } from '../event-export.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import type { ClickHouseTables } from './clickhouse-tables.js';
 import { toEventId } from './event-ids.js';
@@ -112,17 +112,4 @@ function toExportedEvent(row: Record<string, any>): ExportedEvent {
     traits: row['traits'] === null ? null : storedJson(row['traits']),
     extra: row['extra'] === null ? null : storedJson(row['extra']),
   };
-}
-
-function isoTime(epochMs: number): string {
-  return new Date(epochMs).toISOString();
-}
-
-/** The collector wrote these columns with JSON.stringify; a damaged value is exported as the text it is. */
-function storedJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

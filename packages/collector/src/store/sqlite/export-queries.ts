@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ExportedEvent, ExportRange } from '../event-export.js';
+import { isoTime, storedJson, type ExportedEvent, type ExportRange } from '../event-export.js';
 import { toEventId } from './event-ids.js';
 import type { EventTableRow } from './event-table-row.js';
 import { TRAFFIC_BIT } from './traffic-flags.js';
@@ -75,17 +75,4 @@ function toExportedEvent(row: EventTableRow): ExportedEvent {
     traits: row.traits === null ? null : storedJson(row.traits),
     extra: row.extra === null ? null : storedJson(row.extra),
   };
-}
-
-function isoTime(epochMs: number): string {
-  return new Date(epochMs).toISOString();
-}
-
-/** The collector wrote these columns with JSON.stringify; a damaged value is exported as the text it is rather than failing the export. */
-function storedJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
