@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
+import { comparableRows } from '../../../../test/support/rollup-rows.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { EVENT_ROLLUP_BACKFILLS } from './004-event-rollups.js';
 import { createRandom } from '../../../demo/random.js';
@@ -148,10 +149,7 @@ function shuffle<T>(items: T[], random: ReturnType<typeof createRandom>): T[] {
 function snapshot(store: SqliteStore): Record<string, unknown[]> {
   const tables: Record<string, unknown[]> = {};
   for (const [table, order] of Object.entries(ROLLUPS)) {
-    tables[table] = store.db
-      .prepare(`SELECT * FROM ${table} ORDER BY ${order}`)
-      .all()
-      .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : value])));
+    tables[table] = comparableRows(store.db, table, order);
   }
   tables['turn_model'] = store.db.prepare(TURN_MODELS).all();
   // Latency lists are multisets per key: how values are ordered and split into chunks does not matter.

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRandom, type Random } from '../../../demo/random.js';
+import { comparableRows } from '../../../../test/support/rollup-rows.js';
 import { SqliteStore } from '../sqlite-store.js';
 
 /**
@@ -133,10 +134,7 @@ const VALUE_LISTS = { response_latencies: 'latencies', response_ttfts: 'ttfts', 
 function snapshot(store: SqliteStore): Record<string, unknown[]> {
   const tables: Record<string, unknown[]> = {};
   for (const [table, order] of Object.entries(ROLLUPS)) {
-    tables[table] = store.db
-      .prepare(`SELECT * FROM ${table} ORDER BY ${order}`)
-      .all()
-      .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : value])));
+    tables[table] = comparableRows(store.db, table, order);
   }
   for (const [table, list] of Object.entries(VALUE_LISTS)) {
     const values = store.db.prepare(`SELECT quarter, debug, model, intent, ${list} AS list FROM ${table}`).all() as Record<string, unknown>[];
