@@ -17,7 +17,7 @@ const USAGE = `usage: chatmeter-collector [start] [options]
                            (demo-data --help for details)
        chatmeter-collector intents eval --file labelled.jsonl [--classifier builtin|llm]
        chatmeter-collector intents classify < prompts.jsonl
-       chatmeter-collector keys [--db PATH]     show the generated development keys
+       chatmeter-collector keys [--db PATH | --store clickhouse …]   show the generated development keys
        chatmeter-collector backup --to FILE [--db PATH]   online backup; restore with start --db FILE
        chatmeter-collector migrate [--store clickhouse --clickhouse-url URL …]   create or upgrade the schema, then exit
        chatmeter-collector copy --from sqlite:FILE --to clickhouse:URL [--clickhouse-* …]   copy events into ClickHouse (resumable)
@@ -116,13 +116,14 @@ async function runStart(argv: string[]): Promise<void> {
         (config.store === 'sqlite'
           ? `  (development keys, generated now and kept in the settings table of ${config.db};\n` +
             `   show them again with: chatmeter-collector keys --db ${config.db})\n`
-          : `  (development keys, generated now and kept in the settings table of ${describeStore(config)})\n`),
+          : `  (development keys, generated now and kept in the settings table of ${describeStore(config)};\n` +
+            `   show them again with: chatmeter-collector keys and the same --store/--clickhouse-* options)\n`),
     );
   } else if (collector.keys.generated) {
     process.stderr.write(
       config.store === 'sqlite'
         ? `  keys       development keys kept in ${config.db}; show them with: chatmeter-collector keys --db ${config.db}\n`
-        : `  keys       development keys kept in the settings table of ${describeStore(config)}\n`,
+        : `  keys       development keys kept in the settings table of ${describeStore(config)}; show them with: chatmeter-collector keys and the same --store/--clickhouse-* options\n`,
     );
   }
   process.stderr.write('\n');

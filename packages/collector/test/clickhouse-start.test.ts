@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithClickHouse, startClickHouse, TEST_USER, type StartedClickHouse } from './support/clickhouse-server.js';
 import { startCollector } from './support/start-collector.js';
+import { KEY_SETTINGS } from '../src/keys.js';
+import { openClickHouseStore } from '../src/store/clickhouse/index.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -75,6 +77,25 @@ describeWithClickHouse('chatmeter-collector on ClickHouse: migrate and start', (
     } finally {
       await collector.stop();
     }
+  });
+
+  it('keys shows the development keys kept in ClickHouse, and says so when there are none', async () => {
+    const args = ['keys', '--store', 'clickhouse', '--clickhouse-url', clickhouse.url, '--clickhouse-database', 'with_keys'];
+    expect((await runCli(['migrate', ...args.slice(1)])).code).toBe(0);
+    expect(await runCli(args)).toMatchObject({
+      code: 0,
+      stdout: `no generated keys in ClickHouse ${clickhouse.url} database with_keys: this collector runs with --write-key and --read-key\n`,
+    });
+    const store = await openClickHouseStore({ url: clickhouse.url, database: 'with_keys' });
+    try {
+      await store.setSetting(KEY_SETTINGS.writeKey, 'wk_generated');
+      await store.setSetting(KEY_SETTINGS.readKey, 'rk_generated');
+    } finally {
+      await store.close();
+    }
+    const shown = await runCli(args);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^write key {2}wk_generated\nread key {3}rk_generated\n\(generated keys, kept in plaintext in the settings table of ClickHouse /);
   });
 
   it('with --no-migrate refuses to start on a database that was never migrated, in one line', async () => {

@@ -10,6 +10,8 @@ import type { ExportedEvent } from '../src/store/event-export.js';
 import { openClickHouseConnection } from '../src/store/clickhouse/clickhouse-connection.js';
 import { clickHouseTables } from '../src/store/clickhouse/clickhouse-tables.js';
 import { exportEventPages } from '../src/store/clickhouse/export-pages.js';
+import { applyClickHouseMigrations } from '../src/store/clickhouse/migrate-clickhouse.js';
+import { clickHouseMigrations } from '../src/store/clickhouse/migrations/index.js';
 import { describeWithClickHouse, startClickHouse, type StartedClickHouse } from './support/clickhouse-server.js';
 
 const DAY_MS = 86_400_000;
@@ -73,7 +75,11 @@ describeWithClickHouse('ClickHouse store', () => {
   it('migrates a new database once and finds nothing to do the second time', async () => {
     const options = freshOptions();
     expect(await migrateClickHouse(options)).toEqual({
-      applied: ['1 events, identities, user traits, prompt intents, classification usage, settings', '2 bot and internal flags per user'],
+      applied: [
+        '1 events, identities, user traits, prompt intents, classification usage, settings',
+        '2 bot and internal flags per user',
+        '3 prompt activity and session rollups',
+      ],
     });
     expect(await migrateClickHouse(options)).toEqual({ applied: [] });
   });
@@ -82,7 +88,7 @@ describeWithClickHouse('ClickHouse store', () => {
     const options = freshOptions();
     await migrateClickHouse(options);
     await server.query(`INSERT INTO ${options.database}.chatmeter_schema (version, name, applied_at) VALUES (99, 'future', now())`);
-    await expect(migrateClickHouse(options)).rejects.toThrow(`ClickHouse database ${options.database} has schema version 99, newer than this collector supports (2)`);
+    await expect(migrateClickHouse(options)).rejects.toThrow(`ClickHouse database ${options.database} has schema version 99, newer than this collector supports (3)`);
   });
 
   it('names the server and database when it cannot be reached', async () => {
@@ -117,6 +123,7 @@ describeWithClickHouse('ClickHouse store', () => {
     const scope = scopeOfMarch();
     expect((await store.metrics.activeUsers(scope))[0]).toEqual({ day: MARCH_1 / DAY_MS, dau: 2, wau: 2, mau: 2 });
     expect(await store.metrics.conversationTotals(scope)).toEqual({ conversations: 2, users: 2, prompts: 2 });
+    expect(await store.metrics.sessionTotals(scope)).toMatchObject({ sessions: 1, messages: 2, prompts: 2 });
     const firstCopies = [
       ['m-1', '2026-03-01T01:00:00.000Z'],
       ['m-2', '2026-03-01T01:00:00.000Z'],
@@ -126,6 +133,38 @@ describeWithClickHouse('ClickHouse store', () => {
     await server.query(`OPTIMIZE TABLE ${options.database}.events FINAL`);
     expect(await server.query(`SELECT count() FROM ${options.database}.events FORMAT TSV`)).toBe('2\n');
     expect((await exportAll(store)).map((event) => [event.message_id, event.timestamp])).toEqual(firstCopies);
+  });
+
+  it('fills the rollups of migration 3 with the events stored before it, and keeps them fed', async () => {
+    const fixture = [
+      record('p-1'),
+      record('r-1', { event: 'ai_llm_response_received', timestamp: MARCH_1 + 3_660_000, receivedAt: MARCH_1 + 3_660_000 }),
+      record('p-2', { userId: null, anonymousId: 'a-2', sessionId: 's2', timestamp: MARCH_1 + 2 * DAY_MS }),
+    ];
+    const reference = await openStore(freshOptions());
+    await reference.insertEvents(fixture);
+    // An older schema (migrations 1 and 2) holding the same events, then the upgrade.
+    const upgraded = freshOptions();
+    const connection = openClickHouseConnection(upgraded);
+    try {
+      await applyClickHouseMigrations(connection, clickHouseTables(upgraded.database, undefined), clickHouseMigrations.slice(0, 2));
+    } finally {
+      await connection.close();
+    }
+    await server.query(`INSERT INTO ${upgraded.database}.events SELECT * FROM store_${databases - 1}.events`);
+    expect(await migrateClickHouse(upgraded)).toEqual({ applied: ['3 prompt activity and session rollups'] });
+    const store = await openStore(upgraded);
+    const scope = scopeOfMarch();
+    const answers = async (source: ClickHouseStore): Promise<unknown[]> => [
+      await source.metrics.activeUsers(scope),
+      await source.metrics.retention(scope, 'first_seen', [1, 2]),
+      await source.metrics.sessionTotals(scope),
+    ];
+    expect(await answers(store)).toEqual(await answers(reference));
+    expect((await store.metrics.sessionTotals(scope)).sessions).toBe(2);
+    await store.insertEvents([record('p-3', { userId: 'u3', sessionId: 's3', timestamp: MARCH_1 + 3 * DAY_MS })]);
+    expect((await store.metrics.sessionTotals(scope)).sessions).toBe(3);
+    expect((await store.metrics.activeUsers(scope)).find((row) => row.day === MARCH_1 / DAY_MS + 3)?.dau).toBe(1);
   });
 
   it('exports in pages of the requested size, in the order received, each message once', async () => {
@@ -300,7 +339,7 @@ describeWithClickHouse('ClickHouse store on two shards', () => {
 
   it('creates local and Distributed tables on each server it is pointed at and reads every shard through either', async () => {
     const base = { database: 'sharded', cluster: cluster.cluster! };
-    for (const url of cluster.urls) expect((await migrateClickHouse({ ...base, url })).applied).toHaveLength(2);
+    for (const url of cluster.urls) expect((await migrateClickHouse({ ...base, url })).applied).toHaveLength(3);
     const engines = await cluster.query(`SELECT name, engine FROM system.tables WHERE database = 'sharded' AND name LIKE 'events%' ORDER BY name FORMAT TSV`, 1);
     expect(engines).toBe('events\tDistributed\nevents_local\tReplacingMergeTree\n');
     const first = await openClickHouseStore({ ...base, url: cluster.urls[0]! });
@@ -313,6 +352,11 @@ describeWithClickHouse('ClickHouse store on two shards', () => {
       const perShard = await Promise.all([0, 1].map((index) => cluster.query('SELECT count() FROM sharded.events_local FORMAT TSV', index)));
       expect(perShard.map(Number).every((rows) => rows > 0 && rows < 40)).toBe(true);
       expect(await second.metrics.conversationTotals(scopeOfMarch())).toEqual({ conversations: 40, users: 8, prompts: 40 });
+      // The rollups are fed on each shard by its own view and read through their Distributed tables.
+      const rollupRows = await Promise.all([0, 1].map((index) => cluster.query('SELECT count() FROM sharded.session_activity_local FORMAT TSV', index)));
+      expect(rollupRows.map(Number).every((rows) => rows > 0)).toBe(true);
+      expect(await first.metrics.sessionTotals(scopeOfMarch())).toMatchObject({ sessions: 1, users: 1, messages: 40, prompts: 40 });
+      expect((await second.metrics.activeUsers(scopeOfMarch()))[0]).toMatchObject({ dau: 8 });
     } finally {
       await first.close();
       await second.close();

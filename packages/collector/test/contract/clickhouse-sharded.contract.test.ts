@@ -18,9 +18,10 @@ describeWithClickHouse('ClickHouse engine on two shards', () => {
     cluster = await startClickHouse({ shards: 2 });
   }, 180_000);
 
+  // Stopping waits for the server to exit and removes its data: slow on a busy machine after hundreds of test databases.
   afterAll(async () => {
     await cluster?.stop();
-  });
+  }, 180_000);
 
   const createShardedTestStore: StoreFactory<ClickHouseStore> = async (directory) => {
     databases += 1;

@@ -19,9 +19,10 @@ describeWithClickHouse('ClickHouse engine', () => {
     server = await startClickHouse({ shards: 1 });
   }, 180_000);
 
+  // Stopping waits for the server to exit and removes its data: slow on a busy machine after hundreds of test databases.
   afterAll(async () => {
     await server?.stop();
-  });
+  }, 180_000);
 
   const createClickHouseTestStore: StoreFactory<ClickHouseStore> = (directory) => {
     databases += 1;

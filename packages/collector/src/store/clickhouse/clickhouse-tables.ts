@@ -1,7 +1,17 @@
 import { sqlIdentifier } from './sql-value.js';
 
 /** The tables the store reads and writes, by what they hold. */
-export const TABLE_NAMES = ['events', 'identities', 'user_traits', 'prompt_intents', 'classification_usage', 'settings', 'user_traffic'] as const;
+export const TABLE_NAMES = [
+  'events',
+  'identities',
+  'user_traits',
+  'prompt_intents',
+  'classification_usage',
+  'settings',
+  'user_traffic',
+  'prompt_activity',
+  'session_activity',
+] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 /**

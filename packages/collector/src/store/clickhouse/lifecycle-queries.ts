@@ -3,6 +3,7 @@ import type { ClickHouseConnection } from './clickhouse-connection.js';
 import type { ClickHouseTables } from './clickhouse-tables.js';
 import { deleteRows } from './delete-mutation.js';
 import type { LocalPromptQueue } from './local-prompt-queue.js';
+import { QUARTER_MS, ROLLUP_SOURCES, rollupRowsOfKeysSql } from './rollups.js';
 import { sqlList, sqlValue } from './sql-value.js';
 
 /**
@@ -41,7 +42,9 @@ export async function eraseUser(
         WHERE key IN ${keys}`,
     ),
   ]);
-  // The links first: were the erasure cut short, the events left would count for anonymous ids, not for the user.
+  // Rollups first, while the links still name every key: a retry after an erasure cut short finds them again.
+  for (const source of ROLLUP_SOURCES) await deleteRows(connection, tables, source.table, rollupRowsOfKeysSql(keys));
+  // Then the links: were the erasure cut short, the events left would count for anonymous ids, not for the user.
   await deleteRows(connection, tables, 'identities', `anonymous_id IN ${keys} OR user_id = ${sqlValue(userId)}`);
   await deleteRows(connection, tables, 'user_traits', traitsWhere);
   await deleteRows(connection, tables, 'user_traffic', `user_key IN ${keys}`);
@@ -69,6 +72,7 @@ export async function deleteEventsBefore(
   if (due === 0) return 0;
   if (due <= limit) {
     await deleteRows(connection, tables, 'events', before);
+    await rebuildRollupsThrough(connection, tables, cutoffMs - 1);
     return due;
   }
   // The limit-th oldest message bounds the batch; copies of a message share its time, so none is split.
@@ -85,7 +89,24 @@ export async function deleteEventsBefore(
     'events',
     `${before} AND (ts < ${ts} OR (ts = ${ts} AND (write_key < ${key} OR (write_key = ${key} AND message_id <= ${sqlValue(last.message_id)}))))`,
   );
+  await rebuildRollupsThrough(connection, tables, last.ts);
   return limit;
+}
+
+/**
+ * After deleting every event before `lastDeletedTs` (and some at it): the
+ * rollup rows of the quarter hours up to the one holding `lastDeletedTs`
+ * go, and that last quarter, which may still hold events, is computed again
+ * from the events left in it. Rows a concurrent insert's view writes into
+ * that quarter meanwhile are harmless: rollup columns are idempotent.
+ */
+async function rebuildRollupsThrough(connection: ClickHouseConnection, tables: ClickHouseTables, lastDeletedTs: number): Promise<void> {
+  const quarter = Math.floor(lastDeletedTs / QUARTER_MS) * QUARTER_MS;
+  for (const source of ROLLUP_SOURCES) {
+    await deleteRows(connection, tables, source.table, `quarter <= ${sqlValue(quarter)}`);
+    const leftInQuarter = `ts >= ${sqlValue(quarter)} AND ts < ${sqlValue(quarter + QUARTER_MS)}`;
+    await connection.command(`INSERT INTO ${tables.localTable(source.table)} ${source.select(tables.localTable('events'), leftInQuarter)}`);
+  }
 }
 
 /** Distinct (write key, message id) pairs among this server's events matching `where`. */

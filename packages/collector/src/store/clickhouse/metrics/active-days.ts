@@ -3,8 +3,7 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { Breakdown } from '../../../metrics/metrics-source.js';
 import type { ClickHouseConnection } from '../clickhouse-connection.js';
 import type { ClickHouseTables } from '../clickhouse-tables.js';
-import { eventRowsSql, PROMPT } from './event-rows-sql.js';
-import { rangeSql } from './scope-sql.js';
+import { promptQuartersSql, quarterRangeSql } from './rollup-rows-sql.js';
 import { userValuesSql } from './user-values-sql.js';
 import { localDaySql } from './zone-sql.js';
 
@@ -19,7 +18,8 @@ export interface ActiveDay {
  * The distinct (user, local day) pairs with a prompt in [startMs, endMs):
  * the core of DAU/WAU/MAU and retention. Local days come from the scope's
  * calendar in SQL (a `multiIf` over its DST segments), so only the pairs
- * cross the network, never the prompts.
+ * cross the network, never the prompts. Read from the prompt-activity
+ * rollup (per user and quarter hour), not from the prompts themselves.
  */
 export async function activeDays(
   connection: ClickHouseConnection,
@@ -28,7 +28,7 @@ export async function activeDays(
   range: { startMs: number; endMs: number },
   breakdown?: Breakdown,
 ): Promise<ActiveDay[]> {
-  const prompts = eventRowsSql(tables, { events: [PROMPT], where: rangeSql({ ...scope, ...range }), columns: ['ts'], userKey: true });
+  const prompts = promptQuartersSql(tables, quarterRangeSql({ ...scope, ...range }));
   const pairs = `SELECT user_key, ${localDaySql(scope.calendar, 'ts')} AS day FROM (${prompts}) GROUP BY user_key, day`;
   if (breakdown === undefined) return connection.rows<ActiveDay>(pairs);
   return connection.rows<ActiveDay>(

@@ -66,15 +66,23 @@ function eventsTerm(events: readonly string[] | undefined): string {
   return events === undefined ? '1' : `event IN ${sqlList(events)}`;
 }
 
+/**
+ * Two 64-bit hashes of (write key, message id), grouped on instead of the
+ * strings themselves: grouping on a pair of integers is several times
+ * faster, and two different messages would have to collide in 128 bits —
+ * the identity `uniqExact` itself relies on for strings.
+ */
+const MESSAGE_HASHES = 'cityHash64(write_key, message_id) AS message_hash, cityHash64(message_id, write_key) AS message_hash_2';
+
 /** The first-received copy of each (write_key, message_id) among the rows matching `where`. */
 function dedupedSql(tables: ClickHouseTables, events: readonly string[] | undefined, where: string, columns: readonly string[]): string {
   const picked = columns.map((column) => `argMin(${column}, received_at) AS first_${column}`);
   const renamed = columns.map((column) => `first_${column} AS ${column}`);
-  return `SELECT write_key, message_id, first_received_at AS received_at${renamed.map((column) => `, ${column}`).join('')}
-    FROM (SELECT write_key, message_id, min(received_at) AS first_received_at${picked.map((column) => `, ${column}`).join('')}
-            FROM (SELECT write_key, message_id, received_at${columns.map((column) => `, ${column}`).join('')}
+  return `SELECT first_write_key AS write_key, first_message_id AS message_id, first_received_at AS received_at${renamed.map((column) => `, ${column}`).join('')}
+    FROM (SELECT any(write_key) AS first_write_key, any(message_id) AS first_message_id, min(received_at) AS first_received_at${picked.map((column) => `, ${column}`).join('')}
+            FROM (SELECT ${MESSAGE_HASHES}, write_key, message_id, received_at${columns.map((column) => `, ${column}`).join('')}
                     FROM ${tables.table('events')} WHERE ${eventsTerm(events)} AND (${where}))
-           GROUP BY write_key, message_id)`;
+           GROUP BY message_hash, message_hash_2)`;
 }
 
 /** Links anonymous id → user id, the latest link of each anonymous id. */
@@ -86,7 +94,8 @@ export function identityLinksSql(tables: ClickHouseTables): string {
 /** The user an event counts for, from its own ids and `linked_user_id` (the link of its anonymous id, '' when none). */
 export const USER_KEY_SQL = `if(isNotNull(user_id), assumeNotNull(user_id), if(linked_user_id != '', linked_user_id, ifNull(anonymous_id, ifNull(previous_id, ''))))`;
 
-function withUserKeySql(tables: ClickHouseTables, rows: string): string {
+/** Adds `user_key` to rows with (nullable) `user_id`, `anonymous_id` and `previous_id`, resolving the anonymous id's identity link. */
+export function withUserKeySql(tables: ClickHouseTables, rows: string): string {
   return `SELECT *, ${USER_KEY_SQL} AS user_key
     FROM (SELECT *, ifNull(anonymous_id, '') AS anonymous_key FROM (${rows}))
     ANY LEFT JOIN (${identityLinksSql(tables)}) USING anonymous_key`;

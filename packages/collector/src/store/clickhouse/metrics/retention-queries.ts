@@ -6,7 +6,7 @@ import type { ClickHouseTables } from '../clickhouse-tables.js';
 import { sqlValue } from '../sql-value.js';
 import { trafficFilterSql } from '../traffic.js';
 import { activeDays, daysByUser, pairsByValue, type ActiveDay } from './active-days.js';
-import { eventRowsSql, PROMPT } from './event-rows-sql.js';
+import { promptQuartersSql } from './rollup-rows-sql.js';
 import { localDaySql } from './zone-sql.js';
 
 /**
@@ -45,7 +45,7 @@ export async function retentionByValue(
 
 /** Users whose first prompt ever (of the traffic the scope keeps) falls in the range, with its local day. */
 async function firstSeenDays(connection: ClickHouseConnection, tables: ClickHouseTables, scope: MetricScope): Promise<Map<string, LocalDay>> {
-  const prompts = eventRowsSql(tables, { events: [PROMPT], where: trafficFilterSql(scope), columns: ['ts'], userKey: true });
+  const prompts = promptQuartersSql(tables, trafficFilterSql(scope));
   const rows = await connection.rows<{ user_key: string; day: LocalDay }>(
     `SELECT user_key, ${localDaySql(scope.calendar, 'first_ts')} AS day
        FROM (SELECT user_key, min(ts) AS first_ts FROM (${prompts}) GROUP BY user_key)

@@ -1,12 +1,11 @@
 import type { MetricScope, TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-source.js';
-import { percentileCont } from '../../../metrics/percentile.js';
 import type { ClickHouseConnection } from '../clickhouse-connection.js';
 import type { ClickHouseTables } from '../clickhouse-tables.js';
 import { sqlValue } from '../sql-value.js';
 import { trafficFilterSql } from '../traffic.js';
 import { eventRowsSql, PROMPT, RESPONSE } from './event-rows-sql.js';
-import { rangeSql } from './scope-sql.js';
+import { sessionsSql } from './rollup-rows-sql.js';
 
 /**
  * Sessions whose first message (prompt or response, of the traffic the
@@ -15,29 +14,19 @@ import { rangeSql } from './scope-sql.js';
  * (a session has one user unless identities merged mid-way).
  */
 export async function sessionTotals(connection: ClickHouseConnection, tables: ClickHouseTables, scope: MetricScope): Promise<SessionTotals> {
-  const messages = eventRowsSql(tables, {
-    events: [PROMPT, RESPONSE],
-    where: `isNotNull(session_id) AND ${trafficFilterSql(scope)} AND session_id IN (
-      SELECT session_id FROM ${tables.table('events')} WHERE event IN ('${PROMPT}', '${RESPONSE}') AND ${rangeSql(scope)})`,
-    columns: ['session_id', 'event', 'ts'],
-    userKey: true,
-  });
-  const sessions = await connection.rows<{ user_key: string; first_ts: number; last_ts: number; messages: number; prompts: number }>(
-    `SELECT session_id, max(user_key) AS user_key, min(ts) AS first_ts, max(ts) AS last_ts, count() AS messages, countIf(event = '${PROMPT}') AS prompts
-       FROM (${messages}) GROUP BY session_id
-     HAVING first_ts >= ${sqlValue(scope.startMs)} AND first_ts < ${sqlValue(scope.endMs)}`,
+  // The median is PERCENTILE_CONT(0.5) (percentile.ts) over the sorted durations, in SQL, so that only one row comes back.
+  const rows = await connection.rows<SessionTotals>(
+    `SELECT sessions, users, messages, singleMessageSessions, prompts, singlePromptSessions, totalDurationMs,
+            if(sessions = 0, 0, durations[low + 1] + (durations[if(low + 2 > sessions, low + 1, low + 2)] - durations[low + 1]) * (rank - low)) AS medianDurationMs
+       FROM (SELECT count() AS sessions, uniqExact(user_key) AS users, sum(session_messages) AS messages, countIf(session_messages = 1) AS singleMessageSessions,
+                    sum(session_prompts) AS prompts, countIf(session_prompts = 1) AS singlePromptSessions, sum(last_ts - first_ts) AS totalDurationMs,
+                    arraySort(groupArray(last_ts - first_ts)) AS durations, 0.5 * (sessions - 1) AS rank, toUInt64(floor(rank)) AS low
+               FROM (${sessionsSql(tables, scope)})
+              WHERE first_ts >= ${sqlValue(scope.startMs)} AND first_ts < ${sqlValue(scope.endMs)})`,
   );
-  const durations = Float64Array.from(sessions, (session) => session.last_ts - session.first_ts);
-  return {
-    sessions: sessions.length,
-    users: new Set(sessions.map((session) => session.user_key)).size,
-    messages: sum(sessions.map((session) => session.messages)),
-    singleMessageSessions: sessions.filter((session) => session.messages === 1).length,
-    prompts: sum(sessions.map((session) => session.prompts)),
-    singlePromptSessions: sessions.filter((session) => session.prompts === 1).length,
-    totalDurationMs: sum([...durations]),
-    medianDurationMs: durations.length === 0 ? 0 : percentileCont(durations, 0.5),
-  };
+  const [totals] = rows;
+  if (totals === undefined) throw new Error('ClickHouse answered an aggregate without a row');
+  return totals;
 }
 
 /** One session, all time; null when it has no prompt or response of the traffic asked for. */
@@ -55,8 +44,4 @@ export async function sessionById(connection: ClickHouseConnection, tables: Clic
   const row = rows[0];
   if (row === undefined || row.messages === 0) return null;
   return { userMessages: row.userMessages, botMessages: row.botMessages, firstMs: row.firstMs, lastMs: row.lastMs };
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0);
 }

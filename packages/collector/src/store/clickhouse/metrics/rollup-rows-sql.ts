@@ -1,0 +1,44 @@
+import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
+import type { ClickHouseTables } from '../clickhouse-tables.js';
+import { QUARTER_MS } from '../rollups.js';
+import { sqlValue } from '../sql-value.js';
+import { trafficFilterSql } from '../traffic.js';
+import { PROMPT, withUserKeySql } from './event-rows-sql.js';
+
+/** A rollup's raw id columns as the nullable ids `withUserKeySql` resolves. */
+const NULLABLE_IDS = `nullIf(user, '') AS user_id, nullIf(anonymous, '') AS anonymous_id, nullIf(previous, '') AS previous_id`;
+
+/** Rollup rows with a quarter in [startMs, endMs) (both on quarter hours: local midnights are) and traffic the scope keeps. */
+export function quarterRangeSql(range: { startMs: number; endMs: number } & TrafficInclusion): string {
+  return `quarter >= ${sqlValue(range.startMs)} AND quarter < ${sqlValue(range.endMs)} AND ${trafficFilterSql(range)}`;
+}
+
+/**
+ * `(user_key, ts)` per user and quarter hour with a prompt, `ts` being the
+ * quarter's start (its local day is that of every prompt in it), from the
+ * prompt-activity rollup: presence only, so copies of a prompt never matter.
+ */
+export function promptQuartersSql(tables: ClickHouseTables, where: string): string {
+  const rows = `SELECT DISTINCT quarter AS ts, ${NULLABLE_IDS} FROM ${tables.table('prompt_activity')} WHERE ${where}`;
+  return `SELECT user_key, ts FROM (${withUserKeySql(tables, rows)})`;
+}
+
+/**
+ * Per session with a prompt or response in the range: its user (the
+ * greatest user key among its messages), first and last message time, and
+ * its distinct messages and prompts, from the session rollup (every row of
+ * those sessions, however late, of the traffic the scope keeps).
+ */
+export function sessionsSql(tables: ClickHouseTables, range: { startMs: number; endMs: number } & TrafficInclusion): string {
+  const table = tables.table('session_activity');
+  // A message is in exactly one (session, kind, ids) group, so the groups' distinct counts add up.
+  const groups = `SELECT session_id, event, ${NULLABLE_IDS},
+        minMerge(first_ts) AS group_first_ts, maxMerge(last_ts) AS group_last_ts, uniqExactMerge(messages) AS group_messages
+      FROM ${table}
+     WHERE ${trafficFilterSql(range)} AND session_id IN (
+       SELECT session_id FROM ${table} WHERE ${quarterRangeSql({ ...range, startMs: range.startMs - QUARTER_MS })})
+     GROUP BY session_id, event, user, anonymous, previous`;
+  return `SELECT session_id, max(user_key) AS user_key, min(group_first_ts) AS first_ts, max(group_last_ts) AS last_ts,
+                 sum(group_messages) AS session_messages, sumIf(group_messages, event = '${PROMPT}') AS session_prompts
+            FROM (${withUserKeySql(tables, groups)}) GROUP BY session_id`;
+}
