@@ -78,7 +78,7 @@ describeWithClickHouse('ClickHouse store', () => {
       applied: [
         '1 events, identities, user traits, prompt intents, classification usage, settings',
         '2 bot and internal flags per user',
-        '3 prompt activity and session rollups',
+        '3 prompt activity, session and conversation rollups',
       ],
     });
     expect(await migrateClickHouse(options)).toEqual({ applied: [] });
@@ -152,7 +152,7 @@ describeWithClickHouse('ClickHouse store', () => {
       await connection.close();
     }
     await server.query(`INSERT INTO ${upgraded.database}.events SELECT * FROM store_${databases - 1}.events`);
-    expect(await migrateClickHouse(upgraded)).toEqual({ applied: ['3 prompt activity and session rollups'] });
+    expect(await migrateClickHouse(upgraded)).toEqual({ applied: ['3 prompt activity, session and conversation rollups'] });
     const store = await openStore(upgraded);
     const scope = scopeOfMarch();
     const answers = async (source: ClickHouseStore): Promise<unknown[]> => [

@@ -11,6 +11,7 @@ export const TABLE_NAMES = [
   'user_traffic',
   'prompt_activity',
   'session_activity',
+  'conversation_activity',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

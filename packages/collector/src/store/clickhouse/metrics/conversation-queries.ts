@@ -3,26 +3,18 @@ import type { ConversationTotals, UserConversations } from '../../../metrics/met
 import type { ClickHouseConnection } from '../clickhouse-connection.js';
 import type { ClickHouseTables } from '../clickhouse-tables.js';
 import { sqlValue } from '../sql-value.js';
-import { trafficFilterSql } from '../traffic.js';
-import { eventRowsSql, PROMPT } from './event-rows-sql.js';
-import { rangeSql } from './scope-sql.js';
+import { CONVERSATION_THREADS } from '../rollups.js';
+import { threadsSql } from './rollup-rows-sql.js';
 
 /**
  * Conversations whose first prompt (of the traffic the scope keeps) falls in
  * the range, with all their prompts; the user of a conversation is the
- * greatest of its users' keys.
+ * greatest of its users' keys. From the conversation rollup.
  */
 function conversationsSql(tables: ClickHouseTables, scope: MetricScope): string {
-  const prompts = eventRowsSql(tables, {
-    events: [PROMPT],
-    where: `isNotNull(conversation_id) AND ${trafficFilterSql(scope)} AND conversation_id IN (
-      SELECT conversation_id FROM ${tables.table('events')} WHERE event = '${PROMPT}' AND ${rangeSql(scope)})`,
-    columns: ['conversation_id', 'ts'],
-    userKey: true,
-  });
-  return `SELECT conversation_id, max(user_key) AS user_key, min(ts) AS first_ts, count() AS prompts
-            FROM (${prompts}) GROUP BY conversation_id
-          HAVING first_ts >= ${sqlValue(scope.startMs)} AND first_ts < ${sqlValue(scope.endMs)}`;
+  return `SELECT thread_id AS conversation_id, user_key, first_ts, thread_prompts AS prompts
+            FROM (${threadsSql(tables, CONVERSATION_THREADS, scope)})
+           WHERE first_ts >= ${sqlValue(scope.startMs)} AND first_ts < ${sqlValue(scope.endMs)}`;
 }
 
 export async function conversationTotals(connection: ClickHouseConnection, tables: ClickHouseTables, scope: MetricScope): Promise<ConversationTotals> {

@@ -1,6 +1,6 @@
 import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type { ClickHouseTables } from '../clickhouse-tables.js';
-import { QUARTER_MS } from '../rollups.js';
+import type { ThreadRollup } from '../rollups.js';
 import { sqlValue } from '../sql-value.js';
 import { trafficFilterSql } from '../traffic.js';
 import { PROMPT, withUserKeySql } from './event-rows-sql.js';
@@ -24,21 +24,20 @@ export function promptQuartersSql(tables: ClickHouseTables, where: string): stri
 }
 
 /**
- * Per session with a prompt or response in the range: its user (the
- * greatest user key among its messages), first and last message time, and
- * its distinct messages and prompts, from the session rollup (every row of
- * those sessions, however late, of the traffic the scope keeps).
+ * Per thread (session or conversation) with a message in the range: its
+ * user (the greatest user key among its messages), first and last message
+ * time, its distinct messages and prompts, from the thread's rollup (every
+ * row of those threads, however late, of the traffic the scope keeps).
  */
-export function sessionsSql(tables: ClickHouseTables, range: { startMs: number; endMs: number } & TrafficInclusion): string {
-  const table = tables.table('session_activity');
-  // A message is in exactly one (session, kind, ids) group, so the groups' distinct counts add up.
-  const groups = `SELECT session_id, event, ${NULLABLE_IDS},
+export function threadsSql(tables: ClickHouseTables, thread: ThreadRollup, range: { startMs: number; endMs: number } & TrafficInclusion): string {
+  const table = tables.table(thread.table);
+  // A message is in exactly one (thread, kind, ids) group, so the groups' distinct counts add up.
+  const groups = `SELECT thread_id, event, ${NULLABLE_IDS},
         minMerge(first_ts) AS group_first_ts, maxMerge(last_ts) AS group_last_ts, uniqExactMerge(messages) AS group_messages
       FROM ${table}
-     WHERE ${trafficFilterSql(range)} AND session_id IN (
-       SELECT session_id FROM ${table} WHERE ${quarterRangeSql({ ...range, startMs: range.startMs - QUARTER_MS })})
-     GROUP BY session_id, event, user, anonymous, previous`;
-  return `SELECT session_id, max(user_key) AS user_key, min(group_first_ts) AS first_ts, max(group_last_ts) AS last_ts,
-                 sum(group_messages) AS session_messages, sumIf(group_messages, event = '${PROMPT}') AS session_prompts
-            FROM (${withUserKeySql(tables, groups)}) GROUP BY session_id`;
+     WHERE ${trafficFilterSql(range)} AND thread_id IN (SELECT thread_id FROM ${table} WHERE ${quarterRangeSql(range)})
+     GROUP BY thread_id, event, user, anonymous, previous`;
+  return `SELECT thread_id, max(user_key) AS user_key, min(group_first_ts) AS first_ts, max(group_last_ts) AS last_ts,
+                 sum(group_messages) AS thread_messages, sumIf(group_messages, event = '${PROMPT}') AS thread_prompts
+            FROM (${withUserKeySql(tables, groups)}) GROUP BY thread_id`;
 }

@@ -5,7 +5,8 @@ import type { ClickHouseTables } from '../clickhouse-tables.js';
 import { sqlValue } from '../sql-value.js';
 import { trafficFilterSql } from '../traffic.js';
 import { eventRowsSql, PROMPT, RESPONSE } from './event-rows-sql.js';
-import { sessionsSql } from './rollup-rows-sql.js';
+import { SESSION_THREADS } from '../rollups.js';
+import { threadsSql } from './rollup-rows-sql.js';
 
 /**
  * Sessions whose first message (prompt or response, of the traffic the
@@ -18,10 +19,10 @@ export async function sessionTotals(connection: ClickHouseConnection, tables: Cl
   const rows = await connection.rows<SessionTotals>(
     `SELECT sessions, users, messages, singleMessageSessions, prompts, singlePromptSessions, totalDurationMs,
             if(sessions = 0, 0, durations[low + 1] + (durations[if(low + 2 > sessions, low + 1, low + 2)] - durations[low + 1]) * (rank - low)) AS medianDurationMs
-       FROM (SELECT count() AS sessions, uniqExact(user_key) AS users, sum(session_messages) AS messages, countIf(session_messages = 1) AS singleMessageSessions,
-                    sum(session_prompts) AS prompts, countIf(session_prompts = 1) AS singlePromptSessions, sum(last_ts - first_ts) AS totalDurationMs,
+       FROM (SELECT count() AS sessions, uniqExact(user_key) AS users, sum(thread_messages) AS messages, countIf(thread_messages = 1) AS singleMessageSessions,
+                    sum(thread_prompts) AS prompts, countIf(thread_prompts = 1) AS singlePromptSessions, sum(last_ts - first_ts) AS totalDurationMs,
                     arraySort(groupArray(last_ts - first_ts)) AS durations, 0.5 * (sessions - 1) AS rank, toUInt64(floor(rank)) AS low
-               FROM (${sessionsSql(tables, scope)})
+               FROM (${threadsSql(tables, SESSION_THREADS, scope)})
               WHERE first_ts >= ${sqlValue(scope.startMs)} AND first_ts < ${sqlValue(scope.endMs)})`,
   );
   const [totals] = rows;

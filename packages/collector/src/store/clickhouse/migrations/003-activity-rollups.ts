@@ -1,12 +1,12 @@
 import type { ClickHouseTables } from '../clickhouse-tables.js';
-import { ROLLUP_SOURCES, type RollupSource } from '../rollups.js';
+import { CONVERSATION_THREADS, ROLLUP_SOURCES, SESSION_THREADS, THREAD_COLUMNS, type RollupSource, type ThreadRollup } from '../rollups.js';
 import { sqlIdentifier } from '../sql-value.js';
 import { createTableStatements, type ClickHouseMigration, type TableSpec } from './clickhouse-migration.js';
 
 
 /**
  * Rollups for the metrics that read every prompt or message of a range
- * (active users, retention, sessions, the report): without them those
+ * (active users, retention, sessions, conversations, the report): without them those
  * queries fold duplicates and resolve identities over the raw events and
  * take seconds at a million events. Each is filled by a materialized view
  * on the storing events table, so every insert (on every shard) feeds it,
@@ -26,15 +26,17 @@ const promptActivity: TableSpec = {
   shardingKey: 'cityHash64(user, anonymous, previous)',
 };
 
-const sessionActivity: TableSpec = {
-  name: 'session_activity',
-  columns: `session_id String, quarter Int64, event String, traffic UInt8, user String, anonymous String, previous String,
-    first_ts AggregateFunction(min, Int64), last_ts AggregateFunction(max, Int64), messages AggregateFunction(uniqExact, String, String)`,
-  engine: 'AggregatingMergeTree()',
-  partitionBy: 'toYYYYMM(toDateTime(intDiv(quarter, 1000)))',
-  orderBy: '(session_id, quarter, event, traffic, user, anonymous, previous)',
-  shardingKey: 'cityHash64(session_id)',
-};
+/** Sessions and conversations: rows merge per key, their states (min, max, message set) with them. */
+function threadActivity(thread: ThreadRollup): TableSpec {
+  return {
+    name: thread.table,
+    columns: THREAD_COLUMNS,
+    engine: 'AggregatingMergeTree()',
+    partitionBy: 'toYYYYMM(toDateTime(intDiv(quarter, 1000)))',
+    orderBy: '(thread_id, quarter, event, traffic, user, anonymous, previous)',
+    shardingKey: 'cityHash64(thread_id)',
+  };
+}
 
 /**
  * The view that feeds a rollup from every insert into the storing events
@@ -53,9 +55,9 @@ function feedStatements(source: RollupSource, tables: ClickHouseTables): string[
 
 export const activityRollupsMigration: ClickHouseMigration = {
   version: 3,
-  name: 'prompt activity and session rollups',
+  name: 'prompt activity, session and conversation rollups',
   statements: (tables) => [
-    ...[promptActivity, sessionActivity].flatMap((spec) => createTableStatements(spec, tables)),
+    ...[promptActivity, threadActivity(SESSION_THREADS), threadActivity(CONVERSATION_THREADS)].flatMap((spec) => createTableStatements(spec, tables)),
     ...ROLLUP_SOURCES.flatMap((source) => feedStatements(source, tables)),
   ],
 };
