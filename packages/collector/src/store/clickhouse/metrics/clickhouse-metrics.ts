@@ -32,7 +32,7 @@ import { activeUsers, activeUsersByValue } from './activity-queries.js';
 import { conversationsByUser, conversationTotals } from './conversation-queries.js';
 import { delivery } from './delivery-queries.js';
 import { satisfaction } from './feedback-queries.js';
-import { intentFlowEnds, intentFlows } from './intent-flow-queries.js';
+import { conversationIntents, intentFlowEnds, intentFlows, type ConversationIntents } from './intent-flow-queries.js';
 import { classification, classifierSpendOn, intentCounts } from './intent-queries.js';
 import { activeConversations } from './live-queries.js';
 import { promptsByQuarterHour } from './prompt-hour-queries.js';
@@ -55,6 +55,12 @@ export class ClickHouseMetrics implements MetricsSource {
   readonly #connection: ClickHouseConnection;
   readonly #tables: ClickHouseTables;
   readonly #queue: LocalPromptQueue;
+  /**
+   * The intent-flows metric asks for flows and flow ends of the same scope
+   * object at once: both come from one query per scope (held only as long as
+   * the scope object lives, so never across requests).
+   */
+  readonly #conversationIntents = new WeakMap<MetricScope, Promise<ConversationIntents>>();
 
   constructor(connection: ClickHouseConnection, tables: ClickHouseTables, queue: LocalPromptQueue) {
     this.#connection = connection;
@@ -134,12 +140,21 @@ export class ClickHouseMetrics implements MetricsSource {
     return promptsByQuarterHour(this.#connection, this.#tables, scope);
   }
 
-  intentFlows(scope: MetricScope): Promise<IntentFlow[]> {
-    return intentFlows(this.#connection, this.#tables, scope);
+  async intentFlows(scope: MetricScope): Promise<IntentFlow[]> {
+    return intentFlows(await this.#conversationIntentsOf(scope));
   }
 
-  intentFlowEnds(scope: MetricScope): Promise<KeyedCount[]> {
-    return intentFlowEnds(this.#connection, this.#tables, scope);
+  async intentFlowEnds(scope: MetricScope): Promise<KeyedCount[]> {
+    return intentFlowEnds(await this.#conversationIntentsOf(scope));
+  }
+
+  #conversationIntentsOf(scope: MetricScope): Promise<ConversationIntents> {
+    let intents = this.#conversationIntents.get(scope);
+    if (intents === undefined) {
+      intents = conversationIntents(this.#connection, this.#tables, scope);
+      this.#conversationIntents.set(scope, intents);
+    }
+    return intents;
   }
 
   activeConversations(sinceMs: number, traffic: TrafficInclusion, limit: number): Promise<LiveConversations> {
