@@ -66,23 +66,15 @@ function eventsTerm(events: readonly string[] | undefined): string {
   return events === undefined ? '1' : `event IN ${sqlList(events)}`;
 }
 
-/**
- * Two 64-bit hashes of (write key, message id), grouped on instead of the
- * strings themselves: grouping on a pair of integers is several times
- * faster, and two different messages would have to collide in 128 bits —
- * the identity `uniqExact` itself relies on for strings.
- */
-const MESSAGE_HASHES = 'cityHash64(write_key, message_id) AS message_hash, cityHash64(message_id, write_key) AS message_hash_2';
-
 /** The first-received copy of each (write_key, message_id) among the rows matching `where`. */
 function dedupedSql(tables: ClickHouseTables, events: readonly string[] | undefined, where: string, columns: readonly string[]): string {
   const picked = columns.map((column) => `argMin(${column}, received_at) AS first_${column}`);
   const renamed = columns.map((column) => `first_${column} AS ${column}`);
-  return `SELECT first_write_key AS write_key, first_message_id AS message_id, first_received_at AS received_at${renamed.map((column) => `, ${column}`).join('')}
-    FROM (SELECT any(write_key) AS first_write_key, any(message_id) AS first_message_id, min(received_at) AS first_received_at${picked.map((column) => `, ${column}`).join('')}
-            FROM (SELECT ${MESSAGE_HASHES}, write_key, message_id, received_at${columns.map((column) => `, ${column}`).join('')}
+  return `SELECT write_key, message_id, first_received_at AS received_at${renamed.map((column) => `, ${column}`).join('')}
+    FROM (SELECT write_key, message_id, min(received_at) AS first_received_at${picked.map((column) => `, ${column}`).join('')}
+            FROM (SELECT write_key, message_id, received_at${columns.map((column) => `, ${column}`).join('')}
                     FROM ${tables.table('events')} WHERE ${eventsTerm(events)} AND (${where}))
-           GROUP BY message_hash, message_hash_2)`;
+           GROUP BY write_key, message_id)`;
 }
 
 /** Links anonymous id → user id, the latest link of each anonymous id. */
