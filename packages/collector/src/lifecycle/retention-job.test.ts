@@ -129,4 +129,21 @@ describe('retention job', () => {
     expect(cutoffs.slice(0, 3)).toEqual([NOW - DAY_MS, NOW, NOW + DAY_MS]);
     expect(lines()).toMatchObject([{ level: 40, msg: 'retention: deleting old events failed; retrying at the next sweep', err: { message: 'database write failed (SQLITE_FULL)' } }]);
   });
+
+  it("paces itself as the engine asks when not told otherwise (ClickHouse: large batches, rare sweeps)", async () => {
+    const limits: number[] = [];
+    const lifecycle = {
+      retentionPace: { batchSize: 3, intervalMs: 10 },
+      deleteEventsBefore: async (_cutoffMs: number, limit: number) => {
+        limits.push(limit);
+        return limits.length === 1 ? limit : 0;
+      },
+    };
+    const job = startRetentionJob({ lifecycle, retentionDays: 1, logger: pino({ level: 'silent' }) });
+    // Two batches in the first sweep, one in the next, 10 ms later (the default pause is 5 s).
+    const deadline = Date.now() + 2_000;
+    while (limits.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await job.stop();
+    expect(limits.slice(0, 3)).toEqual([3, 3, 3]);
+  });
 });

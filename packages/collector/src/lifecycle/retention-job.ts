@@ -14,13 +14,14 @@ const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_INTERVAL_MS = 5_000;
 
 export interface RetentionJobOptions {
-  lifecycle: Pick<DataLifecycle, 'deleteEventsBefore'>;
+  lifecycle: Pick<DataLifecycle, 'deleteEventsBefore' | 'retentionPace'>;
   /** `--retention-days`: events whose time is more than this many days before now are deleted. */
   retentionDays: number;
   logger: Logger;
   now?: () => number;
+  /** Rows per deletion; default the engine's `retentionPace`, else 500. */
   batchSize?: number;
-  /** Pause between the end of one sweep and the start of the next. */
+  /** Pause between the end of one sweep and the start of the next; default the engine's `retentionPace`, else 5 s. */
   intervalMs?: number;
 }
 
@@ -40,7 +41,7 @@ export interface RetentionJob {
  */
 export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
   const job = createRetentionJob(options);
-  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const intervalMs = options.intervalMs ?? options.lifecycle.retentionPace?.intervalMs ?? DEFAULT_INTERVAL_MS;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const schedule = (delayMs: number): void => {
@@ -65,7 +66,7 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
 /** The job without its timer: `sweep()` runs when called (tests, and the timer of startRetentionJob). */
 export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   const now = options.now ?? Date.now;
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = options.batchSize ?? options.lifecycle.retentionPace?.batchSize ?? DEFAULT_BATCH_SIZE;
   const { lifecycle, logger, retentionDays } = options;
   let stopped = false;
   let running: Promise<number> | undefined;

@@ -8,6 +8,12 @@ export interface ErasureOutcome {
   users: number;
 }
 
+/** How a retention job should pace its deletions on an engine: rows per call and the pause between sweeps. */
+export interface RetentionPace {
+  batchSize: number;
+  intervalMs: number;
+}
+
 /**
  * Deleting stored data: the erasure request of one person (GDPR art. 17,
  * CCPA) and time-based retention. Rollups follow every deletion, so metrics
@@ -31,4 +37,6 @@ export interface DataLifecycle {
    * deleted, so a caller repeats while that equals `limit`.
    */
   deleteEventsBefore(cutoffMs: number, limit: number): Promise<number>;
+  /** The engine's own pace for retention, when the job's default (small batches, frequent sweeps) does not suit it. */
+  readonly retentionPace?: RetentionPace;
 }

@@ -3,7 +3,7 @@ import type {
   ClassificationUsage,
   QueuedPrompt,
 } from '../../classification/classification-queue.js';
-import type { ErasureOutcome } from '../data-lifecycle.js';
+import type { ErasureOutcome, RetentionPace } from '../data-lifecycle.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import type { ExportedEvent, ExportRange } from '../event-export.js';
 import type { Store } from '../store.js';
@@ -159,6 +159,14 @@ export class ClickHouseStore implements Store {
     await this.#inserts.drain();
     return eraseUser(this.#connection, this.#tables, this.#queue, userId);
   }
+
+  /**
+   * Each deletion is a mutation of the events and of every rollup, which
+   * rewrites the parts it touches: a few large batches a day, not a small
+   * one every few seconds. (Table TTLs, ClickHouse's own retention, came
+   * after 18.16.)
+   */
+  readonly retentionPace: RetentionPace = { batchSize: 1_000_000, intervalMs: 15 * 60_000 };
 
   async deleteEventsBefore(cutoffMs: number, limit: number): Promise<number> {
     return deleteEventsBefore(this.#connection, this.#tables, cutoffMs, limit);
