@@ -185,6 +185,29 @@ describeWithClickHouse('ClickHouse store', () => {
     expect(pages).toEqual([['m-1', 'm-2'], ['m-3', 'm-4']]);
   });
 
+  it('exports a late copy of a message once, at its first copy, across page windows', async () => {
+    const options = freshOptions();
+    const store = await openStore(options);
+    await store.insertEvents([record('m-1', { receivedAt: MARCH_1 + 1 }), record('m-2', { receivedAt: MARCH_1 + 2 })]);
+    await store.insertEvents([record('m-3', { receivedAt: MARCH_1 + 3 }), record('m-4', { receivedAt: MARCH_1 + 4 })]);
+    await store.insertEvents([record('m-5', { receivedAt: MARCH_1 + 5 })]);
+    // A copy of m-1 that reached another collector late (the look-up lets simultaneous copies through).
+    await server.query(
+      `INSERT INTO ${options.database}.events (write_key, message_id, type, event, user_id, session_id, ts, received_at, traffic, from_sdk, properties, context, merge_version)
+       VALUES ('wk', 'm-1', 'track', 'ai_user_prompt_created', 'u1', 's1', ${MARCH_1 + 3_600_000}, ${MARCH_1 + 4}, 0, 0, '{}', '{}', 1)`,
+    );
+    const connection = openClickHouseConnection(options);
+    const pages: string[][] = [];
+    try {
+      for await (const page of exportEventPages(connection, clickHouseTables(options.database, undefined), { fromMs: MARCH_1, toMs: MARCH_1 + 10 }, 2)) {
+        pages.push(page.map((event) => `${event.message_id}@${event.received_at.slice(-4)}`));
+      }
+    } finally {
+      await connection.close();
+    }
+    expect(pages).toEqual([['m-1@001Z', 'm-2@002Z'], ['m-3@003Z', 'm-4@004Z'], ['m-5@005Z']]);
+  });
+
   it('counts the anonymous events of a visitor for the user an identify links them to, without rewriting them', async () => {
     const store = await openStore(freshOptions());
     await store.insertEvents([record('anon-prompt', { userId: null, anonymousId: 'a-1', conversationId: 'c-a' })]);

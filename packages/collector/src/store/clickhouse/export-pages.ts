@@ -22,10 +22,13 @@ type EventRow = Record<string, any>;
 /**
  * The range's events a page at a time in the order they were received
  * (first-received time, then write key and message id): keyset pages, so
- * nothing is held between two pages. Each page is two queries: the next
- * keys (three narrow columns folded per message), then the full rows of
- * those messages only, with identity and intents resolved. Each message is
- * exported once, as its first-received copy.
+ * nothing is held between two pages. Each page reads a window of arrival
+ * times — from where the last page ended to the time of the next
+ * `pageSize` stored rows — and folds only the messages seen in it (their
+ * copies before the window included, so each message counts from its first
+ * copy), so a page costs the same at the end of a large export as at its
+ * start. Then the full rows of those messages only, with identity and
+ * intents resolved. Each message is exported once, as its first-received copy.
  */
 export async function* exportEventPages(
   connection: ClickHouseConnection,
@@ -33,18 +36,40 @@ export async function* exportEventPages(
   range: ExportRange,
   pageSize = EXPORT_PAGE_SIZE,
 ): AsyncGenerator<ExportedEvent[]> {
+  const events = tables.table('events');
+  // Every message whose first copy arrived before `fromMs` has been exported or taken; `after` is the last one taken.
+  let fromMs = range.fromMs;
   let after: PageKey | null = null;
-  for (;;) {
-    const position = after === null
-      ? '1'
-      : `(first_received_at, write_key, message_id) > (${sqlValue(after.first_received_at)}, ${sqlValue(after.write_key)}, ${sqlValue(after.message_id)})`;
-    const keys: PageKey[] = await connection.rows<PageKey>(
-      `SELECT write_key, message_id, min(received_at) AS first_received_at FROM ${tables.table('events')}
-        WHERE received_at >= ${sqlValue(range.fromMs)} AND received_at < ${sqlValue(range.toMs)}
-        GROUP BY write_key, message_id
-       HAVING ${position}
-        ORDER BY first_received_at, write_key, message_id LIMIT ${sqlValue(pageSize)}`,
-    );
+  let exhausted = false;
+  while (!exhausted) {
+    const keys: PageKey[] = [];
+    while (keys.length < pageSize) {
+      const [window] = await connection.rows<{ rows: number; upper: number }>(
+        `SELECT count() AS rows, max(received_at) AS upper
+           FROM (SELECT received_at FROM ${events} WHERE received_at >= ${sqlValue(fromMs)} AND received_at < ${sqlValue(range.toMs)}
+                  ORDER BY received_at LIMIT ${sqlValue(pageSize)})`,
+      );
+      if (window === undefined || window.rows === 0) {
+        exhausted = true;
+        break;
+      }
+      const position: string = after === null
+        ? '1'
+        : `(first_received_at, write_key, message_id) > (${sqlValue(after.first_received_at)}, ${sqlValue(after.write_key)}, ${sqlValue(after.message_id)})`;
+      const missing = pageSize - keys.length;
+      const found: PageKey[] = await connection.rows<PageKey>(
+        `SELECT write_key, message_id, min(received_at) AS first_received_at FROM ${events}
+          WHERE received_at >= ${sqlValue(range.fromMs)} AND received_at <= ${sqlValue(window.upper)}
+            AND message_id IN (SELECT message_id FROM ${events} WHERE received_at >= ${sqlValue(fromMs)} AND received_at <= ${sqlValue(window.upper)})
+          GROUP BY write_key, message_id
+         HAVING ${position}
+          ORDER BY first_received_at, write_key, message_id LIMIT ${sqlValue(missing)}`,
+      );
+      keys.push(...found);
+      after = keys.at(-1) ?? after;
+      // A short answer took every message first received up to the window's end; a full one may have left some at its last time.
+      fromMs = found.length < missing ? window.upper + 1 : (after as PageKey).first_received_at;
+    }
     if (keys.length === 0) return;
     const wanted = new Set(keys.map((key) => `${key.write_key}\n${key.message_id}`));
     const rows = eventRowsSql(tables, {
@@ -56,9 +81,7 @@ export async function* exportEventPages(
     const page = (await connection.rows<EventRow>(`SELECT * FROM (${rows}) ORDER BY received_at, write_key, message_id`))
       // Same message id under another write key: not this page's.
       .filter((row) => wanted.has(`${row['write_key']}\n${row['message_id']}`));
-    after = keys[keys.length - 1] as PageKey;
     yield page.map(toExportedEvent);
-    if (keys.length < pageSize) return;
   }
 }
 
