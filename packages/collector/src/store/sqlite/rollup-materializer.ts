@@ -15,6 +15,8 @@ export interface RollupMaterializerOptions {
 /** See RollupMaterializerOptions. */
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_IDLE_MS = 250;
+/** A caller of catchUp() waits for the whole tail anyway: fewer, larger transactions pay fewer commits. */
+const CATCH_UP_BATCH_SIZE = 10_000;
 
 /**
  * Maintains the rollup tables off the request path (migration 009): folds the
@@ -42,7 +44,7 @@ export class RollupMaterializer {
     // ORDER BY id: the view's triggers see the events in the order they were stored (intent-flow neighbours rely on it).
     const fold = db.prepare('INSERT INTO events_to_fold SELECT * FROM events WHERE id > ? AND id <= ? ORDER BY id');
     const moveWatermark = db.prepare('UPDATE rollup_watermark SET folded_through = ?');
-    this.#foldBatch = db.transaction((limit: number): number => {
+    const foldBatch = db.transaction((limit: number): number => {
       const after = this.#watermark.get() as number;
       const batch = nextBatch.get(after, limit) as { events: number; through: number | null };
       if (batch.through === null) return 0;
@@ -50,6 +52,9 @@ export class RollupMaterializer {
       moveWatermark.run(batch.through);
       return batch.events;
     });
+    // IMMEDIATE: the write lock is taken (or waited for, busy_timeout) before the watermark is read, so that two
+    // processes folding the same file take turns instead of one failing when it upgrades its read to a write.
+    this.#foldBatch = (limit) => foldBatch.immediate(limit);
   }
 
   /** The last events id whose effect is in the rollups. */
@@ -65,7 +70,8 @@ export class RollupMaterializer {
   /** Folds every event stored so far, so that the rollups answer exactly; returns how many it folded. */
   catchUp(): number {
     let folded = 0;
-    for (let batch = this.foldBatch(); batch > 0; batch = this.foldBatch()) folded += batch;
+    const batchSize = Math.max(this.#batchSize, CATCH_UP_BATCH_SIZE);
+    for (let batch = this.foldBatch(batchSize); batch > 0; batch = this.foldBatch(batchSize)) folded += batch;
     return folded;
   }
 

@@ -185,8 +185,12 @@ export class SqliteStore implements Store {
     this.#closed = true;
     this.#commits.flushAll();
     this.rollups?.stop();
-    // A copied or backed-up file then holds current rollups; the next open would fold the rest anyway.
-    this.rollups?.catchUp();
+    try {
+      // A copied or backed-up file then holds current rollups.
+      this.rollups?.catchUp();
+    } catch {
+      // Closing must not fail on it (a full disk): the next open folds what is left.
+    }
     // Fold the WAL back into the main file so a copied .db is complete.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
