@@ -8,7 +8,11 @@ export interface RollupMaterializerOptions {
    * that the commit's fsync is paid once per hundreds of events.
    */
   batchSize?: number;
-  /** How long the background fold waits before looking again when nothing is left to fold. */
+  /**
+   * How long the background fold waits before looking again when it found
+   * less than a batch: a quiet collector's rollups are current within this
+   * delay, without a query on the file every turn of the event loop.
+   */
   idleMs?: number;
 }
 

@@ -55,10 +55,10 @@ export class SqliteStore implements Store {
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
-    this.db = openDatabase(options.path, options.readonly ?? false);
+    const readonly = options.readonly ?? false;
+    this.db = openDatabase(options.path, readonly);
     this.#statements = prepareStatements(this.db);
     this.#classification = prepareClassificationStatements(this.db);
-    const readonly = options.readonly ?? false;
     this.rollups = readonly ? null : new RollupMaterializer(this.db, options.rollups);
     const rollups = this.rollups;
     this.#lifecycle = prepareLifecycleStatements(this.db, () => rollups?.catchUp());
