@@ -62,7 +62,14 @@ export class SqliteStore implements Store {
     this.rollups = readonly ? null : new RollupMaterializer(this.db, options.rollups);
     const rollups = this.rollups;
     this.#lifecycle = prepareLifecycleStatements(this.db, () => rollups?.catchUp());
-    this.metrics = new SqliteMetrics(this.db, () => rollups?.catchUp());
+    this.metrics = new SqliteMetrics(this.db, () => {
+      try {
+        rollups?.catchUp();
+      } catch (error) {
+        // A full disk or a lock held elsewhere: a retryable 503 for the reader, not a 500.
+        throw toStoreWriteError(error);
+      }
+    });
     // Concurrent requests' events share one transaction and one fsync (see group-commit.ts).
     const insertGroup = this.db.transaction((submissions: readonly (readonly EventRecord[])[]) =>
       submissions.map((events) => this.#insertAll(events)),
