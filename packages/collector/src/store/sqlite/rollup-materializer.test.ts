@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { comparableRows } from '../../../test/support/rollup-rows.js';
+import { createRandom } from '../../demo/random.js';
 import type { MetricScope } from '../../metrics/metric-scope.js';
 import { ZoneCalendar } from '../../metrics/zone-calendar.js';
 import type { EventRecord } from '../event-record.js';
@@ -47,7 +49,75 @@ function promptRollup(store: SqliteStore): unknown[] {
   return store.db.prepare('SELECT quarter, prompts FROM prompt_rollup ORDER BY quarter').all();
 }
 
+/** Every table the fold writes, in a comparable order; event ids become message ids. */
+function foldedTables(store: SqliteStore): Record<string, unknown> {
+  const keys: Record<string, string> = {
+    user_activity: 'quarter, user_key, debug',
+    user_first_activity: 'user_key',
+    session_rollup: 'session_id, debug',
+    conversation_rollup: 'conversation_id, debug',
+    response_rollup: 'quarter, debug, model, intent',
+    response_latencies: 'quarter, debug, model, intent, chunk',
+    prompt_rollup: 'quarter, debug, intent',
+    intent_flow_rollup: 'with_debug, to_quarter, from_quarter, from_intent, to_intent',
+    conversation_response_quarters: 'conversation_id, debug, model, quarter',
+    conversation_entries: 'quarter, debug, previous_quarter',
+  };
+  const tables: Record<string, unknown> = {};
+  for (const [table, order] of Object.entries(keys)) tables[table] = comparableRows(store.db, table, order);
+  tables['user_first_touch'] = store.db
+    .prepare('SELECT t.user_key, t.ts, e.message_id, t.channel FROM user_first_touch t JOIN events e ON e.id = t.event_id ORDER BY t.user_key')
+    .all();
+  return tables;
+}
+
+/** Prompts and responses of a few users sharing sessions and conversations, out of time order, some anonymous until they identify. */
+function randomEvents(seed: number): EventRecord[] {
+  const random = createRandom(seed);
+  const events: EventRecord[] = [];
+  for (let index = 0; index < 120; index += 1) {
+    const user = `u-${random.int(1, 5)}`;
+    const anonymous = random.chance(0.3);
+    const fields: Partial<EventRecord> = {
+      userId: anonymous ? null : user,
+      anonymousId: anonymous ? `anon-${user}` : null,
+      sessionId: random.chance(0.9) ? `s-${random.int(1, 6)}` : null,
+      conversationId: random.chance(0.9) ? `c-${random.int(1, 8)}` : null,
+      debug: random.chance(0.15),
+      acquisitionChannel: random.chance(0.1) ? random.pick(['ads', 'newsletter']) : null,
+    };
+    const minutes = random.int(0, 240);
+    if (random.chance(0.5)) events.push(prompt(user, minutes, fields));
+    else events.push(prompt(user, minutes, { ...fields, event: 'ai_llm_response_received', model: random.pick(['m1', 'm2']), latencyMs: random.int(100, 900) }));
+    if (anonymous && random.chance(0.2)) {
+      events.push(prompt(user, minutes + 1, { type: 'identify', event: null, userId: user, anonymousId: `anon-${user}`, sessionId: null, conversationId: null }));
+    }
+  }
+  return events;
+}
+
 describe('rollup materializer', () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    it(`folds batches of any size as it folds one event at a time (seed ${seed})`, async () => {
+      const random = createRandom(seed * 31);
+      const events = randomEvents(seed);
+      const oneByOne = openStore();
+      const batched = openStore();
+      for (let index = 0; index < events.length; index += 10) {
+        const chunk = events.slice(index, index + 10);
+        await oneByOne.insertEvents(chunk);
+        await batched.insertEvents(chunk);
+        while ((oneByOne.rollups?.foldBatch(1) ?? 0) > 0);
+        if (random.chance(0.5)) batched.rollups?.foldBatch(random.int(2, 40));
+      }
+      batched.rollups?.catchUp();
+
+      const expected = foldedTables(oneByOne);
+      expect(expected['session_rollup']).not.toEqual([]);
+      expect(foldedTables(batched)).toEqual(expected);
+    });
+  }
+
   it('leaves the rollups untouched until the events are folded', async () => {
     const store = openStore();
     await store.insertEvents([prompt('ada', 1), prompt('ada', 2), prompt('bob', 20)]);

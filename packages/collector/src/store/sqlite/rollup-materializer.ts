@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { USER_ROLLUP_FOLDS } from './user-rollup-folds.js';
 
 export interface RollupMaterializerOptions {
   /**
@@ -25,7 +26,8 @@ const CATCH_UP_BATCH_SIZE = 10_000;
 /**
  * Maintains the rollup tables off the request path (migration 009): folds the
  * events stored after the watermark into the rollups, in id order, through
- * the INSTEAD OF INSERT triggers of `events_to_fold`, and moves the watermark
+ * the INSTEAD OF INSERT triggers of `events_to_fold` and the batch statements
+ * of user-rollup-folds.ts, and moves the watermark
  * in the same transaction, so that a crash neither loses nor double-counts an
  * event. In the background it folds one batch per turn of the event loop;
  * `catchUp()` folds the rest at once, before anything reads the rollups.
@@ -46,13 +48,16 @@ export class RollupMaterializer {
       'SELECT COUNT(*) AS events, MAX(id) AS through FROM (SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?)',
     );
     // ORDER BY id: the view's triggers see the events in the order they were stored (intent-flow neighbours rely on it).
-    const fold = db.prepare('INSERT INTO events_to_fold SELECT * FROM events WHERE id > ? AND id <= ? ORDER BY id');
+    const fold = db.prepare('INSERT INTO events_to_fold SELECT * FROM events WHERE id > @after AND id <= @through ORDER BY id');
+    const userRollupFolds = USER_ROLLUP_FOLDS.map((sql) => db.prepare(sql));
     const moveWatermark = db.prepare('UPDATE rollup_watermark SET folded_through = ?');
     const foldBatch = db.transaction((limit: number): number => {
       const after = this.#watermark.get() as number;
       const batch = nextBatch.get(after, limit) as { events: number; through: number | null };
       if (batch.through === null) return 0;
-      fold.run(after, batch.through);
+      const range = { after, through: batch.through };
+      fold.run(range);
+      for (const statement of userRollupFolds) statement.run(range);
       moveWatermark.run(batch.through);
       return batch.events;
     });

@@ -6,32 +6,6 @@ const ACTION = `'ai_user_action'`;
 /** A UTC quarter-hour: every IANA offset in use is a multiple of 15 minutes, so each quarter falls in exactly one local day and hour of any zone. */
 const QUARTER_MS = 900_000;
 
-/** A new prompt or response NEW counts in user_activity, user_first_activity, session_rollup and conversation_rollup. */
-export const USER_ROLLUPS_ON_INSERT = `INSERT INTO user_activity (quarter, user_key, debug, prompts)
-        SELECT NEW.ts / ${QUARTER_MS}, NEW.user_key, NEW.debug, 1 WHERE NEW.event = ${PROMPT}
-        ON CONFLICT (quarter, user_key, debug) DO UPDATE SET prompts = prompts + 1;
-      INSERT INTO user_first_activity (user_key, first_ts, first_any_ts)
-        SELECT NEW.user_key, CASE WHEN NEW.debug = 0 THEN NEW.ts END, NEW.ts WHERE NEW.event = ${PROMPT}
-        ON CONFLICT (user_key) DO UPDATE SET
-          first_ts = MIN(COALESCE(first_ts, excluded.first_ts), COALESCE(excluded.first_ts, first_ts)),
-          first_any_ts = MIN(first_any_ts, excluded.first_any_ts);
-      INSERT INTO session_rollup (session_id, debug, user_key, first_ts, last_ts, user_messages, bot_messages)
-        SELECT NEW.session_id, NEW.debug, NEW.user_key, NEW.ts, NEW.ts, NEW.event = ${PROMPT}, NEW.event = ${RESPONSE}
-         WHERE NEW.session_id IS NOT NULL
-        ON CONFLICT (session_id, debug) DO UPDATE SET
-          user_key = excluded.user_key,
-          first_ts = MIN(first_ts, excluded.first_ts),
-          last_ts = MAX(last_ts, excluded.last_ts),
-          user_messages = user_messages + excluded.user_messages,
-          bot_messages = bot_messages + excluded.bot_messages;
-      INSERT INTO conversation_rollup (conversation_id, debug, user_key, first_ts, prompts)
-        SELECT NEW.conversation_id, NEW.debug, NEW.user_key, NEW.ts, 1
-         WHERE NEW.event = ${PROMPT} AND NEW.conversation_id IS NOT NULL
-        ON CONFLICT (conversation_id, debug) DO UPDATE SET
-          user_key = excluded.user_key,
-          first_ts = MIN(first_ts, excluded.first_ts),
-          prompts = prompts + 1;`;
-
 /**
  * Rollups that keep the user-level metrics (active users, retention,
  * sessions, conversations) off the raw events table, plus covering indexes
@@ -107,7 +81,30 @@ export const metricRollupsMigration: Migration = {
     CREATE TRIGGER events_rollups_insert AFTER INSERT ON events
     WHEN NEW.event IN (${PROMPT}, ${RESPONSE})
     BEGIN
-      ${USER_ROLLUPS_ON_INSERT}
+      INSERT INTO user_activity (quarter, user_key, debug, prompts)
+        SELECT NEW.ts / ${QUARTER_MS}, NEW.user_key, NEW.debug, 1 WHERE NEW.event = ${PROMPT}
+        ON CONFLICT (quarter, user_key, debug) DO UPDATE SET prompts = prompts + 1;
+      INSERT INTO user_first_activity (user_key, first_ts, first_any_ts)
+        SELECT NEW.user_key, CASE WHEN NEW.debug = 0 THEN NEW.ts END, NEW.ts WHERE NEW.event = ${PROMPT}
+        ON CONFLICT (user_key) DO UPDATE SET
+          first_ts = MIN(COALESCE(first_ts, excluded.first_ts), COALESCE(excluded.first_ts, first_ts)),
+          first_any_ts = MIN(first_any_ts, excluded.first_any_ts);
+      INSERT INTO session_rollup (session_id, debug, user_key, first_ts, last_ts, user_messages, bot_messages)
+        SELECT NEW.session_id, NEW.debug, NEW.user_key, NEW.ts, NEW.ts, NEW.event = ${PROMPT}, NEW.event = ${RESPONSE}
+         WHERE NEW.session_id IS NOT NULL
+        ON CONFLICT (session_id, debug) DO UPDATE SET
+          user_key = excluded.user_key,
+          first_ts = MIN(first_ts, excluded.first_ts),
+          last_ts = MAX(last_ts, excluded.last_ts),
+          user_messages = user_messages + excluded.user_messages,
+          bot_messages = bot_messages + excluded.bot_messages;
+      INSERT INTO conversation_rollup (conversation_id, debug, user_key, first_ts, prompts)
+        SELECT NEW.conversation_id, NEW.debug, NEW.user_key, NEW.ts, 1
+         WHERE NEW.event = ${PROMPT} AND NEW.conversation_id IS NOT NULL
+        ON CONFLICT (conversation_id, debug) DO UPDATE SET
+          user_key = excluded.user_key,
+          first_ts = MIN(first_ts, excluded.first_ts),
+          prompts = prompts + 1;
     END;
 
     -- identify/alias relabels earlier events: move their activity to the new key

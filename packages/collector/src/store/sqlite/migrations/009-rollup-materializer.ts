@@ -1,4 +1,3 @@
-import { USER_ROLLUPS_ON_INSERT } from './003-metric-rollups.js';
 import {
   addLatencySql,
   addPromptSql,
@@ -57,11 +56,13 @@ const INSERT_TRIGGERS = [
  *
  * - `rollup_watermark` holds the last events id folded into the rollups; events
  *   stored before this migration were folded by the triggers it drops.
- * - The AFTER INSERT triggers of migrations 003–006 become INSTEAD OF INSERT
+ * - The AFTER INSERT triggers of migrations 004–006 become INSTEAD OF INSERT
  *   triggers on the view `events_to_fold`, with the same bodies: the
  *   materializer inserts the next events into the view, in id order, and moves
  *   the watermark in the same transaction. Intent-flow neighbours are the
  *   prompts with a lower id, i.e. exactly those an AFTER INSERT trigger saw.
+ *   Migration 003's user rollups are folded a batch at a time instead
+ *   (user-rollup-folds.ts), in the same transaction.
  * - The UPDATE triggers (identify/alias relabelling, classification) act only
  *   on folded events, and look only at folded ones: an event not folded yet
  *   is folded later with its new values.
@@ -81,12 +82,6 @@ export const rollupMaterializerMigration: Migration = {
     ${INSERT_TRIGGERS.map((name) => `DROP TRIGGER ${name};`).join('\n    ')}
 
     CREATE VIEW events_to_fold AS SELECT * FROM events;
-
-    CREATE TRIGGER fold_user_rollups INSTEAD OF INSERT ON events_to_fold
-    WHEN NEW.event IN (${PROMPT}, ${RESPONSE})
-    BEGIN
-      ${USER_ROLLUPS_ON_INSERT}
-    END;
 
     CREATE TRIGGER fold_response_rollups INSTEAD OF INSERT ON events_to_fold
     WHEN NEW.event = ${RESPONSE}
