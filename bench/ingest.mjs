@@ -60,8 +60,11 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
   let stored;
   let classified;
   let dbBytes;
+  let rollupBacklog = null;
   if (clickhouse === undefined) {
     stored = collector.store.db.prepare('SELECT count(*) AS n FROM events').get().n;
+    // How far the background materializer was behind ingest when the load stopped (close() folds the rest).
+    rollupBacklog = collector.store.db.prepare('SELECT count(*) AS n FROM events WHERE id > (SELECT folded_through FROM rollup_watermark)').get().n;
     classified = collector.store.db
       .prepare("SELECT count(*) AS n FROM events WHERE event = 'ai_user_prompt_created' AND intent IS NOT NULL")
       .get().n;
@@ -100,6 +103,7 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
     storedEvents: stored,
     classifiedPrompts: classified,
     classificationBacklog: queued,
+    rollupBacklog,
     dbBytes,
     bytesPerEvent: stored > 0 ? dbBytes / stored : null,
   };
@@ -120,6 +124,7 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
         ['events accepted / duplicates / rejected', `${formatInt(figures.accepted)} / ${figures.duplicates} / ${figures.rejected}`],
         ['collector RSS: idle → avg under load → peak', `${formatBytes(rssBefore)} → ${formatBytes(figures.rssAverage)} → ${formatBytes(rssPeak)}`],
         ['prompts classified during the run / still queued', `${classified === null ? '—' : formatInt(classified)} / ${formatInt(queued)}`],
+        ['events not yet folded into the rollups at the end', rollupBacklog === null ? '—' : formatInt(rollupBacklog)],
         [engine === 'sqlite' ? 'database size after the run' : 'ClickHouse parts on disk after the run', formatBytes(dbBytes)],
         ['bytes per stored event', figures.bytesPerEvent === null ? '—' : formatInt(figures.bytesPerEvent)],
       ],

@@ -56,7 +56,7 @@ export const SCOPES = [
  * `clickhouse` (a private clickhouse-server started for the run, filled
  * with the same generator; it is removed afterwards).
  */
-export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoad = true, engine = 'sqlite' }) {
+export async function runMetricsBenchmark({ events, users, days, dbPath, engine = 'sqlite' }) {
   heading(`Metrics at scale (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${formatInt(events)} events, ${formatInt(users)} users, ${days} days`);
   const keep = dbPath !== undefined && engine === 'sqlite';
   const directory = keep ? undefined : mkdtempSync(join(tmpdir(), 'chatmeter-bench-metrics-'));
@@ -74,7 +74,7 @@ export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoa
 
   async function measure() {
     const built = clickhouse === undefined
-      ? await buildDatabase({ path, events, users, days, writeKey, reuse: keep, fastLoad })
+      ? await buildDatabase({ path, events, users, days, writeKey, reuse: keep })
       : await buildClickHouseDatabase({ url: clickhouse.url, events, users, days, writeKey });
     const footprint = clickhouse === undefined ? undefined : await clickHouseFootprint(clickhouse.server);
 
@@ -140,7 +140,7 @@ export async function runMetricsBenchmark({ events, users, days, dbPath, fastLoa
             eventsPerSecond: (built.meta.inserted ?? events) / built.seconds,
             generateSeconds: (built.generateMs ?? 0) / 1000,
             insertSeconds: (built.insertMs ?? built.seconds * 1000) / 1000,
-            rollupSeconds: (built.rollupMs ?? 0) / 1000,
+            foldSeconds: (built.foldMs ?? 0) / 1000,
           },
       results,
     };

@@ -51,7 +51,6 @@ function readSettings(env = process.env) {
     dbPath: env.BENCH_DB === undefined || env.BENCH_DB === '' ? undefined : env.BENCH_DB,
     ingestSeconds: number('BENCH_INGEST_SECONDS', 20),
     ingestText: env.BENCH_INGEST_TEXT !== '0',
-    fastLoad: env.BENCH_FAST_LOAD !== '0',
     json: env.BENCH_JSON === undefined || env.BENCH_JSON === '' ? undefined : env.BENCH_JSON,
   };
 }
@@ -72,7 +71,6 @@ async function runChild(name, settings, engine) {
         users: clickhouse ? settings.clickhouseUsers : settings.users,
         days: settings.days,
         dbPath: settings.dbPath,
-        fastLoad: settings.fastLoad,
         engine,
       });
     }

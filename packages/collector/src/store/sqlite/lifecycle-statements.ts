@@ -11,8 +11,14 @@ export interface LifecycleStatements {
  * Deletes go through the events table only: the AFTER DELETE triggers of
  * migration 008 take each event out of the rollups, and `intent_queue`
  * (ON DELETE CASCADE) loses the prompt texts still waiting.
+ *
+ * Those triggers undo what the fold did, so each delete runs in one
+ * transaction with `catchUp` (rollup-materializer.ts) before it: every
+ * event it removes has been folded. Afterwards the watermark comes down to
+ * the highest id left, since SQLite numbers the next event after that one
+ * (ids of deleted events are reused) and the fold must not skip it.
  */
-export function prepareLifecycleStatements(db: Database.Database): LifecycleStatements {
+export function prepareLifecycleStatements(db: Database.Database, catchUp: () => void): LifecycleStatements {
   const linkedAnonymousIds = db.prepare('SELECT anonymous_id FROM identities WHERE user_id = ?').pluck();
   // Two statements rather than one OR, so each walks its own index.
   const deleteEventsOfKey = db.prepare('DELETE FROM events WHERE user_key = ?');
@@ -23,8 +29,12 @@ export function prepareLifecycleStatements(db: Database.Database): LifecycleStat
     `DELETE FROM events WHERE id IN (
        SELECT id FROM events INDEXED BY events_ts WHERE ts < ? ORDER BY ts LIMIT ?)`,
   );
+  const lowerWatermark = db.prepare(
+    'UPDATE rollup_watermark SET folded_through = MIN(folded_through, COALESCE((SELECT MAX(id) FROM events), 0))',
+  );
 
   const eraseUser = db.transaction((userId: string): ErasureOutcome => {
+    catchUp();
     // The user's own key, then every anonymous id identify/alias linked to it:
     // their events were relabelled to the user, but one stored under another
     // key (a link that moved on) still carries the anonymous id.
@@ -37,11 +47,15 @@ export function prepareLifecycleStatements(db: Database.Database): LifecycleStat
       users += deleteUser.run(key).changes;
     }
     const identities = deleteLinks.run(userId).changes;
+    lowerWatermark.run();
     return { events, identities, users };
   });
+  const deleteEventsBefore = db.transaction((cutoffMs: number, limit: number): number => {
+    catchUp();
+    const deleted = deleteOldest.run(cutoffMs, limit).changes;
+    lowerWatermark.run();
+    return deleted;
+  });
 
-  return {
-    eraseUser,
-    deleteEventsBefore: (cutoffMs, limit) => deleteOldest.run(cutoffMs, limit).changes,
-  };
+  return { eraseUser, deleteEventsBefore };
 }

@@ -16,6 +16,7 @@ import { exportEventPages } from './export-queries.js';
 import { prepareLifecycleStatements, type LifecycleStatements } from './lifecycle-statements.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { openDatabase } from './open-database.js';
+import { RollupMaterializer, type RollupMaterializerOptions } from './rollup-materializer.js';
 import { toStoreWriteError } from './sqlite-errors.js';
 import { StoreUnavailableError } from '../store-unavailable-error.js';
 import { TRAFFIC_BIT, trafficBits } from './traffic-flags.js';
@@ -25,17 +26,26 @@ export interface SqliteStoreOptions {
   /** File path, or `:memory:` for throwaway stores in tests. */
   path: string;
   readonly?: boolean;
+  /**
+   * The rollups' materializer (rollup-materializer.ts); `background: false`
+   * leaves folding to catchUp(), as before every metric read, erasure and retention.
+   */
+  rollups?: RollupMaterializerOptions & { background?: boolean };
 }
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is
  * synchronous, so a group of batches is one `db.transaction()` with no await
  * inside; a batch has committed (and, with synchronous=FULL, reached the
- * disk) when `insertEvents` resolves.
+ * disk) when `insertEvents` resolves. The request transaction appends events
+ * and does no rollup work: `rollups` folds them into the rollups in the
+ * background, and in full before any metric reads them.
  */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly metrics: SqliteMetrics;
+  /** Null on a read-only store, which cannot write the rollups. */
+  readonly rollups: RollupMaterializer | null;
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
   readonly #lifecycle: LifecycleStatements;
@@ -45,11 +55,21 @@ export class SqliteStore implements Store {
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
-    this.db = openDatabase(options.path, options.readonly ?? false);
+    const readonly = options.readonly ?? false;
+    this.db = openDatabase(options.path, readonly);
     this.#statements = prepareStatements(this.db);
     this.#classification = prepareClassificationStatements(this.db);
-    this.#lifecycle = prepareLifecycleStatements(this.db);
-    this.metrics = new SqliteMetrics(this.db);
+    this.rollups = readonly ? null : new RollupMaterializer(this.db, options.rollups);
+    const rollups = this.rollups;
+    this.#lifecycle = prepareLifecycleStatements(this.db, () => rollups?.catchUp());
+    this.metrics = new SqliteMetrics(this.db, () => {
+      try {
+        rollups?.catchUp();
+      } catch (error) {
+        // A full disk or a lock held elsewhere: a retryable 503 for the reader, not a 500.
+        throw toStoreWriteError(error);
+      }
+    });
     // Concurrent requests' events share one transaction and one fsync (see group-commit.ts).
     const insertGroup = this.db.transaction((submissions: readonly (readonly EventRecord[])[]) =>
       submissions.map((events) => this.#insertAll(events)),
@@ -62,6 +82,7 @@ export class SqliteStore implements Store {
     this.#recordClassifications = this.db.transaction(
       (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
     );
+    if (options.rollups?.background !== false) this.rollups?.start();
   }
 
   async nextPromptsToClassify(limit: number): Promise<QueuedPrompt[]> {
@@ -170,6 +191,13 @@ export class SqliteStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
     this.#commits.flushAll();
+    this.rollups?.stop();
+    try {
+      // A copied or backed-up file then holds current rollups.
+      this.rollups?.catchUp();
+    } catch {
+      // Closing must not fail on it (a full disk): the next open folds what is left.
+    }
     // Fold the WAL back into the main file so a copied .db is complete.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();

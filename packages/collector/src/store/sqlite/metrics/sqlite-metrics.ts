@@ -46,29 +46,39 @@ import { excludedUsers } from './traffic-queries.js';
  * in migrations 003 (users, sessions, conversations), 004 (responses,
  * prompts, intent flows, conversation entries, feedback turn model) and 005
  * (time to first token, streaming speed, rated responses, SDK delivery) and
- * 006 (first touch per user).
+ * 006 (first touch per user); rollup-materializer.ts (migration 009) folds
+ * the stored events into them, and every query here runs after it caught up.
  */
 export class SqliteMetrics implements MetricsSource {
   readonly #db: Database.Database;
+  readonly #catchUp: () => void;
 
-  constructor(db: Database.Database) {
+  /** `catchUp` folds the events not yet in the rollups (rollup-materializer.ts), so that every answer is exact and current. */
+  constructor(db: Database.Database, catchUp: () => void) {
     this.#db = db;
+    this.#catchUp = catchUp;
+  }
+
+  /** The connection, once every stored event is in the rollups. */
+  #current(): Database.Database {
+    this.#catchUp();
+    return this.#db;
   }
 
   async activeUsers(scope: MetricScope): Promise<DailyActiveUsers[]> {
-    return activeUsers(this.#db, scope);
+    return activeUsers(this.#current(), scope);
   }
 
   async retention(scope: MetricScope, cohort: CohortKind, offsets: readonly number[]): Promise<CohortActivity[]> {
-    return retention(this.#db, scope, cohort, offsets);
+    return retention(this.#current(), scope, cohort, offsets);
   }
 
   async usersByValue(scope: MetricScope, breakdown: Breakdown): Promise<KeyedCount[]> {
-    return usersByValue(this.#db, scope, breakdown);
+    return usersByValue(this.#current(), scope, breakdown);
   }
 
   async activeUsersByValue(scope: MetricScope, breakdown: Breakdown): Promise<BrokenDown<DailyActiveUsers[]>[]> {
-    return activeUsersByValue(this.#db, scope, breakdown);
+    return activeUsersByValue(this.#current(), scope, breakdown);
   }
 
   async retentionByValue(
@@ -77,74 +87,74 @@ export class SqliteMetrics implements MetricsSource {
     cohort: CohortKind,
     offsets: readonly number[],
   ): Promise<BrokenDown<CohortActivity[]>[]> {
-    return retentionByValue(this.#db, scope, breakdown, cohort, offsets);
+    return retentionByValue(this.#current(), scope, breakdown, cohort, offsets);
   }
 
   async sessionTotals(scope: MetricScope): Promise<SessionTotals> {
-    return sessionTotals(this.#db, scope);
+    return sessionTotals(this.#current(), scope);
   }
 
   async sessionById(sessionId: string, traffic: TrafficInclusion): Promise<SessionDetail | null> {
-    return sessionById(this.#db, sessionId, traffic);
+    return sessionById(this.#current(), sessionId, traffic);
   }
 
   async conversationTotals(scope: MetricScope): Promise<ConversationTotals> {
-    return conversationTotals(this.#db, scope);
+    return conversationTotals(this.#current(), scope);
   }
 
   async conversationsByUser(scope: MetricScope, limit: number): Promise<UserConversations[]> {
-    return conversationsByUser(this.#db, scope, limit);
+    return conversationsByUser(this.#current(), scope, limit);
   }
 
   async intentCounts(scope: MetricScope): Promise<KeyedCount[]> {
-    return intentCounts(this.#db, scope);
+    return intentCounts(this.#current(), scope);
   }
 
   async classification(scope: MetricScope): Promise<ClassificationTotals> {
-    return classification(this.#db, scope);
+    return classification(this.#current(), scope);
   }
 
   async classifierSpendOn(day: string): Promise<number> {
-    return classifierSpendOn(this.#db, day);
+    return classifierSpendOn(this.#current(), day);
   }
 
   async latency(scope: MetricScope, groupBy: LatencyGrouping, measure: ResponseMeasure): Promise<LatencyGroup[]> {
-    return latency(this.#db, scope, groupBy, measure);
+    return latency(this.#current(), scope, groupBy, measure);
   }
 
   async cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]> {
-    return cost(this.#db, scope, grouping);
+    return cost(this.#current(), scope, grouping);
   }
 
   async errors(scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]> {
-    return errors(this.#db, scope, groupBy);
+    return errors(this.#current(), scope, groupBy);
   }
 
   async satisfaction(scope: MetricScope, groupBy: 'intent' | 'model'): Promise<SatisfactionGroup[]> {
-    return satisfaction(this.#db, scope, groupBy);
+    return satisfaction(this.#current(), scope, groupBy);
   }
 
   async delivery(scope: MetricScope): Promise<DeliveryTotals> {
-    return delivery(this.#db, scope);
+    return delivery(this.#current(), scope);
   }
 
   async promptsByQuarterHour(scope: MetricScope): Promise<QuarterHourCount[]> {
-    return promptsByQuarterHour(this.#db, scope);
+    return promptsByQuarterHour(this.#current(), scope);
   }
 
   async intentFlows(scope: MetricScope): Promise<IntentFlow[]> {
-    return intentFlows(this.#db, scope);
+    return intentFlows(this.#current(), scope);
   }
 
   async intentFlowEnds(scope: MetricScope): Promise<KeyedCount[]> {
-    return intentFlowEnds(this.#db, scope);
+    return intentFlowEnds(this.#current(), scope);
   }
 
   async activeConversations(sinceMs: number, traffic: TrafficInclusion, limit: number): Promise<LiveConversations> {
-    return activeConversations(this.#db, sinceMs, traffic, limit);
+    return activeConversations(this.#current(), sinceMs, traffic, limit);
   }
 
   async excludedUsers(scope: MetricScope): Promise<ExcludedUsers> {
-    return excludedUsers(this.#db, scope);
+    return excludedUsers(this.#current(), scope);
   }
 }

@@ -50,11 +50,14 @@ export const CHAINS: readonly PromptChain[] = [
   { withDebug: 0, member: ' AND debug = 0' },
 ];
 
-/** The id of the prompt before / after `pivot` (NEW or OLD) in the chain, through `events_turn_intent`. */
-export function neighbourSql(chain: PromptChain, pivot: string, side: 'previous' | 'next'): string {
+/**
+ * The id of the prompt before / after `pivot` (NEW or OLD) in the chain, through `events_turn_intent`.
+ * `scope` narrows the prompts that count (migration 009: only those already folded into the rollups).
+ */
+export function neighbourSql(chain: PromptChain, pivot: string, side: 'previous' | 'next', scope = ''): string {
   const order = side === 'previous' ? 'ts <= @.ts AND (ts < @.ts OR id < @.id) ORDER BY ts DESC, id DESC' : 'ts >= @.ts AND (ts > @.ts OR id > @.id) ORDER BY ts, id';
   return `(SELECT id FROM events
-      WHERE event = ${PROMPT} AND conversation_id = @.conversation_id${chain.member} AND ${order} LIMIT 1)`.replaceAll('@', pivot);
+      WHERE event = ${PROMPT} AND conversation_id = @.conversation_id${chain.member}${scope} AND ${order} LIMIT 1)`.replaceAll('@', pivot);
 }
 
 const FLOW_KEY = '(with_debug, to_quarter, from_quarter, from_intent, to_intent)';
@@ -62,11 +65,11 @@ const FLOW_KEY = '(with_debug, to_quarter, from_quarter, from_intent, to_intent)
 /** Quarter and intent of a prompt row (an events alias, NEW or OLD). */
 export const endOf = (row: string): FlowEnd => ({ quarter: `${row}.ts / ${QUARTER_MS}`, intent: key(`${row}.intent`) });
 
-/** A new prompt NEW splits the transition previous → next into previous → NEW → next. */
-function flowsOnInsertSql(chain: PromptChain): string {
+/** A new prompt NEW splits the transition previous → next into previous → NEW → next (`scope`: see neighbourSql). */
+export function flowsOnInsertSql(chain: PromptChain, scope = ''): string {
   const member = chain.withDebug === 0 ? 'NEW.debug = 0 AND ' : '';
-  const previous = `p.id = ${neighbourSql(chain, 'NEW', 'previous')}`;
-  const next = `n.id = ${neighbourSql(chain, 'NEW', 'next')}`;
+  const previous = `p.id = ${neighbourSql(chain, 'NEW', 'previous', scope)}`;
+  const next = `n.id = ${neighbourSql(chain, 'NEW', 'next', scope)}`;
   const self = endOf('NEW');
   return [
     // CROSS JOIN looks the next prompt up first: usually there is none (prompts arrive in order) and the previous one is never sought.
@@ -76,15 +79,15 @@ function flowsOnInsertSql(chain: PromptChain): string {
   ].join('\n    ');
 }
 
-/** A prompt's intent changed from OLD.intent to NEW.intent: re-key its transitions from the previous and to the next prompt. */
-function flowsOnIntentChangeSql(chain: PromptChain): string {
+/** A prompt's intent changed from OLD.intent to NEW.intent: re-key its transitions from the previous and to the next prompt (`scope`: see neighbourSql). */
+export function flowsOnIntentChangeSql(chain: PromptChain, scope = ''): string {
   const member = chain.withDebug === 0 ? 'NEW.debug = 0 AND ' : '';
   const p = endOf('p');
   const n = endOf('n');
   const before = { quarter: `NEW.ts / ${QUARTER_MS}`, intent: key('OLD.intent') };
   const after = { quarter: `NEW.ts / ${QUARTER_MS}`, intent: key('NEW.intent') };
-  const previous = `${member}p.id = ${neighbourSql(chain, 'NEW', 'previous')}`;
-  const next = `${member}n.id = ${neighbourSql(chain, 'NEW', 'next')}`;
+  const previous = `${member}p.id = ${neighbourSql(chain, 'NEW', 'previous', scope)}`;
+  const next = `${member}n.id = ${neighbourSql(chain, 'NEW', 'next', scope)}`;
   return [
     flowSql(chain, -1, { from: p, to: before }, 'FROM events p', previous),
     flowSql(chain, 1, { from: p, to: after }, 'FROM events p', previous),
@@ -202,7 +205,7 @@ const RESPONSE_SUM_COLUMNS = RESPONSE_SUMS.map(([column]) => column).join(', ');
 const RESPONSE_KEY = (row: string): string =>
   `quarter = ${row}.ts / ${QUARTER_MS} AND debug = ${row}.debug AND model = ${key(`${row}.model`)} AND intent = ${key(`${row}.intent`)}`;
 
-function addResponseSql(row: string): string {
+export function addResponseSql(row: string): string {
   return `INSERT INTO response_rollup (quarter, debug, model, intent, ${RESPONSE_SUM_COLUMNS})
       VALUES (${row}.ts / ${QUARTER_MS}, ${row}.debug, ${key(`${row}.model`)}, ${key(`${row}.intent`)},
               ${RESPONSE_SUMS.map(([, contribution]) => contribution(row)).join(', ')})
@@ -231,7 +234,7 @@ const LATENCY_CHUNK_BYTES = 2000;
 const LATENCY_KEY = (row: string): string =>
   `quarter = ${row}.ts / ${QUARTER_MS} AND debug = ${row}.debug AND model = ${key(`${row}.model`)} AND intent = ${key(`${row}.intent`)}`;
 
-function addLatencySql(row: string): string {
+export function addLatencySql(row: string): string {
   return `INSERT INTO response_latencies (quarter, debug, model, intent, chunk, latencies)
       SELECT ${row}.ts / ${QUARTER_MS}, ${row}.debug, ${key(`${row}.model`)}, ${key(`${row}.intent`)},
              COALESCE((SELECT chunk + (length(latencies) >= ${LATENCY_CHUNK_BYTES}) FROM response_latencies
@@ -254,12 +257,19 @@ export function removeLatencySql(row: string): string {
 
 // ------------------------------------------------------------ prompts
 
-function addPromptSql(row: string): string {
+export function addPromptSql(row: string): string {
   return `INSERT INTO prompt_rollup (quarter, debug, intent, prompts, sampled, not_sampled)
       VALUES (${row}.ts / ${QUARTER_MS}, ${row}.debug, ${key(`${row}.intent`)}, 1, ${row}.intent_sampled IS 1, ${row}.intent_sampled IS 0)
       ON CONFLICT (quarter, debug, intent) DO UPDATE SET
         prompts = prompts + 1, sampled = sampled + excluded.sampled, not_sampled = not_sampled + excluded.not_sampled;`;
 }
+
+/** A prompt's intent or sampling changed from OLD to NEW: move it between prompt_rollup keys. */
+export const PROMPT_ROLLUPS_ON_INTENT_CHANGE = `${addPromptSql('NEW')}
+      UPDATE prompt_rollup SET prompts = prompts - 1, sampled = sampled - (OLD.intent_sampled IS 1), not_sampled = not_sampled - (OLD.intent_sampled IS 0)
+       WHERE quarter = OLD.ts / ${QUARTER_MS} AND debug = OLD.debug AND intent = ${key('OLD.intent')};
+      DELETE FROM prompt_rollup
+       WHERE quarter = OLD.ts / ${QUARTER_MS} AND debug = OLD.debug AND intent = ${key('OLD.intent')} AND prompts <= 0;`;
 
 /**
  * Fill the rollups (and `turn_model`) from the events already stored: run once
@@ -492,24 +502,20 @@ export const eventRollupsMigration: Migration = {
     CREATE TRIGGER events_intent_flows_insert AFTER INSERT ON events
     WHEN NEW.event = ${PROMPT} AND NEW.conversation_id IS NOT NULL
     BEGIN
-      ${CHAINS.map(flowsOnInsertSql).join('\n    ')}
+      ${CHAINS.map((chain) => flowsOnInsertSql(chain)).join('\n    ')}
     END;
 
     -- setPromptIntent (classification) sets intent and intent_sampled of a prompt
     CREATE TRIGGER events_prompt_rollups_intent AFTER UPDATE OF intent, intent_sampled ON events
     WHEN NEW.event = ${PROMPT} AND (OLD.intent IS NOT NEW.intent OR OLD.intent_sampled IS NOT NEW.intent_sampled)
     BEGIN
-      ${addPromptSql('NEW')}
-      UPDATE prompt_rollup SET prompts = prompts - 1, sampled = sampled - (OLD.intent_sampled IS 1), not_sampled = not_sampled - (OLD.intent_sampled IS 0)
-       WHERE quarter = OLD.ts / ${QUARTER_MS} AND debug = OLD.debug AND intent = ${key('OLD.intent')};
-      DELETE FROM prompt_rollup
-       WHERE quarter = OLD.ts / ${QUARTER_MS} AND debug = OLD.debug AND intent = ${key('OLD.intent')} AND prompts <= 0;
+      ${PROMPT_ROLLUPS_ON_INTENT_CHANGE}
     END;
 
     CREATE TRIGGER events_intent_flows_intent AFTER UPDATE OF intent ON events
     WHEN NEW.event = ${PROMPT} AND NEW.conversation_id IS NOT NULL AND OLD.intent IS NOT NEW.intent
     BEGIN
-      ${CHAINS.map(flowsOnIntentChangeSql).join('\n    ')}
+      ${CHAINS.map((chain) => flowsOnIntentChangeSql(chain)).join('\n    ')}
     END;
 
     CREATE TRIGGER events_feedback_turn_model AFTER INSERT ON events

@@ -70,7 +70,9 @@ function generateEvents(seed: number): EventRecord[] {
   return events;
 }
 
+/** The maintained tables once every stored event is folded. */
 function snapshot(store: SqliteStore): unknown {
+  store.rollups?.catchUp();
   const lists = (table: string, list: string) =>
     (store.db.prepare(`SELECT quarter, debug, model, intent, ${list} AS list FROM ${table}`).all() as Record<string, string>[])
       .flatMap((row) => String(row['list']).split(',').map((value) => JSON.stringify([row['quarter'], row['debug'], row['model'], row['intent'], value])))
@@ -99,14 +101,18 @@ describe('migration 005', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`keeps rated models, TTFT lists and SDK counts equal to their backfill whatever the arrival order (seed ${seed})`, async () => {
       const random = createRandom(seed * 7919);
-      const store = new SqliteStore({ path: ':memory:' });
+      const store = new SqliteStore({ path: ':memory:', rollups: { background: false } });
       try {
         const events = generateEvents(seed);
         for (let index = events.length - 1; index > 0; index -= 1) {
           const other = random.int(0, index);
           [events[index], events[other]] = [events[other] as EventRecord, events[index] as EventRecord];
         }
-        for (let index = 0; index < events.length; index += 3) await store.insertEvents(events.slice(index, index + 3));
+        for (let index = 0; index < events.length; index += 3) {
+          await store.insertEvents(events.slice(index, index + 3));
+          // Folds between arrivals too: a response folded before or after the feedback naming it.
+          if (random.chance(0.4)) store.rollups?.foldBatch(random.int(1, 10));
+        }
         const classified = store.db.prepare("SELECT id FROM events WHERE event = 'ai_user_prompt_created' AND intent IS NULL").all() as { id: number }[];
         const usage = { day: '2026-03-07', classifier: 't', prompts: 0, cached: 0, errors: 0, notSampled: 0, promptTokens: 0, completionTokens: 0, cost: 0 };
         await store.recordClassifications(classified.map(({ id }) => ({ eventId: String(id), intent: 'tech', sampled: true })), usage);

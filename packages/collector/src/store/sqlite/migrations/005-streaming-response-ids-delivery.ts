@@ -26,7 +26,7 @@ export interface ValueList {
 
 export const TTFT_LIST: ValueList = { table: 'response_ttfts', list: 'ttfts', column: 'time_to_first_token_ms' };
 export const TOKEN_RATE_LIST: ValueList = { table: 'response_token_rates', list: 'rates', column: 'tokens_per_second' };
-const VALUE_LISTS = [TTFT_LIST, TOKEN_RATE_LIST] as const;
+export const VALUE_LISTS = [TTFT_LIST, TOKEN_RATE_LIST] as const;
 
 /** A value as list text: integral values without ".0", anything else as SQLite writes a REAL (reads back to the same double). */
 const valueText = (row: string, column: string): string =>
@@ -49,7 +49,7 @@ function createListTableSql({ table, list }: ValueList): string {
     ) WITHOUT ROWID;`;
 }
 
-function addValueSql({ table, list, column }: ValueList, row: string): string {
+export function addValueSql({ table, list, column }: ValueList, row: string): string {
   return `INSERT INTO ${table} (quarter, debug, model, intent, chunk, ${list})
       SELECT ${row}.ts / ${QUARTER_MS}, ${row}.debug, ${key(`${row}.model`)}, ${key(`${row}.intent`)},
              COALESCE((SELECT chunk + (length(${list}) >= ${CHUNK_BYTES}) FROM ${table}
@@ -117,6 +117,26 @@ export const STREAMING_BACKFILLS: readonly string[] = [
      WHERE event = ${ACTION} AND feedback_type IS NOT NULL;`,
 ];
 
+/** A response NEW with a conversation: its quarter in conversation_response_quarters; feedback of its turn waiting for a model gets it. */
+export const CONVERSATION_QUARTERS_ON_INSERT = `INSERT INTO conversation_response_quarters (conversation_id, debug, model, quarter, responses)
+        VALUES (NEW.conversation_id, NEW.debug, ${key('NEW.model')}, NEW.ts / ${QUARTER_MS}, 1)
+        ON CONFLICT (conversation_id, debug, model, quarter) DO UPDATE SET responses = responses + 1;
+      -- feedback that arrived before this response of its turn now gets its model
+      -- (recomputed in full: feedback naming another, stored response keeps that one's model)
+      UPDATE events SET turn_model = ${FEEDBACK_MODEL}
+       WHERE event = ${ACTION} AND feedback_type IS NOT NULL AND model IS NULL
+         AND conversation_id = NEW.conversation_id AND NEW.model IS NOT NULL
+         AND (prompt_number = NEW.prompt_number OR (prompt_number IS NULL AND ts >= NEW.ts));`;
+
+/** A response NEW with a response_id: feedback that named it before it arrived gets its model (even none). */
+export const RATED_RESPONSE_ON_INSERT = `UPDATE events SET turn_model = ${FEEDBACK_MODEL}
+       WHERE event = ${ACTION} AND feedback_type IS NOT NULL AND model IS NULL AND response_id IS NOT NULL
+         AND write_key = NEW.write_key AND response_id = NEW.response_id;`;
+
+/** An SDK event NEW counts in its quarter of sdk_event_rollup. */
+export const SDK_EVENT_ROLLUP_ON_INSERT = `INSERT INTO sdk_event_rollup (quarter, events) VALUES (NEW.ts / ${QUARTER_MS}, 1)
+        ON CONFLICT (quarter) DO UPDATE SET events = events + 1;`;
+
 /**
  * Streaming measures, response ids and delivery health:
  *
@@ -171,8 +191,7 @@ export const streamingMigration: Migration = {
     CREATE TRIGGER events_sdk_event_rollup AFTER INSERT ON events
     WHEN ${fromSdk('NEW')}
     BEGIN
-      INSERT INTO sdk_event_rollup (quarter, events) VALUES (NEW.ts / ${QUARTER_MS}, 1)
-        ON CONFLICT (quarter) DO UPDATE SET events = events + 1;
+      ${SDK_EVENT_ROLLUP_ON_INSERT}
     END;
 
     -- Migration 004's triggers, with the rated response taking precedence over the turn.
@@ -187,24 +206,14 @@ export const streamingMigration: Migration = {
     CREATE TRIGGER events_conversation_quarters_insert AFTER INSERT ON events
     WHEN NEW.event = ${RESPONSE} AND NEW.conversation_id IS NOT NULL
     BEGIN
-      INSERT INTO conversation_response_quarters (conversation_id, debug, model, quarter, responses)
-        VALUES (NEW.conversation_id, NEW.debug, ${key('NEW.model')}, NEW.ts / ${QUARTER_MS}, 1)
-        ON CONFLICT (conversation_id, debug, model, quarter) DO UPDATE SET responses = responses + 1;
-      -- feedback that arrived before this response of its turn now gets its model
-      -- (recomputed in full: feedback naming another, stored response keeps that one's model)
-      UPDATE events SET turn_model = ${FEEDBACK_MODEL}
-       WHERE event = ${ACTION} AND feedback_type IS NOT NULL AND model IS NULL
-         AND conversation_id = NEW.conversation_id AND NEW.model IS NOT NULL
-         AND (prompt_number = NEW.prompt_number OR (prompt_number IS NULL AND ts >= NEW.ts));
+      ${CONVERSATION_QUARTERS_ON_INSERT}
     END;
 
     -- feedback that named this response before it arrived now gets its model (even none)
     CREATE TRIGGER events_feedback_rated_response AFTER INSERT ON events
     WHEN NEW.event = ${RESPONSE} AND NEW.response_id IS NOT NULL
     BEGIN
-      UPDATE events SET turn_model = ${FEEDBACK_MODEL}
-       WHERE event = ${ACTION} AND feedback_type IS NOT NULL AND model IS NULL AND response_id IS NOT NULL
-         AND write_key = NEW.write_key AND response_id = NEW.response_id;
+      ${RATED_RESPONSE_ON_INSERT}
     END;
   `,
 };

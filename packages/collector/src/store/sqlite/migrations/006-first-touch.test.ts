@@ -30,7 +30,9 @@ afterEach(async () => {
   await store.close();
 });
 
+/** First touches once every stored event is folded. */
 function touches(): { user_key: string; channel: string }[] {
+  store.rollups?.catchUp();
   return store.db.prepare('SELECT user_key, channel FROM user_first_touch ORDER BY user_key').all() as { user_key: string; channel: string }[];
 }
 

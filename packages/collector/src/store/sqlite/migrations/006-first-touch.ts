@@ -6,6 +6,11 @@ function campaignFieldSql(field: string): string {
   return `CASE WHEN json_type(context, '$.campaign.${field}') = 'text' AND ${value} <> '' THEN substr(${value}, 1, 256) END`;
 }
 
+/** An event NEW naming a channel becomes its user's first touch when it is earlier (then lower id) than theirs. */
+export const FIRST_TOUCH_ON_INSERT = `INSERT INTO user_first_touch (user_key, ts, event_id, channel) VALUES (NEW.user_key, NEW.ts, NEW.id, NEW.channel)
+        ON CONFLICT (user_key) DO UPDATE SET ts = excluded.ts, event_id = excluded.event_id, channel = excluded.channel
+         WHERE (excluded.ts, excluded.event_id) < (user_first_touch.ts, user_first_touch.event_id);`;
+
 /**
  * The first touch of every user: their earliest event (then lowest id) that
  * names an acquisition channel (`events.channel`, set at ingest by
@@ -45,9 +50,7 @@ export const firstTouchMigration: Migration = {
     CREATE TRIGGER events_first_touch_insert AFTER INSERT ON events
     WHEN NEW.channel IS NOT NULL
     BEGIN
-      INSERT INTO user_first_touch (user_key, ts, event_id, channel) VALUES (NEW.user_key, NEW.ts, NEW.id, NEW.channel)
-        ON CONFLICT (user_key) DO UPDATE SET ts = excluded.ts, event_id = excluded.event_id, channel = excluded.channel
-         WHERE (excluded.ts, excluded.event_id) < (user_first_touch.ts, user_first_touch.event_id);
+      ${FIRST_TOUCH_ON_INSERT}
     END;
 
     -- identify/alias relabels earlier events: the touch moves to the new key if it is earlier than the key's own

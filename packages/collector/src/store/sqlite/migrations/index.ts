@@ -6,6 +6,7 @@ import { streamingMigration } from './005-streaming-response-ids-delivery.js';
 import { firstTouchMigration } from './006-first-touch.js';
 import { trafficFlagsMigration } from './007-traffic-flags.js';
 import { eventDeletionMigration } from './008-event-deletion.js';
+import { rollupMaterializerMigration } from './009-rollup-materializer.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   firstTouchMigration,
   trafficFlagsMigration,
   eventDeletionMigration,
+  rollupMaterializerMigration,
 ];

@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../migrate.js';
+import { RollupMaterializer } from '../rollup-materializer.js';
+import { migrations } from './index.js';
+
+/** Upgrading to append-only ingest: what the triggers folded before stays folded, once. */
+
+/** 2026-03-02 09:00 UTC. */
+const T0 = Date.UTC(2026, 2, 2, 9, 0);
+
+let db: Database.Database;
+afterEach(() => {
+  db.close();
+});
+
+function insertPrompt(messageId: string, userKey: string, minutes: number): void {
+  db.prepare(
+    `INSERT INTO events (write_key, message_id, type, event, user_key, ts, received_at, context)
+     VALUES ('wk', ?, 'track', 'ai_user_prompt_created', ?, ?, ?, '{}')`,
+  ).run(messageId, userKey, T0 + minutes * 60_000, T0);
+}
+
+function promptsPerUser(): unknown[] {
+  return db.prepare('SELECT user_key, SUM(prompts) AS prompts FROM user_activity GROUP BY user_key ORDER BY user_key').all();
+}
+
+describe('migration 009: rollups folded by the materializer', () => {
+  it('takes the events the triggers already folded as folded, and folds only those stored after the upgrade', () => {
+    db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 8));
+    insertPrompt('m-1', 'ada', 1);
+    insertPrompt('m-2', 'bob', 2);
+    migrate(db);
+
+    expect(db.prepare('SELECT folded_through FROM rollup_watermark').pluck().get()).toBe(2);
+    insertPrompt('m-3', 'ada', 3);
+    expect(promptsPerUser()).toEqual([
+      { user_key: 'ada', prompts: 1 },
+      { user_key: 'bob', prompts: 1 },
+    ]);
+
+    expect(new RollupMaterializer(db).catchUp()).toBe(1);
+    expect(promptsPerUser()).toEqual([
+      { user_key: 'ada', prompts: 2 },
+      { user_key: 'bob', prompts: 1 },
+    ]);
+  });
+
+  it('leaves no AFTER INSERT trigger on events', () => {
+    db = new Database(':memory:');
+    migrate(db);
+    const triggers = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'").pluck().all() as string[];
+    expect(triggers.length).toBeGreaterThan(0);
+    expect(triggers.filter((sql) => /AFTER INSERT ON events/i.test(sql))).toEqual([]);
+  });
+});
