@@ -11,3 +11,29 @@ export function comparableRows(db: Database.Database, table: string, order: stri
     .all()
     .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : value])));
 }
+
+/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005). */
+export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
+  user_activity: 'quarter, user_key, debug',
+  user_first_activity: 'user_key',
+  session_rollup: 'session_id, debug',
+  conversation_rollup: 'conversation_id, debug',
+  response_rollup: 'quarter, debug, model, intent',
+  prompt_rollup: 'quarter, debug, intent',
+  intent_flow_rollup: 'with_debug, to_quarter, from_quarter, from_intent, to_intent',
+  conversation_response_quarters: 'conversation_id, debug, model, quarter',
+  conversation_entries: 'quarter, debug, previous_quarter',
+  conversation_model_entries: 'quarter, debug, model, previous_quarter',
+  sdk_event_rollup: 'quarter',
+};
+
+/** The comparable order of each of `tables`. */
+export function rollupOrders(tables: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    tables.map((table) => {
+      const order = ROLLUP_ORDERS[table];
+      if (order === undefined) throw new Error(`no comparable order for rollup table ${table}: add it to ROLLUP_ORDERS`);
+      return [table, order];
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
-import { comparableRows } from '../../../../test/support/rollup-rows.js';
+import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { EVENT_ROLLUP_BACKFILLS } from './004-event-rollups.js';
 import { createRandom } from '../../../demo/random.js';
@@ -12,14 +12,14 @@ import { createRandom } from '../../../demo/random.js';
  * relabels users.
  */
 
-const ROLLUPS: Record<string, string> = {
-  response_rollup: 'quarter, debug, model, intent',
-  prompt_rollup: 'quarter, debug, intent',
-  intent_flow_rollup: 'with_debug, to_quarter, from_quarter, from_intent, to_intent',
-  conversation_response_quarters: 'conversation_id, debug, model, quarter',
-  conversation_entries: 'quarter, debug, previous_quarter',
-  conversation_model_entries: 'quarter, debug, model, previous_quarter',
-};
+const ROLLUPS = rollupOrders([
+  'response_rollup',
+  'prompt_rollup',
+  'intent_flow_rollup',
+  'conversation_response_quarters',
+  'conversation_entries',
+  'conversation_model_entries',
+]);
 const TURN_MODELS = "SELECT id, turn_model FROM events WHERE event = 'ai_user_action' AND feedback_type IS NOT NULL ORDER BY id";
 
 /** 2026-03-07 23:00 UTC: data straddles quarter-hours and a UTC midnight. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRandom, type Random } from '../../../demo/random.js';
-import { comparableRows } from '../../../../test/support/rollup-rows.js';
+import { comparableRows, ROLLUP_ORDERS } from '../../../../test/support/rollup-rows.js';
 import { SqliteStore } from '../sqlite-store.js';
 
 /**
@@ -116,19 +116,7 @@ function insertRows(store: SqliteStore, rows: readonly Row[]): void {
 }
 
 /** Rollup tables and the order that makes their rows comparable. */
-const ROLLUPS: Record<string, string> = {
-  user_activity: 'quarter, user_key, debug',
-  user_first_activity: 'user_key',
-  session_rollup: 'session_id, debug',
-  conversation_rollup: 'conversation_id, debug',
-  response_rollup: 'quarter, debug, model, intent',
-  prompt_rollup: 'quarter, debug, intent',
-  intent_flow_rollup: 'with_debug, to_quarter, from_quarter, from_intent, to_intent',
-  conversation_response_quarters: 'conversation_id, debug, model, quarter',
-  conversation_entries: 'quarter, debug, previous_quarter',
-  conversation_model_entries: 'quarter, debug, model, previous_quarter',
-  sdk_event_rollup: 'quarter',
-};
+const ROLLUPS = ROLLUP_ORDERS;
 /** Lists of values per key: multisets, whatever their order and chunks. */
 const VALUE_LISTS = { response_latencies: 'latencies', response_ttfts: 'ttfts', response_token_rates: 'rates' } as const;
 
