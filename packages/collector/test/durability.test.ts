@@ -46,7 +46,9 @@ describe('durability', () => {
       }
     };
     const senders = [sender(), sender(), sender(), sender()];
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Kill once enough batches were acknowledged (not after a fixed time: a busy machine acknowledges fewer per second), senders still mid-stream.
+    const deadline = Date.now() + 30_000;
+    while (acknowledged.length <= 400 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     killed = true;
     await collector.kill();
     await Promise.all(senders);
