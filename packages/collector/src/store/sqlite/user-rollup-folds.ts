@@ -8,7 +8,7 @@ const QUARTER_MS = 900_000;
 const IN_BATCH = 'id > @after AND id <= @through';
 
 /**
- * Folds one batch of events into the user-level rollups of migration 003 in
+ * Folds one batch of events into the user-level rollups of migrations 003 and 010 in
  * one statement per table, rather than its per-event trigger body: each
  * statement groups the batch by the rollup's key and merges the group as
  * that body merged each of its events one after the other — counts add,
@@ -57,4 +57,22 @@ export const USER_ROLLUP_FOLDS: readonly string[] = [
        user_key = excluded.user_key,
        first_ts = MIN(first_ts, excluded.first_ts),
        prompts = prompts + excluded.prompts`,
+  // Migration 010: cost per user, and each (user, conversation) quarter, whose triggers keep the conversation entries.
+  `INSERT INTO user_cost_rollup (quarter, debug, user_key, responses, cost, prompt_tokens, completion_tokens, total_tokens)
+     SELECT ts / ${QUARTER_MS}, debug, user_key, COUNT(*), TOTAL(cost), SUM(COALESCE(prompt_tokens, 0)),
+            SUM(COALESCE(completion_tokens, 0)), SUM(COALESCE(total_tokens, 0))
+       FROM events
+      WHERE ${IN_BATCH} AND event = ${RESPONSE}
+      GROUP BY 1, 2, 3
+     ON CONFLICT (quarter, debug, user_key) DO UPDATE SET
+       responses = responses + excluded.responses,
+       cost = cost + excluded.cost,
+       prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+       completion_tokens = completion_tokens + excluded.completion_tokens,
+       total_tokens = total_tokens + excluded.total_tokens`,
+  `INSERT INTO user_conversation_quarters (user_key, conversation_id, debug, quarter, responses)
+     SELECT user_key, conversation_id, debug, ts / ${QUARTER_MS}, COUNT(*) FROM events
+      WHERE ${IN_BATCH} AND event = ${RESPONSE} AND conversation_id IS NOT NULL
+      GROUP BY 1, 2, 3, 4
+     ON CONFLICT (user_key, conversation_id, debug, quarter) DO UPDATE SET responses = responses + excluded.responses`,
 ];

@@ -9,6 +9,7 @@ import { eventFiltersSql } from './event-filters-sql.js';
 import { parseNumberList } from './number-lists.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
 import { coveringIndex, QUARTER_HOUR_MS, quarterRange, RESPONSE_SQL } from './sql-constants.js';
+import { costBySegment } from './segment-cost-queries.js';
 import { localDaySql } from './zone-sql.js';
 
 /**
@@ -115,8 +116,9 @@ const COST_SUMS = `TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,
 /**
  * conversations = distinct conversations with a response in the group. Per
  * day or model they come from the conversation entry rollups (see
- * `entryConversations`); per user segment, with a conversation or intent
- * filter or with debug events, from the responses themselves.
+ * `entryConversations`); with a conversation or intent filter or with debug
+ * events, from the responses themselves. Per user segment, see
+ * segment-cost-queries.ts.
  */
 export function cost(db: Database.Database, scope: MetricScope, grouping: CostGrouping): CostGroup[] {
   if (grouping.by === 'segment') return costBySegment(db, scope, grouping.trait);
@@ -199,24 +201,6 @@ function costFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'day
     )
     .all(where.params) as CostGroup[];
   return dayKeysToDates(rows, groupBy);
-}
-
-function costBySegment(db: Database.Database, scope: MetricScope, trait: string): CostGroup[] {
-  const where = responsesWhere(scope);
-  // Sum per (user, conversation) first, so users' traits are looked up once per group, not once per response.
-  const rows = db
-    .prepare(
-      `WITH per_user AS (
-         SELECT e.user_key, e.conversation_id, TOTAL(e.cost) AS cost, TOTAL(e.prompt_tokens) AS prompt_tokens,
-                TOTAL(e.completion_tokens) AS completion_tokens, TOTAL(e.total_tokens) AS total_tokens
-           FROM ${where.from} WHERE ${where.sql}
-          GROUP BY e.user_key, e.conversation_id)
-       SELECT json_extract(CASE WHEN json_valid(u.traits) THEN u.traits END, @traitPath) AS key, ${EVENT_COST_SUMS}
-         FROM per_user p LEFT JOIN users u ON u.user_key = p.user_key
-        GROUP BY key`,
-    )
-    .all({ ...where.params, traitPath: `$."${trait}"` }) as (Omit<CostGroup, 'key'> & { key: unknown })[];
-  return rows.map((row) => ({ ...row, key: row.key === null ? null : String(row.key) }));
 }
 
 export function errors(db: Database.Database, scope: MetricScope, groupBy: 'model' | 'day'): ErrorGroup[] {
