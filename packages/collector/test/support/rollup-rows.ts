@@ -9,10 +9,11 @@ export function comparableRows(db: Database.Database, table: string, order: stri
   return db
     .prepare(`SELECT * FROM ${table} ORDER BY ${order}`)
     .all()
-    .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : value])));
+    // `+ 0`: a sum that went up and down again may be a tiny negative, which rounds to -0 (unequal to 0 for toEqual).
+    .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 + 0 : value])));
 }
 
-/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005). */
+/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005 and 010). */
 export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   user_activity: 'quarter, user_key, debug',
   user_first_activity: 'user_key',
@@ -25,6 +26,10 @@ export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   conversation_entries: 'quarter, debug, previous_quarter',
   conversation_model_entries: 'quarter, debug, model, previous_quarter',
   sdk_event_rollup: 'quarter',
+  user_cost_rollup: 'quarter, debug, user_key',
+  user_conversation_quarters: 'user_key, conversation_id, debug, quarter',
+  user_conversation_entries: 'quarter, debug, user_key, previous_quarter',
+  shared_conversations: 'conversation_id',
 };
 
 /** The comparable order of each of `tables`. */

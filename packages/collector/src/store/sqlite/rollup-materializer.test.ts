@@ -62,6 +62,10 @@ function foldedTables(store: SqliteStore): Record<string, unknown> {
     intent_flow_rollup: 'with_debug, to_quarter, from_quarter, from_intent, to_intent',
     conversation_response_quarters: 'conversation_id, debug, model, quarter',
     conversation_entries: 'quarter, debug, previous_quarter',
+    user_cost_rollup: 'quarter, debug, user_key',
+    user_conversation_quarters: 'user_key, conversation_id, debug, quarter',
+    user_conversation_entries: 'quarter, debug, user_key, previous_quarter',
+    shared_conversations: 'conversation_id',
   };
   const tables: Record<string, unknown> = {};
   for (const [table, order] of Object.entries(keys)) tables[table] = comparableRows(store.db, table, order);

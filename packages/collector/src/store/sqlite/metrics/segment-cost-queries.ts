@@ -8,7 +8,8 @@ import { coveringIndex, quarterRange, RESPONSE_SQL } from './sql-constants.js';
 /** A user's segment: the trait's current value; traits SQLite cannot read count as no value (→ `unknown`). */
 const TRAIT_OF_USER = `json_extract(CASE WHEN json_valid(u.traits) THEN u.traits END, @traitPath)`;
 
-type SegmentRow = Omit<CostGroup, 'key'> & { key: unknown };
+/** A segment's row as SQLite returns it: the trait's raw JSON value (text, number, 0/1 for a boolean, or NULL). */
+export type SegmentRow = Omit<CostGroup, 'key'> & { key: unknown };
 
 /**
  * Cost, tokens and distinct conversations of responses per user segment (the
@@ -40,7 +41,7 @@ function rollupAnswers(scope: MetricScope): boolean {
  * migration 010) is one conversation of a segment, not one per user there:
  * the second part takes the difference for these few, from their quarters.
  */
-function costBySegmentFromRollups(db: Database.Database, scope: MetricScope, trait: string): SegmentRow[] {
+export function costBySegmentFromRollups(db: Database.Database, scope: MetricScope, trait: string): SegmentRow[] {
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   return db
     .prepare(
@@ -71,7 +72,8 @@ function costBySegmentFromRollups(db: Database.Database, scope: MetricScope, tra
     .all({ q0, q1, traitPath: `$."${trait}"` }) as SegmentRow[];
 }
 
-function costBySegmentFromEvents(db: Database.Database, scope: MetricScope, trait: string): SegmentRow[] {
+/** The same answer from the responses themselves (any filter, any traffic counted). */
+export function costBySegmentFromEvents(db: Database.Database, scope: MetricScope, trait: string): SegmentRow[] {
   const filters = eventFiltersSql('e', scope.filters, scope);
   // Sum per (user, conversation) first, so users' traits are looked up once per group, not once per response.
   return db

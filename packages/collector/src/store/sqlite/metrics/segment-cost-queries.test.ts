@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRandom } from '../../../demo/random.js';
+import { DAY_MS } from '../../../metrics/local-day.js';
+import type { MetricScope } from '../../../metrics/metric-scope.js';
+import type { CostGroup } from '../../../metrics/metrics-source.js';
+import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
+import type { EventRecord } from '../../event-record.js';
+import { SqliteStore } from '../sqlite-store.js';
+import { costBySegmentFromEvents, costBySegmentFromRollups, type SegmentRow } from './segment-cost-queries.js';
+
+/** Cost by user segment from migration 010's per-user rollups: what the responses say, through identify, sharing and deletes. */
+
+/** 2026-03-02 09:00 UTC. */
+const T0 = Date.UTC(2026, 2, 2, 9, 0);
+const DAY = Math.floor(T0 / DAY_MS);
+let messages = 0;
+
+function event(fields: Partial<EventRecord>): EventRecord {
+  messages += 1;
+  const timestamp = fields.timestamp ?? T0;
+  return {
+    writeKey: 'wk', messageId: `m-${messages}`, type: 'track', event: 'ai_llm_response_received', userId: null, anonymousId: null, previousId: null,
+    sessionId: null, conversationId: null, promptNumber: null, originalTimestamp: null, sentAt: null, receivedAt: timestamp,
+    timestamp, latencyMs: null, timeToFirstTokenMs: null, tokensPerSecond: null, responseId: null, regeneratedFrom: null, promptTokens: null,
+    completionTokens: null, totalTokens: null, cost: null, model: 'm1', status: null, errorType: null, intent: null, actionType: null,
+    feedbackType: null, feedbackValue: null, rating: null, thumbsUp: null, debug: false, bot: false, internal: false, properties: {}, context: {},
+    acquisitionChannel: null, traits: null, extra: {}, pendingPromptText: null, ingestClassificationUsage: null, ...fields,
+  };
+}
+
+/** A response of `userId` in `conversationId`, `minutes` after T0. */
+function response(userId: string, conversationId: string | null, minutes: number, cost: number, fields: Partial<EventRecord> = {}): EventRecord {
+  return event({ userId, conversationId, timestamp: T0 + minutes * 60_000, cost, promptTokens: 10, completionTokens: 5, totalTokens: 15, ...fields });
+}
+
+function identify(userId: string, traits: Record<string, unknown>, anonymousId: string | null = null): EventRecord {
+  return event({ type: 'identify', event: null, model: null, userId, anonymousId, traits });
+}
+
+const stores: SqliteStore[] = [];
+function openStore(): SqliteStore {
+  const store = new SqliteStore({ path: ':memory:', rollups: { background: false } });
+  stores.push(store);
+  return store;
+}
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+});
+
+function scopeOf(timeZone: string, fromDay: number, toDay: number): MetricScope {
+  const calendar = new ZoneCalendar(timeZone, (fromDay - 31) * DAY_MS, (toDay + 2) * DAY_MS);
+  return {
+    fromDay, toDay, startMs: calendar.startOfDay(fromDay), endMs: calendar.startOfDay(toDay + 1), calendar,
+    includeDebug: false, includeBots: false, includeInternal: false, filters: {},
+  };
+}
+
+/** The answer by segment, in key order, money rounded as the endpoint rounds it. */
+async function costByPlan(store: SqliteStore, scope: MetricScope = scopeOf('UTC', DAY, DAY)): Promise<CostGroup[]> {
+  const rows = await store.metrics.cost(scope, { by: 'segment', trait: 'plan' });
+  return comparable(rows);
+}
+
+function comparable(rows: readonly (CostGroup | SegmentRow)[]): CostGroup[] {
+  return rows
+    .map((row) => ({ ...row, key: row.key === null ? null : String(row.key), cost: Math.round(row.cost * 1e6) / 1e6 + 0 }))
+    .sort((a, b) => String(a.key).localeCompare(String(b.key)));
+}
+
+const tokens = (responses: number) => ({ promptTokens: 10 * responses, completionTokens: 5 * responses, totalTokens: 15 * responses });
+
+describe('cost by user segment', () => {
+  it("sums each user's responses under their trait's current value, and users without a readable one under none", async () => {
+    const store = openStore();
+    await store.insertEvents([
+      identify('ada', { plan: 'pro' }),
+      identify('bob', { plan: 'free' }),
+      identify('cy', { company: 'acme' }),
+      response('ada', 'c-1', 1, 0.5),
+      response('ada', 'c-1', 2, 0.25),
+      response('ada', 'c-2', 20, 1),
+      response('ada', 'c-3', 3, 9, { debug: true }),
+      response('bob', 'c-4', 4, 2),
+      response('cy', 'c-5', 5, 4),
+      response('dee', null, 6, 8),
+    ]);
+    store.rollups?.catchUp();
+    await store.insertEvents([identify('bob', { plan: 'team' }), response('bob', 'c-4', 60, 1)]);
+
+    expect(await costByPlan(store)).toEqual([
+      { key: null, cost: 12, ...tokens(2), conversations: 1 },
+      { key: 'pro', cost: 1.75, ...tokens(3), conversations: 2 },
+      { key: 'team', cost: 3, ...tokens(2), conversations: 1 },
+    ]);
+  });
+
+  it('moves the folded responses of an anonymous user to the user they identify as', async () => {
+    const store = openStore();
+    await store.insertEvents([
+      identify('ada', { plan: 'pro' }),
+      response('anon-1', 'c-1', 1, 0.5, { userId: null, anonymousId: 'anon-1' }),
+      response('anon-1', 'c-2', 70, 0.25, { userId: null, anonymousId: 'anon-1' }),
+    ]);
+    expect(await costByPlan(store)).toEqual([{ key: null, cost: 0.75, ...tokens(2), conversations: 2 }]);
+
+    await store.insertEvents([identify('ada', {}, 'anon-1'), response('ada', 'c-2', 80, 1)]);
+
+    expect(await costByPlan(store)).toEqual([{ key: 'pro', cost: 1.75, ...tokens(3), conversations: 2 }]);
+    expect(store.db.prepare('SELECT DISTINCT user_key FROM user_cost_rollup').pluck().all()).toEqual(['ada']);
+  });
+
+  it('counts a conversation that users of one segment share once, and once in each segment it reaches', async () => {
+    const store = openStore();
+    await store.insertEvents([
+      identify('ada', { plan: 'pro' }),
+      identify('eve', { plan: 'pro' }),
+      identify('bob', { plan: 'free' }),
+      response('ada', 'c-shared', 1, 1),
+      response('eve', 'c-shared', 2, 1),
+      response('bob', 'c-shared', 3, 1),
+      response('eve', 'c-own', 4, 1),
+    ]);
+
+    expect(await costByPlan(store)).toEqual([
+      { key: 'free', cost: 1, ...tokens(1), conversations: 1 },
+      { key: 'pro', cost: 3, ...tokens(3), conversations: 2 },
+    ]);
+    expect(store.db.prepare('SELECT conversation_id FROM shared_conversations').pluck().all()).toEqual(['c-shared']);
+  });
+
+  it('leaves out the responses of an erased user and those retention deleted', async () => {
+    const store = openStore();
+    await store.insertEvents([
+      identify('ada', { plan: 'pro' }),
+      identify('eve', { plan: 'pro' }),
+      response('ada', 'c-shared', 1, 1),
+      response('eve', 'c-shared', 2, 2),
+      response('eve', 'c-old', -60 * 24 * 5, 4),
+    ]);
+    store.rollups?.catchUp();
+
+    await store.eraseUser('ada');
+    expect(await costByPlan(store)).toEqual([{ key: 'pro', cost: 2, ...tokens(1), conversations: 1 }]);
+    expect(store.db.prepare('SELECT COUNT(*) FROM shared_conversations').pluck().get()).toBe(0);
+
+    expect(await costByPlan(store, scopeOf('UTC', DAY - 5, DAY))).toEqual([{ key: 'pro', cost: 6, ...tokens(2), conversations: 2 }]);
+    await store.deleteEventsBefore(T0 - DAY_MS, 100);
+    expect(await costByPlan(store, scopeOf('UTC', DAY - 5, DAY))).toEqual([{ key: 'pro', cost: 2, ...tokens(1), conversations: 1 }]);
+  });
+
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`answers from the rollups as from the responses, through folds, identifies and deletes in any order (seed ${seed})`, async () => {
+      const random = createRandom(seed * 7919);
+      const store = openStore();
+      const users = ['ada', 'bob', 'cy', 'dee', 'eve'];
+      for (let step = 0; step < 40; step += 1) {
+        const batch: EventRecord[] = [];
+        for (let index = 0; index < 8; index += 1) {
+          const user = random.pick(users);
+          const anonymous = random.chance(0.3);
+          // Responses over four days, some conversations spanning hours (and so local midnights), shared now and then.
+          batch.push(
+            response(user, random.chance(0.1) ? null : `c-${random.int(1, 12)}`, random.int(-3 * 24 * 60, 24 * 60), random.int(0, 1000) / 1000, {
+              userId: anonymous ? null : user,
+              anonymousId: anonymous ? `anon-${user}` : null,
+              debug: random.chance(0.1),
+              bot: random.chance(0.05),
+            }),
+          );
+        }
+        if (random.chance(0.2)) {
+          const user = random.pick(users);
+          batch.push(identify(user, random.chance(0.8) ? { plan: random.pick(['pro', 'free', 1, true]) } : {}, `anon-${user}`));
+        }
+        await store.insertEvents(batch);
+        if (random.chance(0.5)) store.rollups?.foldBatch(random.int(1, 30));
+        if (random.chance(0.05)) await store.eraseUser(random.pick(users));
+        if (random.chance(0.05)) await store.deleteEventsBefore(T0 - random.int(0, 3) * DAY_MS, random.int(1, 20));
+      }
+      store.rollups?.catchUp();
+
+      expect(store.db.prepare('SELECT COUNT(*) FROM shared_conversations').pluck().get()).toBeGreaterThan(0);
+      for (const timeZone of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
+        for (const [fromDay, toDay] of [[DAY - 3, DAY], [DAY - 1, DAY - 1], [DAY - 2, DAY + 1]] as const) {
+          const scope = scopeOf(timeZone, fromDay, toDay);
+          const fromEvents = comparable(costBySegmentFromEvents(store.db, scope, 'plan'));
+          expect(fromEvents.length).toBeGreaterThan(0);
+          expect(comparable(costBySegmentFromRollups(store.db, scope, 'plan'))).toEqual(fromEvents);
+        }
+      }
+    });
+  }
+});
