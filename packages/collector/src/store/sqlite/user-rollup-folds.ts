@@ -58,9 +58,10 @@ export const USER_ROLLUP_FOLDS: readonly string[] = [
        first_ts = MIN(first_ts, excluded.first_ts),
        prompts = prompts + excluded.prompts`,
   // Migration 010: cost per user, and each (user, conversation) quarter, whose triggers keep the conversation entries.
-  `INSERT INTO user_cost_rollup (quarter, debug, user_key, responses, cost, prompt_tokens, completion_tokens, total_tokens)
+  // The cost rows go first: the quarters' trigger counts a conversation's first quarter in its cost row.
+  `INSERT INTO user_cost_rollup (quarter, debug, user_key, responses, cost, prompt_tokens, completion_tokens, total_tokens, new_conversations)
      SELECT ts / ${QUARTER_MS}, debug, user_key, COUNT(*), TOTAL(cost), SUM(COALESCE(prompt_tokens, 0)),
-            SUM(COALESCE(completion_tokens, 0)), SUM(COALESCE(total_tokens, 0))
+            SUM(COALESCE(completion_tokens, 0)), SUM(COALESCE(total_tokens, 0)), 0
        FROM events
       WHERE ${IN_BATCH} AND event = ${RESPONSE}
       GROUP BY 1, 2, 3

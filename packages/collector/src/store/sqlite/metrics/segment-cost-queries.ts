@@ -36,7 +36,8 @@ function rollupAnswers(scope: MetricScope): boolean {
 /**
  * One row per user and active quarter of the range: the user's sums, and
  * their distinct conversations — the entries whose previous quarter (in that
- * user's conversation) is before the range. Grouped per user first, so that
+ * user's conversation) is before the range: conversations new in the quarter,
+ * and the few that continue one from before. Grouped per user first, so that
  * each user's trait is read once. A conversation several users share (see
  * migration 010) is one conversation of a segment, not one per user there:
  * the second part takes the difference for these few, from their quarters.
@@ -48,7 +49,7 @@ export function costBySegmentFromRollups(db: Database.Database, scope: MetricSco
       `WITH per_user AS (
          SELECT user_key, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS prompt_tokens, TOTAL(completion_tokens) AS completion_tokens,
                 TOTAL(total_tokens) AS total_tokens, SUM(conversations) AS conversations
-           FROM (SELECT user_key, cost, prompt_tokens, completion_tokens, total_tokens, 0 AS conversations
+           FROM (SELECT user_key, cost, prompt_tokens, completion_tokens, total_tokens, new_conversations AS conversations
                    FROM user_cost_rollup WHERE quarter >= @q0 AND quarter < @q1 AND debug = 0
                  UNION ALL
                  SELECT user_key, 0, 0, 0, 0, conversations

@@ -20,8 +20,8 @@ const PRESENCE_KEY = (row: string): string =>
 
 /** Response `row` (NEW or OLD of an events trigger) counts for its user: its sums, and its conversation's quarter. */
 function addUserCostSql(row: string): string {
-  return `INSERT INTO user_cost_rollup (quarter, debug, user_key, ${COST_SUM_COLUMNS})
-        VALUES (${row}.ts / ${QUARTER_MS}, ${row}.debug, ${row}.user_key, ${COST_SUMS.map(([, contribution]) => contribution(row)).join(', ')})
+  return `INSERT INTO user_cost_rollup (quarter, debug, user_key, ${COST_SUM_COLUMNS}, new_conversations)
+        VALUES (${row}.ts / ${QUARTER_MS}, ${row}.debug, ${row}.user_key, ${COST_SUMS.map(([, contribution]) => contribution(row)).join(', ')}, 0)
         ON CONFLICT (quarter, debug, user_key) DO UPDATE SET
           ${COST_SUMS.map(([column]) => `${column} = ${column} + excluded.${column}`).join(', ')};
       INSERT INTO user_conversation_quarters (user_key, conversation_id, debug, quarter, responses)
@@ -44,20 +44,29 @@ const previousQuarterSql = (row: string): string =>
   `COALESCE((SELECT MAX(quarter) FROM user_conversation_quarters WHERE ${CHAIN(row)} AND quarter < ${row}.quarter), -1)`;
 const nextQuarterSql = (row: string): string =>
   `(SELECT MIN(quarter) FROM user_conversation_quarters WHERE ${CHAIN(row)} AND quarter > ${row}.quarter)`;
-/** The entry row of (quarter, previous) in `row`'s user and flags. */
-const entrySql = (row: string, quarter: string, previous: string): string =>
-  `quarter = ${quarter} AND debug = ${row}.debug AND user_key = ${row}.user_key AND previous_quarter = ${previous}`;
 const ENTRY_KEY = '(quarter, debug, user_key, previous_quarter)';
 
-/** Adds (`sign` 1) or takes away (−1) one conversation at entry (quarter, previous) of `row`'s user and flags. */
-function moveEntrySql(row: string, quarter: string, previous: string, sign: 1 | -1, when = '1'): string {
+/**
+ * Adds (`sign` 1) or takes away (−1) one conversation at entry (quarter,
+ * previous) of `row`'s user and flags. A conversation's first quarter (no
+ * previous one, −1) is most entries (93% in the bench data): it is counted in
+ * that quarter's user_cost_rollup row, which a query reads anyway, so that
+ * user_conversation_entries holds only the quarters that continue a
+ * conversation. The cost row exists: the quarter has a response of the user.
+ */
+function moveEntrySql(row: string, quarter: string, previous: string, sign: 1 | -1): string {
+  const first = `UPDATE user_cost_rollup SET new_conversations = new_conversations + (${sign})
+       WHERE ${previous} = -1 AND quarter = ${quarter} AND debug = ${row}.debug AND user_key = ${row}.user_key;`;
+  const entry = `quarter = ${quarter} AND debug = ${row}.debug AND user_key = ${row}.user_key AND previous_quarter = ${previous}`;
   if (sign === 1) {
-    return `INSERT INTO user_conversation_entries ${ENTRY_KEY.slice(0, -1)}, conversations)
-        SELECT ${quarter}, ${row}.debug, ${row}.user_key, ${previous}, 1 WHERE ${when} AND ${quarter} IS NOT NULL
+    return `${first}
+      INSERT INTO user_conversation_entries ${ENTRY_KEY.slice(0, -1)}, conversations)
+        SELECT ${quarter}, ${row}.debug, ${row}.user_key, ${previous}, 1 WHERE ${previous} >= 0 AND ${quarter} IS NOT NULL
         ON CONFLICT ${ENTRY_KEY} DO UPDATE SET conversations = conversations + 1;`;
   }
-  return `UPDATE user_conversation_entries SET conversations = conversations - 1 WHERE ${when} AND ${entrySql(row, quarter, previous)};
-      DELETE FROM user_conversation_entries WHERE ${when} AND ${entrySql(row, quarter, previous)} AND conversations <= 0;`;
+  return `${first}
+      UPDATE user_conversation_entries SET conversations = conversations - 1 WHERE ${entry};
+      DELETE FROM user_conversation_entries WHERE ${entry} AND conversations <= 0;`;
 }
 
 /**
@@ -79,12 +88,13 @@ const sharedSql = (row: string): string =>
  * - `user_cost_rollup(quarter, debug, user_key, responses, cost, tokens…)`.
  * - Distinct conversations, as migration 004's entry rollups count them but per
  *   user: `user_conversation_quarters` holds each (user, conversation, flags)
- *   quarter with responses (for upkeep only, never read by a metric), and
- *   `user_conversation_entries` counts, per quarter, flags and user, the
- *   conversations whose previous such quarter is `previous_quarter` (−1: none).
- *   A user's distinct conversations in quarters [a, b) are the entries there
- *   whose previous quarter is before a; triggers on the quarters table keep the
- *   chains when a quarter appears (fold, relabel) or goes (relabel, delete).
+ *   quarter with responses (for upkeep only, never read by a metric); each is
+ *   an entry after the conversation's previous such quarter, or none (−1). A
+ *   user's distinct conversations in quarters [a, b) are the entries there
+ *   whose previous quarter is before a. Entries with none are counted in the
+ *   cost row (`new_conversations`), the others in `user_conversation_entries`
+ *   per quarter, flags, user and `previous_quarter`; triggers on the quarters
+ *   table keep both when a quarter appears (fold, relabel) or goes (relabel, delete).
  * - `shared_conversations`: the conversation ids that more than one user has
  *   responses in (an anonymous id linked to a second user mid-conversation). A
  *   segment counts such a conversation once, not once per user: the query
@@ -108,6 +118,7 @@ export const userCostRollupMigration: Migration = {
       prompt_tokens     INTEGER NOT NULL,
       completion_tokens INTEGER NOT NULL,
       total_tokens      INTEGER NOT NULL,
+      new_conversations INTEGER NOT NULL, -- conversations of the user whose first quarter (in these flags) this is
       PRIMARY KEY (quarter, debug, user_key)
     ) WITHOUT ROWID;
 
@@ -133,9 +144,9 @@ export const userCostRollupMigration: Migration = {
     CREATE TABLE shared_conversations (conversation_id TEXT PRIMARY KEY) WITHOUT ROWID;
 
     -- backfill from the events already folded; the materializer folds the rest
-    INSERT INTO user_cost_rollup (quarter, debug, user_key, ${COST_SUM_COLUMNS})
+    INSERT INTO user_cost_rollup (quarter, debug, user_key, ${COST_SUM_COLUMNS}, new_conversations)
       SELECT ts / ${QUARTER_MS}, debug, user_key, COUNT(*), TOTAL(cost), SUM(COALESCE(prompt_tokens, 0)),
-             SUM(COALESCE(completion_tokens, 0)), SUM(COALESCE(total_tokens, 0))
+             SUM(COALESCE(completion_tokens, 0)), SUM(COALESCE(total_tokens, 0)), 0
         FROM events WHERE event = ${RESPONSE} AND id <= ${FOLDED_THROUGH}
        GROUP BY 1, 2, 3;
     INSERT INTO user_conversation_quarters (user_key, conversation_id, debug, quarter, responses)
@@ -147,7 +158,13 @@ export const userCostRollupMigration: Migration = {
         FROM (SELECT quarter, debug, user_key,
                      COALESCE(LAG(quarter) OVER (PARTITION BY user_key, conversation_id, debug ORDER BY quarter), -1) AS previous_quarter
                 FROM user_conversation_quarters)
+       WHERE previous_quarter >= 0
        GROUP BY 1, 2, 3, 4;
+    UPDATE user_cost_rollup SET new_conversations = first.conversations
+      FROM (SELECT quarter, debug, user_key, COUNT(*) AS conversations
+              FROM (SELECT user_key, debug, MIN(quarter) AS quarter FROM user_conversation_quarters GROUP BY user_key, conversation_id, debug)
+             GROUP BY 1, 2, 3) AS first
+     WHERE user_cost_rollup.quarter = first.quarter AND user_cost_rollup.debug = first.debug AND user_cost_rollup.user_key = first.user_key;
     INSERT INTO shared_conversations (conversation_id)
       SELECT conversation_id FROM user_conversation_quarters GROUP BY conversation_id HAVING COUNT(DISTINCT user_key) > 1;
 
