@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/store/sqlite/index.js';
 import { readEvents } from './support/read-events.js';
+import { sqliteTestPath } from './support/store-factory.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 function prompts(prefix: string, count: number): Record<string, unknown>[] {
@@ -15,7 +17,9 @@ function prompts(prefix: string, count: number): Record<string, unknown>[] {
 describe('a full database', () => {
   let app: TestApp;
   beforeEach(async () => {
-    app = await startTestApp();
+    // SQLite's size quota (max_page_count) belongs to one connection, so the app writes on its own connection
+    // here; writer-thread.test.ts covers a retryable failure on the writer thread (a lock held too long).
+    app = await startTestApp({ createStore: (directory) => new SqliteStore({ path: sqliteTestPath(directory), writer: 'inline' }) });
   });
   afterEach(async () => {
     await app.close();

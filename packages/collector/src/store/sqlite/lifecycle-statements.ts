@@ -57,5 +57,9 @@ export function prepareLifecycleStatements(db: Database.Database, catchUp: () =>
     return deleted;
   });
 
-  return { eraseUser, deleteEventsBefore };
+  // IMMEDIATE: the writer thread's connection may commit between a deferred transaction's first read and its first write.
+  return {
+    eraseUser: (userId) => eraseUser.immediate(userId),
+    deleteEventsBefore: (cutoffMs, limit) => deleteEventsBefore.immediate(cutoffMs, limit),
+  };
 }

@@ -1,0 +1,178 @@
+import type Database from 'better-sqlite3';
+import type { ClassificationUsage } from '../../classification/classification-queue.js';
+import { AI_EVENT } from '../../protocol/index.js';
+import type { EventRecord, InsertOutcome } from '../event-record.js';
+import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
+import { prepareStatements, type Statements } from './statements.js';
+import { TRAFFIC_BIT, trafficBits } from './traffic-flags.js';
+
+/**
+ * The request transaction: appends a group of submissions' events to one
+ * connection, resolving identity, deduplicating by message id and queueing
+ * prompt texts for classification, and nothing else (the rollups are folded
+ * later by rollup-materializer.ts). It runs wherever the store's writes run:
+ * on the store's own connection, or on the writer thread's (writer-thread.ts).
+ */
+export class EventWriter {
+  readonly #statements: Statements;
+  readonly #classification: ClassificationStatements;
+  readonly #insertGroup: (submissions: readonly (readonly EventRecord[])[]) => InsertOutcome[];
+
+  constructor(db: Database.Database) {
+    this.#statements = prepareStatements(db);
+    this.#classification = prepareClassificationStatements(db);
+    const insertGroup = db.transaction((submissions: readonly (readonly EventRecord[])[]) =>
+      submissions.map((events) => this.#insertAll(events)),
+    );
+    // IMMEDIATE: the write lock is taken before the first read (a link, a user's flags), so a commit by another
+    // connection in between cannot fail the upgrade to a write (SQLITE_BUSY_SNAPSHOT); busy_timeout waits instead.
+    this.#insertGroup = (submissions) => insertGroup.immediate(submissions);
+  }
+
+  /** Writes every submission in one transaction; one outcome per submission, in order. */
+  insertGroup(submissions: readonly (readonly EventRecord[])[]): InsertOutcome[] {
+    return this.#insertGroup(submissions);
+  }
+
+  #insertAll(events: readonly EventRecord[]): InsertOutcome {
+    const s = this.#statements;
+    const c = this.#classification;
+    const usageByDayAndClassifier = new Map<string, ClassificationUsage>();
+    let inserted = 0;
+    for (const record of events) {
+      const userKey = this.#resolveUserKey(record);
+      const intent = record.intent ?? this.#intentOfTurn(record);
+      // Bot and internal are sticky per user: a flag an earlier event showed marks this one too.
+      const userTraffic = ((s.userTraffic.get(userKey) as number | undefined) ?? 0) & USER_TRAFFIC_BITS;
+      const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | userTraffic;
+      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey, traffic));
+      // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
+      if (result.changes === 0) continue;
+      inserted += 1;
+      const eventId = Number(result.lastInsertRowid);
+      if (record.type === 'identify' && record.userId !== null && record.anonymousId !== null) {
+        this.#link(record.anonymousId, record.userId, record.receivedAt);
+      }
+      if (record.type === 'alias' && record.userId !== null && record.previousId !== null) {
+        this.#link(record.previousId, record.userId, record.receivedAt);
+      }
+      s.upsertUser.run({
+        user_key: userKey,
+        ts: record.timestamp,
+        traits: record.type === 'identify' && record.traits !== null ? JSON.stringify(record.traits) : null,
+        traffic: traffic & USER_TRAFFIC_BITS,
+      });
+      if (record.pendingPromptText !== null) {
+        s.enqueuePrompt.run(eventId, record.pendingPromptText, record.receivedAt);
+      }
+      if (record.ingestClassificationUsage !== null) {
+        addUsage(usageByDayAndClassifier, record.ingestClassificationUsage);
+        // As the worker does: responses and actions of this turn stored before
+        // their prompt (out of order, or earlier in the batch) get its intent.
+        if (record.intent !== null && record.conversationId !== null) {
+          c.propagateToTurn.run({ conversationId: record.conversationId, promptNumber: record.promptNumber, intent: record.intent, eventId });
+        }
+      }
+    }
+    // One upsert per classifier and day, whatever the batch size.
+    for (const usage of usageByDayAndClassifier.values()) c.addUsage.run(usage);
+    return { inserted, duplicates: events.length - inserted };
+  }
+
+  /** The intent of the prompt this response or action answers, when it is already known. */
+  #intentOfTurn(record: EventRecord): string | null {
+    if (record.conversationId === null) return null;
+    if (record.event !== AI_EVENT.responseReceived && record.event !== AI_EVENT.userAction) return null;
+    const c = this.#classification;
+    const row = (
+      record.promptNumber === null
+        ? c.intentOfLatestPrompt.get(record.conversationId, record.timestamp)
+        : c.intentOfPromptNumber.get(record.conversationId, record.promptNumber)
+    ) as { intent: string | null } | undefined;
+    return row?.intent ?? null;
+  }
+
+  #resolveUserKey(record: EventRecord): string {
+    if (record.userId !== null) return record.userId;
+    if (record.anonymousId !== null) {
+      const link = this.#statements.findLink.get(record.anonymousId) as { user_id: string } | undefined;
+      return link?.user_id ?? record.anonymousId;
+    }
+    // alias without anonymousId carries userId; validation guarantees one of them.
+    return record.previousId ?? '';
+  }
+
+  /** Makes every earlier event of `fromId` count for `userId` (identify / alias merge). */
+  #link(fromId: string, userId: string, at: number): void {
+    if (fromId === userId) return;
+    const s = this.#statements;
+    s.upsertLink.run(fromId, userId, at);
+    s.relabelEvents.run({ from: fromId, to: userId });
+    s.mergeUser.run({ from: fromId, to: userId });
+  }
+}
+
+/** The flags that belong to a user rather than to one event (debug mode is per event). */
+const USER_TRAFFIC_BITS = TRAFFIC_BIT.bot | TRAFFIC_BIT.internal;
+
+function addUsage(totals: Map<string, ClassificationUsage>, usage: ClassificationUsage): void {
+  const key = `${usage.day} ${usage.classifier}`;
+  const total = totals.get(key);
+  if (total === undefined) {
+    totals.set(key, { ...usage });
+    return;
+  }
+  total.prompts += usage.prompts;
+  total.cached += usage.cached;
+  total.errors += usage.errors;
+  total.notSampled += usage.notSampled;
+  total.promptTokens += usage.promptTokens;
+  total.completionTokens += usage.completionTokens;
+  total.cost += usage.cost;
+}
+function toRow(record: EventRecord, userKey: string, traffic: number): Record<string, unknown> {
+  return {
+    write_key: record.writeKey,
+    message_id: record.messageId,
+    type: record.type,
+    event: record.event,
+    user_id: record.userId,
+    anonymous_id: record.anonymousId,
+    user_key: userKey,
+    session_id: record.sessionId,
+    conversation_id: record.conversationId,
+    prompt_number: record.promptNumber,
+    ts: record.timestamp,
+    original_ts: record.originalTimestamp,
+    sent_at: record.sentAt,
+    received_at: record.receivedAt,
+    latency_ms: record.latencyMs,
+    // `?? null`: records built by plain-JS callers (bench/) before these fields existed bind as NULL.
+    time_to_first_token_ms: record.timeToFirstTokenMs ?? null,
+    tokens_per_second: record.tokensPerSecond ?? null,
+    response_id: record.responseId ?? null,
+    regenerated_from: record.regeneratedFrom ?? null,
+    channel: record.acquisitionChannel ?? null,
+    prompt_tokens: record.promptTokens,
+    completion_tokens: record.completionTokens,
+    total_tokens: record.totalTokens,
+    cost: record.cost,
+    model: record.model,
+    status: record.status,
+    error_type: record.errorType,
+    intent: record.intent,
+    // Sampling is a property of prompts; responses and actions only inherit the intent.
+    intent_sampled: record.event === AI_EVENT.promptCreated && record.intent !== null ? 1 : null,
+    action_type: record.actionType,
+    feedback_type: record.feedbackType,
+    feedback_value: record.feedbackValue,
+    rating: record.rating,
+    thumbs_up: record.thumbsUp === null ? null : record.thumbsUp ? 1 : 0,
+    // The flags column (traffic-flags.ts): debug mode, bot, internal.
+    debug: traffic,
+    properties: JSON.stringify(record.properties),
+    context: JSON.stringify(record.context),
+    traits: record.traits === null ? null : JSON.stringify(record.traits),
+    extra: Object.keys(record.extra).length === 0 ? null : JSON.stringify(record.extra),
+  };
+}

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EventRecord, InsertOutcome } from '../event-record.js';
+import { StoreUnavailableError } from '../store-unavailable-error.js';
+import type { StoreWriter } from './store-writer.js';
+import { receiveWriteError, type WriterReply, type WriterRequest, type WriterThreadData } from './writer-thread-protocol.js';
+
+/** A request before it is numbered. */
+type Request = WithoutId<WriterRequest>;
+/** Omit distributed over a union's members. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+interface Waiting {
+  resolve(outcome: InsertOutcome | null): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The store's side of the writer thread (writer-thread.ts): posts each
+ * submission to the thread, whose group commit writes concurrent submissions
+ * in one transaction, and resolves when the thread reports the commit.
+ *
+ * If the thread dies (a crash in the engine, an out-of-memory), the writes it
+ * had not confirmed fail with a retryable StoreUnavailableError (nothing
+ * unconfirmed was acknowledged to a client) and the next write starts a new thread.
+ */
+export class WriterThread implements StoreWriter {
+  readonly #data: WriterThreadData;
+  readonly #waiting = new Map<number, Waiting>();
+  #worker: Worker | undefined;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(data: WriterThreadData) {
+    this.#data = data;
+    // Started now, so that opening the file overlaps the rest of start-up rather than the first request.
+    this.#worker = this.#start();
+  }
+
+  async insert(events: readonly EventRecord[]): Promise<InsertOutcome> {
+    return (await this.#request({ kind: 'insert', events })) as InsertOutcome;
+  }
+
+  async flush(): Promise<void> {
+    await this.#request({ kind: 'flush' });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    const worker = this.#worker;
+    if (worker !== undefined) await this.#request({ kind: 'close' });
+    this.#closed = true;
+    this.#worker = undefined;
+    await worker?.terminate();
+  }
+
+  #request(request: Request): Promise<InsertOutcome | null> {
+    if (this.#closed) return Promise.reject(new StoreUnavailableError('the store is closed (the collector is shutting down); retry shortly'));
+    const worker = (this.#worker ??= this.#start());
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      // Referenced only while a write is in flight: an idle writer never keeps the process alive.
+      if (this.#waiting.size === 1) worker.ref();
+      worker.postMessage({ ...request, id } as WriterRequest);
+    });
+  }
+
+  #start(): Worker {
+    const worker = startWorkerModule(new URL(`./writer-thread${moduleExtension()}`, import.meta.url), this.#data);
+    worker.unref();
+    worker.on('message', (reply: WriterReply) => {
+      const waiting = this.#waiting.get(reply.id);
+      if (waiting === undefined) return;
+      this.#waiting.delete(reply.id);
+      if (this.#waiting.size === 0) worker.unref();
+      if (reply.ok) waiting.resolve(reply.outcome);
+      else waiting.reject(receiveWriteError(reply.error));
+    });
+    worker.on('error', (error) => this.#stopped(worker, error));
+    worker.on('exit', (code) => this.#stopped(worker, new Error(`the writer thread exited with code ${code}`)));
+    return worker;
+  }
+
+  #stopped(worker: Worker, cause: unknown): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const error = new StoreUnavailableError(`the database writer stopped (${reason}); retry shortly`, { cause });
+    for (const waiting of this.#waiting.values()) waiting.reject(error);
+    this.#waiting.clear();
+  }
+}
+
+/**
+ * The ES module build of tsx's API. Resolved through tsx's package.json
+ * because the test runner's transform provides no import.meta.resolve, and
+ * require() finds the CommonJS build, whose register() fails in an eval'd worker.
+ */
+function tsxEsmApi(): URL {
+  const packageJsonPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const entry = manifest.exports['./esm/api']?.import.default;
+  if (entry === undefined) throw new Error(`tsx at ${packageJsonPath} has no ./esm/api export; the writer thread cannot load TypeScript sources`);
+  return new URL(entry, pathToFileURL(packageJsonPath));
+}
+
+/** `.js` in the built package; `.ts` when the sources run directly (the test runner). */
+function moduleExtension(): string {
+  return import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+}
+
+/**
+ * Starts a worker on an ES module. Sources run by the test runner are
+ * TypeScript, which a plain worker cannot load: it registers tsx first.
+ */
+function startWorkerModule(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const bootstrap = `import(${JSON.stringify(tsxEsmApi().href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}

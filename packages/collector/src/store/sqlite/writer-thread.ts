@@ -1,0 +1,54 @@
+// The writer thread's entry point (writer-thread-client.ts starts it): owns a
+// second connection to the store's file and runs the request transactions
+// and the rollup materializer on it, so that neither the inserts nor the fold
+// (nor their fsyncs) hold up the event loop that parses and answers requests.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from './open-database.js';
+import { RollupMaterializer } from './rollup-materializer.js';
+import { InlineWriter } from './store-writer.js';
+import { transferWriteError, type WriterReply, type WriterRequest, type WriterThreadData } from './writer-thread-protocol.js';
+
+if (parentPort === null) throw new Error('writer-thread.js runs as a worker thread (writer-thread-client.ts), not on its own');
+const port = parentPort;
+const { path, rollups } = workerData as WriterThreadData;
+// The store's own connection migrated the file before starting this thread.
+const db = openDatabase(path, false);
+const writer = new InlineWriter(db);
+// The fold has its own connection that commits without waiting for the disk
+// (synchronous=NORMAL): a fold lost to a power cut is redone from the
+// watermark, which is lost with it; and the next request commit's fsync
+// covers the fold's pages in the write-ahead log, which sit before its own.
+const foldDb = openDatabase(path, false);
+foldDb.pragma('synchronous = NORMAL');
+const materializer = new RollupMaterializer(foldDb, rollups);
+if (rollups.background) materializer.start();
+
+const reply = (message: WriterReply): void => port.postMessage(message);
+
+async function handle(request: WriterRequest): Promise<InsertOutcomeOrNull> {
+  switch (request.kind) {
+    case 'insert':
+      return writer.insert(request.events);
+    case 'flush':
+      await writer.flush();
+      return null;
+    case 'close':
+      await writer.close();
+      materializer.stop();
+      foldDb.close();
+      db.close();
+      return null;
+  }
+}
+
+type InsertOutcomeOrNull = Awaited<ReturnType<InlineWriter['insert']>> | null;
+
+port.on('message', (request: WriterRequest) => {
+  handle(request).then(
+    (outcome) => {
+      reply({ id: request.id, ok: true, outcome });
+      if (request.kind === 'close') port.close();
+    },
+    (error: unknown) => reply({ id: request.id, ok: false, error: transferWriteError(error) }),
+  );
+});
