@@ -1,24 +1,31 @@
 import type Database from 'better-sqlite3';
-import type { ClassificationUsage } from '../../classification/classification-queue.js';
+import type { ClassificationOutcome, ClassificationUsage } from '../../classification/classification-queue.js';
 import { AI_EVENT } from '../../protocol/index.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
+import { toRowId } from './event-ids.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { TRAFFIC_BIT, trafficBits } from './traffic-flags.js';
 
 /**
- * The request transaction: appends a group of submissions' events to one
- * connection, resolving identity, deduplicating by message id and queueing
- * prompt texts for classification, and nothing else (the rollups are folded
- * later by rollup-materializer.ts). It runs wherever the store's writes run:
- * on the store's own connection, or on the writer thread's (writer-thread.ts).
+ * The writes ingest and classification make to events: the request
+ * transaction appends a group of submissions' events, resolving identity,
+ * deduplicating by message id and queueing prompt texts for classification,
+ * and nothing else (the rollups are folded later by rollup-materializer.ts);
+ * the classifier's verdicts are written back to the prompts and their turns.
+ * It runs wherever the store's writes run: on the store's own connection, or
+ * on the writer thread's (writer-thread.ts), the one connection that then writes events.
  */
 export class EventWriter {
+  readonly #db: Database.Database;
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
   readonly #insertGroup: (submissions: readonly (readonly EventRecord[])[]) => InsertOutcome[];
+  readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
+  readonly #quarantine: (rowId: number) => void;
 
   constructor(db: Database.Database) {
+    this.#db = db;
     this.#statements = prepareStatements(db);
     this.#classification = prepareClassificationStatements(db);
     const insertGroup = db.transaction((submissions: readonly (readonly EventRecord[])[]) =>
@@ -27,11 +34,63 @@ export class EventWriter {
     // IMMEDIATE: the write lock is taken before the first read (a link, a user's flags), so a commit by another
     // connection in between cannot fail the upgrade to a write (SQLITE_BUSY_SNAPSHOT); busy_timeout waits instead.
     this.#insertGroup = (submissions) => insertGroup.immediate(submissions);
+    const recordClassifications = db.transaction(
+      (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
+    );
+    this.#recordClassifications = (outcomes, usage) => recordClassifications.immediate(outcomes, usage);
+    const quarantine = db.transaction((rowId: number) => {
+      this.#classification.markClassificationError.run(rowId);
+      this.#classification.dequeue.run(rowId);
+    });
+    this.#quarantine = (rowId) => {
+      try {
+        quarantine.immediate(rowId);
+      } catch {
+        // The event cannot even be marked: the text still goes.
+        this.#classification.dequeue.run(rowId);
+      }
+    };
   }
 
   /** Writes every submission in one transaction; one outcome per submission, in order. */
   insertGroup(submissions: readonly (readonly EventRecord[])[]): InsertOutcome[] {
     return this.#insertGroup(submissions);
+  }
+
+  /** Sets the classifier's verdicts on their prompts (and the prompts' turns), dequeues them and adds the usage. */
+  recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): void {
+    this.#recordClassifications(outcomes, usage);
+  }
+
+  /** Dead letter: marks a prompt the classifier cannot process and drops its text, so it never blocks the queue. */
+  quarantine(eventId: string): void {
+    this.#quarantine(toRowId(eventId));
+  }
+
+  /**
+   * secure_delete zeroed erased rows (prompt texts, an erased user) in their
+   * pages; TRUNCATE copies those pages into the main file and empties the
+   * write-ahead log, whose older frames still held the erased bytes.
+   */
+  purgeLog(): void {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  #recordAll(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): void {
+    const c = this.#classification;
+    for (const outcome of outcomes) {
+      const rowId = toRowId(outcome.eventId);
+      const turn = c.setPromptIntent.get({
+        eventId: rowId,
+        intent: outcome.intent,
+        sampled: outcome.sampled ? 1 : 0,
+      }) as { conversationId: string | null; promptNumber: number | null } | undefined;
+      if (turn?.conversationId != null) {
+        c.propagateToTurn.run({ ...turn, intent: outcome.intent, eventId: rowId });
+      }
+      c.dequeue.run(rowId);
+    }
+    c.addUsage.run(usage);
   }
 
   #insertAll(events: readonly EventRecord[]): InsertOutcome {

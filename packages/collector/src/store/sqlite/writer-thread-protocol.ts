@@ -1,3 +1,4 @@
+import type { ClassificationOutcome, ClassificationUsage } from '../../classification/classification-queue.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import { StoreUnavailableError } from '../store-unavailable-error.js';
 import type { RollupMaterializerOptions } from './rollup-materializer.js';
@@ -12,6 +13,9 @@ export interface WriterThreadData {
 
 export type WriterRequest =
   | { kind: 'insert'; id: number; events: readonly EventRecord[] }
+  | { kind: 'record-classifications'; id: number; outcomes: readonly ClassificationOutcome[]; usage: ClassificationUsage }
+  | { kind: 'quarantine'; id: number; eventId: string }
+  | { kind: 'checkpoint'; id: number }
   | { kind: 'flush'; id: number }
   | { kind: 'close'; id: number };
 

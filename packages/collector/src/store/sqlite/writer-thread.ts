@@ -29,6 +29,15 @@ async function handle(request: WriterRequest): Promise<InsertOutcomeOrNull> {
   switch (request.kind) {
     case 'insert':
       return writer.insert(request.events);
+    case 'record-classifications':
+      await writer.recordClassifications(request.outcomes, request.usage);
+      return null;
+    case 'quarantine':
+      await writer.quarantinePrompt(request.eventId);
+      return null;
+    case 'checkpoint':
+      await writer.checkpoint();
+      return null;
     case 'flush':
       await writer.flush();
       return null;
