@@ -3,6 +3,7 @@ import type { ClassificationOutcome, ClassificationUsage } from '../../classific
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import { createGroupCommit, type GroupCommit } from '../group-commit.js';
 import { EventWriter } from './event-writer.js';
+import { serializeEvent, type SerializedEvent } from './serialized-event.js';
 
 /**
  * Where a SQLite store's request transactions run: on the store's own
@@ -27,7 +28,7 @@ export interface StoreWriter {
 /** Group commit (group-commit.ts) over one connection, on the calling thread. */
 export class InlineWriter implements StoreWriter {
   readonly #writer: EventWriter;
-  readonly #commits: GroupCommit<EventRecord, InsertOutcome>;
+  readonly #commits: GroupCommit<SerializedEvent, InsertOutcome>;
 
   constructor(db: Database.Database) {
     const writer = new EventWriter(db);
@@ -36,6 +37,11 @@ export class InlineWriter implements StoreWriter {
   }
 
   insert(events: readonly EventRecord[]): Promise<InsertOutcome> {
+    return this.insertSerialized(events.map(serializeEvent));
+  }
+
+  /** The writer thread's entry: events serialised on the thread that received them. */
+  insertSerialized(events: readonly SerializedEvent[]): Promise<InsertOutcome> {
     return this.#commits.submit(events);
   }
 

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ClassificationOutcome, ClassificationUsage } from '../../classification/classification-queue.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import { StoreUnavailableError } from '../store-unavailable-error.js';
+import { serializeEvent } from './serialized-event.js';
 import type { StoreWriter } from './store-writer.js';
 import { receiveWriteError, type WriterReply, type WriterRequest, type WriterThreadData } from './writer-thread-protocol.js';
 
@@ -41,7 +42,7 @@ export class WriterThread implements StoreWriter {
   }
 
   async insert(events: readonly EventRecord[]): Promise<InsertOutcome> {
-    return (await this.#request({ kind: 'insert', events })) as InsertOutcome;
+    return (await this.#request({ kind: 'insert', events: events.map(serializeEvent) })) as InsertOutcome;
   }
 
   async recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void> {

@@ -28,7 +28,7 @@ const reply = (message: WriterReply): void => port.postMessage(message);
 async function handle(request: WriterRequest): Promise<InsertOutcomeOrNull> {
   switch (request.kind) {
     case 'insert':
-      return writer.insert(request.events);
+      return writer.insertSerialized(request.events);
     case 'record-classifications':
       await writer.recordClassifications(request.outcomes, request.usage);
       return null;
