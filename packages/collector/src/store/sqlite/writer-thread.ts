@@ -3,6 +3,7 @@
 // and the rollup materializer on it, so that neither the inserts nor the fold
 // (nor their fsyncs) hold up the event loop that parses and answers requests.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { InsertOutcome } from '../event-record.js';
 import { openDatabase } from './open-database.js';
 import { RollupMaterializer } from './rollup-materializer.js';
 import { InlineWriter } from './store-writer.js';
@@ -25,7 +26,7 @@ if (rollups.background) materializer.start();
 
 const reply = (message: WriterReply): void => port.postMessage(message);
 
-async function handle(request: WriterRequest): Promise<InsertOutcomeOrNull> {
+async function handle(request: WriterRequest): Promise<InsertOutcome | null> {
   switch (request.kind) {
     case 'insert':
       return writer.insertSerialized(request.events);
@@ -49,8 +50,6 @@ async function handle(request: WriterRequest): Promise<InsertOutcomeOrNull> {
       return null;
   }
 }
-
-type InsertOutcomeOrNull = Awaited<ReturnType<InlineWriter['insert']>> | null;
 
 port.on('message', (request: WriterRequest) => {
   handle(request).then(
