@@ -5,8 +5,9 @@ import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup, LatencyGrouping
 import { trafficView } from '../traffic-flags.js';
 import { mean, percentileCont } from '../../../metrics/percentile.js';
 import { TOKEN_RATE_LIST, TTFT_LIST } from '../migrations/005-streaming-response-ids-delivery.js';
+import { LATENCY_LIST } from '../migrations/010-binary-value-lists.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { parseNumberList } from './number-lists.js';
+import { readFloat64Values } from './float64-values.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
 import { coveringIndex, QUARTER_HOUR_MS, quarterRange, RESPONSE_SQL } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
@@ -52,11 +53,11 @@ function dayKeysToDates<T extends { key: string | number | null }>(rows: T[], gr
   return rows.map((row) => ({ ...row, key: typeof row.key === 'number' ? formatLocalDay(row.key) : row.key }));
 }
 
-/** Where each per-response measure lives: its events column and its value lists (migrations 004 and 005). */
+/** Where each per-response measure lives: its events column and its value lists (migrations 004 and 005, binary since 010). */
 const MEASURE_SOURCES: Record<ResponseMeasure, { column: string; table: string; list: string }> = {
-  latency: { column: 'latency_ms', table: 'response_latencies', list: 'latencies' },
-  ttft: { column: TTFT_LIST.column, table: TTFT_LIST.table, list: TTFT_LIST.list },
-  tokens_per_second: { column: TOKEN_RATE_LIST.column, table: TOKEN_RATE_LIST.table, list: TOKEN_RATE_LIST.list },
+  latency: LATENCY_LIST,
+  ttft: TTFT_LIST,
+  tokens_per_second: TOKEN_RATE_LIST,
 };
 
 /**
@@ -64,9 +65,10 @@ const MEASURE_SOURCES: Record<ResponseMeasure, { column: string; table: string; 
  * p·(n−1)) of one per-response measure (latency_ms, time_to_first_token_ms,
  * tokens_per_second). Exact percentiles need every value: they come from the
  * value lists (`response_latencies` of migration 004, `response_ttfts` and
- * `response_token_rates` of 005), concatenated per group by SQLite and
- * selected here in linear time, instead of SQLite collecting and sorting the
- * range's responses three times (once per percentile).
+ * `response_token_rates` of 005, binary64 arrays since 010), concatenated
+ * per group by SQLite, viewed as a Float64Array and selected here in linear
+ * time, instead of SQLite collecting and sorting the range's responses three
+ * times (once per percentile).
  */
 export function latency(db: Database.Database, scope: MetricScope, groupBy: LatencyGrouping, measure: ResponseMeasure): LatencyGroup[] {
   const source = MEASURE_SOURCES[measure];
@@ -74,13 +76,14 @@ export function latency(db: Database.Database, scope: MetricScope, groupBy: Late
   const filters = rollupFiltersSql(scope, { model: true, intent: true });
   const lists = db
     .prepare(
-      `SELECT ${rollupKeySql(scope, groupBy)} AS key, CAST(group_concat(${source.list}, ',') AS BLOB) AS latencies
+      // group_concat keeps a BLOB's bytes (zeros included) but calls the result TEXT: the CAST takes it back.
+      `SELECT ${rollupKeySql(scope, groupBy)} AS key, CAST(group_concat(${source.list}, '') AS BLOB) AS latencies
          FROM ${source.table} WHERE ${filters.sql}
         GROUP BY key`,
     )
     .all(filters.params) as { key: string | null; latencies: Buffer }[];
   return lists.map(({ key, latencies }) => {
-    const values = parseNumberList(latencies);
+    const values = readFloat64Values(latencies);
     return {
       key,
       count: values.length,
