@@ -37,8 +37,9 @@ export async function buildDatabase({ path, events, users, days, writeKey, reuse
 
   const endMs = fixedEndMs ?? Date.now();
   const generator = createSyntheticEvents({ events, users, days, endMs, writeKey });
-  // Folding is timed on its own: after each insertEvents call rather than in the background.
-  const store = new SqliteStore({ path, rollups: { background: false } });
+  // Folding is timed on its own: after each insertEvents call rather than in the background. `inline`: the
+  // request transactions run on this connection (not the writer thread's), so the load pragmas below apply to them.
+  const store = new SqliteStore({ path, rollups: { background: false }, writer: 'inline' });
   // Load settings for this connection only (the data written is the same); the
   // collector started later opens the file with its own (production) pragmas.
   store.db.pragma('synchronous = OFF');

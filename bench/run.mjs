@@ -36,6 +36,12 @@ function readSettings(env = process.env) {
   if (unknownEngines.length > 0) throw new Error(`BENCH_ENGINES: unknown engine ${unknownEngines.join(', ')}; known: ${ENGINES.join(', ')}`);
   if (engines.includes('clickhouse') && !clickHouseInstalled()) throw new Error('BENCH_ENGINES names clickhouse, but clickhouse-server is not installed (apt-get install -y clickhouse-server)');
   const events = Math.round(number('BENCH_EVENTS', 10_000_000));
+  // The SQLite metrics benchmark runs once per size; the storage targets are set at 1M and 10M events.
+  const sizes = (env.BENCH_SIZES ?? '').split(',').map((text) => text.trim()).filter((text) => text !== '').map((text) => {
+    const value = Number(text.replace(/[_]/g, ''));
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_SIZES must list positive whole event counts, got ${JSON.stringify(text)}`);
+    return value;
+  });
   const users = Math.round(number('BENCH_USERS', 100_000));
   // ClickHouse is filled through the collector's own insert path, one 50,000-event INSERT at a time; 1M keeps a run in minutes on a small machine.
   const clickhouseEvents = Math.round(number('BENCH_CLICKHOUSE_EVENTS', Math.min(events, 1_000_000)));
@@ -46,6 +52,9 @@ function readSettings(env = process.env) {
     clickhouseUsers: Math.max(1, Math.round((users * clickhouseEvents) / events)),
     only: only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((name) => only.includes(name)),
     events,
+    /** Metric data set sizes for SQLite, ascending; the largest is the one the other summaries describe. */
+    // By default 1M beside a larger BENCH_EVENTS: the targets name both sizes.
+    sizes: sizes.length === 0 ? (events > 1_000_000 ? [1_000_000, events] : [events]) : [...new Set(sizes)].sort((a, b) => a - b),
     users,
     days: Math.round(number('BENCH_DAYS', 90)),
     dbPath: env.BENCH_DB === undefined || env.BENCH_DB === '' ? undefined : env.BENCH_DB,
@@ -55,7 +64,12 @@ function readSettings(env = process.env) {
   };
 }
 
-async function runChild(name, settings, engine) {
+/** Users scale with the data set, so every size describes the same product (BENCH_USERS at BENCH_EVENTS). */
+function usersFor(settings, events) {
+  return Math.max(1, Math.round((settings.users * events) / settings.events));
+}
+
+async function runChild(name, settings, engine, events = settings.events) {
   switch (name) {
     case 'sdk':
       return (await import('./sdk.mjs')).runSdkBenchmark();
@@ -67,10 +81,11 @@ async function runChild(name, settings, engine) {
       const { runMetricsBenchmark } = await import('./metrics.mjs');
       const clickhouse = engine === 'clickhouse';
       return runMetricsBenchmark({
-        events: clickhouse ? settings.clickhouseEvents : settings.events,
-        users: clickhouse ? settings.clickhouseUsers : settings.users,
+        events: clickhouse ? settings.clickhouseEvents : events,
+        users: clickhouse ? settings.clickhouseUsers : usersFor(settings, events),
         days: settings.days,
-        dbPath: settings.dbPath,
+        // One kept file per size: BENCH_DB for the largest, BENCH_DB.1M beside it.
+        dbPath: settings.dbPath === undefined || clickhouse || events === settings.sizes.at(-1) ? settings.dbPath : `${settings.dbPath}.${sizeLabel(events)}`,
         engine,
       });
     }
@@ -79,9 +94,10 @@ async function runChild(name, settings, engine) {
   }
 }
 
-function spawnBenchmark(name, engine) {
+function spawnBenchmark(name, engine, events) {
   return new Promise((resolve) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--child', name, '--engine', engine], {
+    const sizeArgs = events === undefined ? [] : ['--events', String(events)];
+    const child = fork(fileURLToPath(import.meta.url), ['--child', name, '--engine', engine, ...sizeArgs], {
       stdio: 'inherit',
       execArgv: EXEC_ARGV[name] ?? [],
     });
@@ -99,6 +115,76 @@ function spawnBenchmark(name, engine) {
 /** Where a benchmark's result is kept: its name for SQLite (as before engines existed), `name:engine` otherwise. */
 function resultKey(name, engine) {
   return engine === 'sqlite' ? name : `${name}:${engine}`;
+}
+
+/** The SQLite metrics result of one size: the largest under `metrics` (what the summaries read), the others under `metrics@<events>`. */
+function metricsKey(settings, size) {
+  return size === settings.sizes.at(-1) ? 'metrics' : `metrics@${size}`;
+}
+
+/** 1M, 10M, 200k: a data set size as a column heading. */
+function sizeLabel(events) {
+  return events >= 1_000_000 ? `${events / 1_000_000}M` : `${events / 1_000}k`;
+}
+
+const TARGET = { eventsPerSecond: 25_000, ceilingRatio: 0.8, p99Ms: 100, bytesPerEvent: 300, buildSecondsAt10M: 300, endpointMs: 250 };
+const mark = (ok) => (ok ? ' ✓' : ' ✗');
+
+/**
+ * The SQLite storage engine's targets in one table: ingest over HTTP beside
+ * the same run's no-op-store ceiling, bytes per event and build time per data
+ * set size, and every endpoint × scope at each size, with ✓ where a target is met.
+ */
+function printStorageTargets(settings, results) {
+  heading('SQLite storage targets');
+  const rows = [];
+  const ingest = results.ingest;
+  if (ingest?.ok) {
+    const f = ingest.figures;
+    const ratio = f.eventsPerSecond / f.noopStoreEventsPerSecond;
+    rows.push([`ingest over HTTP, events/s (≥ ${formatInt(TARGET.eventsPerSecond)})`, `${formatInt(f.eventsPerSecond)}${mark(f.eventsPerSecond >= TARGET.eventsPerSecond)}`]);
+    rows.push(['no-op-store HTTP ceiling, events/s', formatInt(f.noopStoreEventsPerSecond)]);
+    rows.push([`ratio to the ceiling (≥ ${TARGET.ceilingRatio})`, `${ratio.toFixed(2)}${mark(ratio >= TARGET.ceilingRatio)}`]);
+    rows.push([`latency p50 / p99 (p99 ≤ ${TARGET.p99Ms} ms)`, `${f.p50.toFixed(0)} / ${f.p99.toFixed(0)} ms${mark(f.p99 <= TARGET.p99Ms)}`]);
+    if (f.bytesPerEvent !== null) rows.push(['bytes per event after ingest (demo traffic)', formatInt(f.bytesPerEvent)]);
+  }
+  const sized = settings.sizes.map((size) => ({ size, result: results[metricsKey(settings, size)] })).filter(({ result }) => result?.ok);
+  for (const { size, result } of sized) {
+    const f = result.figures;
+    const tenMillion = size >= 10_000_000;
+    if (f.bytesPerEvent !== null) {
+      rows.push([`bytes per event, ${formatInt(size)} events${tenMillion ? ` (≤ ${TARGET.bytesPerEvent})` : ''}`, `${formatInt(f.bytesPerEvent)}${tenMillion ? mark(f.bytesPerEvent <= TARGET.bytesPerEvent) : ''}`]);
+    }
+    if (!f.generation.reused) {
+      const { seconds, insertSeconds, foldSeconds } = f.generation;
+      rows.push([
+        `build, ${formatInt(size)} events${tenMillion ? ` (≤ ${TARGET.buildSecondsAt10M} s)` : ''}`,
+        `${seconds.toFixed(0)} s (insert ${insertSeconds.toFixed(0)} s, fold ${foldSeconds.toFixed(0)} s)${tenMillion ? mark(seconds <= TARGET.buildSecondsAt10M) : ''}`,
+      ]);
+    }
+  }
+  if (rows.length > 0) console.log(table(['figure', 'value'], rows, ['l', 'l']));
+  if (sized.length === 0) return;
+  const scopes = [...new Set(sized[0].result.figures.results.map((entry) => entry.scope))];
+  const endpoints = [...new Set(sized.flatMap(({ result }) => result.figures.results.map((entry) => entry.endpoint)))];
+  const header = ['endpoint (median ms)', ...sized.flatMap(({ size }) => scopes.map((scope) => `${sizeLabel(size)} ${scope}`))];
+  const endpointRows = endpoints.map((endpoint) => [
+    endpoint,
+    ...sized.flatMap(({ result }) =>
+      scopes.map((scope) => {
+        const entry = result.figures.results.find((candidate) => candidate.endpoint === endpoint && candidate.scope === scope);
+        if (entry === undefined) return '—';
+        if (entry.error !== undefined) return 'error';
+        return `${formatInt(entry.median)}${mark(entry.median <= TARGET.endpointMs)}`;
+      }),
+    ),
+  ]);
+  console.log(table(header, endpointRows, ['l', ...header.slice(1).map(() => 'r')]));
+  for (const { size, result } of sized) {
+    const cases = result.figures.results;
+    const met = cases.filter((entry) => entry.error === undefined && entry.median <= TARGET.endpointMs).length;
+    console.log(`${formatInt(size)} events: ${met} / ${cases.length} endpoint × scope cases ≤ ${TARGET.endpointMs} ms`);
+  }
 }
 
 function summarise(settings, results) {
@@ -181,8 +267,10 @@ async function main() {
   if (childIndex !== -1) {
     const name = process.argv[childIndex + 1];
     const engine = process.argv[process.argv.indexOf('--engine') + 1] ?? 'sqlite';
+    const eventsIndex = process.argv.indexOf('--events');
+    const events = eventsIndex === -1 ? undefined : Number(process.argv[eventsIndex + 1]);
     try {
-      const figures = await runChild(name, settings, engine);
+      const figures = await runChild(name, settings, engine, events);
       process.send?.({ ok: true, figures });
     } catch (error) {
       console.error(`${name} benchmark failed:`, error);
@@ -210,9 +298,16 @@ async function main() {
       results[name] = await spawnBenchmark(name, 'sqlite');
       continue;
     }
-    for (const engine of settings.engines) results[resultKey(name, engine)] = await spawnBenchmark(name, engine);
+    for (const engine of settings.engines) {
+      if (name === 'metrics' && engine === 'sqlite') {
+        for (const size of settings.sizes) results[metricsKey(settings, size)] = await spawnBenchmark(name, engine, size);
+      } else {
+        results[resultKey(name, engine)] = await spawnBenchmark(name, engine);
+      }
+    }
   }
   summarise(settings, results);
+  if (settings.only.includes('ingest') || settings.only.includes('metrics')) printStorageTargets(settings, results);
   console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (settings.json !== undefined) {
     writeFileSync(settings.json, JSON.stringify({ settings, results, node: process.version, cpus: cpu.length }, null, 2));

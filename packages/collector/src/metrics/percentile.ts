@@ -5,9 +5,32 @@
  * linear time): call it several times on the same array for several p.
  */
 export function percentileCont(values: Float64Array, p: number): number {
+  return percentileContFrom(values, p, 0);
+}
+
+/**
+ * PERCENTILE_CONT at several p, given in ascending order, with the same
+ * answers as percentileCont for each: once the value at one rank is
+ * selected, every larger value lies right of it, so each next selection
+ * searches only there (p50, p95, p99 cost about 1.6 selections over the
+ * whole array instead of 3). Reorders `values`.
+ */
+export function percentilesCont(values: Float64Array, ascending: readonly number[]): number[] {
+  let from = 0;
+  return ascending.map((p) => {
+    const low = Math.floor(p * (values.length - 1));
+    if (low < from) throw new RangeError(`percentilesCont takes p in ascending order, got ${ascending.join(', ')}`);
+    const value = percentileContFrom(values, p, from);
+    from = low;
+    return value;
+  });
+}
+
+/** percentileCont when every value left of `from` is known to be no larger than any value from `from` on. */
+function percentileContFrom(values: Float64Array, p: number, from: number): number {
   const rank = p * (values.length - 1);
   const low = Math.floor(rank);
-  const lower = selectInPlace(values, low);
+  const lower = selectInPlace(values, low, from);
   if (rank === low) return lower;
   // After selection everything right of `low` is ≥ it: the next value up is their minimum.
   let upper = Infinity;
@@ -27,9 +50,11 @@ export function mean(values: Float64Array): number {
   return (sum + compensation) / values.length;
 }
 
-/** Hoare quickselect: puts the k-th smallest value (0-based) at index k, smaller ones left of it, larger right. */
-function selectInPlace(values: Float64Array, k: number): number {
-  let left = 0;
+/**
+ * Hoare quickselect: puts the k-th smallest value (0-based) at index k,
+ * smaller ones left of it, larger right; searches from index `left` on.
+ */
+function selectInPlace(values: Float64Array, k: number, left: number): number {
   let right = values.length - 1;
   while (left < right) {
     const pivot = values[(left + right) >> 1] as number;

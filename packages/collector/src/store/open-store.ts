@@ -28,7 +28,7 @@ export function clickHouseOptionsFrom(config: StoreConfig): ClickHouseStoreOptio
  * ClickHouse (migrated unless `--no-migrate`).
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  if (config.store === 'sqlite') return new SqliteStore({ path: config.db });
+  if (config.store === 'sqlite') return SqliteStore.open({ path: config.db });
   return openClickHouseStore({ ...clickHouseOptionsFrom(config), migrate: !config.noMigrate });
 }
 

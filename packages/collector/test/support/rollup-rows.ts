@@ -13,7 +13,7 @@ export function comparableRows(db: Database.Database, table: string, order: stri
     .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 + 0 : value])));
 }
 
-/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005 and 010). */
+/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005 and 011). */
 export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   user_activity: 'quarter, user_key, debug',
   user_first_activity: 'user_key',

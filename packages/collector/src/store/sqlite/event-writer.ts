@@ -1,40 +1,104 @@
 import type Database from 'better-sqlite3';
-import type { ClassificationUsage } from '../../classification/classification-queue.js';
+import type { ClassificationOutcome, ClassificationUsage } from '../../classification/classification-queue.js';
 import { AI_EVENT } from '../../protocol/index.js';
-import type { EventRecord, InsertOutcome } from '../event-record.js';
+import type { InsertOutcome } from '../event-record.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
+import { toRowId } from './event-ids.js';
+import type { SerializedEvent } from './serialized-event.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { TRAFFIC_BIT, trafficBits } from './traffic-flags.js';
+import { trafficBits } from './traffic-flags.js';
+import { UserUpdates } from './user-updates.js';
 
 /**
- * The request transaction: appends a group of submissions' events to one
- * connection, resolving identity, deduplicating by message id and queueing
- * prompt texts for classification, and nothing else (the rollups are folded
- * later by rollup-materializer.ts). It runs wherever the store's writes run:
- * on the store's own connection, or on the writer thread's (writer-thread.ts).
+ * The writes ingest and classification make to events: the request
+ * transaction appends a group of submissions' events, resolving identity,
+ * deduplicating by message id and queueing prompt texts for classification,
+ * and nothing else (the rollups are folded later by rollup-materializer.ts);
+ * the classifier's verdicts are written back to the prompts and their turns.
+ * It runs wherever the store's writes run: on the store's own connection, or
+ * on the writer thread's (writer-thread.ts), the one connection that then writes events.
  */
 export class EventWriter {
+  readonly #db: Database.Database;
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
-  readonly #insertGroup: (submissions: readonly (readonly EventRecord[])[]) => InsertOutcome[];
+  readonly #insertGroup: (submissions: readonly (readonly SerializedEvent[])[]) => InsertOutcome[];
+  readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
+  readonly #quarantine: (rowId: number) => void;
 
   constructor(db: Database.Database) {
+    this.#db = db;
     this.#statements = prepareStatements(db);
     this.#classification = prepareClassificationStatements(db);
-    const insertGroup = db.transaction((submissions: readonly (readonly EventRecord[])[]) =>
-      submissions.map((events) => this.#insertAll(events)),
-    );
+    const insertGroup = db.transaction((submissions: readonly (readonly SerializedEvent[])[]) => {
+      const users = new UserUpdates(this.#statements);
+      const outcomes = submissions.map((events) => this.#insertAll(events, users));
+      users.flushAll();
+      return outcomes;
+    });
     // IMMEDIATE: the write lock is taken before the first read (a link, a user's flags), so a commit by another
     // connection in between cannot fail the upgrade to a write (SQLITE_BUSY_SNAPSHOT); busy_timeout waits instead.
     this.#insertGroup = (submissions) => insertGroup.immediate(submissions);
+    const recordClassifications = db.transaction(
+      (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
+    );
+    this.#recordClassifications = (outcomes, usage) => recordClassifications.immediate(outcomes, usage);
+    const quarantine = db.transaction((rowId: number) => {
+      this.#classification.markClassificationError.run(rowId);
+      this.#classification.dequeue.run(rowId);
+    });
+    this.#quarantine = (rowId) => {
+      try {
+        quarantine.immediate(rowId);
+      } catch {
+        // The event cannot even be marked: the text still goes.
+        this.#classification.dequeue.run(rowId);
+      }
+    };
   }
 
   /** Writes every submission in one transaction; one outcome per submission, in order. */
-  insertGroup(submissions: readonly (readonly EventRecord[])[]): InsertOutcome[] {
+  insertGroup(submissions: readonly (readonly SerializedEvent[])[]): InsertOutcome[] {
     return this.#insertGroup(submissions);
   }
 
-  #insertAll(events: readonly EventRecord[]): InsertOutcome {
+  /** Sets the classifier's verdicts on their prompts (and the prompts' turns), dequeues them and adds the usage. */
+  recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): void {
+    this.#recordClassifications(outcomes, usage);
+  }
+
+  /** Dead letter: marks a prompt the classifier cannot process and drops its text, so it never blocks the queue. */
+  quarantine(eventId: string): void {
+    this.#quarantine(toRowId(eventId));
+  }
+
+  /**
+   * secure_delete zeroed erased rows (prompt texts, an erased user) in their
+   * pages; TRUNCATE copies those pages into the main file and empties the
+   * write-ahead log, whose older frames still held the erased bytes.
+   */
+  purgeLog(): void {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  #recordAll(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): void {
+    const c = this.#classification;
+    for (const outcome of outcomes) {
+      const rowId = toRowId(outcome.eventId);
+      const turn = c.setPromptIntent.get({
+        eventId: rowId,
+        intent: outcome.intent,
+        sampled: outcome.sampled ? 1 : 0,
+      }) as { conversationId: string | null; promptNumber: number | null } | undefined;
+      if (turn?.conversationId != null) {
+        c.propagateToTurn.run({ ...turn, intent: outcome.intent, eventId: rowId });
+      }
+      c.dequeue.run(rowId);
+    }
+    c.addUsage.run(usage);
+  }
+
+  #insertAll(events: readonly SerializedEvent[], users: UserUpdates): InsertOutcome {
     const s = this.#statements;
     const c = this.#classification;
     const usageByDayAndClassifier = new Map<string, ClassificationUsage>();
@@ -43,25 +107,19 @@ export class EventWriter {
       const userKey = this.#resolveUserKey(record);
       const intent = record.intent ?? this.#intentOfTurn(record);
       // Bot and internal are sticky per user: a flag an earlier event showed marks this one too.
-      const userTraffic = ((s.userTraffic.get(userKey) as number | undefined) ?? 0) & USER_TRAFFIC_BITS;
-      const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | userTraffic;
+      const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | users.trafficOf(userKey);
       const result = s.insertEvent.run(toRow({ ...record, intent }, userKey, traffic));
       // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
       if (result.changes === 0) continue;
       inserted += 1;
       const eventId = Number(result.lastInsertRowid);
       if (record.type === 'identify' && record.userId !== null && record.anonymousId !== null) {
-        this.#link(record.anonymousId, record.userId, record.receivedAt);
+        this.#link(record.anonymousId, record.userId, record.receivedAt, users);
       }
       if (record.type === 'alias' && record.userId !== null && record.previousId !== null) {
-        this.#link(record.previousId, record.userId, record.receivedAt);
+        this.#link(record.previousId, record.userId, record.receivedAt, users);
       }
-      s.upsertUser.run({
-        user_key: userKey,
-        ts: record.timestamp,
-        traits: record.type === 'identify' && record.traits !== null ? JSON.stringify(record.traits) : null,
-        traffic: traffic & USER_TRAFFIC_BITS,
-      });
+      users.seen(userKey, record.timestamp, traffic, record.type === 'identify' ? record.traits : null);
       if (record.pendingPromptText !== null) {
         s.enqueuePrompt.run(eventId, record.pendingPromptText, record.receivedAt);
       }
@@ -80,7 +138,7 @@ export class EventWriter {
   }
 
   /** The intent of the prompt this response or action answers, when it is already known. */
-  #intentOfTurn(record: EventRecord): string | null {
+  #intentOfTurn(record: SerializedEvent): string | null {
     if (record.conversationId === null) return null;
     if (record.event !== AI_EVENT.responseReceived && record.event !== AI_EVENT.userAction) return null;
     const c = this.#classification;
@@ -92,7 +150,7 @@ export class EventWriter {
     return row?.intent ?? null;
   }
 
-  #resolveUserKey(record: EventRecord): string {
+  #resolveUserKey(record: SerializedEvent): string {
     if (record.userId !== null) return record.userId;
     if (record.anonymousId !== null) {
       const link = this.#statements.findLink.get(record.anonymousId) as { user_id: string } | undefined;
@@ -103,17 +161,18 @@ export class EventWriter {
   }
 
   /** Makes every earlier event of `fromId` count for `userId` (identify / alias merge). */
-  #link(fromId: string, userId: string, at: number): void {
+  #link(fromId: string, userId: string, at: number, users: UserUpdates): void {
     if (fromId === userId) return;
     const s = this.#statements;
     s.upsertLink.run(fromId, userId, at);
     s.relabelEvents.run({ from: fromId, to: userId });
+    // The merge copies the stored row of `fromId`: what this transaction gathered for it must be in it.
+    users.flushAll();
     s.mergeUser.run({ from: fromId, to: userId });
+    users.merged(userId);
   }
 }
 
-/** The flags that belong to a user rather than to one event (debug mode is per event). */
-const USER_TRAFFIC_BITS = TRAFFIC_BIT.bot | TRAFFIC_BIT.internal;
 
 function addUsage(totals: Map<string, ClassificationUsage>, usage: ClassificationUsage): void {
   const key = `${usage.day} ${usage.classifier}`;
@@ -130,7 +189,7 @@ function addUsage(totals: Map<string, ClassificationUsage>, usage: Classificatio
   total.completionTokens += usage.completionTokens;
   total.cost += usage.cost;
 }
-function toRow(record: EventRecord, userKey: string, traffic: number): Record<string, unknown> {
+function toRow(record: SerializedEvent, userKey: string, traffic: number): Record<string, unknown> {
   return {
     write_key: record.writeKey,
     message_id: record.messageId,
@@ -170,9 +229,9 @@ function toRow(record: EventRecord, userKey: string, traffic: number): Record<st
     thumbs_up: record.thumbsUp === null ? null : record.thumbsUp ? 1 : 0,
     // The flags column (traffic-flags.ts): debug mode, bot, internal.
     debug: traffic,
-    properties: JSON.stringify(record.properties),
-    context: JSON.stringify(record.context),
-    traits: record.traits === null ? null : JSON.stringify(record.traits),
-    extra: Object.keys(record.extra).length === 0 ? null : JSON.stringify(record.extra),
+    properties: record.properties,
+    context: record.context,
+    traits: record.traits,
+    extra: record.extra,
   };
 }

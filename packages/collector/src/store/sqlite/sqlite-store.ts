@@ -9,7 +9,7 @@ import type { EventRecord, InsertOutcome } from '../event-record.js';
 import type { ExportedEvent, ExportRange } from '../event-export.js';
 import type { Store } from '../store.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
-import { toEventId, toRowId } from './event-ids.js';
+import { toEventId } from './event-ids.js';
 import { exportEventPages } from './export-queries.js';
 import { prepareLifecycleStatements, type LifecycleStatements } from './lifecycle-statements.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
@@ -47,6 +47,10 @@ export interface SqliteStoreOptions {
  * disk) when `insertEvents` resolves. The request transaction appends events
  * and does no rollup work: `rollups` folds them into the rollups in the
  * background, and in full before any metric reads them.
+ *
+ * Ingest's and the classifier's writes go through `#writer` (store-writer.ts:
+ * the writer thread for a file); reads, the catch-up fold before them,
+ * erasure and retention use this connection.
  */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
@@ -56,10 +60,25 @@ export class SqliteStore implements Store {
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
   readonly #lifecycle: LifecycleStatements;
-  readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
   readonly #writer: StoreWriter;
-  readonly #quarantine: (rowId: number) => void;
   #closed = false;
+
+  /**
+   * Opens the store and waits until it can write: the writer thread has
+   * started and opened the file, so that a collector listens only once it
+   * can store what it acknowledges, and a file the thread cannot open fails
+   * the start rather than the first request.
+   */
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    const store = new SqliteStore(options);
+    try {
+      await store.#writer.flush();
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+    return store;
+  }
 
   constructor(options: SqliteStoreOptions) {
     const readonly = options.readonly ?? false;
@@ -82,17 +101,6 @@ export class SqliteStore implements Store {
     this.#writer = writeOnThread
       ? new WriterThread({ path: options.path, rollups: { ...options.rollups, background } })
       : new InlineWriter(this.db);
-    // IMMEDIATE (as every write transaction here): another connection, the writer thread's, may commit between
-    // a deferred transaction's first read and its first write, which fails that write instead of waiting.
-    const quarantine = this.db.transaction((rowId: number) => {
-      this.#classification.markClassificationError.run(rowId);
-      this.#classification.dequeue.run(rowId);
-    });
-    this.#quarantine = (rowId) => quarantine.immediate(rowId);
-    const recordClassifications = this.db.transaction(
-      (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
-    );
-    this.#recordClassifications = (outcomes, usage) => recordClassifications.immediate(outcomes, usage);
     // On a writer thread the thread folds in the background; this connection only catches up before reads.
     if (background && !writeOnThread) this.rollups?.start();
   }
@@ -103,17 +111,11 @@ export class SqliteStore implements Store {
   }
 
   async recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void> {
-    this.#recordClassifications(outcomes, usage);
+    await this.#writer.recordClassifications(outcomes, usage);
   }
 
   async quarantinePrompt(eventId: string): Promise<void> {
-    const rowId = toRowId(eventId);
-    try {
-      this.#quarantine(rowId);
-    } catch {
-      // The event cannot even be marked: the text still goes.
-      this.#classification.dequeue.run(rowId);
-    }
+    await this.#writer.quarantinePrompt(eventId);
   }
 
   async oldestQueuedPromptId(): Promise<string | null> {
@@ -134,9 +136,8 @@ export class SqliteStore implements Store {
   }
 
   async purgeErasedText(): Promise<void> {
-    // secure_delete zeroed the rows in their pages; TRUNCATE copies those
-    // pages into the main file and empties the WAL that still held the text.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    // On the writer thread: the checkpoint waits for the lock, which must not stall this event loop.
+    await this.#writer.checkpoint();
   }
 
   async eraseUser(userId: string): Promise<ErasureOutcome> {
@@ -148,14 +149,15 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw toStoreWriteError(error);
     }
-    // secure_delete zeroed the deleted rows in their pages; TRUNCATE copies
-    // those pages into the main file and empties the WAL, whose older frames
-    // still held the erased bytes.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    // The WAL's older frames still hold the erased bytes (event-writer.ts purgeLog).
+    await this.#writer.checkpoint();
     return outcome;
   }
 
   async deleteEventsBefore(cutoffMs: number, limit: number): Promise<number> {
+    // Writes submitted before this batch commit first: between two batches of a long sweep ingest gets the
+    // lock, where the writer thread's busy wait alone would lose every race to this thread's next batch.
+    await this.#writer.flush();
     try {
       return this.#lifecycle.deleteEventsBefore(cutoffMs, limit);
     } catch (error) {
@@ -215,22 +217,6 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  #recordAll(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): void {
-    const c = this.#classification;
-    for (const outcome of outcomes) {
-      const rowId = toRowId(outcome.eventId);
-      const turn = c.setPromptIntent.get({
-        eventId: rowId,
-        intent: outcome.intent,
-        sampled: outcome.sampled ? 1 : 0,
-      }) as { conversationId: string | null; promptNumber: number | null } | undefined;
-      if (turn?.conversationId != null) {
-        c.propagateToTurn.run({ ...turn, intent: outcome.intent, eventId: rowId });
-      }
-      c.dequeue.run(rowId);
-    }
-    c.addUsage.run(usage);
-  }
 }
 
 /** SQLite's names for a private in-memory database, which only the connection that made it can see. */

@@ -52,13 +52,13 @@ export function prepareStatements(db: Database.Database): Statements {
     userTraffic: db.prepare('SELECT traffic FROM users WHERE user_key = ?').pluck(),
     upsertUser: db.prepare(
       `INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts, traffic)
-       VALUES (@user_key, COALESCE(@traits, '{}'), @ts, @ts, @traffic)
+       VALUES (@user_key, COALESCE(@traits, '{}'), @first_ts, @last_ts, @traffic)
        ON CONFLICT (user_key) DO UPDATE SET
          traffic = traffic | @traffic,
          -- Traits SQLite cannot read (stored before ingest capped nesting depth) are replaced, not patched.
          traits = CASE WHEN @traits IS NULL THEN traits WHEN json_valid(traits) THEN json_patch(traits, @traits) ELSE @traits END,
-         first_seen_ts = MIN(first_seen_ts, @ts),
-         last_seen_ts = MAX(last_seen_ts, @ts)`,
+         first_seen_ts = MIN(first_seen_ts, @first_ts),
+         last_seen_ts = MAX(last_seen_ts, @last_ts)`,
     ),
     enqueuePrompt: db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (?, ?, ?)'),
     getSetting: db.prepare('SELECT value FROM settings WHERE name = ?'),

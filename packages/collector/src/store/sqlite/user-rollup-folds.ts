@@ -8,7 +8,7 @@ const QUARTER_MS = 900_000;
 const IN_BATCH = 'id > @after AND id <= @through';
 
 /**
- * Folds one batch of events into the user-level rollups of migrations 003 and 010 in
+ * Folds one batch of events into the user-level rollups of migrations 003 and 011 in
  * one statement per table, rather than its per-event trigger body: each
  * statement groups the batch by the rollup's key and merges the group as
  * that body merged each of its events one after the other — counts add,
@@ -57,7 +57,7 @@ export const USER_ROLLUP_FOLDS: readonly string[] = [
        user_key = excluded.user_key,
        first_ts = MIN(first_ts, excluded.first_ts),
        prompts = prompts + excluded.prompts`,
-  // Migration 010: cost per user, and each (user, conversation) quarter, whose triggers keep the conversation entries.
+  // Migration 011: cost per user, and each (user, conversation) quarter, whose triggers keep the conversation entries.
   // The cost rows go first: the quarters' trigger counts a conversation's first quarter in its cost row.
   `INSERT INTO user_cost_rollup (quarter, debug, user_key, responses, cost, prompt_tokens, completion_tokens, total_tokens, new_conversations)
      SELECT ts / ${QUARTER_MS}, debug, user_key, COUNT(*), TOTAL(cost), SUM(COALESCE(prompt_tokens, 0)),

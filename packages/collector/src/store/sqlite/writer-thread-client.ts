@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ClassificationOutcome, ClassificationUsage } from '../../classification/classification-queue.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import { StoreUnavailableError } from '../store-unavailable-error.js';
+import { serializeEvent } from './serialized-event.js';
 import type { StoreWriter } from './store-writer.js';
 import { receiveWriteError, type WriterReply, type WriterRequest, type WriterThreadData } from './writer-thread-protocol.js';
 
@@ -40,7 +42,19 @@ export class WriterThread implements StoreWriter {
   }
 
   async insert(events: readonly EventRecord[]): Promise<InsertOutcome> {
-    return (await this.#request({ kind: 'insert', events })) as InsertOutcome;
+    return (await this.#request({ kind: 'insert', events: events.map(serializeEvent) })) as InsertOutcome;
+  }
+
+  async recordClassifications(outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage): Promise<void> {
+    await this.#request({ kind: 'record-classifications', outcomes, usage });
+  }
+
+  async quarantinePrompt(eventId: string): Promise<void> {
+    await this.#request({ kind: 'quarantine', eventId });
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.#request({ kind: 'checkpoint' });
   }
 
   async flush(): Promise<void> {
@@ -50,10 +64,13 @@ export class WriterThread implements StoreWriter {
   async close(): Promise<void> {
     if (this.#closed) return;
     const worker = this.#worker;
-    if (worker !== undefined) await this.#request({ kind: 'close' });
-    this.#closed = true;
-    this.#worker = undefined;
-    await worker?.terminate();
+    try {
+      if (worker !== undefined) await this.#request({ kind: 'close' });
+    } finally {
+      this.#closed = true;
+      this.#worker = undefined;
+      await worker?.terminate();
+    }
   }
 
   #request(request: Request): Promise<InsertOutcome | null> {

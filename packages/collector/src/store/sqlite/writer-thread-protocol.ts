@@ -1,6 +1,8 @@
-import type { EventRecord, InsertOutcome } from '../event-record.js';
+import type { ClassificationOutcome, ClassificationUsage } from '../../classification/classification-queue.js';
+import type { InsertOutcome } from '../event-record.js';
 import { StoreUnavailableError } from '../store-unavailable-error.js';
 import type { RollupMaterializerOptions } from './rollup-materializer.js';
+import type { SerializedEvent } from './serialized-event.js';
 import { toStoreWriteError } from './sqlite-errors.js';
 
 /** What the writer thread opens (writer-thread.ts). */
@@ -11,7 +13,10 @@ export interface WriterThreadData {
 }
 
 export type WriterRequest =
-  | { kind: 'insert'; id: number; events: readonly EventRecord[] }
+  | { kind: 'insert'; id: number; events: readonly SerializedEvent[] }
+  | { kind: 'record-classifications'; id: number; outcomes: readonly ClassificationOutcome[]; usage: ClassificationUsage }
+  | { kind: 'quarantine'; id: number; eventId: string }
+  | { kind: 'checkpoint'; id: number }
   | { kind: 'flush'; id: number }
   | { kind: 'close'; id: number };
 

@@ -3,6 +3,7 @@
 // and the rollup materializer on it, so that neither the inserts nor the fold
 // (nor their fsyncs) hold up the event loop that parses and answers requests.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { InsertOutcome } from '../event-record.js';
 import { openDatabase } from './open-database.js';
 import { RollupMaterializer } from './rollup-materializer.js';
 import { InlineWriter } from './store-writer.js';
@@ -25,10 +26,19 @@ if (rollups.background) materializer.start();
 
 const reply = (message: WriterReply): void => port.postMessage(message);
 
-async function handle(request: WriterRequest): Promise<InsertOutcomeOrNull> {
+async function handle(request: WriterRequest): Promise<InsertOutcome | null> {
   switch (request.kind) {
     case 'insert':
-      return writer.insert(request.events);
+      return writer.insertSerialized(request.events);
+    case 'record-classifications':
+      await writer.recordClassifications(request.outcomes, request.usage);
+      return null;
+    case 'quarantine':
+      await writer.quarantinePrompt(request.eventId);
+      return null;
+    case 'checkpoint':
+      await writer.checkpoint();
+      return null;
     case 'flush':
       await writer.flush();
       return null;
@@ -40,8 +50,6 @@ async function handle(request: WriterRequest): Promise<InsertOutcomeOrNull> {
       return null;
   }
 }
-
-type InsertOutcomeOrNull = Awaited<ReturnType<InlineWriter['insert']>> | null;
 
 port.on('message', (request: WriterRequest) => {
   handle(request).then(

@@ -8,7 +8,7 @@ import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { costBySegmentFromEvents, costBySegmentFromRollups, type SegmentRow } from './segment-cost-queries.js';
 
-/** Cost by user segment from migration 010's per-user rollups: what the responses say, through identify, sharing and deletes. */
+/** Cost by user segment from migration 011's per-user rollups: what the responses say, through identify, sharing and deletes. */
 
 /** 2026-03-02 09:00 UTC. */
 const T0 = Date.UTC(2026, 2, 2, 9, 0);

@@ -14,7 +14,7 @@ export type SegmentRow = Omit<CostGroup, 'key'> & { key: unknown };
 /**
  * Cost, tokens and distinct conversations of responses per user segment (the
  * value of user trait `trait`). The default view with no filter reads
- * migration 010's per-user rollups; a model, intent or conversation filter,
+ * migration 011's per-user rollups; a model, intent or conversation filter,
  * or flagged traffic counted in, reads the responses themselves.
  */
 export function costBySegment(db: Database.Database, scope: MetricScope, trait: string): CostGroup[] {
@@ -39,7 +39,7 @@ function rollupAnswers(scope: MetricScope): boolean {
  * user's conversation) is before the range: conversations new in the quarter,
  * and the few that continue one from before. Grouped per user first, so that
  * each user's trait is read once. A conversation several users share (see
- * migration 010) is one conversation of a segment, not one per user there:
+ * migration 011) is one conversation of a segment, not one per user there:
  * the second part takes the difference for these few, from their quarters.
  */
 export function costBySegmentFromRollups(db: Database.Database, scope: MetricScope, trait: string): SegmentRow[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
+import { valueListEntries } from '../../../../test/support/value-lists.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { EVENT_ROLLUP_BACKFILLS } from './004-event-rollups.js';
 import { createRandom } from '../../../demo/random.js';
@@ -153,13 +154,9 @@ function snapshot(store: SqliteStore): Record<string, unknown[]> {
     tables[table] = comparableRows(store.db, table, order);
   }
   tables['turn_model'] = store.db.prepare(TURN_MODELS).all();
-  // Latency lists are multisets per key: how values are ordered and split into chunks does not matter.
-  const lists = new Map<string, string[]>();
-  for (const row of store.db.prepare('SELECT quarter, debug, model, intent, latencies FROM response_latencies').all() as Record<string, string>[]) {
-    const listKey = JSON.stringify([row['quarter'], row['debug'], row['model'], row['intent']]);
-    lists.set(listKey, [...(lists.get(listKey) ?? []), ...String(row['latencies']).split(',')]);
-  }
-  tables['response_latencies'] = [...lists].map(([listKey, values]) => [listKey, values.sort()]).sort();
+  // Latency lists are multisets per key: how values are ordered and split into chunks does not matter
+  // (binary since migration 010; the backfill of 004 still writes text).
+  tables['response_latencies'] = valueListEntries(store.db, 'response_latencies', 'latencies');
   return tables;
 }
 

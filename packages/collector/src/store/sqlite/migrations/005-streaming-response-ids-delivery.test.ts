@@ -3,6 +3,7 @@ import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { STREAMING_BACKFILLS } from './005-streaming-response-ids-delivery.js';
 import { createRandom } from '../../../demo/random.js';
+import { valueListEntries } from '../../../../test/support/value-lists.js';
 
 /**
  * The triggers of migration 005 must keep feedback's turn_model, the TTFT and
@@ -73,10 +74,8 @@ function generateEvents(seed: number): EventRecord[] {
 /** The maintained tables once every stored event is folded. */
 function snapshot(store: SqliteStore): unknown {
   store.rollups?.catchUp();
-  const lists = (table: string, list: string) =>
-    (store.db.prepare(`SELECT quarter, debug, model, intent, ${list} AS list FROM ${table}`).all() as Record<string, string>[])
-      .flatMap((row) => String(row['list']).split(',').map((value) => JSON.stringify([row['quarter'], row['debug'], row['model'], row['intent'], value])))
-      .sort();
+  // Binary since migration 010; the backfill of 005 still writes text.
+  const lists = (table: string, list: string) => valueListEntries(store.db, table, list);
   return {
     turnModels: store.db.prepare("SELECT id, turn_model FROM events WHERE event = 'ai_user_action' ORDER BY id").all(),
     ttfts: lists('response_ttfts', 'ttfts'),

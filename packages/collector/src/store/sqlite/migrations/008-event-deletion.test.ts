@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRandom, type Random } from '../../../demo/random.js';
 import { comparableRows, ROLLUP_ORDERS } from '../../../../test/support/rollup-rows.js';
 import { SqliteStore } from '../sqlite-store.js';
+import { valueListEntries } from '../../../../test/support/value-lists.js';
 
 /**
  * The delete triggers of migration 008 must leave every rollup exactly as a
@@ -126,12 +127,7 @@ function snapshot(store: SqliteStore): Record<string, unknown[]> {
   for (const [table, order] of Object.entries(ROLLUPS)) {
     tables[table] = comparableRows(store.db, table, order);
   }
-  for (const [table, list] of Object.entries(VALUE_LISTS)) {
-    const values = store.db.prepare(`SELECT quarter, debug, model, intent, ${list} AS list FROM ${table}`).all() as Record<string, unknown>[];
-    tables[table] = values
-      .flatMap((row) => String(row['list']).split(',').map((value) => JSON.stringify([row['quarter'], row['debug'], row['model'], row['intent'], value])))
-      .sort();
-  }
+  for (const [table, list] of Object.entries(VALUE_LISTS)) tables[table] = valueListEntries(store.db, table, list);
   tables['user_first_touch'] = store.db
     .prepare('SELECT t.user_key, t.ts, e.message_id, t.channel FROM user_first_touch t LEFT JOIN events e ON e.id = t.event_id ORDER BY t.user_key')
     .all();

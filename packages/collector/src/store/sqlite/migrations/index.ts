@@ -7,7 +7,8 @@ import { firstTouchMigration } from './006-first-touch.js';
 import { trafficFlagsMigration } from './007-traffic-flags.js';
 import { eventDeletionMigration } from './008-event-deletion.js';
 import { rollupMaterializerMigration } from './009-rollup-materializer.js';
-import { userCostRollupMigration } from './010-user-cost-rollup.js';
+import { binaryValueListsMigration } from './010-binary-value-lists.js';
+import { userCostRollupMigration } from './011-user-cost-rollup.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -23,5 +24,6 @@ export const migrations: readonly Migration[] = [
   trafficFlagsMigration,
   eventDeletionMigration,
   rollupMaterializerMigration,
+  binaryValueListsMigration,
   userCostRollupMigration,
 ];

@@ -11,7 +11,7 @@ import { migrate } from '../migrate.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { migrations } from './index.js';
 
-/** Upgrading a database of migration 009: its folded responses are backfilled, the rest folded afterwards, once. */
+/** Upgrading a database of migration 010: its folded responses are backfilled, the rest folded afterwards, once. */
 
 /** 2026-03-02 09:00 UTC. */
 const T0 = Date.UTC(2026, 2, 2, 9, 0);
@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 function databasePath(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'chatmeter-010-'));
+  const directory = mkdtempSync(join(tmpdir(), 'chatmeter-011-'));
   directories.push(directory);
   return join(directory, 'events.db');
 }
@@ -66,11 +66,11 @@ function scopeOf(fromDay: number, toDay: number): MetricScope {
   };
 }
 
-describe('migration 010: cost per user and quarter-hour', () => {
+describe('migration 011: cost per user and quarter-hour', () => {
   it('backfills the responses an old database folded and folds the others, answering as a new database does', async () => {
     const oldPath = databasePath();
     const old = new Database(oldPath);
-    migrate(old, migrations.slice(0, 9));
+    migrate(old, migrations.slice(0, 10));
     storeEvents(old);
     // The old materializer had folded the first five events when the collector stopped.
     old.exec('INSERT INTO events_to_fold SELECT * FROM events WHERE id <= 5 ORDER BY id; UPDATE rollup_watermark SET folded_through = 5');
@@ -78,7 +78,7 @@ describe('migration 010: cost per user and quarter-hour', () => {
 
     const upgraded = new SqliteStore({ path: oldPath, rollups: { background: false } });
     stores.push(upgraded);
-    expect(upgraded.db.pragma('user_version', { simple: true })).toBe(10);
+    expect(upgraded.db.pragma('user_version', { simple: true })).toBe(11);
     expect(upgraded.db.prepare('SELECT SUM(responses) FROM user_cost_rollup').pluck().get()).toBe(5);
 
     const scope = scopeOf(DAY - 1, DAY);

@@ -2,7 +2,7 @@ import type { Migration } from './migration.js';
 import { FOLDED_THROUGH } from './009-rollup-materializer.js';
 
 const RESPONSE = `'ai_llm_response_received'`;
-/** A UTC quarter-hour, as in migrations 003–009: every zone's local days are whole quarters. */
+/** A UTC quarter-hour, as in migrations 003–010: every zone's local days are whole quarters. */
 const QUARTER_MS = 900_000;
 
 /** user_cost_rollup's sums and one response's contribution to each. */
@@ -106,7 +106,7 @@ const sharedSql = (row: string): string =>
  * already folded are backfilled; later ones are left to the materializer.
  */
 export const userCostRollupMigration: Migration = {
-  version: 10,
+  version: 11,
   name: 'cost per user and quarter-hour',
   sql: `
     CREATE TABLE user_cost_rollup (
