@@ -14,6 +14,13 @@ const port = parentPort;
 const { path, rollups } = workerData as WriterThreadData;
 // The store's own connection migrated the file before starting this thread.
 const db = openDatabase(path, false);
+// A checkpoint every 10,000 WAL pages (40 MB) instead of SQLite's 1,000: a
+// group commit or a fold batch dirties index pages all over the file, so the
+// default checkpointed after nearly every transaction, copying (and fsyncing)
+// pages the next transaction dirtied again; ingest ran about a fifth faster
+// with the larger interval in alternating runs (2026-12-02).
+const CHECKPOINT_PAGES = 10_000;
+db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
 const writer = new InlineWriter(db);
 // The fold has its own connection that commits without waiting for the disk
 // (synchronous=NORMAL): a fold lost to a power cut is redone from the
@@ -21,6 +28,7 @@ const writer = new InlineWriter(db);
 // covers the fold's pages in the write-ahead log, which sit before its own.
 const foldDb = openDatabase(path, false);
 foldDb.pragma('synchronous = NORMAL');
+foldDb.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
 const materializer = new RollupMaterializer(foldDb, rollups);
 if (rollups.background) materializer.start();
 
