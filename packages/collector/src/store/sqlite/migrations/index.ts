@@ -7,6 +7,7 @@ import { firstTouchMigration } from './006-first-touch.js';
 import { trafficFlagsMigration } from './007-traffic-flags.js';
 import { eventDeletionMigration } from './008-event-deletion.js';
 import { rollupMaterializerMigration } from './009-rollup-materializer.js';
+import { intentFlowDaysMigration } from './010-intent-flow-days.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   trafficFlagsMigration,
   eventDeletionMigration,
   rollupMaterializerMigration,
+  intentFlowDaysMigration,
 ];
