@@ -12,7 +12,7 @@ export function comparableRows(db: Database.Database, table: string, order: stri
     .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : value])));
 }
 
-/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005). */
+/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005 and 010). */
 export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   user_activity: 'quarter, user_key, debug',
   user_first_activity: 'user_key',
@@ -25,6 +25,8 @@ export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   conversation_entries: 'quarter, debug, previous_quarter',
   conversation_model_entries: 'quarter, debug, model, previous_quarter',
   sdk_event_rollup: 'quarter',
+  intent_flow_days: 'with_debug, to_day, from_day, from_intent, to_intent',
+  conversation_prompt_rollup: 'quarter, debug, intent',
 };
 
 /** The comparable order of each of `tables`. */
