@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../metrics/local-day.js';
 import type { MetricScope, TrafficInclusion } from '../../../metrics/metric-scope.js';
+import type { IntentFlow, KeyedCount } from '../../../metrics/metrics-source.js';
 import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
@@ -76,9 +77,8 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
 });
 
-type Row = Record<string, unknown>;
-const sorted = (rows: readonly Row[]): Row[] => [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-async function flowsOf(store: SqliteStore, query: MetricScope): Promise<{ flows: Row[]; ends: Row[] }> {
+const sorted = <T extends object>(rows: readonly T[]): T[] => [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+async function flowsOf(store: SqliteStore, query: MetricScope): Promise<{ flows: IntentFlow[]; ends: KeyedCount[] }> {
   return { flows: sorted(await store.metrics.intentFlows(query)), ends: sorted(await store.metrics.intentFlowEnds(query)) };
 }
 

@@ -111,19 +111,27 @@ export const intentFlowDaysMigration: Migration = {
 
     ${INTENT_FLOW_DAYS_BACKFILLS.join('\n    ')}
 
-    -- intent_flow_rollup changes by upsert (INSERT or UPDATE of transitions) and by DELETE of rows left with none
+    -- intent_flow_rollup changes by upsert (INSERT, or UPDATE of transitions) and by DELETE of rows left with
+    -- none (migrations 004, 008, 009): a key is never updated, so an update moves its day row by the difference.
     CREATE TRIGGER intent_flow_days_insert AFTER INSERT ON intent_flow_rollup
     BEGIN
       ${addToDaySql('NEW', 'NEW.transitions')}
     END;
 
-    CREATE TRIGGER intent_flow_days_update AFTER UPDATE ON intent_flow_rollup
+    CREATE TRIGGER intent_flow_days_update AFTER UPDATE OF transitions ON intent_flow_rollup
     BEGIN
-      ${removeFromDaySql('OLD', 'OLD.transitions')}
-      ${addToDaySql('NEW', 'NEW.transitions')}
+      UPDATE intent_flow_days SET transitions = transitions + NEW.transitions - OLD.transitions WHERE ${dayKeyMatches('NEW')};
+      DELETE FROM intent_flow_days WHERE NEW.transitions < OLD.transitions AND ${dayKeyMatches('NEW')} AND transitions <= 0;
     END;
 
+    CREATE TRIGGER intent_flow_days_rekey BEFORE UPDATE OF with_debug, to_quarter, from_quarter, from_intent, to_intent ON intent_flow_rollup
+    BEGIN
+      SELECT RAISE(ABORT, 'intent_flow_rollup keys are never updated: intent_flow_days (migration 010) follows transitions only');
+    END;
+
+    -- a row usually goes once an update left it with none, which took it out of its day already
     CREATE TRIGGER intent_flow_days_delete AFTER DELETE ON intent_flow_rollup
+    WHEN OLD.transitions <> 0
     BEGIN
       ${removeFromDaySql('OLD', 'OLD.transitions')}
     END;
