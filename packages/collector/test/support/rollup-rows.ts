@@ -13,7 +13,7 @@ export function comparableRows(db: Database.Database, table: string, order: stri
     .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 + 0 : value])));
 }
 
-/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005 and 011). */
+/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005, 011 and 012). */
 export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   user_activity: 'quarter, user_key, debug',
   user_first_activity: 'user_key',
@@ -30,6 +30,8 @@ export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   user_conversation_quarters: 'user_key, conversation_id, debug, quarter',
   user_conversation_entries: 'quarter, debug, user_key, previous_quarter',
   shared_conversations: 'conversation_id',
+  intent_flow_days: 'with_debug, to_day, from_day, from_intent, to_intent',
+  conversation_prompt_rollup: 'quarter, debug, intent',
 };
 
 /** The comparable order of each of `tables`. */

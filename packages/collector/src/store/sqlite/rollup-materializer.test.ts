@@ -60,6 +60,8 @@ function foldedTables(store: SqliteStore): Record<string, unknown> {
     response_latencies: 'quarter, debug, model, intent, chunk',
     prompt_rollup: 'quarter, debug, intent',
     intent_flow_rollup: 'with_debug, to_quarter, from_quarter, from_intent, to_intent',
+    intent_flow_days: 'with_debug, to_day, from_day, from_intent, to_intent',
+    conversation_prompt_rollup: 'quarter, debug, intent',
     conversation_response_quarters: 'conversation_id, debug, model, quarter',
     conversation_entries: 'quarter, debug, previous_quarter',
     user_cost_rollup: 'quarter, debug, user_key',

@@ -4,6 +4,7 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { ClassificationTotals, IntentFlow, KeyedCount } from '../../../metrics/metrics-source.js';
 import { trafficView } from '../traffic-flags.js';
 import { eventFiltersSql } from './event-filters-sql.js';
+import { splitFlowRange, TRANSITIONS_IN_RANGE_SQL, type FlowRange } from './flow-range.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
 import { PROMPT_SQL, quarterRange } from './sql-constants.js';
 
@@ -45,10 +46,12 @@ export function classification(db: Database.Database, scope: MetricScope): Class
     )
     .get(filters.params) as Pick<ClassificationTotals, 'prompts' | 'sampled' | 'notSampled'>;
   // The queue holds only prompts that came with text, and only until classified.
+  // CROSS JOIN reads the queue first: it is short while the worker keeps up, whereas the
+  // planner's choice, every event of the range through events_ts, took seconds on 1M events.
   const queued = eventFiltersSql('e', {}, scope);
   const { pending } = db
     .prepare(
-      `SELECT COUNT(*) AS pending FROM intent_queue q JOIN events e ON e.id = q.event_id
+      `SELECT COUNT(*) AS pending FROM intent_queue q CROSS JOIN events e ON e.id = q.event_id
         WHERE e.ts >= @start AND e.ts < @end${queued.sql}`,
     )
     .get({ start: scope.startMs, end: scope.endMs, ...queued.params }) as Pick<ClassificationTotals, 'pending'>;
@@ -71,24 +74,22 @@ export function classifierSpendOn(db: Database.Database, day: string): number {
 
 /**
  * Pairs of consecutive prompts (by time) in the same conversation, both inside
- * the range. Without a conversation filter `intent_flow_rollup` answers
- * (migration 004: transitions keyed by the quarter-hours of both prompts, along
- * the chain of all prompts or of the unflagged ones); with a conversation
+ * the range. Without a conversation filter the flow rollups answer (migration
+ * 004: transitions along the chain of all prompts or of the unflagged ones;
+ * migration 012: the same per UTC day, see flow-range.ts); with a conversation
  * filter, or when some flags are counted and some not (no chain follows
  * those), the prompts are read from the events.
  */
 export function intentFlows(db: Database.Database, scope: MetricScope): IntentFlow[] {
-  const view = trafficView(scope);
-  if (scope.filters.conversationId === undefined && view !== 'mixed') {
-    const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
+  const chain = rollupChain(scope);
+  if (chain !== undefined) {
     return db
       .prepare(
         `SELECT ${keyColumnSql('from_intent')} AS "from", ${keyColumnSql('to_intent')} AS "to", SUM(transitions) AS count
-           FROM intent_flow_rollup
-          WHERE with_debug = @withDebug AND to_quarter >= @q0 AND to_quarter < @q1 AND from_quarter >= @q0
+           FROM (${TRANSITIONS_IN_RANGE_SQL})
           GROUP BY from_intent, to_intent`,
       )
-      .all({ q0, q1, withDebug: view === 'all' ? 1 : 0 }) as IntentFlow[];
+      .all(chain) as IntentFlow[];
   }
   const filters = eventFiltersSql('e', scope.filters, scope);
   return db
@@ -107,11 +108,29 @@ export function intentFlows(db: Database.Database, scope: MetricScope): IntentFl
 
 /**
  * The last prompt (by time) of each conversation among its prompts in the
- * range, counted per intent: where the intent flow ends. Read from the events
- * (the flow rollup keeps transitions, not conversations); the range's prompts
- * are read through the (event, ts) index, one pass with a window per conversation.
+ * range, counted per intent: where the intent flow ends. A conversation's
+ * prompts in the range are consecutive in its chain, and each but the last is
+ * the earlier prompt of a transition inside the range, so the ends on an
+ * intent are its prompts with a conversation in the range (migration 012's
+ * `conversation_prompt_rollup`) minus the transitions from it inside the range
+ * (as intentFlows). With a conversation filter or mixed flags, as intentFlows,
+ * one pass over the range's prompts with a window per conversation.
  */
 export function intentFlowEnds(db: Database.Database, scope: MetricScope): KeyedCount[] {
+  const chain = rollupChain(scope);
+  if (chain !== undefined) {
+    const counted = chain.withDebug === 1 ? '' : ' AND debug = 0';
+    return db
+      .prepare(
+        `SELECT ${keyColumnSql('intent')} AS key, SUM(count) AS count
+           FROM (SELECT intent, prompts AS count FROM conversation_prompt_rollup WHERE quarter >= @q0 AND quarter < @q1${counted}
+                 UNION ALL
+                 SELECT from_intent, -transitions FROM (${TRANSITIONS_IN_RANGE_SQL}))
+          GROUP BY intent
+         HAVING SUM(count) > 0`,
+      )
+      .all(chain) as KeyedCount[];
+  }
   const filters = eventFiltersSql('e', scope.filters, scope);
   return db
     .prepare(
@@ -124,4 +143,16 @@ export function intentFlowEnds(db: Database.Database, scope: MetricScope): Keyed
         GROUP BY intent`,
     )
     .all({ start: scope.startMs, end: scope.endMs, ...filters.params }) as KeyedCount[];
+}
+
+/**
+ * The rollup chain that answers a flow query, with the range split for
+ * TRANSITIONS_IN_RANGE_SQL; undefined when the events must answer: a
+ * conversation filter, or some flags counted and some not.
+ */
+function rollupChain(scope: MetricScope): (FlowRange & { withDebug: 0 | 1 }) | undefined {
+  const view = trafficView(scope);
+  if (scope.filters.conversationId !== undefined || view === 'mixed') return undefined;
+  const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
+  return { ...splitFlowRange(q0, q1), withDebug: view === 'all' ? 1 : 0 };
 }

@@ -4,6 +4,7 @@ import { comparableRows, rollupOrders } from '../../../../test/support/rollup-ro
 import { valueListEntries } from '../../../../test/support/value-lists.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { EVENT_ROLLUP_BACKFILLS } from './004-event-rollups.js';
+import { INTENT_FLOW_DAYS_BACKFILLS } from './012-intent-flow-days.js';
 import { createRandom } from '../../../demo/random.js';
 
 /**
@@ -20,6 +21,9 @@ const ROLLUPS = rollupOrders([
   'conversation_response_quarters',
   'conversation_entries',
   'conversation_model_entries',
+  // migration 012's, kept by triggers on the same paths
+  'intent_flow_days',
+  'conversation_prompt_rollup',
 ]);
 const TURN_MODELS = "SELECT id, turn_model FROM events WHERE event = 'ai_user_action' AND feedback_type IS NOT NULL ORDER BY id";
 
@@ -168,8 +172,9 @@ function rebuilt(store: SqliteStore): Record<string, unknown[]> {
     for (const table of [...Object.keys(ROLLUPS), 'response_latencies']) db.exec(`DELETE FROM ${table}`);
     // The backfills alone, as the migration runs them (before it creates the triggers).
     db.exec('DROP TRIGGER conversation_response_quarters_entries');
+    for (const trigger of ['intent_flow_days_insert', 'intent_flow_days_update', 'intent_flow_days_delete']) db.exec(`DROP TRIGGER ${trigger}`);
     db.exec('UPDATE events SET turn_model = NULL');
-    for (const statement of EVENT_ROLLUP_BACKFILLS) db.exec(statement);
+    for (const statement of [...EVENT_ROLLUP_BACKFILLS, ...INTENT_FLOW_DAYS_BACKFILLS]) db.exec(statement);
     return snapshot(store);
   } finally {
     db.exec('ROLLBACK TO rebuild; RELEASE rebuild');

@@ -78,7 +78,7 @@ describe('migration 011: cost per user and quarter-hour', () => {
 
     const upgraded = new SqliteStore({ path: oldPath, rollups: { background: false } });
     stores.push(upgraded);
-    expect(upgraded.db.pragma('user_version', { simple: true })).toBe(11);
+    expect(upgraded.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(upgraded.db.prepare('SELECT SUM(responses) FROM user_cost_rollup').pluck().get()).toBe(5);
 
     const scope = scopeOf(DAY - 1, DAY);

@@ -9,6 +9,7 @@ import { eventDeletionMigration } from './008-event-deletion.js';
 import { rollupMaterializerMigration } from './009-rollup-materializer.js';
 import { binaryValueListsMigration } from './010-binary-value-lists.js';
 import { userCostRollupMigration } from './011-user-cost-rollup.js';
+import { intentFlowDaysMigration } from './012-intent-flow-days.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   rollupMaterializerMigration,
   binaryValueListsMigration,
   userCostRollupMigration,
+  intentFlowDaysMigration,
 ];
