@@ -6,9 +6,10 @@ import { EventWriter } from './event-writer.js';
 import { serializeEvent, type SerializedEvent } from './serialized-event.js';
 
 /**
- * Where a SQLite store's request transactions run: on the store's own
- * connection (`InlineWriter`) or on a writer thread with its own connection
- * to the same file (writer-thread-client.ts).
+ * Where a SQLite store's event writes run (the request transactions, the
+ * classifier's write-backs, the WAL purge): on the store's own connection
+ * (`InlineWriter`) or on a writer thread with its own connection to the same
+ * file (writer-thread-client.ts), the one connection that then writes events.
  */
 export interface StoreWriter {
   /** Resolves once the transaction holding these events has committed. */
