@@ -9,8 +9,8 @@ import type { Store } from '../../src/store/store.js';
  */
 export type StoreFactory<S extends Store = Store> = (directory: string) => S | Promise<S>;
 
-/** The embedded engine: one SQLite file in the test's directory. */
-export const createSqliteTestStore: StoreFactory<SqliteStore> = (directory) => new SqliteStore({ path: sqliteTestPath(directory) });
+/** The embedded engine: one SQLite file in the test's directory, opened as `start` opens it (its writer thread ready). */
+export const createSqliteTestStore: StoreFactory<SqliteStore> = (directory) => SqliteStore.open({ path: sqliteTestPath(directory) });
 
 /** Where `createSqliteTestStore` keeps its file, for tests that read it directly. */
 export function sqliteTestPath(directory: string): string {
