@@ -31,11 +31,11 @@ export interface SqliteStoreOptions {
    */
   rollups?: RollupMaterializerOptions & { background?: boolean };
   /**
-   * Where request transactions run: `thread` (the default for a file) gives
-   * them and the background fold a writer thread with its own connection
-   * (writer-thread.ts), so the event loop only parses and answers requests;
-   * `inline` runs them on this connection (always for `:memory:`, which
-   * another connection cannot open, and for a read-only store).
+   * Where event writes run (store-writer.ts): `thread` (the default for a
+   * file) gives them and the background fold a writer thread with its own
+   * connections (writer-thread.ts), so the event loop only parses and answers
+   * requests; `inline` runs them on this connection (always for `:memory:`,
+   * which another connection cannot open, and for a read-only store).
    */
   writer?: 'thread' | 'inline';
 }
