@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MessageType } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
 import type { EventTableRow } from '../store/sqlite/event-table-row.js';
+import { restoreContext, restoreProperties } from '../store/sqlite/lean-event-json.js';
 import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
 
 /** One page of a SQLite file's events as ingest records, and the row id to continue after. */
@@ -86,8 +87,8 @@ function toEventRecord(row: EventRow): EventRecord {
     debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
     bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
     internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
-    properties: jsonObject(row.properties) ?? {},
-    context: jsonObject(row.context) ?? {},
+    properties: restoreProperties(row, jsonObject(row.properties) ?? {}),
+    context: restoreContext(row, jsonObject(row.context) ?? {}),
     acquisitionChannel: row.channel,
     traits: row.traits === null ? null : jsonObject(row.traits),
     extra: row.extra === null ? {} : (jsonObject(row.extra) ?? {}),

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { isoTime, storedJson, type ExportedEvent, type ExportRange } from '../event-export.js';
 import { toEventId } from './event-ids.js';
 import type { EventTableRow } from './event-table-row.js';
+import { restoreContext, restoreProperties } from './lean-event-json.js';
 import { TRAFFIC_BIT } from './traffic-flags.js';
 
 /** Rows per page: about 0.5 MB of NDJSON, small next to the process, large enough that per-query overhead vanishes. */
@@ -70,9 +71,15 @@ function toExportedEvent(row: EventTableRow): ExportedEvent {
     debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
     bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
     internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
-    properties: storedJson(row.properties),
-    context: storedJson(row.context),
+    properties: restored(row.properties, (stored) => restoreProperties(row, stored)),
+    context: restored(row.context, (stored) => restoreContext(row, stored)),
     traits: row.traits === null ? null : storedJson(row.traits),
     extra: row.extra === null ? null : storedJson(row.extra),
   };
+}
+
+/** A JSON column as stored, with what the typed columns hold put back when it is an object (a damaged value is exported as it is). */
+function restored(text: string, restore: (stored: Record<string, unknown>) => Record<string, unknown>): unknown {
+  const stored = storedJson(text);
+  return typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? restore(stored as Record<string, unknown>) : stored;
 }

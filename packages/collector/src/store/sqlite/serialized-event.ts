@@ -1,11 +1,13 @@
 import type { EventRecord } from '../event-record.js';
+import { leanContext, leanProperties } from './lean-event-json.js';
 
 /**
  * An EventRecord with its JSON columns already serialised, as the events
  * table stores them: what crosses to the writer thread and what
  * event-writer.ts binds. Serialising on the request's thread takes that work
  * off the one thread that writes, and a string crosses to it as one copy,
- * where structured cloning walks a nested object field by field.
+ * where structured cloning walks a nested object field by field. The
+ * properties and context leave out what the typed columns hold (lean-event-json.ts).
  */
 export interface SerializedEvent extends Omit<EventRecord, 'properties' | 'context' | 'traits' | 'extra'> {
   properties: string;
@@ -18,8 +20,8 @@ export interface SerializedEvent extends Omit<EventRecord, 'properties' | 'conte
 export function serializeEvent(record: EventRecord): SerializedEvent {
   return {
     ...record,
-    properties: JSON.stringify(record.properties),
-    context: JSON.stringify(record.context),
+    properties: JSON.stringify(leanProperties(record)),
+    context: JSON.stringify(leanContext(record)),
     traits: record.traits === null ? null : JSON.stringify(record.traits),
     extra: Object.keys(record.extra).length === 0 ? null : JSON.stringify(record.extra),
   };

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createTrafficClassifier } from '../../ingest/traffic-class.js';
+import { toEventRecord } from '../../ingest/to-event-record.js';
+import type { Message } from '../../protocol/index.js';
+import type { EventRecord } from '../event-record.js';
+import { leanContext, leanProperties, restoreContext, restoreProperties, type CopiedColumns } from './lean-event-json.js';
+
+function record(message: Record<string, unknown>, batchContext?: Record<string, unknown>): EventRecord {
+  return toEventRecord(message as Message, {
+    writeKey: 'wk',
+    devKey: false,
+    receivedAt: Date.parse('2026-12-01T12:00:00Z'),
+    batchSentAt: undefined,
+    batchContext,
+    messageId: 'm1',
+    classifyTraffic: createTrafficClassifier({ internalUsers: [] }),
+  }).record;
+}
+
+/** The columns as event-writer.ts stores them and better-sqlite3 reads them back. */
+function columns(event: EventRecord): CopiedColumns {
+  return {
+    conversation_id: event.conversationId,
+    prompt_number: event.promptNumber,
+    latency_ms: event.latencyMs,
+    time_to_first_token_ms: event.timeToFirstTokenMs,
+    tokens_per_second: event.tokensPerSecond,
+    cost: event.cost,
+    model: event.model,
+    response_id: event.responseId,
+    regenerated_from: event.regeneratedFrom,
+    error_type: event.errorType,
+    action_type: event.actionType,
+    prompt_tokens: event.promptTokens,
+    completion_tokens: event.completionTokens,
+    total_tokens: event.totalTokens,
+    session_id: event.sessionId,
+  };
+}
+
+/** Stored as JSON, read back and restored: what the export and the copy see. */
+function roundTrip(event: EventRecord): { properties: Record<string, unknown>; context: Record<string, unknown> } {
+  const stored = { properties: JSON.parse(JSON.stringify(leanProperties(event))), context: JSON.parse(JSON.stringify(leanContext(event))) };
+  return { properties: restoreProperties(columns(event), stored.properties), context: restoreContext(columns(event), stored.context) };
+}
+
+const response = {
+  type: 'track',
+  event: 'ai_llm_response_received',
+  anonymousId: 'a1',
+  context: { sessionId: 's1', library: { name: 'chatmeter', version: '1' } },
+  properties: {
+    conversation_id: 'c1',
+    prompt_number: 3,
+    response_status: 'success',
+    latency_ms: 1451,
+    time_to_first_token_ms: 212.5,
+    tokens_per_second: 48.25,
+    token_count: { prompt_tokens: 2155, completion_tokens: 100, total_tokens: 2255 },
+    cost: 0.00038325,
+    model_used: 'gpt-4o-mini',
+    response_id: 'r1',
+    regenerated_from: 'r0',
+    response_length: 400,
+  },
+};
+
+describe('the events table keeps each value once', () => {
+  it('leaves out of the JSON what the columns hold, and the round trip gives back every property', () => {
+    const event = record(response);
+    expect(leanProperties(event)).toEqual({ response_status: 'success', response_length: 400 });
+    expect(leanContext(event)).toEqual({ library: { name: 'chatmeter', version: '1' } });
+    expect(roundTrip(event)).toEqual({ properties: response.properties, context: response.context });
+  });
+
+  it('keeps in the JSON every value whose column does not reproduce it exactly', () => {
+    const properties = {
+      conversation_id: 42, // the column holds the string "42"
+      prompt_number: '3', // not a number: no column value
+      token_count: { prompt_tokens: 10, completion_tokens: 5 }, // total_tokens is the column's sum, not sent
+      latency_ms: Number.MAX_VALUE,
+      classified_intent: 'coding', // the classifier may replace the column's value
+      action_type: 'copy',
+    };
+    const event = record({ ...response, event: 'ai_user_action', properties });
+    expect(event.conversationId).toBe('42');
+    expect(event.totalTokens).toBe(15);
+    const lean = leanProperties(event);
+    expect(lean).toEqual({
+      conversation_id: 42,
+      prompt_number: '3',
+      token_count: { prompt_tokens: 10, completion_tokens: 5 },
+      classified_intent: 'coding',
+    });
+    expect(roundTrip(event).properties).toEqual(properties);
+  });
+
+  it('does not put back a response status the column defaulted, nor a session id of the batch context', () => {
+    const event = record({ ...response, context: { library: { name: 'x' } }, properties: { conversation_id: 'c1' } }, { sessionId: 'batch-session' });
+    expect(event.status).toBe('success');
+    expect(event.sessionId).toBeNull();
+    expect(roundTrip(event)).toEqual({ properties: { conversation_id: 'c1' }, context: { sessionId: 'batch-session', library: { name: 'x' } } });
+  });
+
+  it('adds nothing to JSON stored before, which kept every property', () => {
+    const event = record(response);
+    expect(restoreProperties(columns(event), response.properties)).toEqual(response.properties);
+    expect(restoreContext(columns(event), response.context)).toEqual(response.context);
+  });
+});
