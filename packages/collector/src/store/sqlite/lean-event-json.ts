@@ -47,7 +47,7 @@ type ColumnValues = Pick<
   | 'totalTokens'
 >;
 
-const PROPERTY_COPIES: readonly ColumnCopy[] = [
+const PROPERTY_COPIES = [
   { key: 'conversation_id', field: 'conversationId', column: 'conversation_id' },
   { key: 'prompt_number', field: 'promptNumber', column: 'prompt_number' },
   { key: 'latency_ms', field: 'latencyMs', column: 'latency_ms' },
@@ -59,20 +59,23 @@ const PROPERTY_COPIES: readonly ColumnCopy[] = [
   { key: 'regenerated_from', field: 'regeneratedFrom', column: 'regenerated_from' },
   { key: 'error_type', field: 'errorType', column: 'error_type' },
   { key: 'action_type', field: 'actionType', column: 'action_type' },
-];
+] as const satisfies readonly ColumnCopy[];
 
 /** `token_count` is left out only whole: exactly these three numbers, each equal to its column. */
 const TOKEN_COUNT = 'token_count';
-const TOKEN_COPIES: readonly ColumnCopy[] = [
+const TOKEN_COPIES = [
   { key: 'prompt_tokens', field: 'promptTokens', column: 'prompt_tokens' },
   { key: 'completion_tokens', field: 'completionTokens', column: 'completion_tokens' },
   { key: 'total_tokens', field: 'totalTokens', column: 'total_tokens' },
-];
+] as const satisfies readonly ColumnCopy[];
 
-const SESSION_COPY: ColumnCopy = { key: 'sessionId', field: 'sessionId', column: 'session_id' };
+const SESSION_COPY = { key: 'sessionId', field: 'sessionId', column: 'session_id' } as const satisfies ColumnCopy;
 
 /** The row's columns the restore reads. */
-export type CopiedColumns = Pick<EventTableRow, (typeof PROPERTY_COPIES)[number]['column'] | 'prompt_tokens' | 'completion_tokens' | 'total_tokens' | 'session_id'>;
+export type CopiedColumns = Pick<
+  EventTableRow,
+  (typeof PROPERTY_COPIES)[number]['column'] | (typeof TOKEN_COPIES)[number]['column'] | typeof SESSION_COPY.column
+>;
 
 /** The record's properties without the values its columns hold. */
 export function leanProperties(record: EventRecord): Record<string, unknown> {
@@ -80,7 +83,7 @@ export function leanProperties(record: EventRecord): Record<string, unknown> {
   const lean: Record<string, unknown> = {};
   for (const key of Object.keys(properties)) {
     const value = properties[key];
-    const copy = PROPERTY_COPIES.find((candidate) => candidate.key === key);
+    const copy = PROPERTY_COPIES.find((candidate) => candidate.key === key) as ColumnCopy | undefined;
     if (copy !== undefined && value === record[copy.field]) continue;
     if (key === TOKEN_COUNT && isTokenCopy(value, record)) continue;
     lean[key] = value;
