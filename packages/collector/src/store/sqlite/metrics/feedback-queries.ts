@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { SatisfactionGroup } from '../../../metrics/metrics-source.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { ACTION_SQL, coveringIndex } from './sql-constants.js';
+import { ACTION_SQL, rangeIndex } from './sql-constants.js';
 
 /**
  * Feedback = `ai_user_action` with a feedback_type; intent is the action's own
@@ -16,7 +16,7 @@ export function satisfaction(db: Database.Database, scope: MetricScope, groupBy:
       `WITH f AS (
          SELECT a.debug, a.intent, a.conversation_id, a.turn_model AS model,
                 a.feedback_type, a.rating, a.thumbs_up
-           FROM events a${coveringIndex('events_feedback_turn_metrics', scope.filters.conversationId)}
+           FROM events a${rangeIndex('events_feedback_turn_metrics', scope.filters.conversationId)}
           WHERE a.event = ${ACTION_SQL} AND a.feedback_type IS NOT NULL AND a.ts >= @start AND a.ts < @end)
        SELECT f.${groupBy} AS key,
               COALESCE(SUM(f.feedback_type = 'rating' AND f.rating IS NOT NULL), 0) AS ratings,

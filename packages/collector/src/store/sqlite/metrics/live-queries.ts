@@ -4,7 +4,11 @@ import type { LiveConversations } from '../../../metrics/metrics-source.js';
 import { andTrafficSql } from '../traffic-flags.js';
 import { PROMPT_SQL, RESPONSE_SQL } from './sql-constants.js';
 
-/** Conversations with a prompt or response since `sinceMs` (index `events_event_ts`). */
+/**
+ * Conversations with a prompt or response since `sinceMs`, found through
+ * `events_ts` (the recent events only): without the name the planner walks
+ * `events_conversation` whole (every event with a conversation).
+ */
 export function activeConversations(
   db: Database.Database,
   sinceMs: number,
@@ -14,7 +18,7 @@ export function activeConversations(
   const rows = db
     .prepare(
       `SELECT conversation_id AS conversationId, MAX(user_key) AS user, COUNT(*) AS messages, MAX(ts) AS lastMessageMs
-         FROM events
+         FROM events INDEXED BY events_ts
         WHERE event IN (${PROMPT_SQL}, ${RESPONSE_SQL}) AND ts >= @since AND conversation_id IS NOT NULL
           ${andTrafficSql('debug', traffic)}
         GROUP BY conversation_id

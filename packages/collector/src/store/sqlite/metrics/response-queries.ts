@@ -10,7 +10,7 @@ import { eventFiltersSql } from './event-filters-sql.js';
 import { readFloat64Values } from './float64-values.js';
 import { valuesByKey } from './values-by-key.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
-import { coveringIndex, QUARTER_HOUR_MS, quarterRange, RESPONSE_SQL } from './sql-constants.js';
+import { QUARTER_HOUR_MS, quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
 import { costBySegment } from './segment-cost-queries.js';
 import { localDaySql } from './zone-sql.js';
 
@@ -23,7 +23,7 @@ import { localDaySql } from './zone-sql.js';
 function responsesWhere(scope: MetricScope): { from: string; sql: string; params: Record<string, unknown> } {
   const filters = eventFiltersSql('e', scope.filters, scope);
   return {
-    from: `events e${coveringIndex('events_response_metrics', scope.filters.conversationId)}`,
+    from: `events e${rangeIndex('events_response_ts', scope.filters.conversationId)}`,
     sql: `e.event = ${RESPONSE_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}`,
     params: { start: scope.startMs, end: scope.endMs, ...filters.params },
   };

@@ -3,7 +3,7 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup } from '../../../metrics/metrics-source.js';
 import { trafficView } from '../traffic-flags.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { coveringIndex, quarterRange, RESPONSE_SQL } from './sql-constants.js';
+import { quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
 
 /** A user's segment: the trait's current value; traits SQLite cannot read count as no value (→ `unknown`). */
 const TRAIT_OF_USER = `json_extract(CASE WHEN json_valid(u.traits) THEN u.traits END, @traitPath)`;
@@ -82,7 +82,7 @@ export function costBySegmentFromEvents(db: Database.Database, scope: MetricScop
       `WITH per_user AS (
          SELECT e.user_key, e.conversation_id, TOTAL(e.cost) AS cost, TOTAL(e.prompt_tokens) AS prompt_tokens,
                 TOTAL(e.completion_tokens) AS completion_tokens, TOTAL(e.total_tokens) AS total_tokens
-           FROM events e${coveringIndex('events_response_metrics', scope.filters.conversationId)}
+           FROM events e${rangeIndex('events_response_ts', scope.filters.conversationId)}
           WHERE e.event = ${RESPONSE_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}
           GROUP BY e.user_key, e.conversation_id)
        SELECT ${TRAIT_OF_USER} AS key, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,

@@ -18,12 +18,14 @@ export function quarterRange(startMs: number, endMs: number): { q0: number; q1: 
 }
 
 /**
- * `INDEXED BY` for a covering index of migration 003. Without it, on a large
- * table the planner prefers `events_event_ts (event, ts)` and then reads
- * every wide event row (measured: 10 s instead of a few hundred ms on 10M
- * events). A conversation filter is better served by `events_conversation`,
- * so then the planner chooses.
+ * `INDEXED BY` for the partial index over one event name's range (migration
+ * 013's `events_response_ts`, migration 003's covering
+ * `events_feedback_turn_metrics`). Without it, on a large table the planner
+ * may walk another index and read every wide event row of the range
+ * (measured: 10 s instead of a few hundred ms on 10M events). A conversation
+ * filter is better served by `events_conversation`, so then the planner
+ * chooses.
  */
-export function coveringIndex(index: string, conversationFilter: string | undefined): string {
+export function rangeIndex(index: string, conversationFilter: string | undefined): string {
   return conversationFilter === undefined ? ` INDEXED BY ${index}` : '';
 }

@@ -10,6 +10,7 @@ import { rollupMaterializerMigration } from './009-rollup-materializer.js';
 import { binaryValueListsMigration } from './010-binary-value-lists.js';
 import { userCostRollupMigration } from './011-user-cost-rollup.js';
 import { intentFlowDaysMigration } from './012-intent-flow-days.js';
+import { leanEventIndexesMigration } from './013-lean-event-indexes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   binaryValueListsMigration,
   userCostRollupMigration,
   intentFlowDaysMigration,
+  leanEventIndexesMigration,
 ];
