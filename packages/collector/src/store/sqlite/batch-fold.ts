@@ -1,0 +1,46 @@
+import type Database from 'better-sqlite3';
+import { FOLD_EVENT_COLUMNS, type FoldEvent, PROMPT_EVENT, RESPONSE_EVENT } from './fold-event.js';
+import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
+import { UserRollupBatch } from './user-rollup-folds.js';
+import { ValueListBatch } from './value-list-folds.js';
+
+/** The events of one fold batch: ids in (after, through]. */
+export interface FoldRange {
+  after: number;
+  through: number;
+}
+
+/**
+ * The part of the fold that aggregates a batch rather than one event: the
+ * user-level rollups (user-rollup-folds.ts) and the binary value lists
+ * (value-list-folds.ts). One SELECT reads the batch's prompts and responses
+ * in id order, JavaScript aggregates them per rollup key, and each aggregate
+ * is merged with one upsert. It replaced nine grouped SQL statements, each of
+ * which read the batch again and sorted it in a temporary b-tree (34 µs per
+ * event of a 50,000-event bench database, measured 2026-12-02).
+ *
+ * Returns the function rollup-materializer.ts calls inside the batch's
+ * transaction, after the per-event triggers of `events_to_fold`.
+ */
+export function createBatchFold(db: Database.Database): (range: FoldRange) => void {
+  const read = db
+    .prepare(`SELECT ${FOLD_EVENT_COLUMNS} FROM events WHERE id > ? AND id <= ? AND event IN (?, ?) ORDER BY id`)
+    .raw();
+  const userRollups = new UserRollupBatch(db);
+  const valueLists = BINARY_VALUE_LISTS.map((list) => new ValueListBatch(db, list));
+  return ({ after, through }) => {
+    try {
+      for (const row of read.all(after, through, PROMPT_EVENT, RESPONSE_EVENT) as FoldEvent[]) {
+        userRollups.add(row);
+        if (row[0] === RESPONSE_EVENT) for (const list of valueLists) list.add(row);
+      }
+      // The order of the SQL it replaced: user rollups (cost rows before conversation quarters), then the lists.
+      userRollups.write();
+      for (const list of valueLists) list.write();
+    } finally {
+      // A failed write rolls the transaction back: nothing of this batch may stay for the next one.
+      userRollups.clear();
+      for (const list of valueLists) list.clear();
+    }
+  };
+}
