@@ -11,7 +11,7 @@ export interface Total {
  * accumulated error at the end unless it overflowed; the same steps here give
  * the same bits, so a JavaScript fold stores the cost sum SQL would have.
  *
- * @example const total = createTotal(); total.add(0.1); total.add(0.2); total.value() // 0.30000000000000004 → 0.3
+ * @example const total = createTotal(); total.add(1e100); total.add(1); total.add(-1e100); total.value() // 1, where `+` gives 0
  */
 export function createTotal(): Total {
   let sum = 0;
