@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type FoldEvent, PROMPT_EVENT, quarterOf, RESPONSE_EVENT } from './fold-event.js';
+import { inKeyOrder } from './key-order.js';
+import { createMultiRowUpsert, type UpsertSql } from './multi-row-upsert.js';
 import { createTotal, type Total } from './total.js';
 
 interface Activity { quarter: number; userKey: string; debug: number; prompts: number }
@@ -16,37 +18,54 @@ interface ConversationQuarter { userKey: string; conversationId: string; debug: 
  * the user of a session or conversation is the last writer's.
  */
 const UPSERTS = {
-  activity: `INSERT INTO user_activity (quarter, user_key, debug, prompts) VALUES (?, ?, ?, ?)
-     ON CONFLICT (quarter, user_key, debug) DO UPDATE SET prompts = prompts + excluded.prompts`,
-  firstActivity: `INSERT INTO user_first_activity (user_key, first_ts, first_any_ts) VALUES (?, ?, ?)
-     ON CONFLICT (user_key) DO UPDATE SET
+  activity: {
+    insert: 'INSERT INTO user_activity (quarter, user_key, debug, prompts)',
+    columns: 4,
+    onConflict: 'ON CONFLICT (quarter, user_key, debug) DO UPDATE SET prompts = prompts + excluded.prompts',
+  },
+  firstActivity: {
+    insert: 'INSERT INTO user_first_activity (user_key, first_ts, first_any_ts)',
+    columns: 3,
+    onConflict: `ON CONFLICT (user_key) DO UPDATE SET
        first_ts = MIN(COALESCE(first_ts, excluded.first_ts), COALESCE(excluded.first_ts, first_ts)),
        first_any_ts = MIN(first_any_ts, excluded.first_any_ts)`,
-  session: `INSERT INTO session_rollup (session_id, debug, user_key, first_ts, last_ts, user_messages, bot_messages) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (session_id, debug) DO UPDATE SET
+  },
+  session: {
+    insert: 'INSERT INTO session_rollup (session_id, debug, user_key, first_ts, last_ts, user_messages, bot_messages)',
+    columns: 7,
+    onConflict: `ON CONFLICT (session_id, debug) DO UPDATE SET
        user_key = excluded.user_key,
        first_ts = MIN(first_ts, excluded.first_ts),
        last_ts = MAX(last_ts, excluded.last_ts),
        user_messages = user_messages + excluded.user_messages,
        bot_messages = bot_messages + excluded.bot_messages`,
-  conversation: `INSERT INTO conversation_rollup (conversation_id, debug, user_key, first_ts, prompts) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (conversation_id, debug) DO UPDATE SET
+  },
+  conversation: {
+    insert: 'INSERT INTO conversation_rollup (conversation_id, debug, user_key, first_ts, prompts)',
+    columns: 5,
+    onConflict: `ON CONFLICT (conversation_id, debug) DO UPDATE SET
        user_key = excluded.user_key,
        first_ts = MIN(first_ts, excluded.first_ts),
        prompts = prompts + excluded.prompts`,
-  cost: `INSERT INTO user_cost_rollup (quarter, debug, user_key, responses, cost, prompt_tokens, completion_tokens, total_tokens, new_conversations)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
-     ON CONFLICT (quarter, debug, user_key) DO UPDATE SET
+  },
+  cost: {
+    insert: 'INSERT INTO user_cost_rollup (quarter, debug, user_key, responses, cost, prompt_tokens, completion_tokens, total_tokens, new_conversations)',
+    columns: 9,
+    onConflict: `ON CONFLICT (quarter, debug, user_key) DO UPDATE SET
        responses = responses + excluded.responses,
        cost = cost + excluded.cost,
        prompt_tokens = prompt_tokens + excluded.prompt_tokens,
        completion_tokens = completion_tokens + excluded.completion_tokens,
        total_tokens = total_tokens + excluded.total_tokens`,
-  conversationQuarter: `INSERT INTO user_conversation_quarters (user_key, conversation_id, debug, quarter, responses) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (user_key, conversation_id, debug, quarter) DO UPDATE SET responses = responses + excluded.responses`,
-} as const;
+  },
+  conversationQuarter: {
+    insert: 'INSERT INTO user_conversation_quarters (user_key, conversation_id, debug, quarter, responses)',
+    columns: 5,
+    onConflict: 'ON CONFLICT (user_key, conversation_id, debug, quarter) DO UPDATE SET responses = responses + excluded.responses',
+  },
+} as const satisfies Record<string, UpsertSql>;
 
-type Upserts = { readonly [name in keyof typeof UPSERTS]: Database.Statement };
+type Upserts = { readonly [name in keyof typeof UPSERTS]: (rows: readonly (readonly unknown[])[]) => void };
 
 /**
  * Map keys: the numbers first, then the strings, each string but the last
@@ -72,14 +91,13 @@ export class UserRollupBatch {
   readonly #conversationQuarters = new Map<string, ConversationQuarter>();
 
   constructor(db: Database.Database) {
-    const prepare = (sql: string): Database.Statement => db.prepare(sql);
     this.#upserts = {
-      activity: prepare(UPSERTS.activity),
-      firstActivity: prepare(UPSERTS.firstActivity),
-      session: prepare(UPSERTS.session),
-      conversation: prepare(UPSERTS.conversation),
-      cost: prepare(UPSERTS.cost),
-      conversationQuarter: prepare(UPSERTS.conversationQuarter),
+      activity: createMultiRowUpsert(db, UPSERTS.activity),
+      firstActivity: createMultiRowUpsert(db, UPSERTS.firstActivity),
+      session: createMultiRowUpsert(db, UPSERTS.session),
+      conversation: createMultiRowUpsert(db, UPSERTS.conversation),
+      cost: createMultiRowUpsert(db, UPSERTS.cost),
+      conversationQuarter: createMultiRowUpsert(db, UPSERTS.conversationQuarter),
     };
   }
 
@@ -99,22 +117,30 @@ export class UserRollupBatch {
   }
 
   /**
-   * Merges the aggregates into the tables. The cost rows go
+   * Merges the aggregates into the tables, each in its primary key's order (key-order.ts). The cost rows go
    * before the conversation quarters: the quarters' insert trigger (migration
    * 011) counts a conversation's first quarter in its cost row.
    */
   write(): void {
     const upserts = this.#upserts;
-    for (const row of this.#activity.values()) upserts.activity.run(row.quarter, row.userKey, row.debug, row.prompts);
-    for (const row of this.#firstActivity.values()) upserts.firstActivity.run(row.userKey, row.firstTs, row.firstAnyTs);
-    for (const row of this.#sessions.values()) {
-      upserts.session.run(row.sessionId, row.debug, row.userKey, row.firstTs, row.lastTs, row.userMessages, row.botMessages);
-    }
-    for (const row of this.#conversations.values()) upserts.conversation.run(row.conversationId, row.debug, row.userKey, row.firstTs, row.prompts);
-    for (const row of this.#costs.values()) {
-      upserts.cost.run(row.quarter, row.debug, row.userKey, row.responses, row.cost.value(), row.promptTokens, row.completionTokens, row.totalTokens);
-    }
-    for (const row of this.#conversationQuarters.values()) upserts.conversationQuarter.run(row.userKey, row.conversationId, row.debug, row.quarter, row.responses);
+    upserts.activity(inKeyOrder(this.#activity.values(), ['quarter', 'userKey', 'debug']).map((row) => [row.quarter, row.userKey, row.debug, row.prompts]));
+    upserts.firstActivity(inKeyOrder(this.#firstActivity.values(), ['userKey']).map((row) => [row.userKey, row.firstTs, row.firstAnyTs]));
+    upserts.session(
+      inKeyOrder(this.#sessions.values(), ['sessionId', 'debug']).map((row) => [row.sessionId, row.debug, row.userKey, row.firstTs, row.lastTs, row.userMessages, row.botMessages]),
+    );
+    upserts.conversation(
+      inKeyOrder(this.#conversations.values(), ['conversationId', 'debug']).map((row) => [row.conversationId, row.debug, row.userKey, row.firstTs, row.prompts]),
+    );
+    upserts.cost(
+      inKeyOrder(this.#costs.values(), ['quarter', 'debug', 'userKey']).map((row) => [
+        row.quarter, row.debug, row.userKey, row.responses, row.cost.value(), row.promptTokens, row.completionTokens, row.totalTokens, 0,
+      ]),
+    );
+    upserts.conversationQuarter(
+      inKeyOrder(this.#conversationQuarters.values(), ['userKey', 'conversationId', 'debug', 'quarter']).map((row) => [
+        row.userKey, row.conversationId, row.debug, row.quarter, row.responses,
+      ]),
+    );
   }
 
   /** Forgets the batch: call after write(), or when the batch was rolled back. */

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type FoldEvent, quarterOf, VALUE_COLUMN_INDEX } from './fold-event.js';
+import { inKeyOrder } from './key-order.js';
+import { createMultiRowUpsert } from './multi-row-upsert.js';
 import type { ValueList } from './migrations/005-streaming-response-ids-delivery.js';
 import { VALUE_BYTES, VALUES_PER_CHUNK } from './migrations/010-binary-value-lists.js';
 
@@ -24,7 +26,7 @@ const encodable = (value: number): number => (value === 0 || !Number.isFinite(va
 export class ValueListBatch {
   readonly #column: number;
   readonly #lastChunk: Database.Statement;
-  readonly #append: Database.Statement;
+  readonly #append: (rows: readonly (readonly unknown[])[]) => void;
   readonly #keys = new Map<string, KeyValues>();
 
   constructor(db: Database.Database, { table, list, column }: ValueList) {
@@ -35,8 +37,11 @@ export class ValueListBatch {
       .prepare(`SELECT chunk, length(${list}) / ${VALUE_BYTES} FROM ${table} WHERE quarter = ? AND debug = ? AND model = ? AND intent = ? ORDER BY chunk DESC LIMIT 1`)
       .raw();
     // `||` of two BLOBs gives TEXT, which length() would stop reading at a zero byte: cast back (as migration 010 does).
-    this.#append = db.prepare(`INSERT INTO ${table} (quarter, debug, model, intent, chunk, ${list}) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (quarter, debug, model, intent, chunk) DO UPDATE SET ${list} = CAST(${list} || excluded.${list} AS BLOB)`);
+    this.#append = createMultiRowUpsert(db, {
+      insert: `INSERT INTO ${table} (quarter, debug, model, intent, chunk, ${list})`,
+      columns: 6,
+      onConflict: `ON CONFLICT (quarter, debug, model, intent, chunk) DO UPDATE SET ${list} = CAST(${list} || excluded.${list} AS BLOB)`,
+    });
   }
 
   /** Keeps a response's value (none when NULL); call in id order. */
@@ -56,7 +61,8 @@ export class ValueListBatch {
 
   /** Appends every key's values to its chunks. */
   write(): void {
-    for (const { quarter, debug, model, intent, values } of this.#keys.values()) {
+    const chunks: (readonly unknown[])[] = [];
+    for (const { quarter, debug, model, intent, values } of inKeyOrder(this.#keys.values(), ['quarter', 'debug', 'model', 'intent'])) {
       const last = this.#lastChunk.get(quarter, debug, model, intent) as [chunk: number, filled: number] | undefined;
       const [lastChunk, filled] = last ?? [0, 0];
       // The values are numbered on from the last chunk's: value `position` goes to chunk lastChunk + ⌊(filled + position) / VALUES_PER_CHUNK⌋.
@@ -66,10 +72,12 @@ export class ValueListBatch {
         const end = Math.min(values.length, (chunk + 1) * VALUES_PER_CHUNK - filled);
         const bytes = Buffer.allocUnsafe((end - position) * VALUE_BYTES);
         for (let index = position; index < end; index += 1) bytes.writeDoubleBE(encodable(values[index] as number), (index - position) * VALUE_BYTES);
-        this.#append.run(quarter, debug, model, intent, lastChunk + chunk, bytes);
+        chunks.push([quarter, debug, model, intent, lastChunk + chunk, bytes]);
         position = end;
       }
     }
+    // After every lookup: the appends change the last chunks the lookups read.
+    this.#append(chunks);
   }
 
   /** Forgets the batch: call after write(), or when the batch was rolled back. */
