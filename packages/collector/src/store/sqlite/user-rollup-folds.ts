@@ -76,10 +76,10 @@ const twoStringKey = (first: string, second: string): string => `${first.length}
 /**
  * One fold batch's part of the user-level rollups: `add` takes the batch's
  * prompts and responses in id order and aggregates them per rollup key,
- * `write` merges each aggregate into its table with one upsert — what the
- * per-event trigger bodies would have done one event after the other.
- * Aggregating in JavaScript reads the batch once instead of once per table
- * with a sort each (measured 2026-12-02, see batch-fold.ts).
+ * `write` merges each aggregate into its table (an upsert per row, many rows
+ * per statement) — what the per-event trigger bodies would have done one
+ * event after the other. Aggregating in JavaScript reads the batch once
+ * instead of once per table with a sort each (measured in batch-fold.ts).
  */
 export class UserRollupBatch {
   readonly #upserts: Upserts;
