@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import { USER_ROLLUP_FOLDS } from './user-rollup-folds.js';
-import { VALUE_LIST_FOLDS } from './value-list-folds.js';
+import { createBatchFold } from './batch-fold.js';
 
 export interface RollupMaterializerOptions {
   /**
@@ -27,8 +26,8 @@ const CATCH_UP_BATCH_SIZE = 10_000;
 /**
  * Maintains the rollup tables off the request path (migration 009): folds the
  * events stored after the watermark into the rollups, in id order, through
- * the INSTEAD OF INSERT triggers of `events_to_fold` and the batch statements
- * of user-rollup-folds.ts and value-list-folds.ts, and moves the watermark in the same transaction,
+ * the INSTEAD OF INSERT triggers of `events_to_fold` and the batch
+ * aggregation of batch-fold.ts, and moves the watermark in the same transaction,
  * so that a crash neither loses nor double-counts an event. In the background it folds one batch per turn of the event loop;
  * `catchUp()` folds the rest at once, before anything reads the rollups.
  */
@@ -49,7 +48,7 @@ export class RollupMaterializer {
     );
     // ORDER BY id: the view's triggers see the events in the order they were stored (intent-flow neighbours rely on it).
     const fold = db.prepare('INSERT INTO events_to_fold SELECT * FROM events WHERE id > @after AND id <= @through ORDER BY id');
-    const batchFolds = [...USER_ROLLUP_FOLDS, ...VALUE_LIST_FOLDS].map((sql) => db.prepare(sql));
+    const batchFold = createBatchFold(db);
     const moveWatermark = db.prepare('UPDATE rollup_watermark SET folded_through = ?');
     const foldBatch = db.transaction((limit: number): number => {
       const after = this.#watermark.get() as number;
@@ -57,7 +56,7 @@ export class RollupMaterializer {
       if (batch.through === null) return 0;
       const range = { after, through: batch.through };
       fold.run(range);
-      for (const statement of batchFolds) statement.run(range);
+      batchFold(range);
       moveWatermark.run(batch.through);
       return batch.events;
     });

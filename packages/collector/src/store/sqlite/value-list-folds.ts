@@ -1,46 +1,87 @@
-import { AI_EVENT } from '../../protocol/index.js';
-import { BINARY_VALUE_LISTS, VALUE_BYTES, VALUES_PER_CHUNK } from './migrations/010-binary-value-lists.js';
+import type Database from 'better-sqlite3';
+import { type FoldEvent, quarterOf, VALUE_COLUMN_INDEX } from './fold-event.js';
+import { inKeyOrder } from './key-order.js';
+import { createMultiRowUpsert } from './multi-row-upsert.js';
 import type { ValueList } from './migrations/005-streaming-response-ids-delivery.js';
-import { float64HexSql } from './migrations/float64-sql.js';
+import { VALUE_BYTES, VALUES_PER_CHUNK } from './migrations/010-binary-value-lists.js';
 
-const RESPONSE = `'${AI_EVENT.responseReceived}'`;
-/** A UTC quarter-hour, as in the migrations. */
-const QUARTER_MS = 900_000;
-/** The events of one fold batch: ids in (@after, @through]. */
-const IN_BATCH = 'id > @after AND id <= @through';
-const KEY_COLUMNS = 'quarter, debug, model, intent';
+/** One key's values of the batch, in id order. */
+interface KeyValues { quarter: number; debug: number; model: string; intent: string; values: number[] }
 
 /**
- * Appends one fold batch's values to a binary value list (migration 010) in
- * one statement: the batch's values are numbered per key in id order, the
- * numbering continues the key's last chunk, and every VALUES_PER_CHUNK values
- * make a chunk — the chunks one event at a time would have made, with one
- * write per chunk instead of one concatenation per event. The SELECT reads the
- * last chunks as they were before the statement (SQLite materialises it,
- * since it reads the table it inserts into).
+ * A value as float64-sql.ts encodes it: zero of either sign as +0, and (as
+ * that SQL does) ±Infinity as 0 too, which ingest never stores (it keeps finite numbers only)
+ * but an event written by other means could hold; NaN cannot be stored.
  */
-function valueListFoldSql({ table, list, column }: ValueList): string {
-  return `INSERT INTO ${table} (${KEY_COLUMNS}, chunk, ${list})
-     SELECT ${KEY_COLUMNS}, last_chunk + (filled + position) / ${VALUES_PER_CHUNK}, unhex(group_concat(hex, '' ORDER BY position))
-       FROM (SELECT batch.*, COALESCE(last.chunk, 0) AS last_chunk, COALESCE(length(last.${list}) / ${VALUE_BYTES}, 0) AS filled
-               FROM (SELECT ts / ${QUARTER_MS} AS quarter, debug, COALESCE(model, '') AS model, COALESCE(intent, '') AS intent,
-                            ${float64HexSql(column)} AS hex,
-                            ROW_NUMBER() OVER (PARTITION BY ts / ${QUARTER_MS}, debug, COALESCE(model, ''), COALESCE(intent, '') ORDER BY id) - 1 AS position
-                       FROM events
-                      WHERE ${IN_BATCH} AND event = ${RESPONSE} AND ${column} IS NOT NULL) AS batch
-               LEFT JOIN ${table} AS last
-                 ON last.quarter = batch.quarter AND last.debug = batch.debug AND last.model = batch.model AND last.intent = batch.intent
-                AND last.chunk = (SELECT MAX(chunk) FROM ${table} AS other
-                                   WHERE other.quarter = batch.quarter AND other.debug = batch.debug
-                                     AND other.model = batch.model AND other.intent = batch.intent))
-      GROUP BY ${KEY_COLUMNS}, last_chunk + (filled + position) / ${VALUES_PER_CHUNK}
-     ON CONFLICT (${KEY_COLUMNS}, chunk) DO UPDATE SET ${list} = CAST(${list} || excluded.${list} AS BLOB)`;
+const encodable = (value: number): number => (value === 0 || !Number.isFinite(value) ? 0 : value);
+
+/**
+ * One fold batch's values of one binary value list (migration 010): `add`
+ * takes the batch's responses in id order and keeps each value under its key
+ * (quarter, flags, model, intent, '' for none); `write` appends them to the
+ * key's last chunk and on to new chunks of VALUES_PER_CHUNK values — the
+ * chunks one event at a time would have made, with one write per chunk
+ * instead of one concatenation per value.
+ */
+export class ValueListBatch {
+  readonly #column: number;
+  readonly #lastChunk: Database.Statement;
+  readonly #append: (rows: readonly (readonly unknown[])[]) => void;
+  readonly #keys = new Map<string, KeyValues>();
+
+  constructor(db: Database.Database, { table, list, column }: ValueList) {
+    const index = VALUE_COLUMN_INDEX[column];
+    if (index === undefined) throw new Error(`value list ${table}: column ${column} is not read by the batch fold (fold-event.ts)`);
+    this.#column = index;
+    this.#lastChunk = db
+      .prepare(`SELECT chunk, length(${list}) / ${VALUE_BYTES} FROM ${table} WHERE quarter = ? AND debug = ? AND model = ? AND intent = ? ORDER BY chunk DESC LIMIT 1`)
+      .raw();
+    // `||` of two BLOBs gives TEXT, which length() would stop reading at a zero byte: cast back (as migration 010 does).
+    this.#append = createMultiRowUpsert(db, {
+      insert: `INSERT INTO ${table} (quarter, debug, model, intent, chunk, ${list})`,
+      columns: 6,
+      onConflict: `ON CONFLICT (quarter, debug, model, intent, chunk) DO UPDATE SET ${list} = CAST(${list} || excluded.${list} AS BLOB)`,
+    });
+  }
+
+  /** Keeps a response's value (none when NULL); call in id order. */
+  add(row: FoldEvent): void {
+    const value = row[this.#column] as number | null;
+    if (value === null) return;
+    const quarter = quarterOf(row[1]);
+    const debug = row[2];
+    const model = row[6] ?? '';
+    const intent = row[7] ?? '';
+    // The numbers, then model with its length so that no two (model, intent) pairs run together.
+    const key = `${quarter}:${debug}:${model.length}:${model}${intent}`;
+    const values = this.#keys.get(key);
+    if (values === undefined) this.#keys.set(key, { quarter, debug, model, intent, values: [value] });
+    else values.values.push(value);
+  }
+
+  /** Appends every key's values to its chunks. */
+  write(): void {
+    const chunks: (readonly unknown[])[] = [];
+    for (const { quarter, debug, model, intent, values } of inKeyOrder(this.#keys.values(), ['quarter', 'debug', 'model', 'intent'])) {
+      const last = this.#lastChunk.get(quarter, debug, model, intent) as [chunk: number, filled: number] | undefined;
+      const [lastChunk, filled] = last ?? [0, 0];
+      // The values are numbered on from the last chunk's: value `position` goes to chunk lastChunk + ⌊(filled + position) / VALUES_PER_CHUNK⌋.
+      let position = 0;
+      while (position < values.length) {
+        const chunk = Math.floor((filled + position) / VALUES_PER_CHUNK);
+        const end = Math.min(values.length, (chunk + 1) * VALUES_PER_CHUNK - filled);
+        const bytes = Buffer.allocUnsafe((end - position) * VALUE_BYTES);
+        for (let index = position; index < end; index += 1) bytes.writeDoubleBE(encodable(values[index] as number), (index - position) * VALUE_BYTES);
+        chunks.push([quarter, debug, model, intent, lastChunk + chunk, bytes]);
+        position = end;
+      }
+    }
+    // After every lookup: the appends change the last chunks the lookups read.
+    this.#append(chunks);
+  }
+
+  /** Forgets the batch: call after write(), or when the batch was rolled back. */
+  clear(): void {
+    this.#keys.clear();
+  }
 }
-
-/**
- * The value lists' part of the fold, one statement per list per batch (run
- * by rollup-materializer.ts with the batch's id range). Folding a batch's
- * values together rather than in the fold's per-event trigger spares one
- * read-modify-write of a list row per value.
- */
-export const VALUE_LIST_FOLDS: readonly string[] = BINARY_VALUE_LISTS.map(valueListFoldSql);

@@ -114,9 +114,9 @@ const TEXT_LIST_TRIGGERS = [
  * parsing text, which at 10M events cost about 0.55 s of a 0.8 s answer.
  *
  * - Existing lists are converted in place (same tables, same keys, same values).
- * - The fold appends a batch's values with one grouped statement per list
- *   (value-list-folds.ts) instead of one concatenation per event: the list
- *   parts leave the fold's per-event trigger.
+ * - The fold appends a batch's values a chunk at a time (value-list-folds.ts)
+ *   instead of one concatenation per event: the list parts leave the fold's
+ *   per-event trigger.
  * - Classification (intent moves a value between keys) and deletion
  *   (migration 008) take one occurrence of the value out of its key's
  *   chunks, as they did from the text.
