@@ -35,8 +35,8 @@ const READ_SLICE = 500;
  * transaction, after the per-event triggers of `events_to_fold`.
  */
 export function createBatchFold(db: Database.Database): (range: FoldRange) => void {
-  // NOT INDEXED: the planner would take events_event_ts (event, ts), reading every prompt and response of the
-  // file for each batch and sorting them by id; the batch is a primary-key range.
+  // NOT INDEXED: the batch is a primary-key range. With an index on the event name (events_event_ts until
+  // migration 013) the planner read every prompt and response of the file for each batch and sorted them by id.
   const read = db
     .prepare(`SELECT ${FOLD_EVENT_COLUMNS} FROM events NOT INDEXED WHERE id > ? AND id <= ? AND event IN (?, ?) ORDER BY id`)
     .raw();

@@ -7,8 +7,6 @@ import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import { migrate } from '../migrate.js';
 import { SqliteMetrics } from '../metrics/sqlite-metrics.js';
 import { RollupMaterializer } from '../rollup-materializer.js';
-import { USER_ROLLUP_FOLDS } from '../user-rollup-folds.js';
-import { VALUE_LIST_FOLDS } from '../value-list-folds.js';
 import { migrations } from './index.js';
 
 /** Upgrading a database created under migration 012: two indexes go, one narrow one comes, the answers stay. */
@@ -133,16 +131,5 @@ describe('migration 013: lean events indexes', () => {
       'sqlite_autoindex_events_1',
     ]);
     expect(await fallbackAnswers(upgraded)).toEqual(expected);
-  });
-
-  it('lets the fold read each batch by its id range instead of every event of a name', () => {
-    const upgraded = open(13);
-    for (const fold of [...USER_ROLLUP_FOLDS, ...VALUE_LIST_FOLDS]) {
-      const plan = upgraded.prepare(`EXPLAIN QUERY PLAN ${fold}`).all({ after: 0, through: 1000 }) as { detail: string }[];
-      const eventSteps = plan.map((step) => step.detail).filter((detail) => /^(SEARCH|SCAN) events\b/.test(detail));
-      expect(eventSteps.length).toBeGreaterThan(0);
-      // Under migration 012 these were `SEARCH events USING INDEX events_event_ts (event=?)`.
-      for (const step of eventSteps) expect(step).toMatch(/INTEGER PRIMARY KEY/);
-    }
   });
 });
