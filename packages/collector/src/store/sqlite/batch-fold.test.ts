@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { comparableRows, rollupOrders } from '../../../test/support/rollup-rows.js';
+import { promptRecord } from '../../../test/support/event-record.js';
 import type { EventRecord } from '../event-record.js';
 import { float64BlobSql } from './migrations/float64-sql.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -13,15 +14,7 @@ let messages = 0;
 
 function event(userId: string, minutes: number, fields: Partial<EventRecord> = {}): EventRecord {
   messages += 1;
-  const timestamp = T0 + minutes * 60_000;
-  return {
-    writeKey: 'wk', messageId: `m-${messages}`, type: 'track', event: 'ai_user_prompt_created', userId, anonymousId: null, previousId: null,
-    sessionId: `s-${userId}`, conversationId: `c-${userId}`, promptNumber: null, originalTimestamp: null, sentAt: null, receivedAt: timestamp,
-    timestamp, latencyMs: null, timeToFirstTokenMs: null, tokensPerSecond: null, responseId: null, regeneratedFrom: null, promptTokens: null,
-    completionTokens: null, totalTokens: null, cost: null, model: null, status: null, errorType: null, intent: null, actionType: null,
-    feedbackType: null, feedbackValue: null, rating: null, thumbsUp: null, debug: false, bot: false, internal: false, properties: {}, context: {},
-    acquisitionChannel: null, traits: null, extra: {}, pendingPromptText: null, ingestClassificationUsage: null, ...fields,
-  };
+  return promptRecord({ messageId: `m-${messages}`, userId, sessionId: `s-${userId}`, conversationId: `c-${userId}`, timestamp: T0 + minutes * 60_000, ...fields });
 }
 
 function response(userId: string, minutes: number, fields: Partial<EventRecord> = {}): EventRecord {
