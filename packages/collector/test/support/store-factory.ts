@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -15,4 +16,21 @@ export const createSqliteTestStore: StoreFactory<SqliteStore> = (directory) => S
 /** Where `createSqliteTestStore` keeps its file, for tests that read it directly. */
 export function sqliteTestPath(directory: string): string {
   return join(directory, 'test.db');
+}
+
+/**
+ * For unit tests of the SQLite engine: `openStore()` gives an empty in-memory
+ * store whose background fold is off (a metric read folds what it needs), and
+ * every store opened in a test is closed after it.
+ */
+export function inMemoryStores(): () => SqliteStore {
+  const stores: SqliteStore[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+  });
+  return () => {
+    const store = new SqliteStore({ path: ':memory:', rollups: { background: false } });
+    stores.push(store);
+    return store;
+  };
 }

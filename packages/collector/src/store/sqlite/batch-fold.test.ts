@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { comparableRows, rollupOrders } from '../../../test/support/rollup-rows.js';
 import { promptRecord } from '../../../test/support/event-record.js';
 import type { EventRecord } from '../event-record.js';
 import { float64BlobSql } from './migrations/float64-sql.js';
-import { SqliteStore } from './sqlite-store.js';
+import type { SqliteStore } from './sqlite-store.js';
+import { inMemoryStores } from '../../../test/support/store-factory.js';
 
 /** The batch part of the fold (batch-fold.ts) leaves the rollups as folding one event per batch does. */
 
@@ -21,15 +22,7 @@ function response(userId: string, minutes: number, fields: Partial<EventRecord> 
   return event(userId, minutes, { event: 'ai_llm_response_received', ...fields });
 }
 
-const stores: SqliteStore[] = [];
-function openStore(): SqliteStore {
-  const store = new SqliteStore({ path: ':memory:', rollups: { background: false } });
-  stores.push(store);
-  return store;
-}
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((store) => store.close()));
-});
+const openStore = inMemoryStores();
 
 /** The tables the batch part of the fold writes, and the one the quarters' trigger keeps. */
 const BATCH_TABLES = {

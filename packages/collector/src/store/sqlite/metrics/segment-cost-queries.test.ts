@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../demo/random.js';
 import { DAY_MS } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup } from '../../../metrics/metrics-source.js';
 import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import type { EventRecord } from '../../event-record.js';
-import { SqliteStore } from '../sqlite-store.js';
+import type { SqliteStore } from '../sqlite-store.js';
 import { costBySegmentFromEvents, costBySegmentFromRollups, type SegmentRow } from './segment-cost-queries.js';
+import { inMemoryStores } from '../../../../test/support/store-factory.js';
 
 /** Cost by user segment from migration 011's per-user rollups: what the responses say, through identify, sharing and deletes. */
 
@@ -37,15 +38,7 @@ function identify(userId: string, traits: Record<string, unknown>, anonymousId: 
   return event({ type: 'identify', event: null, model: null, userId, anonymousId, traits });
 }
 
-const stores: SqliteStore[] = [];
-function openStore(): SqliteStore {
-  const store = new SqliteStore({ path: ':memory:', rollups: { background: false } });
-  stores.push(store);
-  return store;
-}
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((store) => store.close()));
-});
+const openStore = inMemoryStores();
 
 function scopeOf(timeZone: string, fromDay: number, toDay: number): MetricScope {
   const calendar = new ZoneCalendar(timeZone, (fromDay - 31) * DAY_MS, (toDay + 2) * DAY_MS);
