@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEV_WRITE_KEY, startTestApp, type TestApp } from '../../test/support/test-app.js';
+import { selectEvents } from '../../test/support/read-events.js';
 
 const RECEIVED_AT = Date.parse('2026-03-10T12:00:00.000Z');
 
@@ -161,9 +162,9 @@ describe('POST /v1/batch', () => {
     await app.post('/v1/batch', {
       batch: [prompt('m1', { customTopLevel: { a: 1 }, properties: { conversation_id: 'c', plan_tier: 'gold' } })],
     });
-    const row = app.store.db.prepare('SELECT properties, extra FROM events').get() as { properties: string; extra: string };
-    expect(JSON.parse(row.properties)).toMatchObject({ conversation_id: 'c', plan_tier: 'gold' });
-    expect(JSON.parse(row.extra)).toEqual({ customTopLevel: { a: 1 } });
+    const [row] = selectEvents(app.store.db);
+    expect(JSON.parse(row!.properties)).toMatchObject({ conversation_id: 'c', plan_tier: 'gold' });
+    expect(JSON.parse(row!.extra!)).toEqual({ customTopLevel: { a: 1 } });
   });
 
   it('counts earlier anonymous events for the user once identify links them', async () => {
@@ -193,7 +194,7 @@ describe('POST /v1/batch', () => {
         },
       ],
     });
-    const rows = app.store.db.prepare('SELECT properties FROM events ORDER BY id').all() as { properties: string }[];
+    const rows = selectEvents(app.store.db);
     expect(JSON.parse(rows[0]!.properties)).toEqual({ conversation_id: 'c', prompt_length: 32 });
     expect(JSON.parse(rows[1]!.properties)).toEqual({ conversation_id: 'c', response_length: 10 });
   });
@@ -206,9 +207,9 @@ describe('POST /v1/batch', () => {
         }),
       ],
     });
-    const row = app.store.db.prepare('SELECT properties, debug FROM events').get() as { properties: string; debug: number };
-    expect(row.debug).toBe(1);
-    const properties = JSON.parse(row.properties) as { prompt_text: string };
+    const [row] = selectEvents(app.store.db);
+    expect(row!.debug).toBe(1);
+    const properties = JSON.parse(row!.properties) as { prompt_text: string };
     expect(properties.prompt_text).not.toContain('jane.roe@example.com');
     expect(properties.prompt_text).toContain('reach me at');
   });

@@ -6,6 +6,7 @@ import { createBuiltinClassifier } from '../intent/builtin-classifier.js';
 import type { IntentClassifier } from '../intent/classifier.js';
 import { loadTaxonomy } from '../intent/taxonomy.js';
 import { DEV_WRITE_KEY, startTestApp, type TestApp } from '../../test/support/test-app.js';
+import { selectEvents } from '../../test/support/read-events.js';
 
 const CANARY = 'I want a refund for my order, email me at jane.roe@example.com';
 const RECEIVED_AT = Date.UTC(2026, 2, 10, 12, 0, 0);
@@ -58,9 +59,7 @@ async function startWith(classifier: IntentClassifier, logger = pino({ level: 's
 }
 
 function storedEvents(test: TestApp) {
-  return test.store.db
-    .prepare('SELECT message_id, intent, intent_sampled, properties FROM events ORDER BY id')
-    .all() as { message_id: string; intent: string | null; intent_sampled: number | null; properties: string }[];
+  return selectEvents(test.store.db).map(({ message_id, intent, intent_sampled, properties }) => ({ message_id, intent, intent_sampled, properties }));
 }
 
 function fileBytes(path: string): Buffer {

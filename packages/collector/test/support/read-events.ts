@@ -1,25 +1,30 @@
 import Database from 'better-sqlite3';
+import { restoreContext, restoreProperties } from '../../src/store/sqlite/lean-event-json.js';
+import type { EventTableRow } from '../../src/store/sqlite/event-table-row.js';
 
-export interface StoredEventRow {
-  message_id: string;
-  type: string;
-  event: string | null;
-  user_id: string | null;
-  anonymous_id: string | null;
-  session_id: string | null;
-  conversation_id: string | null;
-  prompt_number: number | null;
-  intent: string | null;
-  properties: string;
-  context: string;
-  ts: number;
+/** A stored event as the export and the copy see it: `properties` and `context` as sent (JSON text). */
+export type StoredEventRow = EventTableRow;
+
+/**
+ * The events matching `where`, in storage order, with the JSON columns as
+ * sent: the SQLite store keeps a property that a typed column holds only in
+ * that column (lean-event-json.ts), and puts it back for every reader of
+ * whole events, as this does.
+ */
+export function selectEvents(db: Database.Database, where = '1 = 1'): StoredEventRow[] {
+  const rows = db.prepare(`SELECT * FROM events WHERE ${where} ORDER BY id`).all() as EventTableRow[];
+  return rows.map((row) => ({
+    ...row,
+    properties: JSON.stringify(restoreProperties(row, JSON.parse(row.properties) as Record<string, unknown>)),
+    context: JSON.stringify(restoreContext(row, JSON.parse(row.context) as Record<string, unknown>)),
+  }));
 }
 
 /** Reads the collector's events through a second, read-only connection (WAL allows it while the collector writes). */
 export function readEvents(dbPath: string, where = '1 = 1'): StoredEventRow[] {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare(`SELECT * FROM events WHERE ${where} ORDER BY id`).all() as StoredEventRow[];
+    return selectEvents(db, where);
   } finally {
     db.close();
   }
