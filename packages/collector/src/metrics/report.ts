@@ -67,17 +67,14 @@ export const reportMetric = defineMetric({
   async compute({ source, scope, params }) {
     if (params.breakdown !== undefined) return reportByBreakdown(source, scope, params.breakdown);
     const days = scope.toDay - scope.fromDay + 1;
-    const [bothPeriods, cohorts, sessionTotals, classificationTotals, deliveryTotals] = await Promise.all([
-      // One series over the previous period and the range: a day's DAU/WAU/MAU depend only on the 30 days up to
-      // it, so it is the two periods' series end to end, for one read of the activity instead of two.
-      source.activeUsers(rescope(scope, scope.fromDay - days, scope.toDay)),
+    const [activity, previousActivity, cohorts, sessionTotals, classificationTotals, deliveryTotals] = await Promise.all([
+      source.activeUsers(scope),
+      source.activeUsers(rescope(scope, scope.fromDay - days, scope.fromDay - 1)),
       source.retention(rescope(scope, scope.fromDay - LONGEST_OFFSET, scope.toDay), 'first_seen', REPORT_OFFSETS),
       source.sessionTotals(scope),
       source.classification(scope),
       source.delivery(scope),
     ]);
-    const activity = bothPeriods.filter((row) => row.day >= scope.fromDay);
-    const previousActivity = bothPeriods.filter((row) => row.day < scope.fromDay);
     const ai = await computeAiHealth(source, scope);
     const { dau, wau, mau, stickiness } = averageActivity(activity);
     const previous = averageActivity(previousActivity);
