@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-source.js';
 import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
+import { sessionTotalsFromLists } from '../session-lists.js';
 import { andTrafficSql, trafficView } from '../traffic-flags.js';
 
 /**
@@ -24,7 +25,17 @@ function sessionsSql(traffic: TrafficInclusion): string {
          FROM session_rollup WHERE first_ts >= @start AND first_ts < @end AND debug = 0`;
 }
 
+/**
+ * Ordinary traffic over quarter-hour bounds (every zone's days) reads the
+ * session lists of migration 014; flagged traffic merges rows of several
+ * flags per session, which only the rollup has.
+ */
 export function sessionTotals(db: Database.Database, scope: MetricScope): SessionTotals {
+  const fromLists = trafficView(scope) === 'ordinary' ? sessionTotalsFromLists(db, scope.startMs, scope.endMs) : null;
+  return fromLists ?? sessionTotalsFromRollup(db, scope);
+}
+
+export function sessionTotalsFromRollup(db: Database.Database, scope: MetricScope): SessionTotals {
   return db
     .prepare(
       `SELECT COUNT(*) AS sessions,

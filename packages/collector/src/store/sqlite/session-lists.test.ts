@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { promptRecord } from '../../../test/support/event-record.js';
+import { inMemoryStores } from '../../../test/support/store-factory.js';
+import { createRandom, type Random } from '../../demo/random.js';
+import type { MetricScope } from '../../metrics/metric-scope.js';
+import { ZoneCalendar } from '../../metrics/zone-calendar.js';
+import type { EventRecord } from '../event-record.js';
+import { sessionTotalsFromRollup } from './metrics/session-queries.js';
+import { sessionTotalsFromLists } from './session-lists.js';
+import type { SqliteStore } from './sqlite-store.js';
+
+/** The session lists of migration 014 answer exactly what session_rollup answers, however stale they are. */
+
+const QUARTER_MS = 900_000;
+/** 2026-03-02 09:00 UTC, a quarter-hour boundary. */
+const T0 = Date.UTC(2026, 2, 2, 9, 0);
+const WINDOW_QUARTERS = 20;
+
+const openStore = inMemoryStores();
+let messages = 0;
+
+function randomEvent(random: Random): EventRecord {
+  messages += 1;
+  const user = `u-${random.int(1, 6)}`;
+  const anonymous = random.chance(0.3);
+  const fields: Partial<EventRecord> = {
+    userId: anonymous ? null : user,
+    anonymousId: anonymous ? `anon-${user}` : null,
+    sessionId: `s-${random.int(1, 12)}`,
+    debug: random.chance(0.1),
+  };
+  const timestamp = T0 + random.int(0, WINDOW_QUARTERS * 15 * 60) * 1000;
+  if (anonymous && random.chance(0.15)) {
+    return promptRecord({ messageId: `m-${messages}`, timestamp, type: 'identify', event: null, userId: user, anonymousId: `anon-${user}` });
+  }
+  const event = random.chance(0.5) ? 'ai_user_prompt_created' : 'ai_llm_response_received';
+  return promptRecord({ messageId: `m-${messages}`, userId: user, timestamp, event, ...fields });
+}
+
+function scopeOf(startMs: number, endMs: number): MetricScope {
+  const day = Math.floor(startMs / 86_400_000);
+  return {
+    fromDay: day, toDay: day, startMs, endMs, calendar: new ZoneCalendar('UTC', startMs - 86_400_000, endMs + 86_400_000),
+    includeDebug: false, includeBots: false, includeInternal: false, filters: {},
+  };
+}
+
+/** Lists and rollup over every quarter-aligned range of the window (and one beyond it). */
+function expectListsToMatchRollup(store: SqliteStore): void {
+  for (let from = 0; from <= WINDOW_QUARTERS; from += 3) {
+    for (const length of [1, 4, WINDOW_QUARTERS + 1]) {
+      const startMs = T0 + from * QUARTER_MS;
+      const endMs = startMs + length * QUARTER_MS;
+      expect(sessionTotalsFromLists(store.db, startMs, endMs), `quarters ${from}–${from + length}`).toEqual(
+        sessionTotalsFromRollup(store.db, scopeOf(startMs, endMs)),
+      );
+    }
+  }
+}
+
+function staleQuarters(store: SqliteStore): number {
+  return store.db.prepare('SELECT COUNT(*) FROM session_lists_stale').pluck().get() as number;
+}
+
+describe('session lists', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`answer as the rollup through folds, relabels and erasures, stale or not (seed ${seed})`, async () => {
+      const random = createRandom(seed * 17);
+      const store = openStore();
+      for (let round = 0; round < 12; round += 1) {
+        await store.insertEvents(Array.from({ length: random.int(5, 25) }, () => randomEvent(random)));
+        store.rollups?.catchUp();
+        if (random.chance(0.6)) store.rollups?.refreshLists(random.int(1, 8));
+        if (random.chance(0.15)) await store.eraseUser(`u-${random.int(1, 6)}`);
+        expectListsToMatchRollup(store);
+      }
+      store.rollups?.refreshAllLists();
+      expect(staleQuarters(store)).toBe(0);
+      expect(store.db.prepare('SELECT COUNT(*) FROM session_lists').pluck().get()).toBeGreaterThan(0);
+      expectListsToMatchRollup(store);
+    });
+  }
+
+  it('reads nothing for an empty range and leaves a range off quarter-hours to the rollup', async () => {
+    const store = openStore();
+    await store.insertEvents([promptRecord({ messageId: 'm-a', userId: 'ada', sessionId: 's-1', timestamp: T0 + 60_000 })]);
+    store.rollups?.catchUp();
+    store.rollups?.refreshAllLists();
+
+    expect(sessionTotalsFromLists(store.db, T0 - QUARTER_MS, T0)).toMatchObject({ sessions: 0, users: 0, medianDurationMs: 0 });
+    expect(sessionTotalsFromLists(store.db, T0 + 1, T0 + QUARTER_MS)).toBeNull();
+    expect(sessionTotalsFromLists(store.db, T0, T0 + QUARTER_MS)).toMatchObject({ sessions: 1, users: 1 });
+  });
+
+  it('forgets an erased user’s number with the user', async () => {
+    const store = openStore();
+    await store.insertEvents([
+      promptRecord({ messageId: 'm-a', userId: 'ada', sessionId: 's-1', timestamp: T0 }),
+      promptRecord({ messageId: 'm-b', userId: 'bob', sessionId: 's-2', timestamp: T0 }),
+    ]);
+    store.rollups?.catchUp();
+    store.rollups?.refreshAllLists();
+    const ordinals = (): string[] => store.db.prepare('SELECT user_key FROM user_ordinals ORDER BY user_key').pluck().all() as string[];
+    expect(ordinals()).toEqual(['ada', 'bob']);
+
+    await store.eraseUser('bob');
+
+    expect(ordinals()).toEqual(['ada']);
+    expect(sessionTotalsFromLists(store.db, T0, T0 + QUARTER_MS)).toMatchObject({ sessions: 1, users: 1 });
+  });
+});
