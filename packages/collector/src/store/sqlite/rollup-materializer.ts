@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { createBatchFold } from './batch-fold.js';
-import { SessionListWriter } from './session-lists.js';
+import { CONVERSATION_LISTS, QuarterListWriter, SESSION_LISTS } from './quarter-lists.js';
 
 export interface RollupMaterializerOptions {
   /**
@@ -24,9 +24,10 @@ const DEFAULT_IDLE_MS = 250;
 /** A caller of catchUp() waits for the whole tail anyway: fewer, larger transactions pay fewer commits. */
 const CATCH_UP_BATCH_SIZE = 10_000;
 /**
- * Stale session lists rewritten per background turn: at 10M events a quarter
- * holds ~150 sessions, so 50 quarters read ~7,500 rollup rows (a few ms);
- * under ingest only the current quarter or two go stale per fold batch.
+ * Stale quarter lists rewritten per background turn: at 10M events a quarter
+ * holds ~150 sessions and as many conversations, so 50 quarters read ~7,500
+ * rollup rows (a few ms); under ingest only the current quarter or two go
+ * stale per fold batch.
  */
 const LIST_QUARTERS_PER_TURN = 50;
 
@@ -71,9 +72,15 @@ export class RollupMaterializer {
     // IMMEDIATE: the write lock is taken (or waited for, busy_timeout) before the watermark is read, so that two
     // processes folding the same file take turns instead of one failing when it upgrades its read to a write.
     this.#foldBatch = (limit) => foldBatch.immediate(limit);
-    const sessionLists = new SessionListWriter(db);
-    const refreshLists = db.transaction((limit: number) => sessionLists.refresh(limit));
-    this.#refreshLists = (limit) => refreshLists.immediate(limit);
+    // Prepared on first use: the fold of a database at an earlier migration (the migration tests) has no lists yet.
+    let refreshLists: Database.Transaction<(limit: number) => number> | undefined;
+    this.#refreshLists = (limit) => {
+      if (refreshLists === undefined) {
+        const writers = [SESSION_LISTS, CONVERSATION_LISTS].map((kind) => new QuarterListWriter(db, kind));
+        refreshLists = db.transaction((max: number) => writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed), 0));
+      }
+      return refreshLists.immediate(limit);
+    };
   }
 
   /** The last events id whose effect is in the rollups. */
@@ -95,7 +102,7 @@ export class RollupMaterializer {
   }
 
   /**
-   * Rewrites up to `limit` stale session lists (migration 014, session-lists.ts)
+   * Rewrites up to `limit` stale quarter lists (migration 014, quarter-lists.ts)
    * in one transaction; returns how many. Not part of catchUp(): a query reads
    * stale quarters from the rollup itself, so lists only make it faster.
    */
@@ -103,7 +110,7 @@ export class RollupMaterializer {
     return this.#refreshLists(limit);
   }
 
-  /** Rewrites every stale session list; returns how many. */
+  /** Rewrites every stale quarter list; returns how many. */
   refreshAllLists(): number {
     let refreshed = 0;
     for (let turn = this.refreshLists(); turn > 0; turn = this.refreshLists()) refreshed += turn;

@@ -5,11 +5,11 @@ import { createRandom, type Random } from '../../demo/random.js';
 import type { MetricScope } from '../../metrics/metric-scope.js';
 import { ZoneCalendar } from '../../metrics/zone-calendar.js';
 import type { EventRecord } from '../event-record.js';
-import { sessionTotalsFromRollup } from './metrics/session-queries.js';
-import { sessionTotalsFromLists } from './session-lists.js';
+import { conversationsByUser, conversationsByUserFromRollup, conversationTotals, conversationTotalsFromRollup } from './metrics/conversation-queries.js';
+import { sessionTotalsFromLists, sessionTotalsFromRollup } from './metrics/session-queries.js';
 import type { SqliteStore } from './sqlite-store.js';
 
-/** The session lists of migration 014 answer exactly what session_rollup answers, however stale they are. */
+/** The quarter lists of migration 014 answer exactly what the session and conversation rollups answer, however stale they are. */
 
 const QUARTER_MS = 900_000;
 /** 2026-03-02 09:00 UTC, a quarter-hour boundary. */
@@ -27,6 +27,7 @@ function randomEvent(random: Random): EventRecord {
     userId: anonymous ? null : user,
     anonymousId: anonymous ? `anon-${user}` : null,
     sessionId: `s-${random.int(1, 12)}`,
+    conversationId: `c-${random.int(1, 16)}`,
     debug: random.chance(0.1),
   };
   const timestamp = T0 + random.int(0, WINDOW_QUARTERS * 15 * 60) * 1000;
@@ -51,18 +52,22 @@ function expectListsToMatchRollup(store: SqliteStore): void {
     for (const length of [1, 4, WINDOW_QUARTERS + 1]) {
       const startMs = T0 + from * QUARTER_MS;
       const endMs = startMs + length * QUARTER_MS;
-      expect(sessionTotalsFromLists(store.db, startMs, endMs), `quarters ${from}–${from + length}`).toEqual(
-        sessionTotalsFromRollup(store.db, scopeOf(startMs, endMs)),
-      );
+      const scope = scopeOf(startMs, endMs);
+      const range = `quarters ${from}–${from + length}`;
+      expect(sessionTotalsFromLists(store.db, startMs, endMs), range).toEqual(sessionTotalsFromRollup(store.db, scope));
+      expect(conversationTotals(store.db, scope), range).toEqual(conversationTotalsFromRollup(store.db, scope));
+      for (const limit of [1, 2, 3, 10]) {
+        expect(conversationsByUser(store.db, scope, limit), range).toEqual(conversationsByUserFromRollup(store.db, scope, limit));
+      }
     }
   }
 }
 
 function staleQuarters(store: SqliteStore): number {
-  return store.db.prepare('SELECT COUNT(*) FROM session_lists_stale').pluck().get() as number;
+  return store.db.prepare('SELECT (SELECT COUNT(*) FROM session_lists_stale) + (SELECT COUNT(*) FROM conversation_lists_stale)').pluck().get() as number;
 }
 
-describe('session lists', () => {
+describe('quarter lists', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`answer as the rollup through folds, relabels and erasures, stale or not (seed ${seed})`, async () => {
       const random = createRandom(seed * 17);
@@ -77,6 +82,7 @@ describe('session lists', () => {
       store.rollups?.refreshAllLists();
       expect(staleQuarters(store)).toBe(0);
       expect(store.db.prepare('SELECT COUNT(*) FROM session_lists').pluck().get()).toBeGreaterThan(0);
+      expect(store.db.prepare('SELECT COUNT(*) FROM conversation_lists').pluck().get()).toBeGreaterThan(0);
       expectListsToMatchRollup(store);
     });
   }

@@ -1,0 +1,76 @@
+import type { Migration } from './migration.js';
+
+/** A UTC quarter-hour, as in the other rollups: `ts / 900000`. */
+const QUARTER_MS = 900_000;
+
+/**
+ * Marks the quarter of a rollup row's first time stale (a statement that may
+ * take more AND conditions). Not INSERT OR IGNORE: inside a trigger the
+ * fold's upsert into the rollup imposes its own conflict handling, and a
+ * second mark of the same quarter would fail the fold.
+ */
+function markStale(stale: string, row: 'NEW' | 'OLD'): string {
+  const quarter = `${row}.first_ts / ${QUARTER_MS}`;
+  return `INSERT INTO ${stale} (quarter) SELECT ${quarter} WHERE NOT EXISTS (SELECT 1 FROM ${stale} WHERE quarter = ${quarter})`;
+}
+
+/** A list table, its stale marks, the triggers on `rollup` that keep the marks, and the marks of the rows already there. */
+function quarterListsSql(rollup: string, lists: string, stale: string, entry: string): string {
+  return `
+    CREATE TABLE ${lists} (
+      quarter INTEGER PRIMARY KEY,
+      entries BLOB NOT NULL -- per ${entry} (big-endian binary64)
+    );
+    CREATE TABLE ${stale} (quarter INTEGER PRIMARY KEY) WITHOUT ROWID;
+    CREATE TRIGGER ${lists}_insert AFTER INSERT ON ${rollup} WHEN NEW.debug = 0
+    BEGIN
+      ${markStale(stale, 'NEW')};
+    END;
+    CREATE TRIGGER ${lists}_update AFTER UPDATE ON ${rollup} WHEN OLD.debug = 0 OR NEW.debug = 0
+    BEGIN
+      ${markStale(stale, 'OLD')} AND OLD.debug = 0;
+      ${markStale(stale, 'NEW')} AND NEW.debug = 0;
+    END;
+    CREATE TRIGGER ${lists}_delete AFTER DELETE ON ${rollup} WHEN OLD.debug = 0
+    BEGIN
+      ${markStale(stale, 'OLD')};
+    END;
+    INSERT INTO ${stale} (quarter) SELECT DISTINCT first_ts / ${QUARTER_MS} FROM ${rollup} WHERE debug = 0;`;
+}
+
+/**
+ * Quarter lists: the ordinary sessions and conversations (debug = 0) of each
+ * UTC quarter-hour of their first message, as one binary list per quarter
+ * (quarter-lists.ts), so that `sessions` and `conversations` read a few
+ * thousand rows for a range instead of one rollup row per session or
+ * conversation (1M rows for 90 days at 10M events), and count distinct users
+ * over integer ordinals instead of user keys in a temporary b-tree.
+ *
+ * - `user_ordinals` numbers user keys once. An explicit INTEGER PRIMARY KEY,
+ *   because VACUUM may renumber an implicit rowid (and the lists keep the
+ *   numbers). Erasure deletes the erased keys' rows (lifecycle-statements.ts).
+ * - `session_lists.entries`: per session the user's ordinal, the duration in
+ *   ms (last - first message), the user messages, the bot messages.
+ *   `conversation_lists.entries`: per conversation the user's ordinal, the prompts.
+ * - `*_stale` holds the quarters whose rows changed since their list was
+ *   written: every change of an ordinary rollup row (the fold, identify's
+ *   relabel, deletions) marks the quarters of its old and new first time.
+ *   The background fold rewrites stale lists a few at a time; a query reads a
+ *   stale quarter from the rollup itself, so an answer never depends on how
+ *   far the rewriting got.
+ *
+ * The migration marks every quarter holding a row stale: the lists of an
+ * existing database are written by the background fold after the upgrade.
+ */
+export const quarterListsMigration: Migration = {
+  version: 14,
+  name: 'session and conversation lists per quarter-hour',
+  sql: `
+    CREATE TABLE user_ordinals (
+      ordinal INTEGER PRIMARY KEY,
+      user_key TEXT NOT NULL UNIQUE
+    );
+    ${quarterListsSql('session_rollup', 'session_lists', 'session_lists_stale', 'session: user ordinal, duration ms, user messages, bot messages')}
+    ${quarterListsSql('conversation_rollup', 'conversation_lists', 'conversation_lists_stale', 'conversation: user ordinal, prompts')}
+  `,
+};
