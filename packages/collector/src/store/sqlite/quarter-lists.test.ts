@@ -6,22 +6,31 @@ import type { MetricScope } from '../../metrics/metric-scope.js';
 import { ZoneCalendar } from '../../metrics/zone-calendar.js';
 import type { EventRecord } from '../event-record.js';
 import { conversationsByUser, conversationsByUserFromRollup, conversationTotals, conversationTotalsFromRollup } from './metrics/conversation-queries.js';
+import { activeUsers } from './metrics/activity-queries.js';
 import { sessionTotalsFromLists, sessionTotalsFromRollup } from './metrics/session-queries.js';
 import type { SqliteStore } from './sqlite-store.js';
 
-/** The quarter lists of migration 014 answer exactly what the session and conversation rollups answer, however stale they are. */
+/**
+ * The lists of migration 014 answer exactly what the rollups answer, however
+ * stale they are: sessions and conversations against the rollup queries,
+ * active users against a store whose lists are never written (all stale).
+ */
 
 const QUARTER_MS = 900_000;
 /** 2026-03-02 09:00 UTC, a quarter-hour boundary. */
 const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const WINDOW_QUARTERS = 20;
+const DAY_MS = 86_400_000;
+/** Days the events spread over: WAU/MAU need gaps between active days. */
+const DAYS = 9;
+const T0_DAY = Math.floor(T0 / DAY_MS);
 
 const openStore = inMemoryStores();
 let messages = 0;
 
 function randomEvent(random: Random): EventRecord {
   messages += 1;
-  const user = `u-${random.int(1, 6)}`;
+  const user = `u-${random.int(1, 12)}`;
   const anonymous = random.chance(0.3);
   const fields: Partial<EventRecord> = {
     userId: anonymous ? null : user,
@@ -30,7 +39,9 @@ function randomEvent(random: Random): EventRecord {
     conversationId: `c-${random.int(1, 16)}`,
     debug: random.chance(0.1),
   };
-  const timestamp = T0 + random.int(0, WINDOW_QUARTERS * 15 * 60) * 1000;
+  // Most on the first day, where the quarter ranges below look; the rest over the following days.
+  const day = random.chance(0.3) ? 0 : random.int(1, DAYS - 1);
+  const timestamp = T0 + day * DAY_MS + random.int(0, WINDOW_QUARTERS * 15 * 60) * 1000;
   if (anonymous && random.chance(0.15)) {
     return promptRecord({ messageId: `m-${messages}`, timestamp, type: 'identify', event: null, userId: user, anonymousId: `anon-${user}` });
   }
@@ -63,8 +74,29 @@ function expectListsToMatchRollup(store: SqliteStore): void {
   }
 }
 
+function dayScope(timeZone: string, fromDay: number, toDay: number): MetricScope {
+  const calendar = new ZoneCalendar(timeZone, (fromDay - 31) * DAY_MS, (toDay + 2) * DAY_MS);
+  return {
+    fromDay, toDay, startMs: calendar.startOfDay(fromDay), endMs: calendar.startOfDay(toDay + 1), calendar,
+    includeDebug: false, includeBots: false, includeInternal: false, filters: {},
+  };
+}
+
+/** DAU/WAU/MAU from the activity lists, as a store with every list stale (the rollup's own steps) answers them. */
+function expectActivityToMatch(store: SqliteStore, reference: SqliteStore): void {
+  for (const timeZone of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
+    for (const [from, to] of [[0, 0], [0, DAYS], [2, 5], [-3, DAYS + 30]] as const) {
+      const scope = dayScope(timeZone, T0_DAY + from, T0_DAY + to);
+      expect(activeUsers(store.db, scope), `${timeZone} days ${from}–${to}`).toEqual(activeUsers(reference.db, scope));
+    }
+  }
+}
+
 function staleQuarters(store: SqliteStore): number {
-  return store.db.prepare('SELECT (SELECT COUNT(*) FROM session_lists_stale) + (SELECT COUNT(*) FROM conversation_lists_stale)').pluck().get() as number;
+  return store.db
+    .prepare('SELECT (SELECT COUNT(*) FROM session_lists_stale) + (SELECT COUNT(*) FROM conversation_lists_stale) + (SELECT COUNT(*) FROM activity_steps_stale)')
+    .pluck()
+    .get() as number;
 }
 
 describe('quarter lists', () => {
@@ -72,17 +104,31 @@ describe('quarter lists', () => {
     it(`answer as the rollup through folds, relabels and erasures, stale or not (seed ${seed})`, async () => {
       const random = createRandom(seed * 17);
       const store = openStore();
+      const reference = openStore();
       for (let round = 0; round < 12; round += 1) {
-        await store.insertEvents(Array.from({ length: random.int(5, 25) }, () => randomEvent(random)));
-        store.rollups?.catchUp();
-        if (random.chance(0.6)) store.rollups?.refreshLists(random.int(1, 8));
-        if (random.chance(0.15)) await store.eraseUser(`u-${random.int(1, 6)}`);
+        const events = Array.from({ length: random.int(5, 25) }, () => randomEvent(random));
+        for (const each of [store, reference]) {
+          await each.insertEvents(events);
+          each.rollups?.catchUp();
+        }
+        // Some lists fresh while later events change their quarters, some stale.
+        if (random.chance(0.3)) store.rollups?.refreshAllLists();
+        else if (random.chance(0.5)) store.rollups?.refreshLists(random.int(1, 8));
+        if (random.chance(0.15)) {
+          const user = `u-${random.int(1, 12)}`;
+          await store.eraseUser(user);
+          await reference.eraseUser(user);
+        }
         expectListsToMatchRollup(store);
+        expectActivityToMatch(store, reference);
       }
       store.rollups?.refreshAllLists();
       expect(staleQuarters(store)).toBe(0);
+      expect(staleQuarters(reference)).toBeGreaterThan(0);
+      expectActivityToMatch(store, reference);
       expect(store.db.prepare('SELECT COUNT(*) FROM session_lists').pluck().get()).toBeGreaterThan(0);
       expect(store.db.prepare('SELECT COUNT(*) FROM conversation_lists').pluck().get()).toBeGreaterThan(0);
+      expect(store.db.prepare('SELECT COUNT(*) FROM activity_steps').pluck().get()).toBeGreaterThan(0);
       expectListsToMatchRollup(store);
     });
   }

@@ -11,12 +11,10 @@ const VALUE_BYTES = 8;
  * their first message. Each entry is the user's ordinal then `values`, all
  * big-endian binary64.
  */
-export interface QuarterListKind {
+export interface QuarterListKind extends ListTables {
   rollup: 'session_rollup' | 'conversation_rollup';
   /** The rollup's index on (first_ts, debug, …) covering `values` and user_key. */
   index: string;
-  lists: 'session_lists' | 'conversation_lists';
-  stale: 'session_lists_stale' | 'conversation_lists_stale';
   /** The values after the ordinal, as SQL over the rollup row `r`. */
   values: readonly string[];
 }
@@ -62,59 +60,69 @@ function quarterBounds(quarter: number): [from: number, to: number] {
   return [from, to];
 }
 
+/** The tables of one kind of list: a list per quarter, and the quarters whose list is stale. */
+export interface ListTables {
+  lists: string;
+  stale: string;
+}
+
 /**
  * Rewrites the lists of stale quarters: runs on the background fold's
  * connection, a few quarters per transaction, so that a query finds most of a
- * range in lists and reads the rest from the rollup.
+ * range in lists and reads the rest from the rollup. `encode` gives a
+ * quarter's list from the rollup, or null when the quarter holds nothing.
  */
-export class QuarterListWriter {
-  readonly #width: number;
+export class StaleListWriter {
+  readonly #encode: (quarter: number) => Buffer | null;
   readonly #staleQuarters: Database.Statement;
-  readonly #quarterRows: Database.Statement;
-  readonly #insertOrdinal: Database.Statement;
   readonly #writeList: Database.Statement;
   readonly #deleteList: Database.Statement;
   readonly #unmarkStale: Database.Statement;
 
-  constructor(db: Database.Database, kind: QuarterListKind) {
-    this.#width = 1 + kind.values.length;
-    this.#staleQuarters = db.prepare(`SELECT quarter FROM ${kind.stale} ORDER BY quarter LIMIT ?`).pluck();
-    this.#quarterRows = db.prepare(quarterRowsSql(kind)).raw();
-    this.#insertOrdinal = db.prepare('INSERT INTO user_ordinals (user_key) VALUES (?)');
-    this.#writeList = db.prepare(`INSERT OR REPLACE INTO ${kind.lists} (quarter, entries) VALUES (?, ?)`);
-    this.#deleteList = db.prepare(`DELETE FROM ${kind.lists} WHERE quarter = ?`);
-    this.#unmarkStale = db.prepare(`DELETE FROM ${kind.stale} WHERE quarter = ?`);
+  constructor(db: Database.Database, tables: ListTables, encode: (quarter: number) => Buffer | null) {
+    this.#encode = encode;
+    this.#staleQuarters = db.prepare(`SELECT quarter FROM ${tables.stale} ORDER BY quarter LIMIT ?`).pluck();
+    this.#writeList = db.prepare(`INSERT OR REPLACE INTO ${tables.lists} (quarter, entries) VALUES (?, ?)`);
+    this.#deleteList = db.prepare(`DELETE FROM ${tables.lists} WHERE quarter = ?`);
+    this.#unmarkStale = db.prepare(`DELETE FROM ${tables.stale} WHERE quarter = ?`);
   }
 
   /** Rewrites the lists of up to `limit` stale quarters, oldest first; returns how many. Call inside a write transaction. */
   refresh(limit: number): number {
     const quarters = this.#staleQuarters.all(limit) as number[];
-    for (const quarter of quarters) this.#rewrite(quarter);
+    for (const quarter of quarters) {
+      const list = this.#encode(quarter);
+      this.#unmarkStale.run(quarter);
+      if (list === null) this.#deleteList.run(quarter);
+      else this.#writeList.run(quarter, list);
+    }
     return quarters.length;
   }
+}
 
-  #rewrite(quarter: number): void {
-    const rows = this.#quarterRows.all(...quarterBounds(quarter)) as StaleEntry[];
-    this.#unmarkStale.run(quarter);
-    if (rows.length === 0) {
-      this.#deleteList.run(quarter);
-      return;
-    }
+/** The writer of a per-session or per-conversation kind: numbers new users on the way. */
+export function quarterListWriter(db: Database.Database, kind: QuarterListKind): StaleListWriter {
+  const width = 1 + kind.values.length;
+  const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
+  const insertOrdinal = db.prepare('INSERT INTO user_ordinals (user_key) VALUES (?)');
+  return new StaleListWriter(db, kind, (quarter) => {
+    const rows = quarterRows.all(...quarterBounds(quarter)) as StaleEntry[];
+    if (rows.length === 0) return null;
     // A new user may have several rows in the quarter: numbered once.
     const numbered = new Map<string, number>();
-    const list = Buffer.allocUnsafe(rows.length * this.#width * VALUE_BYTES);
+    const list = Buffer.allocUnsafe(rows.length * width * VALUE_BYTES);
     let offset = 0;
     for (const [ordinal, userKey, ...values] of rows) {
       let number = ordinal ?? numbered.get(userKey);
       if (number === undefined) {
-        number = Number(this.#insertOrdinal.run(userKey).lastInsertRowid);
+        number = Number(insertOrdinal.run(userKey).lastInsertRowid);
         numbered.set(userKey, number);
       }
       offset = list.writeDoubleBE(number, offset);
       for (const value of values) offset = list.writeDoubleBE(value, offset);
     }
-    this.#writeList.run(quarter, list);
-  }
+    return list;
+  });
 }
 
 /** What a range holds: the lists of its fresh quarters, the rollup rows of its stale ones, and the highest ordinal. */

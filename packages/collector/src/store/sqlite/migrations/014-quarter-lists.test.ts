@@ -5,7 +5,7 @@ import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import { migrate } from '../migrate.js';
 import { conversationTotals, conversationTotalsFromRollup } from '../metrics/conversation-queries.js';
 import { sessionTotalsFromLists, sessionTotalsFromRollup } from '../metrics/session-queries.js';
-import { CONVERSATION_LISTS, QuarterListWriter, SESSION_LISTS } from '../quarter-lists.js';
+import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from '../quarter-lists.js';
 import { migrations } from './index.js';
 
 /** Upgrading a database created under migration 013: every quarter holding a session or conversation is stale, and answers stay. */
@@ -56,8 +56,8 @@ describe('migration 014 (quarter lists)', () => {
     expect(sessionTotalsFromLists(db, ...range)).toEqual(before);
     expect(conversationTotals(db, scopeOf(...range))).toEqual(conversationsBefore);
 
-    expect(new QuarterListWriter(db, SESSION_LISTS).refresh(10)).toBe(2);
-    expect(new QuarterListWriter(db, CONVERSATION_LISTS).refresh(10)).toBe(2);
+    expect(quarterListWriter(db, SESSION_LISTS).refresh(10)).toBe(2);
+    expect(quarterListWriter(db, CONVERSATION_LISTS).refresh(10)).toBe(2);
 
     expect(db.prepare('SELECT COUNT(*) FROM session_lists_stale').pluck().get()).toBe(0);
     expect(db.prepare('SELECT COUNT(*) FROM conversation_lists_stale').pluck().get()).toBe(0);

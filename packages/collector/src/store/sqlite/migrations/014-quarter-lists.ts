@@ -4,18 +4,25 @@ import type { Migration } from './migration.js';
 const QUARTER_MS = 900_000;
 
 /**
- * Marks the quarter of a rollup row's first time stale (a statement that may
- * take more AND conditions). Not INSERT OR IGNORE: inside a trigger the
- * fold's upsert into the rollup imposes its own conflict handling, and a
- * second mark of the same quarter would fail the fold.
+ * Marks a row's quarter stale (a statement that may take more AND
+ * conditions). Not INSERT OR IGNORE: inside a trigger the fold's upsert into
+ * the rollup imposes its own conflict handling, and a second mark of the same
+ * quarter would fail the fold.
  */
-function markStale(stale: string, row: 'NEW' | 'OLD'): string {
-  const quarter = `${row}.first_ts / ${QUARTER_MS}`;
+function markStale(stale: string, quarter: string): string {
   return `INSERT INTO ${stale} (quarter) SELECT ${quarter} WHERE NOT EXISTS (SELECT 1 FROM ${stale} WHERE quarter = ${quarter})`;
 }
 
-/** A list table, its stale marks, the triggers on `rollup` that keep the marks, and the marks of the rows already there. */
-function quarterListsSql(rollup: string, lists: string, stale: string, entry: string): string {
+interface ListSource {
+  rollup: string;
+  /** The quarter of a row, over `NEW.`/`OLD.` or the bare row. */
+  quarterOf: (row: string) => string;
+  /** The columns whose update changes the list (every column when absent). */
+  updateOf?: string;
+}
+
+/** A list table, its stale marks, the triggers on the rollup that keep the marks, and the marks of the rows already there. */
+function listsSql({ rollup, quarterOf, updateOf }: ListSource, lists: string, stale: string, entry: string): string {
   return `
     CREATE TABLE ${lists} (
       quarter INTEGER PRIMARY KEY,
@@ -24,19 +31,21 @@ function quarterListsSql(rollup: string, lists: string, stale: string, entry: st
     CREATE TABLE ${stale} (quarter INTEGER PRIMARY KEY) WITHOUT ROWID;
     CREATE TRIGGER ${lists}_insert AFTER INSERT ON ${rollup} WHEN NEW.debug = 0
     BEGIN
-      ${markStale(stale, 'NEW')};
+      ${markStale(stale, quarterOf('NEW.'))};
     END;
-    CREATE TRIGGER ${lists}_update AFTER UPDATE ON ${rollup} WHEN OLD.debug = 0 OR NEW.debug = 0
+    CREATE TRIGGER ${lists}_update AFTER UPDATE${updateOf === undefined ? '' : ` OF ${updateOf}`} ON ${rollup} WHEN OLD.debug = 0 OR NEW.debug = 0
     BEGIN
-      ${markStale(stale, 'OLD')} AND OLD.debug = 0;
-      ${markStale(stale, 'NEW')} AND NEW.debug = 0;
+      ${markStale(stale, quarterOf('OLD.'))} AND OLD.debug = 0;
+      ${markStale(stale, quarterOf('NEW.'))} AND NEW.debug = 0;
     END;
     CREATE TRIGGER ${lists}_delete AFTER DELETE ON ${rollup} WHEN OLD.debug = 0
     BEGIN
-      ${markStale(stale, 'OLD')};
+      ${markStale(stale, quarterOf('OLD.'))};
     END;
-    INSERT INTO ${stale} (quarter) SELECT DISTINCT first_ts / ${QUARTER_MS} FROM ${rollup} WHERE debug = 0;`;
+    INSERT INTO ${stale} (quarter) SELECT DISTINCT ${quarterOf('')} FROM ${rollup} WHERE debug = 0;`;
 }
+
+const firstQuarterOf = (row: string): string => `${row}first_ts / ${QUARTER_MS}`;
 
 /**
  * Quarter lists: the ordinary sessions and conversations (debug = 0) of each
@@ -44,7 +53,9 @@ function quarterListsSql(rollup: string, lists: string, stale: string, entry: st
  * (quarter-lists.ts), so that `sessions` and `conversations` read a few
  * thousand rows for a range instead of one rollup row per session or
  * conversation (1M rows for 90 days at 10M events), and count distinct users
- * over integer ordinals instead of user keys in a temporary b-tree.
+ * over integer ordinals instead of user keys in a temporary b-tree. Likewise
+ * the steps of the `user_activity` chains (activity-queries.ts), counted per
+ * distinct step, which is all DAU/WAU/MAU need of a quarter's rows.
  *
  * - `user_ordinals` numbers user keys once. An explicit INTEGER PRIMARY KEY,
  *   because VACUUM may renumber an implicit rowid (and the lists keep the
@@ -52,6 +63,8 @@ function quarterListsSql(rollup: string, lists: string, stale: string, entry: st
  * - `session_lists.entries`: per session the user's ordinal, the duration in
  *   ms (last - first message), the user messages, the bot messages.
  *   `conversation_lists.entries`: per conversation the user's ordinal, the prompts.
+ *   `activity_steps.entries`: per distinct step to the user's next active
+ *   quarter (`next_quarter - quarter`, 0 when none), the users taking it.
  * - `*_stale` holds the quarters whose rows changed since their list was
  *   written: every change of an ordinary rollup row (the fold, identify's
  *   relabel, deletions) marks the quarters of its old and new first time.
@@ -64,13 +77,19 @@ function quarterListsSql(rollup: string, lists: string, stale: string, entry: st
  */
 export const quarterListsMigration: Migration = {
   version: 14,
-  name: 'session and conversation lists per quarter-hour',
+  name: 'session, conversation and activity lists per quarter-hour',
   sql: `
     CREATE TABLE user_ordinals (
       ordinal INTEGER PRIMARY KEY,
       user_key TEXT NOT NULL UNIQUE
     );
-    ${quarterListsSql('session_rollup', 'session_lists', 'session_lists_stale', 'session: user ordinal, duration ms, user messages, bot messages')}
-    ${quarterListsSql('conversation_rollup', 'conversation_lists', 'conversation_lists_stale', 'conversation: user ordinal, prompts')}
+    ${listsSql({ rollup: 'session_rollup', quarterOf: firstQuarterOf }, 'session_lists', 'session_lists_stale', 'session: user ordinal, duration ms, user messages, bot messages')}
+    ${listsSql({ rollup: 'conversation_rollup', quarterOf: firstQuarterOf }, 'conversation_lists', 'conversation_lists_stale', 'conversation: user ordinal, prompts')}
+    ${listsSql(
+      { rollup: 'user_activity', quarterOf: (row) => `${row}quarter`, updateOf: 'quarter, user_key, debug, next_quarter' },
+      'activity_steps',
+      'activity_steps_stale',
+      'distinct step: quarters to the next active quarter of the user (0 = none), users',
+    )}
   `,
 };
