@@ -7,6 +7,8 @@ import { ZoneCalendar } from '../../metrics/zone-calendar.js';
 import type { EventRecord } from '../event-record.js';
 import { conversationsByUser, conversationsByUserFromRollup, conversationTotals, conversationTotalsFromRollup } from './metrics/conversation-queries.js';
 import { activeUsers } from './metrics/activity-queries.js';
+import { cohortsOfCounts, firstSeenCounts, offsetListSql, retention } from './metrics/retention-queries.js';
+import { quarterRange } from './metrics/sql-constants.js';
 import { sessionTotalsFromLists, sessionTotalsFromRollup } from './metrics/session-queries.js';
 import type { SqliteStore } from './sqlite-store.js';
 
@@ -82,19 +84,33 @@ function dayScope(timeZone: string, fromDay: number, toDay: number): MetricScope
   };
 }
 
-/** DAU/WAU/MAU from the activity lists, as a store with every list stale (the rollup's own steps) answers them. */
+const OFFSETS = [1, 2, 7, 30];
+
+/** First-seen retention as the SQL over the rollups answers it (any traffic view, any range). */
+function firstSeenFromSql(store: SqliteStore, scope: MetricScope): ReturnType<typeof retention> {
+  const params = { ...quarterRange(scope.startMs, scope.endMs), start: scope.startMs, end: scope.endMs };
+  return cohortsOfCounts(scope, OFFSETS, firstSeenCounts(store.db, scope, offsetListSql(scope, OFFSETS), params));
+}
+
+/** DAU/WAU/MAU and first-seen retention from the activity lists, as a store with every list stale (the rollup's own steps) answers them. */
 function expectActivityToMatch(store: SqliteStore, reference: SqliteStore): void {
   for (const timeZone of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
     for (const [from, to] of [[0, 0], [0, DAYS], [2, 5], [-3, DAYS + 30]] as const) {
       const scope = dayScope(timeZone, T0_DAY + from, T0_DAY + to);
       expect(activeUsers(store.db, scope), `${timeZone} days ${from}–${to}`).toEqual(activeUsers(reference.db, scope));
+      for (const each of [store, reference]) {
+        expect(retention(each.db, scope, 'first_seen', OFFSETS), `${timeZone} days ${from}–${to}`).toEqual(firstSeenFromSql(each, scope));
+      }
     }
   }
 }
 
 function staleQuarters(store: SqliteStore): number {
   return store.db
-    .prepare('SELECT (SELECT COUNT(*) FROM session_lists_stale) + (SELECT COUNT(*) FROM conversation_lists_stale) + (SELECT COUNT(*) FROM activity_steps_stale)')
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM session_lists_stale) + (SELECT COUNT(*) FROM conversation_lists_stale)
+            + (SELECT COUNT(*) FROM activity_steps_stale) + (SELECT COUNT(*) FROM activity_users_stale)`,
+    )
     .pluck()
     .get() as number;
 }

@@ -100,25 +100,39 @@ export class StaleListWriter {
   }
 }
 
-/** The writer of a per-session or per-conversation kind: numbers new users on the way. */
-export function quarterListWriter(db: Database.Database, kind: QuarterListKind): StaleListWriter {
-  const width = 1 + kind.values.length;
-  const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
+/**
+ * The ordinal of a user as a list writer read it (null when the key had none),
+ * numbering new keys. Returns a function per list: a new user may have
+ * several rows in one quarter, and is numbered once.
+ */
+export function userNumbering(db: Database.Database): () => (ordinal: number | null, userKey: string) => number {
   const insertOrdinal = db.prepare('INSERT INTO user_ordinals (user_key) VALUES (?)');
-  return new StaleListWriter(db, kind, (quarter) => {
-    const rows = quarterRows.all(...quarterBounds(quarter)) as StaleEntry[];
-    if (rows.length === 0) return null;
-    // A new user may have several rows in the quarter: numbered once.
+  return () => {
     const numbered = new Map<string, number>();
-    const list = Buffer.allocUnsafe(rows.length * width * VALUE_BYTES);
-    let offset = 0;
-    for (const [ordinal, userKey, ...values] of rows) {
+    return (ordinal, userKey) => {
       let number = ordinal ?? numbered.get(userKey);
       if (number === undefined) {
         number = Number(insertOrdinal.run(userKey).lastInsertRowid);
         numbered.set(userKey, number);
       }
-      offset = list.writeDoubleBE(number, offset);
+      return number;
+    };
+  };
+}
+
+/** The writer of a per-session or per-conversation kind: numbers new users on the way. */
+export function quarterListWriter(db: Database.Database, kind: QuarterListKind): StaleListWriter {
+  const width = 1 + kind.values.length;
+  const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
+  const numbering = userNumbering(db);
+  return new StaleListWriter(db, kind, (quarter) => {
+    const rows = quarterRows.all(...quarterBounds(quarter)) as StaleEntry[];
+    if (rows.length === 0) return null;
+    const numberOf = numbering();
+    const list = Buffer.allocUnsafe(rows.length * width * VALUE_BYTES);
+    let offset = 0;
+    for (const [ordinal, userKey, ...values] of rows) {
+      offset = list.writeDoubleBE(numberOf(ordinal, userKey), offset);
       for (const value of values) offset = list.writeDoubleBE(value, offset);
     }
     return list;

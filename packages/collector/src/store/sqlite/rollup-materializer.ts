@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { createBatchFold } from './batch-fold.js';
 import { activityStepsWriter } from './activity-steps.js';
+import { activityUsersWriter } from './activity-users.js';
 import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
 
 export interface RollupMaterializerOptions {
@@ -77,7 +78,11 @@ export class RollupMaterializer {
     let refreshLists: Database.Transaction<(limit: number) => number> | undefined;
     this.#refreshLists = (limit) => {
       if (refreshLists === undefined) {
-        const writers = [...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)), activityStepsWriter(db)];
+        const writers = [
+          ...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)),
+          activityStepsWriter(db),
+          activityUsersWriter(db),
+        ];
         refreshLists = db.transaction((max: number) => writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed), 0));
       }
       return refreshLists.immediate(limit);

@@ -43,6 +43,10 @@ describe('migration 014 (quarter lists)', () => {
     conversation.run('c-1', 0, 'ada', T0 + 2 * 60_000, 3);
     conversation.run('c-2', 0, 'bob', T0 + 50 * 60_000, 1);
     conversation.run('c-3', 2, 'bot', T0 + 50 * 60_000, 9);
+    const activity = db.prepare('INSERT INTO user_activity (quarter, user_key, debug, prompts) VALUES (?, ?, ?, 1)');
+    activity.run(T0 / QUARTER_MS, 'ada', 0);
+    activity.run(T0 / QUARTER_MS + 2, 'ada', 0);
+    activity.run(T0 / QUARTER_MS + 2, 'bob', 4);
     const range = [T0, T0 + HOUR_MS] as const;
     const before = sessionTotalsFromRollup(db, scopeOf(...range));
     const conversationsBefore = conversationTotalsFromRollup(db, scopeOf(...range));
@@ -53,6 +57,9 @@ describe('migration 014 (quarter lists)', () => {
     expect(db.prepare('SELECT quarter FROM conversation_lists_stale ORDER BY quarter').pluck().all()).toEqual([T0 / QUARTER_MS, T0 / QUARTER_MS + 3]);
     expect(before).toMatchObject({ sessions: 3, users: 2, messages: 8, totalDurationMs: 60_000 + 35 * 60_000 });
     expect(conversationsBefore).toEqual({ conversations: 2, users: 2, prompts: 4 });
+    for (const lists of ['activity_steps', 'activity_users']) {
+      expect(db.prepare(`SELECT quarter FROM ${lists}_stale ORDER BY quarter`).pluck().all()).toEqual([T0 / QUARTER_MS, T0 / QUARTER_MS + 2]);
+    }
     expect(sessionTotalsFromLists(db, ...range)).toEqual(before);
     expect(conversationTotals(db, scopeOf(...range))).toEqual(conversationsBefore);
 

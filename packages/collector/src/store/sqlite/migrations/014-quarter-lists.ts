@@ -19,14 +19,22 @@ interface ListSource {
   quarterOf: (row: string) => string;
   /** The columns whose update changes the list (every column when absent). */
   updateOf?: string;
+  /**
+   * Another quarter whose list a change of the row changes too (the user's
+   * next active quarter, whose first-ness depends on this row), over
+   * `NEW.`/`OLD.`; may be NULL.
+   */
+  otherQuarterOf?: (row: string) => string;
 }
 
 /** A list table, its stale marks, the triggers on the rollup that keep the marks, and the marks of the rows already there. */
-function listsSql({ rollup, quarterOf, updateOf }: ListSource, lists: string, stale: string, entry: string): string {
+function listsSql({ rollup, quarterOf, updateOf, otherQuarterOf }: ListSource, lists: string, stale: string, entry: string): string {
+  const markOther = (row: 'NEW.' | 'OLD.'): string =>
+    otherQuarterOf === undefined ? '' : `${markStale(stale, otherQuarterOf(row))} AND ${otherQuarterOf(row)} IS NOT NULL AND ${row}debug = 0;`;
   return `
     CREATE TABLE ${lists} (
       quarter INTEGER PRIMARY KEY,
-      entries BLOB NOT NULL -- per ${entry} (big-endian binary64)
+      entries BLOB NOT NULL -- per ${entry}
     );
     CREATE TABLE ${stale} (quarter INTEGER PRIMARY KEY) WITHOUT ROWID;
     CREATE TRIGGER ${lists}_insert AFTER INSERT ON ${rollup} WHEN NEW.debug = 0
@@ -37,10 +45,13 @@ function listsSql({ rollup, quarterOf, updateOf }: ListSource, lists: string, st
     BEGIN
       ${markStale(stale, quarterOf('OLD.'))} AND OLD.debug = 0;
       ${markStale(stale, quarterOf('NEW.'))} AND NEW.debug = 0;
+      ${markOther('OLD.')}
+      ${markOther('NEW.')}
     END;
     CREATE TRIGGER ${lists}_delete AFTER DELETE ON ${rollup} WHEN OLD.debug = 0
     BEGIN
       ${markStale(stale, quarterOf('OLD.'))};
+      ${markOther('OLD.')}
     END;
     INSERT INTO ${stale} (quarter) SELECT DISTINCT ${quarterOf('')} FROM ${rollup} WHERE debug = 0;`;
 }
@@ -55,7 +66,8 @@ const firstQuarterOf = (row: string): string => `${row}first_ts / ${QUARTER_MS}`
  * conversation (1M rows for 90 days at 10M events), and count distinct users
  * over integer ordinals instead of user keys in a temporary b-tree. Likewise
  * the steps of the `user_activity` chains (activity-queries.ts), counted per
- * distinct step, which is all DAU/WAU/MAU need of a quarter's rows.
+ * distinct step, which is all DAU/WAU/MAU need of a quarter's rows, and its
+ * users by ordinal for first-seen retention (retention-queries.ts).
  *
  * - `user_ordinals` numbers user keys once. An explicit INTEGER PRIMARY KEY,
  *   because VACUUM may renumber an implicit rowid (and the lists keep the
@@ -65,6 +77,9 @@ const firstQuarterOf = (row: string): string => `${row}first_ts / ${QUARTER_MS}`
  *   `conversation_lists.entries`: per conversation the user's ordinal, the prompts.
  *   `activity_steps.entries`: per distinct step to the user's next active
  *   quarter (`next_quarter - quarter`, 0 when none), the users taking it.
+ *   `activity_users.entries`: per active user, the ordinal and whether the
+ *   quarter is the user's first active one (first-seen retention); a row's
+ *   change also marks its next active quarter, whose first-ness it decides.
  * - `*_stale` holds the quarters whose rows changed since their list was
  *   written: every change of an ordinary rollup row (the fold, identify's
  *   relabel, deletions) marks the quarters of its old and new first time.
@@ -83,13 +98,24 @@ export const quarterListsMigration: Migration = {
       ordinal INTEGER PRIMARY KEY,
       user_key TEXT NOT NULL UNIQUE
     );
-    ${listsSql({ rollup: 'session_rollup', quarterOf: firstQuarterOf }, 'session_lists', 'session_lists_stale', 'session: user ordinal, duration ms, user messages, bot messages')}
-    ${listsSql({ rollup: 'conversation_rollup', quarterOf: firstQuarterOf }, 'conversation_lists', 'conversation_lists_stale', 'conversation: user ordinal, prompts')}
+    ${listsSql({ rollup: 'session_rollup', quarterOf: firstQuarterOf }, 'session_lists', 'session_lists_stale', 'session: user ordinal, duration ms, user messages, bot messages (big-endian binary64)')}
+    ${listsSql({ rollup: 'conversation_rollup', quarterOf: firstQuarterOf }, 'conversation_lists', 'conversation_lists_stale', 'conversation: user ordinal, prompts (big-endian binary64)')}
     ${listsSql(
       { rollup: 'user_activity', quarterOf: (row) => `${row}quarter`, updateOf: 'quarter, user_key, debug, next_quarter' },
       'activity_steps',
       'activity_steps_stale',
-      'distinct step: quarters to the next active quarter of the user (0 = none), users',
+      'distinct step: quarters to the next active quarter of the user (0 = none), users (big-endian binary64)',
+    )}
+    ${listsSql(
+      {
+        rollup: 'user_activity',
+        quarterOf: (row) => `${row}quarter`,
+        updateOf: 'quarter, user_key, debug, next_quarter',
+        otherQuarterOf: (row) => `${row}next_quarter`,
+      },
+      'activity_users',
+      'activity_users_stale',
+      'active user: ordinal × 2 + 1 when it is the user’s first active quarter (little-endian int32)',
     )}
   `,
 };
