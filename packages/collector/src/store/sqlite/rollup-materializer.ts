@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
 import { createBatchFold } from './batch-fold.js';
+import { activityStepsWriter } from './activity-steps.js';
+import { activityUsersWriter } from './activity-users.js';
+import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
 
 export interface RollupMaterializerOptions {
   /**
@@ -22,6 +25,13 @@ const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_IDLE_MS = 250;
 /** A caller of catchUp() waits for the whole tail anyway: fewer, larger transactions pay fewer commits. */
 const CATCH_UP_BATCH_SIZE = 10_000;
+/**
+ * Stale quarter lists rewritten per background turn: at 10M events a quarter
+ * holds ~150 sessions and as many conversations, so 50 quarters read ~7,500
+ * rollup rows (a few ms); under ingest only the current quarter or two go
+ * stale per fold batch.
+ */
+const LIST_QUARTERS_PER_TURN = 50;
 
 /**
  * Maintains the rollup tables off the request path (migration 009): folds the
@@ -36,6 +46,7 @@ export class RollupMaterializer {
   readonly #idleMs: number;
   readonly #watermark: Database.Statement;
   readonly #foldBatch: (limit: number) => number;
+  readonly #refreshLists: (limit: number) => number;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
 
@@ -63,6 +74,19 @@ export class RollupMaterializer {
     // IMMEDIATE: the write lock is taken (or waited for, busy_timeout) before the watermark is read, so that two
     // processes folding the same file take turns instead of one failing when it upgrades its read to a write.
     this.#foldBatch = (limit) => foldBatch.immediate(limit);
+    // Prepared on first use: the fold of a database at an earlier migration (the migration tests) has no lists yet.
+    let refreshLists: Database.Transaction<(limit: number) => number> | undefined;
+    this.#refreshLists = (limit) => {
+      if (refreshLists === undefined) {
+        const writers = [
+          ...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)),
+          activityStepsWriter(db),
+          activityUsersWriter(db),
+        ];
+        refreshLists = db.transaction((max: number) => writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed), 0));
+      }
+      return refreshLists.immediate(limit);
+    };
   }
 
   /** The last events id whose effect is in the rollups. */
@@ -81,6 +105,22 @@ export class RollupMaterializer {
     const batchSize = Math.max(this.#batchSize, CATCH_UP_BATCH_SIZE);
     for (let batch = this.foldBatch(batchSize); batch > 0; batch = this.foldBatch(batchSize)) folded += batch;
     return folded;
+  }
+
+  /**
+   * Rewrites up to `limit` stale quarter lists (migration 014, quarter-lists.ts)
+   * in one transaction; returns how many. Not part of catchUp(): a query reads
+   * stale quarters from the rollup itself, so lists only make it faster.
+   */
+  refreshLists(limit: number = LIST_QUARTERS_PER_TURN): number {
+    return this.#refreshLists(limit);
+  }
+
+  /** Rewrites every stale quarter list; returns how many. */
+  refreshAllLists(): number {
+    let refreshed = 0;
+    for (let turn = this.refreshLists(); turn > 0; turn = this.refreshLists()) refreshed += turn;
+    return refreshed;
   }
 
   /** Starts folding in the background; safe to call twice. */
@@ -105,13 +145,17 @@ export class RollupMaterializer {
   #tick(): void {
     if (!this.#running) return;
     let folded = 0;
+    let refreshed = 0;
     try {
       folded = this.foldBatch();
+      // The lists follow once the events are folded: a list rewritten mid-backlog would go stale again at once.
+      if (folded < this.#batchSize) refreshed = this.refreshLists();
     } catch {
       // A locked or full database: the events stay after the watermark and are
       // folded on a later turn; catchUp() reports the error to a reader.
     }
     // A full batch means more is waiting: yield to the event loop, then go on.
-    this.#schedule(folded === this.#batchSize ? 0 : this.#idleMs);
+    const more = folded === this.#batchSize || refreshed === LIST_QUARTERS_PER_TURN;
+    this.#schedule(more ? 0 : this.#idleMs);
   }
 }

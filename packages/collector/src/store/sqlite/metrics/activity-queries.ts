@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { DailyActiveUsers } from '../../../metrics/metrics-source.js';
 import type { ZoneCalendar } from '../../../metrics/zone-calendar.js';
+import { NO_NEXT_QUARTER, readActivitySteps } from '../activity-steps.js';
 import { andTrafficSql, trafficView } from '../traffic-flags.js';
-import { parseNumberList } from './number-lists.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
 
@@ -80,21 +80,13 @@ export interface Span {
 /**
  * Spans from the rows' `next_quarter` chain: a quarter row whose next quarter
  * falls on another local day (or does not exist) is the user's last activity
- * of that day, and its gap is the distance to that next day. SQLite streams
- * the range in primary-key order and hands over each quarter's steps to the
- * next quarter as one list; the local days are looked up here, so there is no
- * sort and no per-row CASE over the zone's offsets (on 10M events ~1.5× faster
- * than grouping by day and gap in SQL in UTC, ~3× in a zone with DST).
+ * of that day, and its gap is the distance to that next day. Each quarter's
+ * steps come counted per distinct step (activity-steps.ts, migration 014's
+ * lists); the local days are looked up here, so there is no sort and no
+ * per-row CASE over the zone's offsets.
  */
 function spansFromChains(db: Database.Database, calendar: ZoneCalendar, q0: number, q1: number): Span[] {
-  const rows = db
-    .prepare(
-      `SELECT quarter, CAST(group_concat(next_quarter - quarter) AS BLOB) AS steps, COUNT(*) - COUNT(next_quarter) AS lasts
-         FROM user_activity
-        WHERE quarter >= @q0 AND quarter < @q1 AND debug = 0
-        GROUP BY quarter`,
-    )
-    .all({ q0, q1 }) as { quarter: number; steps: Buffer | null; lasts: number }[];
+  const quarters = readActivitySteps(db, q0, q1);
   // The local day of every quarter a gap of up to a month can reach; further on the gap is capped anyway.
   const horizon = q1 + (MONTH_DAYS + 2) * QUARTERS_PER_DAY;
   const dayOfQuarter = new Float64Array(horizon - q0);
@@ -104,14 +96,18 @@ function spansFromChains(db: Database.Database, calendar: ZoneCalendar, q0: numb
     const spanKey = day * (MONTH_DAYS + 1) + gap;
     users.set(spanKey, (users.get(spanKey) ?? 0) + count);
   };
-  for (const { quarter, steps, lasts } of rows) {
+  for (const { quarter, pairs } of quarters) {
     const day = dayOfQuarter[quarter - q0] as number;
-    if (lasts > 0) add(day, MONTH_DAYS, lasts);
-    if (steps === null) continue;
-    for (const step of parseNumberList(steps)) {
+    for (let at = 0; at < pairs.length; at += 2) {
+      const step = pairs[at] as number;
+      const count = pairs[at + 1] as number;
+      if (step === NO_NEXT_QUARTER) {
+        add(day, MONTH_DAYS, count);
+        continue;
+      }
       const next = quarter + step;
       const nextDay = next < horizon ? (dayOfQuarter[next - q0] as number) : day + MONTH_DAYS;
-      if (nextDay !== day) add(day, Math.min(nextDay - day, MONTH_DAYS), 1);
+      if (nextDay !== day) add(day, Math.min(nextDay - day, MONTH_DAYS), count);
     }
   }
   return [...users].map(([spanKey, count]) => ({ day: Math.floor(spanKey / (MONTH_DAYS + 1)), gap: spanKey % (MONTH_DAYS + 1), users: count }));

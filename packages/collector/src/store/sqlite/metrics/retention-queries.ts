@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { daysBetween } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CohortActivity, CohortKind } from '../../../metrics/metrics-source.js';
+import { readActivityUsers } from '../activity-users.js';
 import { andTrafficSql, trafficSql, trafficView } from '../traffic-flags.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
@@ -22,7 +23,7 @@ export function retention(
   const offsetList = offsetListSql(scope, offsets);
   const counts =
     cohort === 'first_seen'
-      ? firstSeenCounts(db, scope, offsetList, params)
+      ? (firstSeenCountsFromLists(db, scope, offsetList) ?? firstSeenCounts(db, scope, offsetList, params))
       : activeCohortCounts(db, scope, offsetList, params);
   return cohortsOfCounts(scope, offsets, counts);
 }
@@ -75,7 +76,50 @@ export function firstSeenCohortSql(scope: MetricScope): string {
             FROM user_first_activity WHERE ${first} >= @start AND ${first} < @end`;
 }
 
-function firstSeenCounts(
+/**
+ * First-seen cohorts of ordinary traffic from migration 014's activity users
+ * lists, which mark each user's first active quarter: every active user
+ * becomes a bit in a per-day bitset (ordinals need no string work), and each
+ * cohort user is looked up on their day + N. Null when flagged traffic counts
+ * or the range does not lie on quarter-hours (then only the SQL can answer).
+ */
+function firstSeenCountsFromLists(db: Database.Database, scope: MetricScope, offsetList: string): OffsetCount[] | null {
+  const { startMs, endMs } = scope;
+  if (trafficView(scope) !== 'ordinary' || startMs < 0 || startMs % QUARTER_HOUR_MS !== 0 || endMs % QUARTER_HOUR_MS !== 0) return null;
+  const { quarters, users } = readActivityUsers(db, startMs / QUARTER_HOUR_MS, endMs / QUARTER_HOUR_MS);
+  const days = scope.toDay - scope.fromDay + 1;
+  const words = Math.ceil(users / 32);
+  const active = new Uint32Array(days * words);
+  const cohortDay = new Int32Array(users).fill(-1);
+  for (const { quarter, entries } of quarters) {
+    const dayIndex = scope.calendar.dayOf(quarter * QUARTER_HOUR_MS) - scope.fromDay;
+    for (const entry of entries) {
+      const user = entry >>> 1;
+      const word = dayIndex * words + (user >>> 5);
+      active[word] = (active[word] as number) | (1 << (user & 31));
+      if ((entry & 1) === 1) cohortDay[user] = dayIndex;
+    }
+  }
+  const offsets = offsetList.split(', ').map(Number);
+  const retained = new Uint32Array(days * offsets.length);
+  cohortDay.forEach((day, user) => {
+    if (day < 0) return;
+    offsets.forEach((offset, index) => {
+      const target = day + offset;
+      if (target < days && ((active[target * words + (user >>> 5)] as number) & (1 << (user & 31))) !== 0) {
+        retained[day * offsets.length + index] = (retained[day * offsets.length + index] as number) + 1;
+      }
+    });
+  });
+  const counts: OffsetCount[] = [];
+  retained.forEach((users, at) => {
+    if (users > 0) counts.push({ day: scope.fromDay + Math.floor(at / offsets.length), offset: offsets[at % offsets.length] as number, users });
+  });
+  return counts;
+}
+
+/** The same from the rollups in SQL: any traffic view, any range. */
+export function firstSeenCounts(
   db: Database.Database,
   scope: MetricScope,
   offsetList: string,

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-source.js';
 import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
+import { percentileCont } from '../../../metrics/percentile.js';
+import { DistinctUsers, readQuarterEntries, SESSION_LISTS } from '../quarter-lists.js';
 import { andTrafficSql, trafficView } from '../traffic-flags.js';
 
 /**
@@ -24,7 +26,60 @@ function sessionsSql(traffic: TrafficInclusion): string {
          FROM session_rollup WHERE first_ts >= @start AND first_ts < @end AND debug = 0`;
 }
 
+/**
+ * Ordinary traffic over quarter-hour bounds (every zone's days) reads the
+ * session lists of migration 014 (quarter-lists.ts); flagged traffic merges rows of several
+ * flags per session, which only the rollup has.
+ */
 export function sessionTotals(db: Database.Database, scope: MetricScope): SessionTotals {
+  const fromLists = trafficView(scope) === 'ordinary' ? sessionTotalsFromLists(db, scope.startMs, scope.endMs) : null;
+  return fromLists ?? sessionTotalsFromRollup(db, scope);
+}
+
+/** The ordinary sessions of a range from their quarter lists; null when the range is not on quarter-hours. */
+export function sessionTotalsFromLists(db: Database.Database, startMs: number, endMs: number): SessionTotals | null {
+  const entries = readQuarterEntries(db, SESSION_LISTS, startMs, endMs);
+  if (entries === null) return null;
+  const { lists, width, stale, maxOrdinal } = entries;
+  const durations = new Float64Array(lists.reduce((sum, list) => sum + list.length / width, 0) + stale.length);
+  const users = new DistinctUsers(maxOrdinal);
+  const totals: SessionTotals = {
+    sessions: durations.length,
+    users: 0,
+    messages: 0,
+    singleMessageSessions: 0,
+    prompts: 0,
+    singlePromptSessions: 0,
+    totalDurationMs: 0,
+    medianDurationMs: 0,
+  };
+  let next = 0;
+  const add = (durationMs: number, userMessages: number, botMessages: number): void => {
+    durations[next++] = durationMs;
+    const messages = userMessages + botMessages;
+    totals.messages += messages;
+    if (messages === 1) totals.singleMessageSessions += 1;
+    totals.prompts += userMessages;
+    if (userMessages === 1) totals.singlePromptSessions += 1;
+    totals.totalDurationMs += durationMs;
+  };
+  for (const list of lists) {
+    for (let at = 0; at < list.length; at += width) {
+      users.add(list[at] as number);
+      add(list[at + 1] as number, list[at + 2] as number, list[at + 3] as number);
+    }
+  }
+  for (const [ordinal, userKey, durationMs, userMessages, botMessages] of stale) {
+    users.add(ordinal, userKey);
+    add(durationMs as number, userMessages as number, botMessages as number);
+  }
+  totals.users = users.size;
+  // SQLite's median() is percentile_cont at 0.5, which percentileCont reproduces.
+  if (durations.length > 0) totals.medianDurationMs = percentileCont(durations, 0.5);
+  return totals;
+}
+
+export function sessionTotalsFromRollup(db: Database.Database, scope: MetricScope): SessionTotals {
   return db
     .prepare(
       `SELECT COUNT(*) AS sessions,

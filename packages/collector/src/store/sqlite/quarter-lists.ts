@@ -1,0 +1,202 @@
+import type Database from 'better-sqlite3';
+import { readFloat64Values } from './metrics/float64-values.js';
+
+/** A UTC quarter-hour, as in the rollups: `ts / 900000` in SQLite's integer division. */
+const QUARTER_MS = 900_000;
+const VALUE_BYTES = 8;
+
+/**
+ * One kind of quarter list (migration 014): the ordinary rows (debug = 0) of
+ * a per-session or per-conversation rollup, one list per UTC quarter-hour of
+ * their first message. Each entry is the user's ordinal then `values`, all
+ * big-endian binary64.
+ */
+export interface QuarterListKind extends ListTables {
+  rollup: 'session_rollup' | 'conversation_rollup';
+  /** The rollup's index on (first_ts, debug, …) covering `values` and user_key. */
+  index: string;
+  /** The values after the ordinal, as SQL over the rollup row `r`. */
+  values: readonly string[];
+}
+
+export const SESSION_LISTS: QuarterListKind = {
+  rollup: 'session_rollup',
+  index: 'session_rollup_first',
+  lists: 'session_lists',
+  stale: 'session_lists_stale',
+  values: ['r.last_ts - r.first_ts', 'r.user_messages', 'r.bot_messages'],
+};
+
+export const CONVERSATION_LISTS: QuarterListKind = {
+  rollup: 'conversation_rollup',
+  index: 'conversation_rollup_first',
+  lists: 'conversation_lists',
+  stale: 'conversation_lists_stale',
+  values: ['r.prompts'],
+};
+
+/** A rollup row of a stale quarter: the user's ordinal (null when the key has none yet), the key, then the kind's values. */
+export type StaleEntry = [ordinal: number | null, userKey: string, ...values: number[]];
+
+/**
+ * The ordinary rows of one quarter, with the users' ordinals. The index's
+ * range rather than `first_ts / 900000 = ?`, which no index can serve.
+ */
+function quarterRowsSql(kind: QuarterListKind): string {
+  return `
+    SELECT o.ordinal, r.user_key, ${kind.values.join(', ')}
+      FROM ${kind.rollup} r INDEXED BY ${kind.index}
+      LEFT JOIN user_ordinals o ON o.user_key = r.user_key
+     WHERE r.first_ts >= ? AND r.first_ts < ? AND r.debug = 0`;
+}
+
+/**
+ * The timestamps whose quarter is `quarter` under SQLite's integer division,
+ * which truncates toward zero: quarter 0 spans both sides of the epoch.
+ */
+function quarterBounds(quarter: number): [from: number, to: number] {
+  const from = quarter > 0 ? quarter * QUARTER_MS : (quarter - 1) * QUARTER_MS + 1;
+  const to = quarter < 0 ? quarter * QUARTER_MS + 1 : (quarter + 1) * QUARTER_MS;
+  return [from, to];
+}
+
+/** The tables of one kind of list: a list per quarter, and the quarters whose list is stale. */
+export interface ListTables {
+  lists: string;
+  stale: string;
+}
+
+/**
+ * Rewrites the lists of stale quarters: runs on the background fold's
+ * connection, a few quarters per transaction, so that a query finds most of a
+ * range in lists and reads the rest from the rollup. `encode` gives a
+ * quarter's list from the rollup, or null when the quarter holds nothing.
+ */
+export class StaleListWriter {
+  readonly #encode: (quarter: number) => Buffer | null;
+  readonly #staleQuarters: Database.Statement;
+  readonly #writeList: Database.Statement;
+  readonly #deleteList: Database.Statement;
+  readonly #unmarkStale: Database.Statement;
+
+  constructor(db: Database.Database, tables: ListTables, encode: (quarter: number) => Buffer | null) {
+    this.#encode = encode;
+    this.#staleQuarters = db.prepare(`SELECT quarter FROM ${tables.stale} ORDER BY quarter LIMIT ?`).pluck();
+    this.#writeList = db.prepare(`INSERT OR REPLACE INTO ${tables.lists} (quarter, entries) VALUES (?, ?)`);
+    this.#deleteList = db.prepare(`DELETE FROM ${tables.lists} WHERE quarter = ?`);
+    this.#unmarkStale = db.prepare(`DELETE FROM ${tables.stale} WHERE quarter = ?`);
+  }
+
+  /** Rewrites the lists of up to `limit` stale quarters, oldest first; returns how many. Call inside a write transaction. */
+  refresh(limit: number): number {
+    const quarters = this.#staleQuarters.all(limit) as number[];
+    for (const quarter of quarters) {
+      const list = this.#encode(quarter);
+      this.#unmarkStale.run(quarter);
+      if (list === null) this.#deleteList.run(quarter);
+      else this.#writeList.run(quarter, list);
+    }
+    return quarters.length;
+  }
+}
+
+/**
+ * The ordinal of a user as a list writer read it (null when the key had none),
+ * numbering new keys. Returns a function per list: a new user may have
+ * several rows in one quarter, and is numbered once.
+ */
+export function userNumbering(db: Database.Database): () => (ordinal: number | null, userKey: string) => number {
+  const insertOrdinal = db.prepare('INSERT INTO user_ordinals (user_key) VALUES (?)');
+  return () => {
+    const numbered = new Map<string, number>();
+    return (ordinal, userKey) => {
+      let number = ordinal ?? numbered.get(userKey);
+      if (number === undefined) {
+        number = Number(insertOrdinal.run(userKey).lastInsertRowid);
+        numbered.set(userKey, number);
+      }
+      return number;
+    };
+  };
+}
+
+/** The writer of a per-session or per-conversation kind: numbers new users on the way. */
+export function quarterListWriter(db: Database.Database, kind: QuarterListKind): StaleListWriter {
+  const width = 1 + kind.values.length;
+  const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
+  const numbering = userNumbering(db);
+  return new StaleListWriter(db, kind, (quarter) => {
+    const rows = quarterRows.all(...quarterBounds(quarter)) as StaleEntry[];
+    if (rows.length === 0) return null;
+    const numberOf = numbering();
+    const list = Buffer.allocUnsafe(rows.length * width * VALUE_BYTES);
+    let offset = 0;
+    for (const [ordinal, userKey, ...values] of rows) {
+      offset = list.writeDoubleBE(numberOf(ordinal, userKey), offset);
+      for (const value of values) offset = list.writeDoubleBE(value, offset);
+    }
+    return list;
+  });
+}
+
+/** What a range holds: the lists of its fresh quarters, the rollup rows of its stale ones, and the highest ordinal. */
+export interface QuarterEntries {
+  /** Entries of `width` values each: ordinal first. */
+  lists: Float64Array[];
+  width: number;
+  stale: StaleEntry[];
+  maxOrdinal: number;
+}
+
+/**
+ * The ordinary rows whose first time is in [startMs, endMs); null when the
+ * range does not start and end on quarter-hours at or after the epoch (then
+ * only the rollup can answer). One read transaction, so that a list
+ * rewritten meanwhile is counted exactly once.
+ */
+export function readQuarterEntries(db: Database.Database, kind: QuarterListKind, startMs: number, endMs: number): QuarterEntries | null {
+  if (startMs < 0 || startMs % QUARTER_MS !== 0 || endMs % QUARTER_MS !== 0) return null;
+  const q0 = startMs / QUARTER_MS;
+  const q1 = Math.max(q0, endMs / QUARTER_MS);
+  return db.transaction((): QuarterEntries => {
+    const lists = db
+      .prepare(
+        `SELECT entries FROM ${kind.lists}
+          WHERE quarter >= ? AND quarter < ? AND quarter NOT IN (SELECT quarter FROM ${kind.stale} WHERE quarter >= ? AND quarter < ?)`,
+      )
+      .pluck()
+      .all(q0, q1, q0, q1) as Buffer[];
+    const staleQuarters = db.prepare(`SELECT quarter FROM ${kind.stale} WHERE quarter >= ? AND quarter < ?`).pluck().all(q0, q1) as number[];
+    const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
+    return {
+      lists: lists.map(readFloat64Values),
+      width: 1 + kind.values.length,
+      stale: staleQuarters.flatMap((quarter) => quarterRows.all(...quarterBounds(quarter)) as StaleEntry[]),
+      maxOrdinal: (db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0,
+    };
+  })();
+}
+
+/** Distinct users over ordinals and, for users not numbered yet, keys (a key without an ordinal is in no list). */
+export class DistinctUsers {
+  readonly #seen: Uint8Array;
+  readonly #unnumbered = new Set<string>();
+  #numbered = 0;
+
+  constructor(maxOrdinal: number) {
+    this.#seen = new Uint8Array(maxOrdinal + 1);
+  }
+
+  add(ordinal: number | null, userKey?: string): void {
+    if (ordinal === null) {
+      if (userKey !== undefined) this.#unnumbered.add(userKey);
+    } else if (this.#seen[ordinal] === 0) {
+      this.#seen[ordinal] = 1;
+      this.#numbered += 1;
+    }
+  }
+
+  get size(): number {
+    return this.#numbered + this.#unnumbered.size;
+  }
+}
