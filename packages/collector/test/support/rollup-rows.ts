@@ -33,6 +33,7 @@ export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   intent_flow_days: 'with_debug, to_day, from_day, from_intent, to_intent',
   conversation_prompt_rollup: 'quarter, debug, intent',
   satisfaction_rollup: 'quarter, debug, intent, model',
+  satisfaction_days: 'day, debug, intent, model',
 };
 
 /** The comparable order of each of `tables`. */

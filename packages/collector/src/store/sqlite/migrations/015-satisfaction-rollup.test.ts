@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { comparableRows } from '../../../../test/support/rollup-rows.js';
+import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { createRandom } from '../../../demo/random.js';
 import { DAY_MS } from '../../../metrics/local-day.js';
@@ -13,7 +13,7 @@ import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import type { EventRecord } from '../../event-record.js';
 import { migrate } from '../migrate.js';
 import { SqliteStore } from '../sqlite-store.js';
-import { SATISFACTION_BACKFILL, satisfactionRollupMigration } from './015-satisfaction-rollup.js';
+import { SATISFACTION_BACKFILLS, satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import { migrations } from './index.js';
 
 /**
@@ -26,7 +26,7 @@ import { migrations } from './index.js';
 const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const DAY = Math.floor(T0 / DAY_MS);
 const MINUTE = 60_000;
-const ORDER = 'quarter, debug, intent, model';
+const TABLES = rollupOrders(['satisfaction_rollup', 'satisfaction_days']);
 
 const directories: string[] = [];
 const stores: SqliteStore[] = [];
@@ -134,7 +134,7 @@ describe('migration 015: satisfaction per quarter-hour, intent and turn model', 
     storeRows(fresh.db);
     expect(byKey(await fresh.metrics.satisfaction(scope, 'model'))).toEqual(byModel);
     expect(byKey(await fresh.metrics.satisfaction(scope, 'intent'))).toEqual(byIntent);
-    expect(comparableRows(upgraded.db, 'satisfaction_rollup', ORDER)).toEqual(comparableRows(fresh.db, 'satisfaction_rollup', ORDER));
+    expect(tables(upgraded)).toEqual(tables(fresh));
   });
 
   it('moves folded feedback to the model of its turn when the response is folded later', async () => {
@@ -161,6 +161,23 @@ describe('migration 015: satisfaction per quarter-hour, intent and turn model', 
     // Retention deletes the response (stored before the cutoff), not the feedback.
     await store.deleteEventsBefore(T0 + 10 * MINUTE, 100);
     expect(await store.metrics.satisfaction(scopeOf(DAY, DAY), 'model')).toEqual([{ key: null, ratings: 0, ratingSum: 0, thumbs: 1, thumbsUp: 1 }]);
+  });
+
+  it('counts a New York range as its whole UTC days and the quarter-hours before and after them', async () => {
+    const store = openStore();
+    // New York 03-01 to 03-03 is 03-01 05:00 to 03-04 05:00 UTC: whole UTC days 03-02 and 03-03.
+    const minutes = {
+      before: -28 * 60 - 1, // 03-01 04:59 UTC
+      head: -28 * 60, // 03-01 05:00
+      day: 3 * 60, // 03-02 12:00
+      tail: 44 * 60 - 1, // 03-04 04:59
+      after: 44 * 60, // 03-04 05:00
+    };
+    await store.insertEvents(
+      Object.entries(minutes).map(([name, at], index) => feedbackRecord(`f-${name}`, 'c-1', 1, index % 2 === 0 ? 'thumbs' : 'rating', index % 2 === 0 ? true : index, { minutes: at })),
+    );
+    // In the range: head (rating 1), day (thumbs up), tail (rating 3).
+    expect(await store.metrics.satisfaction(scopeOf(DAY - 1, DAY + 1), 'model')).toEqual([{ key: null, ratings: 2, ratingSum: 4, thumbs: 1, thumbsUp: 1 }]);
   });
 
   it('sums ratings the rollup cannot hold exactly as TOTAL() does over the events', async () => {
@@ -195,8 +212,8 @@ describe('migration 015: satisfaction per quarter-hour, intent and turn model', 
       const deleted = store.db.prepare('SELECT message_id FROM events WHERE id % 5 = ?').pluck().all(seed % 5) as string[];
       store.db.prepare('DELETE FROM events WHERE message_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(deleted));
 
-      const maintained = comparableRows(store.db, 'satisfaction_rollup', ORDER);
-      expect(maintained.length).toBeGreaterThan(0);
+      const maintained = tables(store);
+      expect(maintained['satisfaction_days']?.length).toBeGreaterThan(0);
       expect(maintained).toEqual(rebuilt(store));
     });
   }
@@ -268,13 +285,20 @@ async function classifyWaitingPrompts(store: SqliteStore, intent: string): Promi
   await store.recordClassifications(waiting.map((id) => ({ eventId: String(id), intent, sampled: true })), usage);
 }
 
-/** The rollup as the migration's backfill computes it from the events (all folded). */
-function rebuilt(store: SqliteStore): unknown[] {
+/** Both tables as comparable rows. */
+function tables(store: SqliteStore): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(TABLES).map(([table, order]) => [table, comparableRows(store.db, table, order)]));
+}
+
+/** Both tables as the migration's backfills compute them from the events (all folded). */
+function rebuilt(store: SqliteStore): Record<string, unknown[]> {
   store.db.exec('SAVEPOINT rebuild');
   try {
-    store.db.exec('DELETE FROM satisfaction_rollup');
-    store.db.exec(SATISFACTION_BACKFILL);
-    return comparableRows(store.db, 'satisfaction_rollup', ORDER);
+    const [quarters, days] = SATISFACTION_BACKFILLS;
+    store.db.exec(`DELETE FROM satisfaction_rollup; ${quarters ?? ''}`);
+    // The triggers filled the days from the rows just inserted: the day backfill computes them afresh.
+    store.db.exec(`DELETE FROM satisfaction_days; ${days ?? ''}`);
+    return tables(store);
   } finally {
     store.db.exec('ROLLBACK TO rebuild; RELEASE rebuild');
   }

@@ -70,16 +70,42 @@ function removeFeedbackSql(row: string): string {
       DELETE FROM satisfaction_rollup WHERE ${MATCHES_KEY(row)} AND feedback <= 0;`;
 }
 
+/** Quarter-hours per UTC day: a quarter's UTC day is quarter / 96 (both count from the epoch). */
+const QUARTERS_PER_DAY = 96;
+const DAY_KEY = '(day, debug, intent, model)';
+const dayKeyOf = (row: string): string => `${row}.quarter / ${QUARTERS_PER_DAY}, ${row}.debug, ${row}.intent, ${row}.model`;
+const dayKeyMatches = (row: string): string => `${DAY_KEY} = (${dayKeyOf(row)})`;
+
+/** Adds the counters of satisfaction_rollup row `row` to its day row. */
+function addToDaySql(row: string): string {
+  return `INSERT INTO satisfaction_days (day, debug, intent, model, ${COUNTER_COLUMNS})
+        VALUES (${dayKeyOf(row)}, ${SATISFACTION_COUNTERS.map(([column]) => `${row}.${column}`).join(', ')})
+        ON CONFLICT ${DAY_KEY} DO UPDATE SET ${ADD_EXCLUDED};`;
+}
+
+/** Takes the counters of satisfaction_rollup row `row` from its day row; a day left with no feedback goes. */
+function removeFromDaySql(row: string): string {
+  return `UPDATE satisfaction_days SET ${SATISFACTION_COUNTERS.map(([column]) => `${column} = ${column} - ${row}.${column}`).join(', ')}
+       WHERE ${dayKeyMatches(row)};
+      DELETE FROM satisfaction_days WHERE ${dayKeyMatches(row)} AND feedback <= 0;`;
+}
+
 /**
- * Fill the rollup from the feedback already folded: run once by the
- * migration, and by tests checking that the fold and the triggers keep it
- * equal to what this statement computes.
+ * Fill the two tables from the feedback already folded: run once by the
+ * migration, and by tests checking that the fold and the triggers keep them
+ * equal to what these statements compute.
  */
-export const SATISFACTION_BACKFILL = `INSERT INTO satisfaction_rollup (${KEY_COLUMNS}, ${COUNTER_COLUMNS})
+export const SATISFACTION_BACKFILLS: readonly string[] = [
+  `INSERT INTO satisfaction_rollup (${KEY_COLUMNS}, ${COUNTER_COLUMNS})
       SELECT ${keyValues('e')}, ${SATISFACTION_COUNTERS.map(([, contribution]) => `SUM(${contribution('e')})`).join(', ')}
         FROM events e INDEXED BY events_feedback_turn_metrics
        WHERE ${isFeedback('e')} AND e.id <= ${FOLDED_THROUGH}
-       GROUP BY 1, 2, 3, 4;`;
+       GROUP BY 1, 2, 3, 4;`,
+  `INSERT INTO satisfaction_days (day, debug, intent, model, ${COUNTER_COLUMNS})
+      SELECT quarter / ${QUARTERS_PER_DAY}, debug, intent, model, ${SATISFACTION_COUNTERS.map(([column]) => `SUM(${column})`).join(', ')}
+        FROM satisfaction_rollup
+       GROUP BY 1, 2, 3, 4;`,
+];
 
 /**
  * Satisfaction without reading feedback events (metrics/feedback-queries.ts):
@@ -87,6 +113,11 @@ export const SATISFACTION_BACKFILL = `INSERT INTO satisfaction_rollup (${KEY_COL
  * feedback count, ratings, their sum in 1/1024ths (see RATING_UNITS_PER_POINT)
  * and the ratings that sum cannot hold, thumbs and thumbs up. A range reads a
  * few dozen rows per quarter-hour however much feedback there is.
+ * `satisfaction_days` sums it per UTC day, kept equal to that sum by triggers
+ * on satisfaction_rollup (as migration 012 keeps intent_flow_days): a range
+ * reads its whole UTC days there and the quarter-hours before and after them
+ * (a local day in a zone starts on a quarter-hour, not at UTC midnight) from
+ * satisfaction_rollup, so that it reads rows per day rather than per quarter.
  *
  * Folded a batch at a time after the per-event triggers (batch-fold.ts), so a
  * batch's feedback is counted under the turn model the batch left it with.
@@ -98,7 +129,7 @@ export const SATISFACTION_BACKFILL = `INSERT INTO satisfaction_rollup (${KEY_COL
  */
 export const satisfactionRollupMigration: Migration = {
   version: 14,
-  name: 'satisfaction per quarter-hour, intent and turn model',
+  name: 'satisfaction per quarter-hour and UTC day, intent and turn model',
   sql: `
     CREATE TABLE satisfaction_rollup (
       quarter         INTEGER NOT NULL,
@@ -114,7 +145,42 @@ export const satisfactionRollupMigration: Migration = {
       PRIMARY KEY (quarter, debug, intent, model)
     ) WITHOUT ROWID;
 
-    ${SATISFACTION_BACKFILL}
+    CREATE TABLE satisfaction_days (
+      day             INTEGER NOT NULL, -- UTC day: quarter / ${QUARTERS_PER_DAY}
+      debug           INTEGER NOT NULL,
+      intent          TEXT    NOT NULL,
+      model           TEXT    NOT NULL,
+      feedback        INTEGER NOT NULL,
+      ratings         INTEGER NOT NULL,
+      rating_units    INTEGER NOT NULL,
+      inexact_ratings INTEGER NOT NULL,
+      thumbs          INTEGER NOT NULL,
+      thumbs_up       INTEGER NOT NULL,
+      PRIMARY KEY (day, debug, intent, model)
+    ) WITHOUT ROWID;
+
+    ${SATISFACTION_BACKFILLS.join('\n    ')}
+
+    -- satisfaction_rollup changes by upsert (INSERT, or UPDATE of its counters) and by DELETE of rows left with
+    -- no feedback; its keys are never updated, so an update moves the day row by the difference.
+    CREATE TRIGGER satisfaction_days_insert AFTER INSERT ON satisfaction_rollup
+    BEGIN
+      ${addToDaySql('NEW')}
+    END;
+
+    CREATE TRIGGER satisfaction_days_update AFTER UPDATE OF ${COUNTER_COLUMNS} ON satisfaction_rollup
+    BEGIN
+      UPDATE satisfaction_days SET ${SATISFACTION_COUNTERS.map(([column]) => `${column} = ${column} + NEW.${column} - OLD.${column}`).join(', ')}
+       WHERE ${dayKeyMatches('NEW')};
+      DELETE FROM satisfaction_days WHERE ${dayKeyMatches('NEW')} AND feedback <= 0;
+    END;
+
+    -- a row usually goes once an update left it with no feedback, which took it out of its day already
+    CREATE TRIGGER satisfaction_days_delete AFTER DELETE ON satisfaction_rollup
+    WHEN OLD.feedback <> 0
+    BEGIN
+      ${removeFromDaySql('OLD')}
+    END;
 
     -- a folded feedback event's turn model or intent changes (one not folded yet is folded with its new values)
     CREATE TRIGGER events_satisfaction_rekey AFTER UPDATE OF intent, turn_model ON events
