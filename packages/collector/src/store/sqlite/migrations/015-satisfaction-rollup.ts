@@ -111,9 +111,9 @@ export const SATISFACTION_BACKFILLS: readonly string[] = [
  * Satisfaction without reading feedback events (metrics/feedback-queries.ts):
  * per UTC quarter-hour, traffic flags, intent and turn model ('' = none), the
  * feedback count, ratings, their sum in 1/1024ths (see RATING_UNITS_PER_POINT)
- * and the ratings that sum cannot hold, thumbs and thumbs up. A range reads a
- * few dozen rows per quarter-hour however much feedback there is.
- * `satisfaction_days` sums it per UTC day, kept equal to that sum by triggers
+ * and the ratings that sum cannot hold, thumbs and thumbs up: at most one row
+ * per key and quarter however much feedback there is (41 keys in the bench
+ * data). `satisfaction_days` sums it per UTC day, kept equal to that sum by triggers
  * on satisfaction_rollup (as migration 012 keeps intent_flow_days): a range
  * reads its whole UTC days there and the quarter-hours before and after them
  * (a local day in a zone starts on a quarter-hour, not at UTC midnight) from
