@@ -13,7 +13,7 @@ export function comparableRows(db: Database.Database, table: string, order: stri
     .map((row) => Object.fromEntries(Object.entries(row as object).map(([name, value]) => [name, typeof value === 'number' ? Math.round(value * 1e6) / 1e6 + 0 : value])));
 }
 
-/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005, 011 and 012). */
+/** Every SQLite rollup table with the order that makes its rows comparable (migrations 003–005, 011, 012 and 015). */
 export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   user_activity: 'quarter, user_key, debug',
   user_first_activity: 'user_key',
@@ -32,6 +32,8 @@ export const ROLLUP_ORDERS: Readonly<Record<string, string>> = {
   shared_conversations: 'conversation_id',
   intent_flow_days: 'with_debug, to_day, from_day, from_intent, to_intent',
   conversation_prompt_rollup: 'quarter, debug, intent',
+  satisfaction_rollup: 'quarter, debug, intent, model',
+  satisfaction_days: 'day, debug, intent, model',
 };
 
 /** The comparable order of each of `tables`. */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { FOLD_EVENT_COLUMNS, type FoldEvent, PROMPT_EVENT, RESPONSE_EVENT } from './fold-event.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
+import { FOLD_SATISFACTION_SQL } from './migrations/015-satisfaction-rollup.js';
 import { UserRollupBatch } from './user-rollup-folds.js';
 import { ValueListBatch } from './value-list-folds.js';
 
@@ -19,10 +20,10 @@ const READ_SLICE = 500;
 
 /**
  * The part of the fold that aggregates a batch rather than one event: the
- * user-level rollups (user-rollup-folds.ts) and the binary value lists
- * (value-list-folds.ts). One SELECT reads the batch's prompts and responses
- * in id order, JavaScript aggregates them per rollup key, and the aggregates
- * are merged with multi-row upserts (multi-row-upsert.ts). It replaced nine
+ * user-level rollups (user-rollup-folds.ts), the binary value lists
+ * (value-list-folds.ts) and the satisfaction rollup (migration 015). For the
+ * first two, one SELECT reads the batch's prompts and responses in id
+ * order, JavaScript aggregates them per rollup key, and the aggregates are merged with multi-row upserts (multi-row-upsert.ts). It replaced nine
  * grouped SQL statements, each of which read the batch again — through
  * events_event_ts, i.e. every prompt or response of the file, with no
  * sqlite_stat1 to say otherwise — and grouped it in a temporary b-tree.
@@ -42,7 +43,11 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
     .raw();
   const userRollups = new UserRollupBatch(db);
   const valueLists = BINARY_VALUE_LISTS.map((list) => new ValueListBatch(db, list));
+  // Feedback is few (4% of the bench events): one grouped statement over the batch's id range, after the
+  // per-event triggers, so that feedback whose turn model a later response of the same batch set counts under it.
+  const foldSatisfaction = db.prepare(FOLD_SATISFACTION_SQL);
   return ({ after, through }) => {
+    foldSatisfaction.run({ after, through });
     try {
       for (let from = after; from < through; from += READ_SLICE) {
         for (const row of read.all(from, Math.min(through, from + READ_SLICE), PROMPT_EVENT, RESPONSE_EVENT) as FoldEvent[]) {

@@ -18,8 +18,14 @@ export function keyColumnSql(column: string): string {
  */
 export function rollupFiltersSql(scope: MetricScope, columns: { model?: boolean; intent?: boolean } = {}): FilterSql {
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
-  const terms = ['quarter >= @q0', 'quarter < @q1'];
-  const params: Record<string, unknown> = { q0, q1 };
+  const keys = rollupKeyFiltersSql(scope, columns);
+  return { sql: `quarter >= @q0 AND quarter < @q1${keys.sql}`, params: { q0, q1, ...keys.params } };
+}
+
+/** The traffic and filters alone, as ` AND …` terms (empty when nothing filters), for a rollup read by other periods than quarters. */
+export function rollupKeyFiltersSql(scope: MetricScope, columns: { model?: boolean; intent?: boolean } = {}): FilterSql {
+  const terms: string[] = [];
+  const params: Record<string, unknown> = {};
   const counted = trafficSql('debug', scope);
   if (counted !== '1') terms.push(counted);
   const { model, intent } = scope.filters;
@@ -31,5 +37,5 @@ export function rollupFiltersSql(scope: MetricScope, columns: { model?: boolean;
     terms.push('intent = @filterIntent');
     params['filterIntent'] = intent ?? '';
   }
-  return { sql: terms.join(' AND '), params };
+  return { sql: terms.map((term) => ` AND ${term}`).join(''), params };
 }

@@ -45,8 +45,8 @@ import { excludedUsers } from './traffic-queries.js';
  * costs microseconds next to the queries themselves. Rollups and indexes are
  * in migrations 003 (users, sessions, conversations), 004 (responses,
  * prompts, intent flows, conversation entries, feedback turn model) and 005
- * (time to first token, streaming speed, rated responses, SDK delivery) and
- * 006 (first touch per user); rollup-materializer.ts (migration 009) folds
+ * (time to first token, streaming speed, rated responses, SDK delivery),
+ * 006 (first touch per user) and 015 (satisfaction); rollup-materializer.ts (migration 009) folds
  * the stored events into them, and every query here runs after it caught up.
  */
 export class SqliteMetrics implements MetricsSource {

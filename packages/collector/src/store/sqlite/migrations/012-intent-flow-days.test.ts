@@ -67,7 +67,9 @@ describe('migration 012: intent flows by UTC day', () => {
   it('fills its tables from the folded events as a database that always had them holds them, and answers the same', async () => {
     const upgraded = open(11);
     insert(upgraded, FOLDED);
-    new RollupMaterializer(upgraded).catchUp();
+    // The collector of schema 11 folded them. Its per-event triggers do it; today's materializer would also write
+    // the tables of later migrations, which this schema does not have yet.
+    upgraded.exec('INSERT INTO events_to_fold SELECT * FROM events ORDER BY id; UPDATE rollup_watermark SET folded_through = (SELECT MAX(id) FROM events)');
     insert(upgraded, WAITING);
     migrate(upgraded);
     const materializer = new RollupMaterializer(upgraded);

@@ -130,6 +130,8 @@ describe('migration 013: lean events indexes', () => {
       'events_user_ts',
       'sqlite_autoindex_events_1',
     ]);
+    // Today's materializer folds into the tables of later migrations too; none of them adds or drops an events index.
+    migrate(upgraded);
     expect(await fallbackAnswers(upgraded)).toEqual(expected);
   });
 });

@@ -12,6 +12,7 @@ import { userCostRollupMigration } from './011-user-cost-rollup.js';
 import { intentFlowDaysMigration } from './012-intent-flow-days.js';
 import { leanEventIndexesMigration } from './013-lean-event-indexes.js';
 import { quarterListsMigration } from './014-quarter-lists.js';
+import { satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   intentFlowDaysMigration,
   leanEventIndexesMigration,
   quarterListsMigration,
+  satisfactionRollupMigration,
 ];
