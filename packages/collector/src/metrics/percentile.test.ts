@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../demo/random.js';
 import { mean, percentileCont, percentilesCont } from './percentile.js';
 
 describe('percentileCont', () => {
@@ -48,6 +49,39 @@ describe('percentilesCont', () => {
 
   it('refuses percentiles out of ascending order', () => {
     expect(() => percentilesCont(Float64Array.from([1, 2, 3]), [0.99, 0.1])).toThrow('percentilesCont takes p in ascending order, got 0.99, 0.1');
+  });
+});
+
+describe('percentilesCont on large sets (counted into buckets)', () => {
+  /** PERCENTILE_CONT from a full sort, the definition. */
+  function sortedPercentile(values: Float64Array, p: number): number {
+    const sorted = Float64Array.from(values).sort();
+    const rank = p * (sorted.length - 1);
+    const lower = sorted[Math.floor(rank)] as number;
+    return lower + ((sorted[Math.ceil(rank)] as number) - lower) * (rank - Math.floor(rank));
+  }
+
+  for (const seed of [1, 2, 3, 4, 5]) {
+    it(`answers as a sort does, values of any sign and spread, repeated or not (seed ${seed})`, () => {
+      const random = createRandom(seed);
+      const length = random.int(4096, 60_000);
+      const spread = random.pick([1, 1e-3, 1e6]);
+      const values = Float64Array.from({ length }, () => {
+        if (random.chance(0.2)) return random.int(-3, 3);
+        const value = (random.int(0, 1_000_000) / 1000) * spread;
+        return random.chance(0.3) ? -value : value;
+      });
+      const ps = [0, 0.01, 0.5, 0.5, 0.95, 0.99, 0.999, 1];
+      const expected = ps.map((p) => sortedPercentile(values, p));
+      expect(percentilesCont(Float64Array.from(values), ps)).toEqual(expected);
+      expect(percentileCont(Float64Array.from(values), 0.5)).toBe(expected[2]);
+    });
+  }
+
+  it('selects within one bucket when every value falls in it', () => {
+    const values = Float64Array.from({ length: 10_000 }, (_, index) => 1000 + ((index * 7919) % 10_000) / 1e6);
+    const expected = [sortedPercentile(values, 0.5), sortedPercentile(values, 0.95)];
+    expect(percentilesCont(values, [0.5, 0.95])).toEqual(expected);
   });
 });
 

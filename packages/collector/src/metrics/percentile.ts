@@ -1,41 +1,107 @@
+import { endianness } from 'node:os';
+
 /**
  * PERCENTILE_CONT of a non-empty set of values: linear interpolation between
  * the values at ranks ⌊p·(n−1)⌋ and ⌈p·(n−1)⌉ of the sorted values (what
- * SQLite's `percentile_cont` computes). Reorders `values` (quickselect,
- * linear time): call it several times on the same array for several p.
+ * SQLite's `percentile_cont` computes). May reorder `values`.
  */
 export function percentileCont(values: Float64Array, p: number): number {
-  return percentileContFrom(values, p, 0);
+  return percentilesCont(values, [p])[0] as number;
 }
 
 /**
  * PERCENTILE_CONT at several p, given in ascending order, with the same
- * answers as percentileCont for each: once the value at one rank is
- * selected, every larger value lies right of it, so each next selection
- * searches only there (p50, p95, p99 cost about 1.6 selections over the
- * whole array instead of 3). Reorders `values`.
+ * answers as percentileCont for each: the values at every rank they need
+ * are selected together (valuesAtRanks). May reorder `values`.
  */
 export function percentilesCont(values: Float64Array, ascending: readonly number[]): number[] {
-  let from = 0;
+  const ranks: number[] = [];
+  let previous = -Infinity;
+  for (const p of ascending) {
+    if (p < previous) throw new RangeError(`percentilesCont takes p in ascending order, got ${ascending.join(', ')}`);
+    previous = p;
+    const rank = p * (values.length - 1);
+    ranks.push(Math.floor(rank), Math.ceil(rank));
+  }
+  const selected = valuesAtRanks(values, [...new Set(ranks)]);
   return ascending.map((p) => {
-    const low = Math.floor(p * (values.length - 1));
-    if (low < from) throw new RangeError(`percentilesCont takes p in ascending order, got ${ascending.join(', ')}`);
-    const value = percentileContFrom(values, p, from);
-    from = low;
-    return value;
+    const rank = p * (values.length - 1);
+    const lower = selected.get(Math.floor(rank)) as number;
+    if (Number.isInteger(rank)) return lower;
+    const upper = selected.get(Math.ceil(rank)) as number;
+    return lower + (upper - lower) * (rank - Math.floor(rank));
   });
 }
 
-/** percentileCont when every value left of `from` is known to be no larger than any value from `from` on. */
-function percentileContFrom(values: Float64Array, p: number, from: number): number {
-  const rank = p * (values.length - 1);
-  const low = Math.floor(rank);
-  const lower = selectInPlace(values, low, from);
-  if (rank === low) return lower;
-  // After selection everything right of `low` is ≥ it: the next value up is their minimum.
-  let upper = Infinity;
-  for (let index = low + 1; index < values.length; index += 1) upper = Math.min(upper, values[index] as number);
-  return lower + (upper - lower) * (rank - low);
+/** Below this many values a quickselect over the whole array beats counting buckets (65,536 counters to clear and scan). */
+const BUCKETED_FROM = 4096;
+const BUCKETS = 65_536;
+/** Index of a binary64's high 32-bit word in a Uint32Array view of its array. */
+const HIGH_WORD = endianness() === 'LE' ? 1 : 0;
+
+/**
+ * The values at the given ranks (0-based, ascending, distinct) of the
+ * sorted values. Large arrays are counted into buckets by the top 16 bits of
+ * each value's order-preserving key (sign, exponent and 4 bits of fraction:
+ * ranges about 6% wide), then only the buckets holding a wanted rank are
+ * copied out and quickselected: two linear passes that only read, instead of
+ * quickselect's swaps over the whole array (at 10M bench events a 90-day
+ * latency read selects among 4.5M values; measured 2026-12-02).
+ */
+function valuesAtRanks(values: Float64Array, ranks: readonly number[]): Map<number, number> {
+  const selected = new Map<number, number>();
+  if (values.length < BUCKETED_FROM) {
+    let from = 0;
+    for (const rank of ranks) {
+      selected.set(rank, selectInPlace(values, rank, from));
+      from = rank;
+    }
+    return selected;
+  }
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const counts = new Uint32Array(BUCKETS);
+  for (let index = HIGH_WORD; index < words.length; index += 2) {
+    const bucket = bucketOf(words[index] as number);
+    counts[bucket] = (counts[bucket] as number) + 1;
+  }
+  // Per wanted bucket: its slot among the copies, and the rank of its first value.
+  const slotOfBucket = new Int32Array(BUCKETS).fill(-1);
+  const buckets: { bucket: number; firstRank: number; values: Float64Array; filled: number }[] = [];
+  let bucket = 0;
+  let below = 0;
+  for (const rank of ranks) {
+    while (below + (counts[bucket] as number) <= rank) below += counts[bucket++] as number;
+    if (slotOfBucket[bucket] === -1) {
+      slotOfBucket[bucket] = buckets.length;
+      buckets.push({ bucket, firstRank: below, values: new Float64Array(counts[bucket] as number), filled: 0 });
+    }
+  }
+  for (let index = 0; index < values.length; index += 1) {
+    const slot = slotOfBucket[bucketOf(words[index * 2 + HIGH_WORD] as number)] as number;
+    if (slot === -1) continue;
+    const copy = buckets[slot] as { values: Float64Array; filled: number };
+    copy.values[copy.filled++] = values[index] as number;
+  }
+  const from = new Map<number, number>();
+  for (const rank of ranks) {
+    let slot = 0;
+    while ((buckets[slot + 1]?.firstRank ?? Infinity) <= rank) slot += 1;
+    const copy = buckets[slot] as { values: Float64Array; firstRank: number };
+    const inBucket = rank - copy.firstRank;
+    selected.set(rank, selectInPlace(copy.values, inBucket, from.get(slot) ?? 0));
+    from.set(slot, inBucket);
+  }
+  return selected;
+}
+
+/**
+ * The bucket of a binary64 from its high word: the top 16 bits of a key that
+ * orders as the values do (negative values have every bit flipped, positive
+ * ones only the sign), so that bucket order is value order.
+ */
+function bucketOf(high: number): number {
+  const key = high >>> 31 === 1 ? ~high : high ^ 0x8000_0000;
+  return key >>> 16;
 }
 
 /** Mean with Neumaier-compensated summation (as SQLite's AVG), so that long sums do not drift. */
