@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
@@ -32,5 +34,30 @@ export function inMemoryStores(): () => SqliteStore {
     const store = new SqliteStore({ path: ':memory:', rollups: { background: false } });
     stores.push(store);
     return store;
+  };
+}
+
+/**
+ * For SQLite tests that reopen a file (an upgrade from an older migration):
+ * `path()` is a new database path in its own temporary directory, `keep()`
+ * closes a store after the test; directories are removed after each test.
+ */
+export function temporaryDatabases(): { path(): string; keep<S extends SqliteStore>(store: S): S } {
+  const directories: string[] = [];
+  const stores: SqliteStore[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+  });
+  return {
+    path() {
+      const directory = mkdtempSync(join(tmpdir(), 'chatmeter-sqlite-'));
+      directories.push(directory);
+      return join(directory, 'events.db');
+    },
+    keep(store) {
+      stores.push(store);
+      return store;
+    },
   };
 }

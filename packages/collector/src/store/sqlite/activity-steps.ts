@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { readFloat64Values } from './metrics/float64-values.js';
 import { parseNumberList } from './metrics/number-lists.js';
-import { type ListTables, StaleListWriter } from './quarter-lists.js';
+import { type ListTables, listsInRange, StaleListWriter } from './quarter-lists.js';
 
 /** Migration 014's lists of the `user_activity` chains: per quarter, each distinct step and the users taking it. */
 const ACTIVITY_STEPS: ListTables = { lists: 'activity_steps', stale: 'activity_steps_stale' };
@@ -39,28 +39,21 @@ export function activityStepsWriter(db: Database.Database): StaleListWriter {
 
 /**
  * The steps of the ordinary activity in quarters [q0, q1): from the lists,
- * and for stale quarters from `user_activity` itself (its chain steps
- * grouped per quarter by SQLite, one text list each). One read transaction,
+ * and for stale quarters from `user_activity` itself. One read transaction,
  * so that a list rewritten meanwhile is counted exactly once.
  */
 export function readActivitySteps(db: Database.Database, q0: number, q1: number): QuarterSteps[] {
   return db.transaction((): QuarterSteps[] => {
-    const lists = db
-      .prepare(
-        `SELECT quarter, entries FROM activity_steps
-          WHERE quarter >= @q0 AND quarter < @q1
-            AND quarter NOT IN (SELECT quarter FROM activity_steps_stale WHERE quarter >= @q0 AND quarter < @q1)`,
-      )
-      .raw()
-      .all({ q0, q1 }) as [quarter: number, entries: Buffer][];
+    const { lists, stale: staleQuarters } = listsInRange(db, ACTIVITY_STEPS, q0, q1);
+    // The stale quarters' chain steps, grouped per quarter by SQLite (one text list each).
     const stale = db
       .prepare(
         `SELECT quarter, CAST(group_concat(next_quarter - quarter) AS BLOB) AS steps, COUNT(*) - COUNT(next_quarter) AS lasts
            FROM user_activity
-          WHERE quarter IN (SELECT quarter FROM activity_steps_stale WHERE quarter >= @q0 AND quarter < @q1) AND debug = 0
+          WHERE quarter IN (SELECT value FROM json_each(?)) AND debug = 0
           GROUP BY quarter`,
       )
-      .all({ q0, q1 }) as { quarter: number; steps: Buffer | null; lasts: number }[];
+      .all(JSON.stringify(staleQuarters)) as { quarter: number; steps: Buffer | null; lasts: number }[];
     return [
       ...lists.map(([quarter, entries]) => ({ quarter, pairs: readFloat64Values(entries) })),
       ...stale.map(({ quarter, steps, lasts }) => ({ quarter, pairs: pairsOf(steps, lasts) })),

@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import type Database from 'better-sqlite3';
-import { type ListTables, StaleListWriter, userNumbering } from './quarter-lists.js';
+import { type ListTables, listsInRange, StaleListWriter, userNumbering } from './quarter-lists.js';
 
 /** Migration 014's lists of the users active per quarter (ordinary traffic), and whether it is their first active quarter. */
 const ACTIVITY_USERS: ListTables = { lists: 'activity_users', stale: 'activity_users_stale' };
@@ -50,15 +50,7 @@ export interface QuarterUsers {
  */
 export function readActivityUsers(db: Database.Database, q0: number, q1: number): { quarters: QuarterUsers[]; users: number } {
   return db.transaction(() => {
-    const lists = db
-      .prepare(
-        `SELECT quarter, entries FROM activity_users
-          WHERE quarter >= @q0 AND quarter < @q1
-            AND quarter NOT IN (SELECT quarter FROM activity_users_stale WHERE quarter >= @q0 AND quarter < @q1)`,
-      )
-      .raw()
-      .all({ q0, q1 }) as [quarter: number, entries: Buffer][];
-    const staleQuarters = db.prepare('SELECT quarter FROM activity_users_stale WHERE quarter >= ? AND quarter < ?').pluck().all(q0, q1) as number[];
+    const { lists, stale: staleQuarters } = listsInRange(db, ACTIVITY_USERS, q0, q1);
     let users = ((db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0) + 1;
     const quarterUsers = db.prepare(QUARTER_USERS_SQL).raw();
     const unnumbered = new Map<string, number>();

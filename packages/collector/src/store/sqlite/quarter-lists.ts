@@ -139,6 +139,23 @@ export function quarterListWriter(db: Database.Database, kind: QuarterListKind):
   });
 }
 
+/**
+ * The lists of the range's fresh quarters and the range's stale quarters,
+ * which a reader takes from the rollup instead. Call inside the reader's
+ * transaction, so that both come from one snapshot.
+ */
+export function listsInRange(db: Database.Database, tables: ListTables, q0: number, q1: number): { lists: [quarter: number, entries: Buffer][]; stale: number[] } {
+  const stale = db.prepare(`SELECT quarter FROM ${tables.stale} WHERE quarter >= ? AND quarter < ?`).pluck().all(q0, q1) as number[];
+  const lists = db
+    .prepare(
+      `SELECT quarter, entries FROM ${tables.lists}
+        WHERE quarter >= @q0 AND quarter < @q1 AND quarter NOT IN (SELECT quarter FROM ${tables.stale} WHERE quarter >= @q0 AND quarter < @q1)`,
+    )
+    .raw()
+    .all({ q0, q1 }) as [quarter: number, entries: Buffer][];
+  return { lists, stale };
+}
+
 /** What a range holds: the lists of its fresh quarters, the rollup rows of its stale ones, and the highest ordinal. */
 export interface QuarterEntries {
   /** Entries of `width` values each: ordinal first. */
@@ -159,19 +176,12 @@ export function readQuarterEntries(db: Database.Database, kind: QuarterListKind,
   const q0 = startMs / QUARTER_MS;
   const q1 = Math.max(q0, endMs / QUARTER_MS);
   return db.transaction((): QuarterEntries => {
-    const lists = db
-      .prepare(
-        `SELECT entries FROM ${kind.lists}
-          WHERE quarter >= ? AND quarter < ? AND quarter NOT IN (SELECT quarter FROM ${kind.stale} WHERE quarter >= ? AND quarter < ?)`,
-      )
-      .pluck()
-      .all(q0, q1, q0, q1) as Buffer[];
-    const staleQuarters = db.prepare(`SELECT quarter FROM ${kind.stale} WHERE quarter >= ? AND quarter < ?`).pluck().all(q0, q1) as number[];
+    const { lists, stale } = listsInRange(db, kind, q0, q1);
     const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
     return {
-      lists: lists.map(readFloat64Values),
+      lists: lists.map(([, entries]) => readFloat64Values(entries)),
       width: 1 + kind.values.length,
-      stale: staleQuarters.flatMap((quarter) => quarterRows.all(...quarterBounds(quarter)) as StaleEntry[]),
+      stale: stale.flatMap((quarter) => quarterRows.all(...quarterBounds(quarter)) as StaleEntry[]),
       maxOrdinal: (db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0,
     };
   })();

@@ -1,9 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
+import { temporaryDatabases } from '../../../../test/support/store-factory.js';
 import { DAY_MS } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
@@ -18,18 +16,7 @@ const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const DAY = Math.floor(T0 / DAY_MS);
 const TABLES = rollupOrders(['user_cost_rollup', 'user_conversation_quarters', 'user_conversation_entries', 'shared_conversations']);
 
-const directories: string[] = [];
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((store) => store.close()));
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
-
-function databasePath(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'chatmeter-011-'));
-  directories.push(directory);
-  return join(directory, 'events.db');
-}
+const databases = temporaryDatabases();
 
 /** Users with a plan (one whose traits SQLite cannot read), and their responses over two days, in several conversations. */
 function storeEvents(db: Database.Database): void {
@@ -68,7 +55,7 @@ function scopeOf(fromDay: number, toDay: number): MetricScope {
 
 describe('migration 011: cost per user and quarter-hour', () => {
   it('backfills the responses an old database folded and folds the others, answering as a new database does', async () => {
-    const oldPath = databasePath();
+    const oldPath = databases.path();
     const old = new Database(oldPath);
     migrate(old, migrations.slice(0, 10));
     storeEvents(old);
@@ -77,7 +64,7 @@ describe('migration 011: cost per user and quarter-hour', () => {
     old.close();
 
     const upgraded = new SqliteStore({ path: oldPath, rollups: { background: false } });
-    stores.push(upgraded);
+    databases.keep(upgraded);
     expect(upgraded.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(upgraded.db.prepare('SELECT SUM(responses) FROM user_cost_rollup').pluck().get()).toBe(5);
 
@@ -90,8 +77,8 @@ describe('migration 011: cost per user and quarter-hour', () => {
       { key: 'pro', cost: 1.875, promptTokens: 40, completionTokens: 20, totalTokens: 60, conversations: 2 },
     ]);
 
-    const fresh = new SqliteStore({ path: databasePath(), rollups: { background: false } });
-    stores.push(fresh);
+    const fresh = new SqliteStore({ path: databases.path(), rollups: { background: false } });
+    databases.keep(fresh);
     storeEvents(fresh.db);
     expect(await fresh.metrics.cost(scope, { by: 'segment', trait: 'plan' })).toEqual(answer);
     for (const [table, order] of Object.entries(TABLES)) {

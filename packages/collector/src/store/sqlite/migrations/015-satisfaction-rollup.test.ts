@@ -1,9 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
+import { temporaryDatabases } from '../../../../test/support/store-factory.js';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { createRandom } from '../../../demo/random.js';
 import { DAY_MS } from '../../../metrics/local-day.js';
@@ -28,22 +26,11 @@ const DAY = Math.floor(T0 / DAY_MS);
 const MINUTE = 60_000;
 const TABLES = rollupOrders(['satisfaction_rollup', 'satisfaction_days']);
 
-const directories: string[] = [];
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((store) => store.close()));
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
-
-function databasePath(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'chatmeter-015-'));
-  directories.push(directory);
-  return join(directory, 'events.db');
-}
+const databases = temporaryDatabases();
 
 function openStore(path = ':memory:'): SqliteStore {
   const store = new SqliteStore({ path, rollups: { background: false } });
-  stores.push(store);
+  databases.keep(store);
   return store;
 }
 
@@ -96,7 +83,7 @@ function storeRows(db: Database.Database, rows: readonly Row[] = ROWS): void {
 
 describe('migration 015: satisfaction per quarter-hour, intent and turn model', () => {
   it('backfills the feedback an old database folded and folds the rest, answering as a new database does', async () => {
-    const path = databasePath();
+    const path = databases.path();
     const old = new Database(path);
     migrate(old, migrations.slice(0, migrations.indexOf(satisfactionRollupMigration)));
     storeRows(old, ROWS.slice(0, 4));
@@ -130,7 +117,7 @@ describe('migration 015: satisfaction per quarter-hour, intent and turn model', 
       { key: 'gpt-b', ratings: 1, ratingSum: 2.5, thumbs: 0, thumbsUp: 0 },
     ]);
 
-    const fresh = openStore(databasePath());
+    const fresh = openStore(databases.path());
     storeRows(fresh.db);
     expect(byKey(await fresh.metrics.satisfaction(scope, 'model'))).toEqual(byModel);
     expect(byKey(await fresh.metrics.satisfaction(scope, 'intent'))).toEqual(byIntent);
