@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import { createBatchFold } from './batch-fold.js';
 import { activityStepsWriter } from './activity-steps.js';
 import { activityUsersWriter } from './activity-users.js';
+import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
+import { ValueListDayWriter } from './value-list-days.js';
 
 export interface RollupMaterializerOptions {
   /**
@@ -82,6 +84,7 @@ export class RollupMaterializer {
           ...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)),
           activityStepsWriter(db),
           activityUsersWriter(db),
+          ...BINARY_VALUE_LISTS.map((list) => new ValueListDayWriter(db, list)),
         ];
         refreshLists = db.transaction((max: number) => writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed), 0));
       }
@@ -108,15 +111,16 @@ export class RollupMaterializer {
   }
 
   /**
-   * Rewrites up to `limit` stale quarter lists (migration 014, quarter-lists.ts)
-   * in one transaction; returns how many. Not part of catchUp(): a query reads
+   * Rewrites up to `limit` stale lists in one transaction: quarter lists
+   * (migration 014, quarter-lists.ts), then value lists per day (migration 016,
+   * value-list-days.ts); returns how many. Not part of catchUp(): a query reads
    * stale quarters from the rollup itself, so lists only make it faster.
    */
   refreshLists(limit: number = LIST_QUARTERS_PER_TURN): number {
     return this.#refreshLists(limit);
   }
 
-  /** Rewrites every stale quarter list; returns how many. */
+  /** Rewrites every stale list (except the latest day's value lists, which ingest keeps changing); returns how many. */
   refreshAllLists(): number {
     let refreshed = 0;
     for (let turn = this.refreshLists(); turn > 0; turn = this.refreshLists()) refreshed += turn;

@@ -13,6 +13,7 @@ import { intentFlowDaysMigration } from './012-intent-flow-days.js';
 import { leanEventIndexesMigration } from './013-lean-event-indexes.js';
 import { quarterListsMigration } from './014-quarter-lists.js';
 import { satisfactionRollupMigration } from './015-satisfaction-rollup.js';
+import { valueListDaysMigration } from './016-value-list-days.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   leanEventIndexesMigration,
   quarterListsMigration,
   satisfactionRollupMigration,
+  valueListDaysMigration,
 ];
