@@ -28,12 +28,12 @@ const DEFAULT_IDLE_MS = 250;
 /** A caller of catchUp() waits for the whole tail anyway: fewer, larger transactions pay fewer commits. */
 const CATCH_UP_BATCH_SIZE = 10_000;
 /**
- * Stale quarter lists rewritten per background turn: at 10M events a quarter
- * holds ~150 sessions and as many conversations, so 50 quarters read ~7,500
- * rollup rows (a few ms); under ingest only the current quarter or two go
- * stale per fold batch.
+ * Stale lists rewritten per background turn: at 10M events a quarter holds
+ * ~150 sessions and as many conversations, so 50 quarters read ~7,500 rollup
+ * rows (a few ms); under ingest only the current quarter or two go stale per
+ * fold batch, and a day's value lists once a day.
  */
-const LIST_QUARTERS_PER_TURN = 50;
+const LISTS_PER_TURN = 50;
 
 /**
  * Maintains the rollup tables off the request path (migration 009): folds the
@@ -116,7 +116,7 @@ export class RollupMaterializer {
    * value-list-days.ts); returns how many. Not part of catchUp(): a query reads
    * stale quarters from the rollup itself, so lists only make it faster.
    */
-  refreshLists(limit: number = LIST_QUARTERS_PER_TURN): number {
+  refreshLists(limit: number = LISTS_PER_TURN): number {
     return this.#refreshLists(limit);
   }
 
@@ -159,7 +159,7 @@ export class RollupMaterializer {
       // folded on a later turn; catchUp() reports the error to a reader.
     }
     // A full batch means more is waiting: yield to the event loop, then go on.
-    const more = folded === this.#batchSize || refreshed === LIST_QUARTERS_PER_TURN;
+    const more = folded === this.#batchSize || refreshed === LISTS_PER_TURN;
     this.#schedule(more ? 0 : this.#idleMs);
   }
 }
