@@ -11,6 +11,7 @@ import { binaryValueListsMigration } from './010-binary-value-lists.js';
 import { userCostRollupMigration } from './011-user-cost-rollup.js';
 import { intentFlowDaysMigration } from './012-intent-flow-days.js';
 import { leanEventIndexesMigration } from './013-lean-event-indexes.js';
+import { contextDictionaryMigration } from './016-context-dictionary.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   userCostRollupMigration,
   intentFlowDaysMigration,
   leanEventIndexesMigration,
+  contextDictionaryMigration,
 ];
