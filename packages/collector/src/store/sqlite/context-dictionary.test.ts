@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { promptRecord } from '../../../test/support/event-record.js';
 import { inMemoryStores } from '../../../test/support/store-factory.js';
 import type { EventRecord } from '../event-record.js';
+import { contextHash } from './context-dictionary.js';
 import type { SqliteStore } from './sqlite-store.js';
 
 /** Each distinct event context stored once (migration 016), and given back whole to every reader. */
@@ -48,6 +49,19 @@ describe('the context dictionary', () => {
       'm-3': { sessionId: 's-ada', ...BROWSER },
       'm-4': { sessionId: 's-bob', ...PHONE },
     });
+  });
+
+  it('keeps two contexts whose hashes collide apart', async () => {
+    const store = openStore();
+    // A row holding another text under BROWSER's hash, as a collision would leave it.
+    store.db.prepare("INSERT INTO contexts (hash, context, refs) VALUES (?, '{\"other\":true}', 1)").run(contextHash(JSON.stringify(BROWSER)));
+    await store.insertEvents([prompt('m-1', 'ada', BROWSER)]);
+
+    expect(dictionary(store)).toEqual([
+      { context: '{"other":true}', refs: 1 },
+      { context: JSON.stringify(BROWSER), refs: 1 },
+    ]);
+    expect(await exportedContexts(store)).toEqual({ 'm-1': { sessionId: 's-ada', ...BROWSER } });
   });
 
   it('counts a resent event once and leaves no row for a new context only duplicates carried', async () => {

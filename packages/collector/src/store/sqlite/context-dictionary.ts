@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
 /**
@@ -8,12 +9,22 @@ import type Database from 'better-sqlite3';
 export const CACHED_CONTEXTS = 10_000;
 
 /**
+ * The dictionary's key for a context JSON text: the first 48 bits of its
+ * SHA-1, which SQLite stores in 6 bytes. Rows are found by hash and text, so
+ * two texts with one hash are two rows; 48 bits keep that rare enough that the
+ * extra comparison never shows.
+ */
+export function contextHash(text: string): number {
+  return createHash('sha1').update(text).digest().readIntBE(0, 6);
+}
+
+/**
  * The writer's side of the context dictionary (migration 016): the id of each
  * event's context JSON, and the count of events naming it.
  *
  * Ids are remembered across transactions (text → id, least recently used
  * forgotten first), so an event whose context is known costs a Map lookup,
- * and a new one an insert and a select. Two things could make a remembered id
+ * and one not remembered a hash and a select (and an insert when new). Two things could make a remembered id
  * wrong, and both make it forget:
  * - the transaction that added the row rolled back: ids found in a
  *   transaction are only remembered once it has committed (`committed`);
@@ -43,8 +54,9 @@ export class ContextDictionary {
   #deletionsSeen = -1;
 
   constructor(db: Database.Database, capacity = CACHED_CONTEXTS) {
-    this.#find = db.prepare('SELECT id FROM contexts WHERE context = ?').pluck();
-    this.#insert = db.prepare('INSERT INTO contexts (context) VALUES (?) ON CONFLICT (context) DO NOTHING');
+    this.#find = db.prepare('SELECT id FROM contexts WHERE hash = ? AND context = ?').pluck();
+    // The select and the insert run in one write transaction: no other connection can add the same text in between.
+    this.#insert = db.prepare('INSERT INTO contexts (hash, context) VALUES (?, ?)');
     this.#addReferences = db.prepare('UPDATE contexts SET refs = refs + ? WHERE id = ?');
     this.#deleteUnreferenced = db.prepare('DELETE FROM contexts WHERE id = ? AND refs = 0');
     this.#deletions = db.prepare('SELECT deletions FROM context_deletions').pluck();
@@ -68,9 +80,12 @@ export class ContextDictionary {
       this.#found.set(text, remembered);
       return remembered;
     }
-    const added = this.#insert.run(text).changes === 1;
-    const id = this.#find.get(text) as number;
-    if (added) this.#added.add(id);
+    const hash = contextHash(text);
+    let id = this.#find.get(hash, text) as number | undefined;
+    if (id === undefined) {
+      id = Number(this.#insert.run(hash, text).lastInsertRowid);
+      this.#added.add(id);
+    }
     this.#found.set(text, id);
     return id;
   }

@@ -39,10 +39,13 @@ const sdkEventRollupOnDelete = (sdk: string): string => `UPDATE sdk_event_rollup
  * of the 50,000-event bench database, and more with a real SDK's contexts.
  *
  * - `contexts`: one row per distinct context JSON (as serializeEvent writes
- *   it, without the session id), unique on the text. A unique hash instead
- *   of the text would save the index's copy of each text, but a dictionary
- *   row serves every event of its page session, so that copy is a few bytes
- *   per event, and the text needs no collision handling.
+ *   it, without the session id), found by a 48-bit hash of the text
+ *   (context-dictionary.ts) and then the text itself, so a collision only
+ *   costs a comparison. An index on the text would hold a second copy of
+ *   every context: with SDK-sized contexts (419 bytes: user agent, page URL,
+ *   screen…) that doubled the dictionary, 64 against 32 bytes per event at
+ *   15 events per context and 320 against 158 at 3 (measured 2026-12-02,
+ *   100,000 events).
  * - `events.context_id`: the dictionary row of events stored from now on,
  *   whose `context` column is then the empty string. Rows stored before keep
  *   their text and a NULL id; nothing is rewritten.
@@ -66,9 +69,11 @@ export const contextDictionaryMigration: Migration = {
   sql: `
     CREATE TABLE contexts (
       id      INTEGER PRIMARY KEY,
-      context TEXT    NOT NULL UNIQUE,
+      hash    INTEGER NOT NULL,
+      context TEXT    NOT NULL,
       refs    INTEGER NOT NULL DEFAULT 0
     );
+    CREATE INDEX contexts_hash ON contexts (hash);
     ALTER TABLE events ADD COLUMN context_id INTEGER;
 
     CREATE TABLE context_deletions (
