@@ -24,8 +24,8 @@ export function contextHash(text: string): number {
  *
  * Ids are remembered across transactions (text → id, least recently used
  * forgotten first), so an event whose context is known costs a Map lookup,
- * and one not remembered a hash and a select (and an insert when new). Two things could make a remembered id
- * wrong, and both make it forget:
+ * and one not remembered a hash and a select (and an insert when new). Two
+ * things could make a remembered id wrong, and both make it forget:
  * - the transaction that added the row rolled back: ids found in a
  *   transaction are only remembered once it has committed (`committed`);
  * - another connection deleted the row (erasure, retention: its last event
