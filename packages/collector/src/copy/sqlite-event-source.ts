@@ -3,6 +3,7 @@ import type { MessageType } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
 import type { EventTableRow } from '../store/sqlite/event-table-row.js';
 import { restoreContext, restoreProperties } from '../store/sqlite/lean-event-json.js';
+import { storedContextSql, type StoredContext } from '../store/sqlite/stored-context.js';
 import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
 
 /** One page of a SQLite file's events as ingest records, and the row id to continue after. */
@@ -12,7 +13,7 @@ export interface SourcePage {
 }
 
 /** alias only: the id the alias merged, recovered from the identities table (the events table does not keep previousId). */
-type EventRow = EventTableRow & { previous_id: string | null };
+type EventRow = EventTableRow & StoredContext & { previous_id: string | null };
 
 /**
  * A SQLite file's events in storage order, a page at a time after `afterRowId`,
@@ -27,7 +28,7 @@ type EventRow = EventTableRow & { previous_id: string | null };
  */
 export async function* readEventPages(db: Database.Database, afterRowId: number, pageSize: number): AsyncGenerator<SourcePage> {
   const page = db.prepare(
-    `SELECT e.*,
+    `SELECT e.*, ${storedContextSql('e')} AS stored_context,
             CASE WHEN e.type = 'alias' THEN
               (SELECT i.anonymous_id FROM identities i
                 WHERE i.user_id = e.user_id AND i.linked_at = e.received_at AND i.anonymous_id IS NOT e.anonymous_id
@@ -88,7 +89,7 @@ function toEventRecord(row: EventRow): EventRecord {
     bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
     internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
     properties: restoreProperties(row, jsonObject(row.properties) ?? {}),
-    context: restoreContext(row, jsonObject(row.context) ?? {}),
+    context: restoreContext(row, jsonObject(row.stored_context) ?? {}),
     acquisitionChannel: row.channel,
     traits: row.traits === null ? null : jsonObject(row.traits),
     extra: row.extra === null ? {} : (jsonObject(row.extra) ?? {}),

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { restoreContext, restoreProperties } from '../../src/store/sqlite/lean-event-json.js';
 import type { EventTableRow } from '../../src/store/sqlite/event-table-row.js';
+import { storedContextSql, type StoredContext } from '../../src/store/sqlite/stored-context.js';
 
-/** A stored event as the export and the copy see it: `properties` and `context` as sent (JSON text). */
+/** A stored event as the export and the copy see it: `properties` and `context` as sent (JSON text), wherever the store keeps the context (stored-context.ts). */
 export type StoredEventRow = EventTableRow;
 
 /**
@@ -12,11 +13,11 @@ export type StoredEventRow = EventTableRow;
  * whole events, as this does.
  */
 export function selectEvents(db: Database.Database, where = '1 = 1'): StoredEventRow[] {
-  const rows = db.prepare(`SELECT * FROM events WHERE ${where} ORDER BY id`).all() as EventTableRow[];
-  return rows.map((row) => ({
+  const rows = db.prepare(`SELECT *, ${storedContextSql('events')} AS stored_context FROM events WHERE ${where} ORDER BY id`).all() as (EventTableRow & StoredContext)[];
+  return rows.map(({ stored_context: storedContext, ...row }) => ({
     ...row,
     properties: JSON.stringify(restoreProperties(row, JSON.parse(row.properties) as Record<string, unknown>)),
-    context: JSON.stringify(restoreContext(row, JSON.parse(row.context) as Record<string, unknown>)),
+    context: JSON.stringify(restoreContext(row, JSON.parse(storedContext) as Record<string, unknown>)),
   }));
 }
 

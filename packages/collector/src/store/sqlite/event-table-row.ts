@@ -1,6 +1,6 @@
 /**
  * One row of the SQLite `events` table as better-sqlite3 returns it
- * (`SELECT *`): the columns of migrations 001, 005 and 006. Readers of whole
+ * (`SELECT *`): the columns of migrations 001, 005, 006 and 016. Readers of whole
  * rows (the export, the copy to another engine) share it.
  */
 export interface EventTableRow {
@@ -43,7 +43,10 @@ export interface EventTableRow {
   /** Traffic flags (traffic-flags.ts): 1 debug, 2 bot, 4 internal. */
   debug: number;
   properties: string;
+  /** Empty when `context_id` names the dictionary row holding it (stored-context.ts). */
   context: string;
   traits: string | null;
   extra: string | null;
+  /** The `contexts` row of the event's context (migration 017); NULL for rows stored before, which hold it in `context`. */
+  context_id: number | null;
 }

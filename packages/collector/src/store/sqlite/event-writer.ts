@@ -3,6 +3,7 @@ import type { ClassificationOutcome, ClassificationUsage } from '../../classific
 import { AI_EVENT } from '../../protocol/index.js';
 import type { InsertOutcome } from '../event-record.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
+import { ContextDictionary } from './context-dictionary.js';
 import { toRowId } from './event-ids.js';
 import type { SerializedEvent } from './serialized-event.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -22,6 +23,7 @@ export class EventWriter {
   readonly #db: Database.Database;
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
+  readonly #contexts: ContextDictionary;
   readonly #insertGroup: (submissions: readonly (readonly SerializedEvent[])[]) => InsertOutcome[];
   readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
   readonly #quarantine: (rowId: number) => void;
@@ -30,15 +32,29 @@ export class EventWriter {
     this.#db = db;
     this.#statements = prepareStatements(db);
     this.#classification = prepareClassificationStatements(db);
+    const contexts = new ContextDictionary(db);
+    this.#contexts = contexts;
     const insertGroup = db.transaction((submissions: readonly (readonly SerializedEvent[])[]) => {
+      contexts.begin();
       const users = new UserUpdates(this.#statements);
       const outcomes = submissions.map((events) => this.#insertAll(events, users));
       users.flushAll();
+      contexts.finish();
       return outcomes;
     });
     // IMMEDIATE: the write lock is taken before the first read (a link, a user's flags), so a commit by another
     // connection in between cannot fail the upgrade to a write (SQLITE_BUSY_SNAPSHOT); busy_timeout waits instead.
-    this.#insertGroup = (submissions) => insertGroup.immediate(submissions);
+    this.#insertGroup = (submissions) => {
+      let outcomes: InsertOutcome[];
+      try {
+        outcomes = insertGroup.immediate(submissions);
+      } catch (error) {
+        contexts.rolledBack();
+        throw error;
+      }
+      contexts.committed();
+      return outcomes;
+    };
     const recordClassifications = db.transaction(
       (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => this.#recordAll(outcomes, usage),
     );
@@ -108,10 +124,12 @@ export class EventWriter {
       const intent = record.intent ?? this.#intentOfTurn(record);
       // Bot and internal are sticky per user: a flag an earlier event showed marks this one too.
       const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | users.trafficOf(userKey);
-      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey, traffic));
+      const contextId = this.#contexts.idOf(record.context);
+      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey, traffic, contextId));
       // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
       if (result.changes === 0) continue;
       inserted += 1;
+      this.#contexts.reference(contextId);
       const eventId = Number(result.lastInsertRowid);
       if (record.type === 'identify' && record.userId !== null && record.anonymousId !== null) {
         this.#link(record.anonymousId, record.userId, record.receivedAt, users);
@@ -189,7 +207,7 @@ function addUsage(totals: Map<string, ClassificationUsage>, usage: Classificatio
   total.completionTokens += usage.completionTokens;
   total.cost += usage.cost;
 }
-function toRow(record: SerializedEvent, userKey: string, traffic: number): Record<string, unknown> {
+function toRow(record: SerializedEvent, userKey: string, traffic: number, contextId: number): Record<string, unknown> {
   return {
     write_key: record.writeKey,
     message_id: record.messageId,
@@ -230,7 +248,9 @@ function toRow(record: SerializedEvent, userKey: string, traffic: number): Recor
     // The flags column (traffic-flags.ts): debug mode, bot, internal.
     debug: traffic,
     properties: record.properties,
-    context: record.context,
+    // The text is in the context dictionary (migration 017); the column keeps it only for older rows.
+    context: '',
+    context_id: contextId,
     traits: record.traits,
     extra: record.extra,
   };

@@ -3,6 +3,7 @@ import { isoTime, storedJson, type ExportedEvent, type ExportRange } from '../ev
 import { toEventId } from './event-ids.js';
 import type { EventTableRow } from './event-table-row.js';
 import { restoreContext, restoreProperties } from './lean-event-json.js';
+import { storedContextSql, type StoredContext } from './stored-context.js';
 import { TRAFFIC_BIT } from './traffic-flags.js';
 
 /** Rows per page: about 0.5 MB of NDJSON, small next to the process, large enough that per-query overhead vanishes. */
@@ -19,13 +20,13 @@ export const EXPORT_PAGE_SIZE = 1000;
  */
 export async function* exportEventPages(db: Database.Database, range: ExportRange, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<ExportedEvent[]> {
   const page = db.prepare(
-    `SELECT * FROM events
-      WHERE id > @after AND received_at >= @from AND received_at < @to
-      ORDER BY id LIMIT @limit`,
+    `SELECT e.*, ${storedContextSql('e')} AS stored_context FROM events e
+      WHERE e.id > @after AND e.received_at >= @from AND e.received_at < @to
+      ORDER BY e.id LIMIT @limit`,
   );
   let after = 0;
   for (;;) {
-    const rows = page.all({ after, from: range.fromMs, to: range.toMs, limit: pageSize }) as EventTableRow[];
+    const rows = page.all({ after, from: range.fromMs, to: range.toMs, limit: pageSize }) as (EventTableRow & StoredContext)[];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.id;
     yield rows.map(toExportedEvent);
@@ -33,7 +34,7 @@ export async function* exportEventPages(db: Database.Database, range: ExportRang
   }
 }
 
-function toExportedEvent(row: EventTableRow): ExportedEvent {
+function toExportedEvent(row: EventTableRow & StoredContext): ExportedEvent {
   return {
     event_id: toEventId(row.id),
     message_id: row.message_id,
@@ -72,7 +73,7 @@ function toExportedEvent(row: EventTableRow): ExportedEvent {
     bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
     internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
     properties: restored(row.properties, (stored) => restoreProperties(row, stored)),
-    context: restored(row.context, (stored) => restoreContext(row, stored)),
+    context: restored(row.stored_context, (stored) => restoreContext(row, stored)),
     traits: row.traits === null ? null : storedJson(row.traits),
     extra: row.extra === null ? null : storedJson(row.extra),
   };

@@ -21,7 +21,7 @@ const EVENT_COLUMNS = [
   'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status', 'error_type', 'intent',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
   'properties', 'context', 'traits', 'extra', 'time_to_first_token_ms', 'tokens_per_second', 'response_id',
-  'regenerated_from', 'channel',
+  'regenerated_from', 'channel', 'context_id',
 ] as const;
 
 export function prepareStatements(db: Database.Database): Statements {

@@ -52,6 +52,29 @@ describe('erasing a user from SQLite', () => {
     expect(app.store.db.prepare('SELECT COUNT(*) FROM intent_queue').pluck().get()).toBe(0);
   });
 
+  it("leaves none of the user's contexts (user agent, page URL) in the files, and keeps a context another user's events share", async () => {
+    app = await startTestApp();
+    const userAgent = 'Mozilla/5.0 (ua-marker-3c8e51aa) Firefox/128.0';
+    const pageUrl = 'https://example.test/account/url-marker-9d02b7e4';
+    const shared = { library: { name: 'chatmeter-sdk', version: '1.4.0' }, locale: 'shared-marker-e61f0c2d' };
+    const result = await app.post('/v1/batch', {
+      batch: [
+        { type: 'track', event: 'ai_user_prompt_created', messageId: 'e-1', userId: USER_ID, properties: { conversation_id: 'c-1' }, context: { sessionId: 's-1', userAgent, page: { url: pageUrl } } },
+        { type: 'track', event: 'ai_user_prompt_created', messageId: 'e-2', userId: USER_ID, properties: { conversation_id: 'c-2' }, context: { sessionId: 's-2', ...shared } },
+        { type: 'track', event: 'ai_user_prompt_created', messageId: 'e-3', userId: 'someone-else', properties: { conversation_id: 'c-3' }, context: { sessionId: 's-3', ...shared } },
+      ],
+    });
+    expect(result.body).toMatchObject({ accepted: 3 });
+    const markers = ['ua-marker-3c8e51aa', 'url-marker-9d02b7e4'];
+    expect(foundInFiles(app, [...markers, 'shared-marker-e61f0c2d'])).toEqual([...markers, 'shared-marker-e61f0c2d']);
+
+    await app.store.eraseUser(USER_ID);
+
+    expect(foundInFiles(app, markers)).toEqual([]);
+    expect(foundInFiles(app, ['shared-marker-e61f0c2d'])).toEqual(['shared-marker-e61f0c2d']);
+    expect(app.store.db.prepare('SELECT refs FROM contexts').pluck().all()).toEqual([1]);
+  });
+
   it('erases events submitted just before the request, still waiting for their group commit', async () => {
     app = await startTestApp();
     const submitted = app.store.insertEvents([

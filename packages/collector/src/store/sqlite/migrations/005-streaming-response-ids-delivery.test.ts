@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { STREAMING_BACKFILLS } from './005-streaming-response-ids-delivery.js';
+import { SDK_EVENT_ROLLUP_BACKFILL } from './017-context-dictionary.js';
 import { createRandom } from '../../../demo/random.js';
 import { valueListEntries } from '../../../../test/support/value-lists.js';
 
@@ -90,6 +91,8 @@ function rebuilt(store: SqliteStore): unknown {
     for (const table of ['response_ttfts', 'response_token_rates', 'sdk_event_rollup']) store.db.exec(`DELETE FROM ${table}`);
     store.db.exec("UPDATE events SET turn_model = NULL");
     for (const statement of STREAMING_BACKFILLS) store.db.exec(statement);
+    // Contexts are in the dictionary since migration 017: the SDK counts are computed from there.
+    store.db.exec(`DELETE FROM sdk_event_rollup; ${SDK_EVENT_ROLLUP_BACKFILL}`);
     return snapshot(store);
   } finally {
     store.db.exec('ROLLBACK TO rebuild; RELEASE rebuild');

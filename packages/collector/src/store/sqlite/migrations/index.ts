@@ -14,6 +14,7 @@ import { leanEventIndexesMigration } from './013-lean-event-indexes.js';
 import { quarterListsMigration } from './014-quarter-lists.js';
 import { satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import { valueListDaysMigration } from './016-value-list-days.js';
+import { contextDictionaryMigration } from './017-context-dictionary.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   quarterListsMigration,
   satisfactionRollupMigration,
   valueListDaysMigration,
+  contextDictionaryMigration,
 ];
