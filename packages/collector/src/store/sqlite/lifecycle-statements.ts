@@ -25,7 +25,7 @@ export function prepareLifecycleStatements(db: Database.Database, catchUp: () =>
   const deleteEventsOfAnonymousId = db.prepare('DELETE FROM events WHERE anonymous_id = ?');
   const deleteLinks = db.prepare('DELETE FROM identities WHERE user_id = ?');
   const deleteUser = db.prepare('DELETE FROM users WHERE user_key = ?');
-  // The session lists keep numbers, not keys (migration 014): the number's key goes with the user.
+  // The quarter lists keep numbers, not keys (migration 014): the number's key goes with the user.
   const deleteOrdinal = db.prepare('DELETE FROM user_ordinals WHERE user_key = ?');
   const deleteOldest = db.prepare(
     `DELETE FROM events WHERE id IN (

@@ -41,7 +41,8 @@ const LISTS_PER_TURN = 50;
  * the INSTEAD OF INSERT triggers of `events_to_fold` and the batch
  * aggregation of batch-fold.ts, and moves the watermark in the same transaction,
  * so that a crash neither loses nor double-counts an event. In the background it folds one batch per turn of the event loop;
- * `catchUp()` folds the rest at once, before anything reads the rollups.
+ * `catchUp()` folds the rest at once, before anything reads the rollups. When the background fold finds no full batch,
+ * it rewrites stale lists (`refreshLists`), which only make reads faster.
  */
 export class RollupMaterializer {
   readonly #batchSize: number;
