@@ -17,6 +17,8 @@ export interface Random {
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K;
   /** One index of `weights`, drawn in proportion to its weight. */
   weightedIndex(weights: readonly number[]): number;
+  /** Puts `items` in a uniformly random order, in place (Fisher–Yates), and returns them. */
+  shuffle<T>(items: T[]): T[];
 }
 
 /** mulberry32: tiny, fast and good enough for synthetic data (not for secrets). */
@@ -46,6 +48,13 @@ export function createRandom(seed: number): Random {
       return keys[weightedIndex(next, keys.map((key) => weights[key]))] as K;
     },
     weightedIndex: (weights) => weightedIndex(next, weights),
+    shuffle<T>(items: T[]): T[] {
+      for (let index = items.length - 1; index > 0; index -= 1) {
+        const other = Math.floor(next() * (index + 1));
+        [items[index], items[other]] = [items[other] as T, items[index] as T];
+      }
+      return items;
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dayScope } from '../../../test/support/metric-scope.js';
 import { promptRecord } from '../../../test/support/event-record.js';
 import { inMemoryStores } from '../../../test/support/store-factory.js';
 import { createRandom, type Random } from '../../demo/random.js';
@@ -74,14 +75,6 @@ function expectListsToMatchRollup(store: SqliteStore): void {
       }
     }
   }
-}
-
-function dayScope(timeZone: string, fromDay: number, toDay: number): MetricScope {
-  const calendar = new ZoneCalendar(timeZone, (fromDay - 31) * DAY_MS, (toDay + 2) * DAY_MS);
-  return {
-    fromDay, toDay, startMs: calendar.startOfDay(fromDay), endMs: calendar.startOfDay(toDay + 1), calendar,
-    includeDebug: false, includeBots: false, includeInternal: false, filters: {},
-  };
 }
 
 const OFFSETS = [1, 2, 7, 30];

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { dayScope } from '../../../test/support/metric-scope.js';
 import { promptRecord } from '../../../test/support/event-record.js';
 import { inMemoryStores } from '../../../test/support/store-factory.js';
 import { createRandom, type Random } from '../../demo/random.js';
-import type { MetricScope } from '../../metrics/metric-scope.js';
 import type { LatencyGrouping, ResponseMeasure } from '../../metrics/metrics-source.js';
-import { ZoneCalendar } from '../../metrics/zone-calendar.js';
 import type { EventRecord } from '../event-record.js';
 import { latency } from './metrics/response-queries.js';
 import type { SqliteStore } from './sqlite-store.js';
@@ -40,14 +39,6 @@ function randomResponse(random: Random): EventRecord {
   });
 }
 
-function dayScope(timeZone: string, fromDay: number, toDay: number): MetricScope {
-  const calendar = new ZoneCalendar(timeZone, (fromDay - 31) * DAY_MS, (toDay + 2) * DAY_MS);
-  return {
-    fromDay, toDay, startMs: calendar.startOfDay(fromDay), endMs: calendar.startOfDay(toDay + 1), calendar,
-    includeDebug: false, includeBots: false, includeInternal: false, filters: {},
-  };
-}
-
 function expectSameLatencies(store: SqliteStore, reference: SqliteStore): void {
   for (const timeZone of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
     for (const [from, to] of [[0, DAYS - 1], [1, 3], [2, 2]] as const) {
@@ -72,7 +63,7 @@ function dayRows(store: SqliteStore): number {
 
 describe('value lists per day', () => {
   for (const seed of [1, 2, 3, 4]) {
-    it(`answer as the quarter-hour lists through folds, erasures and classification (seed ${seed})`, async () => {
+    it(`answer as the quarter-hour lists through folds and erasures (seed ${seed})`, async () => {
       const random = createRandom(seed * 101);
       const store = openStore();
       const reference = openStore();

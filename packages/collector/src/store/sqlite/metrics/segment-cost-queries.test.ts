@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { dayScope } from '../../../../test/support/metric-scope.js';
 import { createRandom } from '../../../demo/random.js';
 import { DAY_MS } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup } from '../../../metrics/metrics-source.js';
-import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import type { EventRecord } from '../../event-record.js';
 import type { SqliteStore } from '../sqlite-store.js';
 import { costBySegmentFromEvents, costBySegmentFromRollups, type SegmentRow } from './segment-cost-queries.js';
@@ -40,16 +40,8 @@ function identify(userId: string, traits: Record<string, unknown>, anonymousId: 
 
 const openStore = inMemoryStores();
 
-function scopeOf(timeZone: string, fromDay: number, toDay: number): MetricScope {
-  const calendar = new ZoneCalendar(timeZone, (fromDay - 31) * DAY_MS, (toDay + 2) * DAY_MS);
-  return {
-    fromDay, toDay, startMs: calendar.startOfDay(fromDay), endMs: calendar.startOfDay(toDay + 1), calendar,
-    includeDebug: false, includeBots: false, includeInternal: false, filters: {},
-  };
-}
-
 /** The answer by segment, in key order, money rounded as the endpoint rounds it. */
-async function costByPlan(store: SqliteStore, scope: MetricScope = scopeOf('UTC', DAY, DAY)): Promise<CostGroup[]> {
+async function costByPlan(store: SqliteStore, scope: MetricScope = dayScope('UTC', DAY, DAY)): Promise<CostGroup[]> {
   const rows = await store.metrics.cost(scope, { by: 'segment', trait: 'plan' });
   return comparable(rows);
 }
@@ -136,9 +128,9 @@ describe('cost by user segment', () => {
     expect(await costByPlan(store)).toEqual([{ key: 'pro', cost: 2, ...tokens(1), conversations: 1 }]);
     expect(store.db.prepare('SELECT COUNT(*) FROM shared_conversations').pluck().get()).toBe(0);
 
-    expect(await costByPlan(store, scopeOf('UTC', DAY - 5, DAY))).toEqual([{ key: 'pro', cost: 6, ...tokens(2), conversations: 2 }]);
+    expect(await costByPlan(store, dayScope('UTC', DAY - 5, DAY))).toEqual([{ key: 'pro', cost: 6, ...tokens(2), conversations: 2 }]);
     await store.deleteEventsBefore(T0 - DAY_MS, 100);
-    expect(await costByPlan(store, scopeOf('UTC', DAY - 5, DAY))).toEqual([{ key: 'pro', cost: 2, ...tokens(1), conversations: 1 }]);
+    expect(await costByPlan(store, dayScope('UTC', DAY - 5, DAY))).toEqual([{ key: 'pro', cost: 2, ...tokens(1), conversations: 1 }]);
   });
 
   for (const seed of [1, 2, 3, 4, 5, 6]) {
@@ -175,7 +167,7 @@ describe('cost by user segment', () => {
       expect(store.db.prepare('SELECT COUNT(*) FROM shared_conversations').pluck().get()).toBeGreaterThan(0);
       for (const timeZone of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
         for (const [fromDay, toDay] of [[DAY - 3, DAY], [DAY - 1, DAY - 1], [DAY - 2, DAY + 1]] as const) {
-          const scope = scopeOf(timeZone, fromDay, toDay);
+          const scope = dayScope(timeZone, fromDay, toDay);
           const fromEvents = comparable(costBySegmentFromEvents(store.db, scope, 'plan'));
           expect(fromEvents.length).toBeGreaterThan(0);
           expect(comparable(costBySegmentFromRollups(store.db, scope, 'plan'))).toEqual(fromEvents);

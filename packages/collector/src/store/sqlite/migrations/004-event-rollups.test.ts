@@ -142,13 +142,6 @@ function generateEvents(seed: number): { events: EventRecord[]; identifies: Even
   return { events, identifies };
 }
 
-function shuffle<T>(items: T[], random: ReturnType<typeof createRandom>): T[] {
-  for (let index = items.length - 1; index > 0; index -= 1) {
-    const other = random.int(0, index);
-    [items[index], items[other]] = [items[other] as T, items[index] as T];
-  }
-  return items;
-}
 
 /** Rows of every rollup, once every stored event is folded, REAL sums rounded so that summation order does not matter. */
 function snapshot(store: SqliteStore): Record<string, unknown[]> {
@@ -187,7 +180,7 @@ async function classifyRandomPrompts(store: SqliteStore, random: ReturnType<type
     .filter(() => random.chance(0.7))
     .map(({ id }) => (random.chance(0.2) ? { eventId: String(id), intent: 'not_sampled', sampled: false } : { eventId: String(id), intent: random.pick(['billing', 'tech', 'sales']), sampled: true }));
   const usage = { day: '2026-03-07', classifier: 'test', prompts: outcomes.length, cached: 0, errors: 0, notSampled: 0, promptTokens: 0, completionTokens: 0, cost: 0 };
-  await store.recordClassifications(shuffle(outcomes, random), usage);
+  await store.recordClassifications(random.shuffle(outcomes), usage);
 }
 
 describe('migration 004 rollups', () => {
@@ -201,7 +194,7 @@ describe('migration 004 rollups', () => {
       };
       try {
         const { events, identifies } = generateEvents(seed);
-        const arrivals = shuffle([...events], random);
+        const arrivals = random.shuffle([...events]);
         const early = arrivals.splice(0, Math.floor(arrivals.length * 0.6));
         for (let index = 0; index < early.length; index += 7) {
           await store.insertEvents(early.slice(index, index + 7));

@@ -106,10 +106,7 @@ describe('migration 005', () => {
       const store = new SqliteStore({ path: ':memory:', rollups: { background: false } });
       try {
         const events = generateEvents(seed);
-        for (let index = events.length - 1; index > 0; index -= 1) {
-          const other = random.int(0, index);
-          [events[index], events[other]] = [events[other] as EventRecord, events[index] as EventRecord];
-        }
+        random.shuffle(events);
         for (let index = 0; index < events.length; index += 3) {
           await store.insertEvents(events.slice(index, index + 3));
           // Folds between arrivals too: a response folded before or after the feedback naming it.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRandom, type Random } from '../../../demo/random.js';
+import { createRandom } from '../../../demo/random.js';
 import { comparableRows, ROLLUP_ORDERS } from '../../../../test/support/rollup-rows.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { valueListEntries } from '../../../../test/support/value-lists.js';
@@ -145,26 +145,19 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
 });
 
-function shuffle<T>(items: T[], random: Random): T[] {
-  for (let index = items.length - 1; index > 0; index -= 1) {
-    const other = random.int(0, index);
-    [items[index], items[other]] = [items[other] as T, items[index] as T];
-  }
-  return items;
-}
 
 describe('migration 008: rollups follow deleted events', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`leaves every rollup as a store that never had the deleted events has it (seed ${seed})`, () => {
       const random = createRandom(seed * 104_729);
-      const rows = shuffle(generateRows(seed), random);
+      const rows = random.shuffle(generateRows(seed));
       const deleted = new Set(rows.filter(() => random.chance(0.4)).map((row) => row.message_id));
       const kept = rows.filter((row) => !deleted.has(row.message_id));
 
       const full = openStore();
       insertRows(full, rows);
       const deleteEvent = full.db.prepare('DELETE FROM events WHERE message_id = ?');
-      const order = shuffle([...deleted], random);
+      const order = random.shuffle([...deleted]);
       // One statement deleting many rows, and single-row ones, in random order.
       const bulk = order.splice(0, Math.floor(order.length / 2));
       full.db.prepare('DELETE FROM events WHERE message_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(bulk));

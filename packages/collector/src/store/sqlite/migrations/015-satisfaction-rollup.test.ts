@@ -184,10 +184,7 @@ describe('migration 015: satisfaction per quarter-hour, intent and turn model', 
       const random = createRandom(seed * 6151);
       const store = openStore();
       const events = randomEvents(seed);
-      for (let index = events.length - 1; index > 0; index -= 1) {
-        const other = random.int(0, index);
-        [events[index], events[other]] = [events[other] as EventRecord, events[index] as EventRecord];
-      }
+      random.shuffle(events);
       for (let index = 0; index < events.length; index += 3) {
         await store.insertEvents(events.slice(index, index + 3));
         // Folds between arrivals too: a response folded before, with, or after the feedback of its turn.
