@@ -4,6 +4,7 @@ import { activityStepsWriter } from './activity-steps.js';
 import { activityUsersWriter } from './activity-users.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
+import { userCostListsWriter } from './user-cost-lists.js';
 import { ValueListDayWriter } from './value-list-days.js';
 
 export interface RollupMaterializerOptions {
@@ -85,6 +86,7 @@ export class RollupMaterializer {
           ...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)),
           activityStepsWriter(db),
           activityUsersWriter(db),
+          userCostListsWriter(db),
           ...BINARY_VALUE_LISTS.map((list) => new ValueListDayWriter(db, list)),
         ];
         refreshLists = db.transaction((max: number) => writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed), 0));

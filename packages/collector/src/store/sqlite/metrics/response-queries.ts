@@ -13,7 +13,6 @@ import { readFloat64Values } from './float64-values.js';
 import { valuesByKey } from './values-by-key.js';
 import { keyColumnSql, rollupFiltersSql, rollupKeyFiltersSql } from './rollup-filters-sql.js';
 import { QUARTER_HOUR_MS, quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
-import { costBySegment } from './segment-cost-queries.js';
 import { localDaySql } from './zone-sql.js';
 
 /**
@@ -141,11 +140,9 @@ const COST_SUMS = `TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,
  * conversations = distinct conversations with a response in the group. Per
  * day or model they come from the conversation entry rollups (see
  * `entryConversations`); with a conversation or intent filter or with debug
- * events, from the responses themselves. Per user segment, see
- * segment-cost-queries.ts.
+ * events, from the responses themselves. Per user segment: segment-cost-queries.ts.
  */
-export function cost(db: Database.Database, scope: MetricScope, grouping: CostGrouping): CostGroup[] {
-  if (grouping.by === 'segment') return costBySegment(db, scope, grouping.trait);
+export function cost(db: Database.Database, scope: MetricScope, grouping: Exclude<CostGrouping, { by: 'segment' }>): CostGroup[] {
   if (!rollupAnswers(scope)) return costFromEvents(db, scope, grouping.by);
   const filters = rollupFiltersSql(scope, { model: true, intent: true });
   const sums = db

@@ -6,7 +6,8 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup } from '../../../metrics/metrics-source.js';
 import type { EventRecord } from '../../event-record.js';
 import type { SqliteStore } from '../sqlite-store.js';
-import { costBySegmentFromEvents, costBySegmentFromRollups, type SegmentRow } from './segment-cost-queries.js';
+import { costBySegmentFromEvents, costBySegmentFromLists, costBySegmentFromRollups, type SegmentRow } from './segment-cost-queries.js';
+import { UserSegments } from './user-segments.js';
 import { inMemoryStores } from '../../../../test/support/store-factory.js';
 
 /** Cost by user segment from migration 011's per-user rollups: what the responses say, through identify, sharing and deletes. */
@@ -50,6 +51,17 @@ function comparable(rows: readonly (CostGroup | SegmentRow)[]): CostGroup[] {
   return rows
     .map((row) => ({ ...row, key: row.key === null ? null : String(row.key), cost: Math.round(row.cost * 1e6) / 1e6 + 0 }))
     .sort((a, b) => String(a.key).localeCompare(String(b.key)));
+}
+
+/** The per-user cost lists, with segments kept in `segments`, answer as the rollups over ranges in several zones. */
+function expectListsToMatchRollups(store: SqliteStore, segments: UserSegments): void {
+  for (const timeZone of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
+    for (const [fromDay, toDay] of [[DAY - 3, DAY], [DAY - 1, DAY - 1], [DAY, DAY + 1]] as const) {
+      const scope = dayScope(timeZone, fromDay, toDay);
+      const range = `${timeZone} days ${fromDay - DAY}–${toDay - DAY}`;
+      expect(comparable(costBySegmentFromLists(store.db, scope, 'plan', segments)), range).toEqual(comparable(costBySegmentFromRollups(store.db, scope, 'plan')));
+    }
+  }
 }
 
 const tokens = (responses: number) => ({ promptTokens: 10 * responses, completionTokens: 5 * responses, totalTokens: 15 * responses });
@@ -137,6 +149,7 @@ describe('cost by user segment', () => {
     it(`answers from the rollups as from the responses, through folds, identifies and deletes in any order (seed ${seed})`, async () => {
       const random = createRandom(seed * 7919);
       const store = openStore();
+      const segments = new UserSegments();
       const users = ['ada', 'bob', 'cy', 'dee', 'eve'];
       for (let step = 0; step < 40; step += 1) {
         const batch: EventRecord[] = [];
@@ -161,6 +174,12 @@ describe('cost by user segment', () => {
         if (random.chance(0.5)) store.rollups?.foldBatch(random.int(1, 30));
         if (random.chance(0.05)) await store.eraseUser(random.pick(users));
         if (random.chance(0.05)) await store.deleteEventsBefore(T0 - random.int(0, 3) * DAY_MS, random.int(1, 20));
+        // The per-user cost lists of migration 018, fresh, partly stale or stale, with segments kept from earlier checks.
+        if (random.chance(0.3)) store.rollups?.refreshLists(random.int(1, 40));
+        if (step % 8 === 7) {
+          store.rollups?.catchUp();
+          expectListsToMatchRollups(store, segments);
+        }
       }
       store.rollups?.catchUp();
 
@@ -173,6 +192,47 @@ describe('cost by user segment', () => {
           expect(comparable(costBySegmentFromRollups(store.db, scope, 'plan'))).toEqual(fromEvents);
         }
       }
+      expectListsToMatchRollups(store, segments);
+      store.rollups?.refreshAllLists();
+      expect(store.db.prepare('SELECT COUNT(*) FROM user_cost_lists_stale').pluck().get()).toBe(0);
+      expect(store.db.prepare('SELECT COUNT(*) FROM user_cost_lists').pluck().get()).toBeGreaterThan(0);
+      expectListsToMatchRollups(store, segments);
     });
   }
+
+  it('reads no segment kept from before a user went and their number came back for another user', async () => {
+    const store = openStore();
+    const segments = new UserSegments();
+    await store.insertEvents([identify('ada', { plan: 'pro' }), identify('bob', { plan: 'free' }), response('ada', 'c-1', 1, 1), response('bob', 'c-2', 2, 2)]);
+    store.rollups?.catchUp();
+    store.rollups?.refreshAllLists();
+    const scope = dayScope('UTC', DAY, DAY);
+    expect(comparable(costBySegmentFromLists(store.db, scope, 'plan', segments)).map((row) => row.key)).toEqual(['free', 'pro']);
+    const bobsNumber = store.db.prepare(`SELECT ordinal FROM user_ordinals WHERE user_key = 'bob'`).pluck().get();
+    expect(bobsNumber).toBe(store.db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get());
+
+    await store.eraseUser('bob');
+    await store.insertEvents([identify('cy', { plan: 'team' }), response('cy', 'c-3', 3, 4)]);
+    store.rollups?.catchUp();
+    store.rollups?.refreshAllLists();
+
+    expect(store.db.prepare(`SELECT ordinal FROM user_ordinals WHERE user_key = 'cy'`).pluck().get()).toBe(bobsNumber);
+    expect(comparable(costBySegmentFromLists(store.db, scope, 'plan', segments))).toEqual(comparable(costBySegmentFromRollups(store.db, scope, 'plan')));
+    expect(comparable(costBySegmentFromLists(store.db, scope, 'plan', segments)).map((row) => row.key)).toEqual(['pro', 'team']);
+  });
+
+  it('follows a changed trait into the segments it keeps', async () => {
+    const store = openStore();
+    const segments = new UserSegments();
+    await store.insertEvents([identify('ada', { plan: 'pro' }), response('ada', 'c-1', 1, 1)]);
+    store.rollups?.catchUp();
+    store.rollups?.refreshAllLists();
+    const scope = dayScope('UTC', DAY, DAY);
+    expect(costBySegmentFromLists(store.db, scope, 'plan', segments).map((row) => row.key)).toEqual(['pro']);
+
+    await store.insertEvents([identify('ada', { plan: 'team' })]);
+
+    expect(costBySegmentFromLists(store.db, scope, 'plan', segments).map((row) => row.key)).toEqual(['team']);
+    expect(costBySegmentFromLists(store.db, scope, 'tier', segments).map((row) => row.key)).toEqual([null]);
+  });
 });

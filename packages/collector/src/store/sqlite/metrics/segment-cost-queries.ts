@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup } from '../../../metrics/metrics-source.js';
+import { createTotal, type Total } from '../total.js';
 import { trafficView } from '../traffic-flags.js';
+import { readUserCosts, USER_COST_WIDTH } from '../user-cost-lists.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
-
-/** A user's segment: the trait's current value; traits SQLite cannot read count as no value (→ `unknown`). */
-const TRAIT_OF_USER = `json_extract(CASE WHEN json_valid(u.traits) THEN u.traits END, @traitPath)`;
+import { type SegmentValue, TRAIT_OF_USER, traitPath, type UserSegments } from './user-segments.js';
 
 /** A segment's row as SQLite returns it: the trait's raw JSON value (text, number, 0/1 for a boolean, or NULL). */
 export type SegmentRow = Omit<CostGroup, 'key'> & { key: unknown };
@@ -14,11 +14,13 @@ export type SegmentRow = Omit<CostGroup, 'key'> & { key: unknown };
 /**
  * Cost, tokens and distinct conversations of responses per user segment (the
  * value of user trait `trait`). The default view with no filter reads
- * migration 011's per-user rollups; a model, intent or conversation filter,
- * or flagged traffic counted in, reads the responses themselves.
+ * migration 018's per-user cost lists (migration 011's per-user rollups for
+ * their stale quarters), with each user's segment from `segments`; a model,
+ * intent or conversation filter, or flagged traffic counted in, reads the
+ * responses themselves.
  */
-export function costBySegment(db: Database.Database, scope: MetricScope, trait: string): CostGroup[] {
-  const rows = rollupAnswers(scope) ? costBySegmentFromRollups(db, scope, trait) : costBySegmentFromEvents(db, scope, trait);
+export function costBySegment(db: Database.Database, scope: MetricScope, trait: string, segments: UserSegments): CostGroup[] {
+  const rows = rollupAnswers(scope) ? costBySegmentFromLists(db, scope, trait, segments) : costBySegmentFromEvents(db, scope, trait);
   // Trait values may be numbers or booleans in JSON; a segment is text.
   return rows.map((row) => ({ ...row, key: row.key === null || row.key === undefined ? null : String(row.key) }));
 }
@@ -33,6 +35,141 @@ function rollupAnswers(scope: MetricScope): boolean {
   return trafficView(scope) === 'ordinary' && model === undefined && intent === undefined && conversationId === undefined;
 }
 
+/** The sums of a segment, or of one user on the way to theirs. */
+class SegmentSums {
+  readonly cost: Total = createTotal();
+  promptTokens = 0;
+  completionTokens = 0;
+  totalTokens = 0;
+  conversations = 0;
+
+  row(key: SegmentValue): SegmentRow {
+    const { promptTokens, completionTokens, totalTokens, conversations } = this;
+    return { key, cost: this.cost.value(), promptTokens, completionTokens, totalTokens, conversations };
+  }
+}
+
+/**
+ * The answer of costBySegmentFromRollups, from the per-user cost lists: each
+ * user's rows of the range summed per user in JavaScript over integer
+ * ordinals (a stale quarter's user without one yet, per key), then per
+ * segment; the conversations that continue from before the range and the
+ * correction for shared conversations come from the same SQL as there. Costs
+ * are summed per user, then per segment, with TOTAL()'s compensation: the
+ * same sums up to the last bits, which the endpoint's rounding of money
+ * leaves alone. One read transaction.
+ */
+export function costBySegmentFromLists(db: Database.Database, scope: MetricScope, trait: string, segments: UserSegments): SegmentRow[] {
+  const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
+  return db.transaction((): SegmentRow[] => {
+    const { lists, stale, maxOrdinal } = readUserCosts(db, q0, q1);
+    const size = maxOrdinal + 1;
+    // Per ordinal: the cost as TOTAL() sums it (running sum and its accumulated error), and the other sums.
+    const costSum = new Float64Array(size);
+    const costError = new Float64Array(size);
+    const promptTokens = new Float64Array(size);
+    const completionTokens = new Float64Array(size);
+    const totalTokens = new Float64Array(size);
+    const conversations = new Float64Array(size);
+    const counted = new Uint8Array(size);
+    const addRow = (ordinal: number, cost: number, prompt: number, completion: number, total: number, newConversations: number): void => {
+      const sum = costSum[ordinal] as number;
+      const next = sum + cost;
+      costError[ordinal] = (costError[ordinal] as number) + (Math.abs(sum) > Math.abs(cost) ? sum - next + cost : cost - next + sum);
+      costSum[ordinal] = next;
+      promptTokens[ordinal] = (promptTokens[ordinal] as number) + prompt;
+      completionTokens[ordinal] = (completionTokens[ordinal] as number) + completion;
+      totalTokens[ordinal] = (totalTokens[ordinal] as number) + total;
+      conversations[ordinal] = (conversations[ordinal] as number) + newConversations;
+      counted[ordinal] = 1;
+    };
+    for (const list of lists) {
+      for (let at = 0; at < list.length; at += USER_COST_WIDTH) {
+        addRow(list[at] as number, list[at + 1] as number, list[at + 2] as number, list[at + 3] as number, list[at + 4] as number, list[at + 5] as number);
+      }
+    }
+    // Users of stale quarters not numbered yet, by key.
+    const unnumbered = new Map<string, SegmentSums>();
+    const sumsOfKey = (userKey: string): SegmentSums => {
+      let sums = unnumbered.get(userKey);
+      if (sums === undefined) unnumbered.set(userKey, (sums = new SegmentSums()));
+      return sums;
+    };
+    for (const [ordinal, userKey, cost, prompt, completion, total, newConversations] of stale) {
+      if (ordinal !== null) {
+        addRow(ordinal, cost, prompt, completion, total, newConversations);
+        continue;
+      }
+      const sums = sumsOfKey(userKey);
+      sums.cost.add(cost);
+      sums.promptTokens += prompt;
+      sums.completionTokens += completion;
+      sums.totalTokens += total;
+      sums.conversations += newConversations;
+    }
+    const continuing = db
+      .prepare(
+        `SELECT o.ordinal, e.user_key, SUM(e.conversations)
+           FROM user_conversation_entries e LEFT JOIN user_ordinals o ON o.user_key = e.user_key
+          WHERE e.quarter >= @q0 AND e.quarter < @q1 AND e.debug = 0 AND e.previous_quarter < @q0
+          GROUP BY e.user_key`,
+      )
+      .raw()
+      .all({ q0, q1 }) as [ordinal: number | null, userKey: string, conversations: number][];
+    for (const [ordinal, userKey, continued] of continuing) {
+      if (ordinal === null) {
+        sumsOfKey(userKey).conversations += continued;
+      } else {
+        conversations[ordinal] = (conversations[ordinal] as number) + continued;
+        counted[ordinal] = 1;
+      }
+    }
+
+    const bySegment = new Map<SegmentValue, SegmentSums>();
+    const sumsOfSegment = (segment: SegmentValue): SegmentSums => {
+      let sums = bySegment.get(segment);
+      if (sums === undefined) bySegment.set(segment, (sums = new SegmentSums()));
+      return sums;
+    };
+    const segmentOf = segments.byOrdinal(db, trait, maxOrdinal);
+    for (let ordinal = 0; ordinal < size; ordinal += 1) {
+      if (counted[ordinal] === 0) continue;
+      const sums = sumsOfSegment(segmentOf[ordinal] ?? null);
+      const error = costError[ordinal] as number;
+      sums.cost.add(Number.isFinite(error) ? (costSum[ordinal] as number) + error : (costSum[ordinal] as number));
+      sums.promptTokens += promptTokens[ordinal] as number;
+      sums.completionTokens += completionTokens[ordinal] as number;
+      sums.totalTokens += totalTokens[ordinal] as number;
+      sums.conversations += conversations[ordinal] as number;
+    }
+    for (const [userKey, user] of unnumbered) {
+      const sums = sumsOfSegment(segments.ofUserKey(db, trait, userKey));
+      sums.cost.add(user.cost.value());
+      sums.promptTokens += user.promptTokens;
+      sums.completionTokens += user.completionTokens;
+      sums.totalTokens += user.totalTokens;
+      sums.conversations += user.conversations;
+    }
+    const shared = db
+      .prepare(`${SHARED_PAIRS_SQL} SELECT ${TRAIT_OF_USER} AS key, COUNT(DISTINCT p.conversation_id) - COUNT(*) FROM shared_pairs p LEFT JOIN users u ON u.user_key = p.user_key GROUP BY 1`)
+      .raw()
+      .all({ q0, q1, traitPath: traitPath(trait) }) as [SegmentValue, number][];
+    for (const [segment, correction] of shared) sumsOfSegment(segment).conversations += correction;
+    return [...bySegment].map(([segment, sums]) => sums.row(segment));
+  })();
+}
+
+/**
+ * The conversations of the range that more than one user has responses in,
+ * per user: a segment counts each once (see migration 011).
+ */
+const SHARED_PAIRS_SQL = `
+  WITH shared_pairs AS (
+    SELECT DISTINCT q.user_key, q.conversation_id
+      FROM shared_conversations s
+      JOIN user_conversation_quarters q INDEXED BY user_conversation_quarters_conversation ON q.conversation_id = s.conversation_id
+     WHERE q.debug = 0 AND q.quarter >= @q0 AND q.quarter < @q1)`;
+
 /**
  * One row per user and active quarter of the range: the user's sums, and
  * their distinct conversations — the entries whose previous quarter (in that
@@ -46,7 +183,8 @@ export function costBySegmentFromRollups(db: Database.Database, scope: MetricSco
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   return db
     .prepare(
-      `WITH per_user AS (
+      `${SHARED_PAIRS_SQL},
+       per_user AS (
          SELECT user_key, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS prompt_tokens, TOTAL(completion_tokens) AS completion_tokens,
                 TOTAL(total_tokens) AS total_tokens, SUM(conversations) AS conversations
            FROM (SELECT user_key, cost, prompt_tokens, completion_tokens, total_tokens, new_conversations AS conversations
@@ -54,12 +192,7 @@ export function costBySegmentFromRollups(db: Database.Database, scope: MetricSco
                  UNION ALL
                  SELECT user_key, 0, 0, 0, 0, conversations
                    FROM user_conversation_entries WHERE quarter >= @q0 AND quarter < @q1 AND debug = 0 AND previous_quarter < @q0)
-          GROUP BY user_key),
-       shared_pairs AS (
-         SELECT DISTINCT q.user_key, q.conversation_id
-           FROM shared_conversations s
-           JOIN user_conversation_quarters q INDEXED BY user_conversation_quarters_conversation ON q.conversation_id = s.conversation_id
-          WHERE q.debug = 0 AND q.quarter >= @q0 AND q.quarter < @q1)
+          GROUP BY user_key)
        SELECT key, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens, TOTAL(completion_tokens) AS completionTokens,
               TOTAL(total_tokens) AS totalTokens, SUM(conversations) AS conversations
          FROM (SELECT ${TRAIT_OF_USER} AS key, p.cost, p.prompt_tokens, p.completion_tokens, p.total_tokens, p.conversations
@@ -70,7 +203,7 @@ export function costBySegmentFromRollups(db: Database.Database, scope: MetricSco
                 GROUP BY 1)
         GROUP BY key`,
     )
-    .all({ q0, q1, traitPath: `$."${trait}"` }) as SegmentRow[];
+    .all({ q0, q1, traitPath: traitPath(trait) }) as SegmentRow[];
 }
 
 /** The same answer from the responses themselves (any filter, any traffic counted). */
@@ -91,5 +224,5 @@ export function costBySegmentFromEvents(db: Database.Database, scope: MetricScop
          FROM per_user p LEFT JOIN users u ON u.user_key = p.user_key
         GROUP BY key`,
     )
-    .all({ start: scope.startMs, end: scope.endMs, ...filters.params, traitPath: `$."${trait}"` }) as SegmentRow[];
+    .all({ start: scope.startMs, end: scope.endMs, ...filters.params, traitPath: traitPath(trait) }) as SegmentRow[];
 }

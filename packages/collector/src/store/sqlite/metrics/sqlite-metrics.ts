@@ -36,8 +36,10 @@ import { activeConversations } from './live-queries.js';
 import { promptsByQuarterHour } from './prompt-hour-queries.js';
 import { cost, errors, latency } from './response-queries.js';
 import { retention } from './retention-queries.js';
+import { costBySegment } from './segment-cost-queries.js';
 import { sessionById, sessionTotals } from './session-queries.js';
 import { excludedUsers } from './traffic-queries.js';
+import { UserSegments } from './user-segments.js';
 
 /**
  * Metric queries over the embedded SQLite store. Statements are prepared per
@@ -52,6 +54,7 @@ import { excludedUsers } from './traffic-queries.js';
 export class SqliteMetrics implements MetricsSource {
   readonly #db: Database.Database;
   readonly #catchUp: () => void;
+  readonly #segments = new UserSegments();
 
   /** `catchUp` folds the events not yet in the rollups (rollup-materializer.ts), so that every answer is exact and current. */
   constructor(db: Database.Database, catchUp: () => void) {
@@ -123,7 +126,8 @@ export class SqliteMetrics implements MetricsSource {
   }
 
   async cost(scope: MetricScope, grouping: CostGrouping): Promise<CostGroup[]> {
-    return cost(this.#current(), scope, grouping);
+    const db = this.#current();
+    return grouping.by === 'segment' ? costBySegment(db, scope, grouping.trait, this.#segments) : cost(db, scope, grouping);
   }
 
   async errors(scope: MetricScope, groupBy: 'model' | 'day'): Promise<ErrorGroup[]> {

@@ -13,7 +13,7 @@ function markStale(stale: string, quarter: string): string {
   return `INSERT INTO ${stale} (quarter) SELECT ${quarter} WHERE NOT EXISTS (SELECT 1 FROM ${stale} WHERE quarter = ${quarter})`;
 }
 
-interface ListSource {
+export interface ListSource {
   rollup: string;
   /** The quarter of a row, over `NEW.`/`OLD.` or the bare row. */
   quarterOf: (row: string) => string;
@@ -28,7 +28,7 @@ interface ListSource {
 }
 
 /** A list table, its stale marks, the triggers on the rollup that keep the marks, and the marks of the rows already there. */
-function listsSql({ rollup, quarterOf, updateOf, otherQuarterOf }: ListSource, lists: string, stale: string, entry: string): string {
+export function listsSql({ rollup, quarterOf, updateOf, otherQuarterOf }: ListSource, lists: string, stale: string, entry: string): string {
   const markOther = (row: 'NEW.' | 'OLD.'): string =>
     otherQuarterOf === undefined ? '' : `${markStale(stale, otherQuarterOf(row))} AND ${otherQuarterOf(row)} IS NOT NULL AND ${row}debug = 0;`;
   return `

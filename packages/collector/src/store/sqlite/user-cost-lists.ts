@@ -1,0 +1,67 @@
+import type Database from 'better-sqlite3';
+import { readFloat64Values } from './metrics/float64-values.js';
+import { type ListTables, listsInRange, StaleListWriter, userNumbering } from './quarter-lists.js';
+
+/** Migration 018's lists of the ordinary `user_cost_rollup` rows per UTC quarter-hour. */
+const USER_COST_LISTS: ListTables = { lists: 'user_cost_lists', stale: 'user_cost_lists_stale' };
+const VALUE_BYTES = 8;
+
+/** The values of an entry, in list order: the user's ordinal, then the row's sums. */
+export const USER_COST_WIDTH = 6;
+
+/** A stale quarter's rollup row: the user's ordinal (null when the key has none yet), key, then the sums in list order. */
+type UserCostRow = [
+  ordinal: number | null,
+  userKey: string,
+  cost: number,
+  promptTokens: number,
+  completionTokens: number,
+  totalTokens: number,
+  newConversations: number,
+];
+
+const QUARTER_ROWS_SQL = `
+  SELECT o.ordinal, r.user_key, r.cost, r.prompt_tokens, r.completion_tokens, r.total_tokens, r.new_conversations
+    FROM user_cost_rollup r LEFT JOIN user_ordinals o ON o.user_key = r.user_key
+   WHERE r.quarter = ? AND r.debug = 0`;
+
+/** The writer of the user cost lists (rollup-materializer.ts runs it with the other stale lists). */
+export function userCostListsWriter(db: Database.Database): StaleListWriter {
+  const quarterRows = db.prepare(QUARTER_ROWS_SQL).raw();
+  const numbering = userNumbering(db);
+  return new StaleListWriter(db, USER_COST_LISTS, (quarter) => {
+    const rows = quarterRows.all(quarter) as UserCostRow[];
+    if (rows.length === 0) return null;
+    const numberOf = numbering();
+    const list = Buffer.allocUnsafe(rows.length * USER_COST_WIDTH * VALUE_BYTES);
+    let offset = 0;
+    for (const [ordinal, userKey, ...sums] of rows) {
+      offset = list.writeDoubleBE(numberOf(ordinal, userKey), offset);
+      for (const sum of sums) offset = list.writeDoubleBE(sum, offset);
+    }
+    return list;
+  });
+}
+
+/** What quarters [q0, q1) hold: entries of USER_COST_WIDTH values from the lists, and the rows of stale quarters. */
+export interface UserCosts {
+  lists: Float64Array[];
+  stale: UserCostRow[];
+  /** The highest user ordinal: a per-user array needs one more slot. */
+  maxOrdinal: number;
+}
+
+/**
+ * The ordinary per-user cost rows of quarters [q0, q1): fresh quarters from
+ * their lists, stale ones from the rollup. Call inside the reader's
+ * transaction, so that a list rewritten meanwhile is counted exactly once.
+ */
+export function readUserCosts(db: Database.Database, q0: number, q1: number): UserCosts {
+  const { lists, stale } = listsInRange(db, USER_COST_LISTS, q0, q1);
+  const quarterRows = db.prepare(QUARTER_ROWS_SQL).raw();
+  return {
+    lists: lists.map(([, entries]) => readFloat64Values(entries)),
+    stale: stale.flatMap((quarter) => quarterRows.all(quarter) as UserCostRow[]),
+    maxOrdinal: (db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0,
+  };
+}
