@@ -8,37 +8,7 @@ import { formatInteger } from './format.js';
 import { askForKey } from './key-gate.js';
 import { createPanel } from './panel.js';
 import { clearReadKey, loadReadKey, saveReadKey } from './read-key.js';
-import { activeConversationsPanel } from './panels/active-conversations.js';
-import { activeUsersPanel } from './panels/active-users.js';
-import { costDailyPanel } from './panels/cost-daily.js';
-import { costModelsPanel } from './panels/cost-models.js';
-import { costSegmentsPanel } from './panels/cost-segments.js';
-import { engagementPanel } from './panels/engagement.js';
-import { errorsPanel } from './panels/errors.js';
-import { intentFlowsPanel } from './panels/intent-flows.js';
-import { intentsPanel } from './panels/intents.js';
-import { kpisPanel } from './panels/kpis.js';
-import { latencyPanel } from './panels/latency.js';
-import { peakHoursPanel } from './panels/peak-hours.js';
-import { retentionPanel } from './panels/retention.js';
-import { satisfactionPanel } from './panels/satisfaction.js';
-
-const PANEL_DEFINITIONS = [
-  kpisPanel,
-  activeUsersPanel,
-  activeConversationsPanel,
-  engagementPanel,
-  retentionPanel,
-  intentsPanel,
-  intentFlowsPanel,
-  latencyPanel,
-  errorsPanel,
-  costDailyPanel,
-  costModelsPanel,
-  costSegmentsPanel,
-  satisfactionPanel,
-  peakHoursPanel,
-];
+import { PANELS } from './panels/index.js';
 
 // Often enough to follow live traffic, rarely enough that an open tab costs
 // the collector almost nothing (one request per panel per 30 s).
@@ -57,7 +27,7 @@ let generation = 0;
 let autoRefreshTimer;
 
 const fetchMetric = createApiClient({ getKey: () => readKey ?? '' });
-const panels = PANEL_DEFINITIONS.map((definition) => {
+const panels = PANELS.map((definition) => {
   const element = document.querySelector(`[data-panel="${definition.name}"]`);
   if (element === null) throw new Error(`index.html has no panel "${definition.name}"`);
   return { definition, panel: createPanel(element) };
