@@ -120,16 +120,18 @@ export function userNumbering(db: Database.Database): () => (ordinal: number | n
   };
 }
 
-/** The writer of a per-session or per-conversation kind: numbers new users on the way. */
-export function quarterListWriter(db: Database.Database, kind: QuarterListKind): StaleListWriter {
-  const width = 1 + kind.values.length;
-  const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
+/**
+ * The writer of lists whose entries are a user's ordinal then values, all
+ * big-endian binary64; `rowsOf` gives a quarter's rows as [ordinal or null,
+ * user key, ...values]. Numbers new users on the way.
+ */
+export function ordinalListWriter(db: Database.Database, tables: ListTables, rowsOf: (quarter: number) => StaleEntry[]): StaleListWriter {
   const numbering = userNumbering(db);
-  return new StaleListWriter(db, kind, (quarter) => {
-    const rows = quarterRows.all(...quarterBounds(quarter)) as StaleEntry[];
+  return new StaleListWriter(db, tables, (quarter) => {
+    const rows = rowsOf(quarter);
     if (rows.length === 0) return null;
     const numberOf = numbering();
-    const list = Buffer.allocUnsafe(rows.length * width * VALUE_BYTES);
+    const list = Buffer.allocUnsafe(rows.reduce((bytes, row) => bytes + (row.length - 1) * VALUE_BYTES, 0));
     let offset = 0;
     for (const [ordinal, userKey, ...values] of rows) {
       offset = list.writeDoubleBE(numberOf(ordinal, userKey), offset);
@@ -137,6 +139,12 @@ export function quarterListWriter(db: Database.Database, kind: QuarterListKind):
     }
     return list;
   });
+}
+
+/** The writer of a per-session or per-conversation kind. */
+export function quarterListWriter(db: Database.Database, kind: QuarterListKind): StaleListWriter {
+  const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
+  return ordinalListWriter(db, kind, (quarter) => quarterRows.all(...quarterBounds(quarter)) as StaleEntry[]);
 }
 
 /**

@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
 import { readFloat64Values } from './metrics/float64-values.js';
-import { type ListTables, listsInRange, StaleListWriter, userNumbering } from './quarter-lists.js';
+import { type ListTables, listsInRange, ordinalListWriter, type StaleListWriter } from './quarter-lists.js';
 
 /** Migration 018's lists of the ordinary `user_cost_rollup` rows per UTC quarter-hour. */
 const USER_COST_LISTS: ListTables = { lists: 'user_cost_lists', stale: 'user_cost_lists_stale' };
-const VALUE_BYTES = 8;
 
 /** The values of an entry, in list order: the user's ordinal, then the row's sums. */
 export const USER_COST_WIDTH = 6;
@@ -28,19 +27,7 @@ const QUARTER_ROWS_SQL = `
 /** The writer of the user cost lists (rollup-materializer.ts runs it with the other stale lists). */
 export function userCostListsWriter(db: Database.Database): StaleListWriter {
   const quarterRows = db.prepare(QUARTER_ROWS_SQL).raw();
-  const numbering = userNumbering(db);
-  return new StaleListWriter(db, USER_COST_LISTS, (quarter) => {
-    const rows = quarterRows.all(quarter) as UserCostRow[];
-    if (rows.length === 0) return null;
-    const numberOf = numbering();
-    const list = Buffer.allocUnsafe(rows.length * USER_COST_WIDTH * VALUE_BYTES);
-    let offset = 0;
-    for (const [ordinal, userKey, ...sums] of rows) {
-      offset = list.writeDoubleBE(numberOf(ordinal, userKey), offset);
-      for (const sum of sums) offset = list.writeDoubleBE(sum, offset);
-    }
-    return list;
-  });
+  return ordinalListWriter(db, USER_COST_LISTS, (quarter) => quarterRows.all(quarter) as UserCostRow[]);
 }
 
 /** What quarters [q0, q1) hold: entries of USER_COST_WIDTH values from the lists, and the rows of stale quarters. */

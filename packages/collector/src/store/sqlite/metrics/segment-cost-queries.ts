@@ -43,6 +43,14 @@ class SegmentSums {
   totalTokens = 0;
   conversations = 0;
 
+  add(cost: number, promptTokens: number, completionTokens: number, totalTokens: number, conversations: number): void {
+    this.cost.add(cost);
+    this.promptTokens += promptTokens;
+    this.completionTokens += completionTokens;
+    this.totalTokens += totalTokens;
+    this.conversations += conversations;
+  }
+
   row(key: SegmentValue): SegmentRow {
     const { promptTokens, completionTokens, totalTokens, conversations } = this;
     return { key, cost: this.cost.value(), promptTokens, completionTokens, totalTokens, conversations };
@@ -50,10 +58,82 @@ class SegmentSums {
 }
 
 /**
+ * Per user, the sums of their rows: over integer ordinals in typed arrays
+ * (a million rows for 90 days at 10M bench events), and per key for the few
+ * users of stale quarters not numbered yet. Costs are summed as TOTAL() sums
+ * them: a running sum and its accumulated error per user (total.ts).
+ */
+class UserCostSums {
+  readonly #costSum: Float64Array;
+  readonly #costError: Float64Array;
+  readonly #promptTokens: Float64Array;
+  readonly #completionTokens: Float64Array;
+  readonly #totalTokens: Float64Array;
+  readonly #conversations: Float64Array;
+  readonly #counted: Uint8Array;
+  readonly #unnumbered = new Map<string, SegmentSums>();
+
+  constructor(maxOrdinal: number) {
+    const size = maxOrdinal + 1;
+    this.#costSum = new Float64Array(size);
+    this.#costError = new Float64Array(size);
+    this.#promptTokens = new Float64Array(size);
+    this.#completionTokens = new Float64Array(size);
+    this.#totalTokens = new Float64Array(size);
+    this.#conversations = new Float64Array(size);
+    this.#counted = new Uint8Array(size);
+  }
+
+  add(ordinal: number, cost: number, prompt: number, completion: number, total: number, conversations: number): void {
+    const sum = this.#costSum[ordinal] as number;
+    const next = sum + cost;
+    this.#costError[ordinal] = (this.#costError[ordinal] as number) + (Math.abs(sum) > Math.abs(cost) ? sum - next + cost : cost - next + sum);
+    this.#costSum[ordinal] = next;
+    this.#promptTokens[ordinal] = (this.#promptTokens[ordinal] as number) + prompt;
+    this.#completionTokens[ordinal] = (this.#completionTokens[ordinal] as number) + completion;
+    this.#totalTokens[ordinal] = (this.#totalTokens[ordinal] as number) + total;
+    this.#conversations[ordinal] = (this.#conversations[ordinal] as number) + conversations;
+    this.#counted[ordinal] = 1;
+  }
+
+  /** A user not numbered yet, by key. */
+  unnumbered(userKey: string): SegmentSums {
+    let sums = this.#unnumbered.get(userKey);
+    if (sums === undefined) this.#unnumbered.set(userKey, (sums = new SegmentSums()));
+    return sums;
+  }
+
+  /** Each user's sums added to their segment's, ordinals in order, then the unnumbered users. */
+  bySegment(segmentOfOrdinal: readonly SegmentValue[], segmentOfKey: (userKey: string) => SegmentValue): Map<SegmentValue, SegmentSums> {
+    const segments = new Map<SegmentValue, SegmentSums>();
+    const sumsOf = (segment: SegmentValue): SegmentSums => {
+      let sums = segments.get(segment);
+      if (sums === undefined) segments.set(segment, (sums = new SegmentSums()));
+      return sums;
+    };
+    for (let ordinal = 0; ordinal < this.#counted.length; ordinal += 1) {
+      if (this.#counted[ordinal] === 0) continue;
+      const error = this.#costError[ordinal] as number;
+      const cost = Number.isFinite(error) ? (this.#costSum[ordinal] as number) + error : (this.#costSum[ordinal] as number);
+      sumsOf(segmentOfOrdinal[ordinal] ?? null).add(
+        cost,
+        this.#promptTokens[ordinal] as number,
+        this.#completionTokens[ordinal] as number,
+        this.#totalTokens[ordinal] as number,
+        this.#conversations[ordinal] as number,
+      );
+    }
+    for (const [userKey, user] of this.#unnumbered) {
+      sumsOf(segmentOfKey(userKey)).add(user.cost.value(), user.promptTokens, user.completionTokens, user.totalTokens, user.conversations);
+    }
+    return segments;
+  }
+}
+
+/**
  * The answer of costBySegmentFromRollups, from the per-user cost lists: each
- * user's rows of the range summed per user in JavaScript over integer
- * ordinals (a stale quarter's user without one yet, per key), then per
- * segment; the conversations that continue from before the range and the
+ * user's rows of the range summed per user in JavaScript (UserCostSums), then
+ * per segment; the conversations that continue from before the range and the
  * correction for shared conversations come from the same SQL as there. Costs
  * are summed per user, then per segment, with TOTAL()'s compensation: the
  * same sums up to the last bits, which the endpoint's rounding of money
@@ -63,49 +143,15 @@ export function costBySegmentFromLists(db: Database.Database, scope: MetricScope
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   return db.transaction((): SegmentRow[] => {
     const { lists, stale, maxOrdinal } = readUserCosts(db, q0, q1);
-    const size = maxOrdinal + 1;
-    // Per ordinal: the cost as TOTAL() sums it (running sum and its accumulated error), and the other sums.
-    const costSum = new Float64Array(size);
-    const costError = new Float64Array(size);
-    const promptTokens = new Float64Array(size);
-    const completionTokens = new Float64Array(size);
-    const totalTokens = new Float64Array(size);
-    const conversations = new Float64Array(size);
-    const counted = new Uint8Array(size);
-    const addRow = (ordinal: number, cost: number, prompt: number, completion: number, total: number, newConversations: number): void => {
-      const sum = costSum[ordinal] as number;
-      const next = sum + cost;
-      costError[ordinal] = (costError[ordinal] as number) + (Math.abs(sum) > Math.abs(cost) ? sum - next + cost : cost - next + sum);
-      costSum[ordinal] = next;
-      promptTokens[ordinal] = (promptTokens[ordinal] as number) + prompt;
-      completionTokens[ordinal] = (completionTokens[ordinal] as number) + completion;
-      totalTokens[ordinal] = (totalTokens[ordinal] as number) + total;
-      conversations[ordinal] = (conversations[ordinal] as number) + newConversations;
-      counted[ordinal] = 1;
-    };
+    const users = new UserCostSums(maxOrdinal);
     for (const list of lists) {
       for (let at = 0; at < list.length; at += USER_COST_WIDTH) {
-        addRow(list[at] as number, list[at + 1] as number, list[at + 2] as number, list[at + 3] as number, list[at + 4] as number, list[at + 5] as number);
+        users.add(list[at] as number, list[at + 1] as number, list[at + 2] as number, list[at + 3] as number, list[at + 4] as number, list[at + 5] as number);
       }
     }
-    // Users of stale quarters not numbered yet, by key.
-    const unnumbered = new Map<string, SegmentSums>();
-    const sumsOfKey = (userKey: string): SegmentSums => {
-      let sums = unnumbered.get(userKey);
-      if (sums === undefined) unnumbered.set(userKey, (sums = new SegmentSums()));
-      return sums;
-    };
-    for (const [ordinal, userKey, cost, prompt, completion, total, newConversations] of stale) {
-      if (ordinal !== null) {
-        addRow(ordinal, cost, prompt, completion, total, newConversations);
-        continue;
-      }
-      const sums = sumsOfKey(userKey);
-      sums.cost.add(cost);
-      sums.promptTokens += prompt;
-      sums.completionTokens += completion;
-      sums.totalTokens += total;
-      sums.conversations += newConversations;
+    for (const [ordinal, userKey, ...sums] of stale) {
+      if (ordinal === null) users.unnumbered(userKey).add(...sums);
+      else users.add(ordinal, ...sums);
     }
     const continuing = db
       .prepare(
@@ -116,45 +162,25 @@ export function costBySegmentFromLists(db: Database.Database, scope: MetricScope
       )
       .raw()
       .all({ q0, q1 }) as [ordinal: number | null, userKey: string, conversations: number][];
-    for (const [ordinal, userKey, continued] of continuing) {
-      if (ordinal === null) {
-        sumsOfKey(userKey).conversations += continued;
-      } else {
-        conversations[ordinal] = (conversations[ordinal] as number) + continued;
-        counted[ordinal] = 1;
-      }
+    for (const [ordinal, userKey, conversations] of continuing) {
+      if (ordinal === null) users.unnumbered(userKey).add(0, 0, 0, 0, conversations);
+      else users.add(ordinal, 0, 0, 0, 0, conversations);
     }
-
-    const bySegment = new Map<SegmentValue, SegmentSums>();
-    const sumsOfSegment = (segment: SegmentValue): SegmentSums => {
-      let sums = bySegment.get(segment);
-      if (sums === undefined) bySegment.set(segment, (sums = new SegmentSums()));
-      return sums;
-    };
-    const segmentOf = segments.byOrdinal(db, trait, maxOrdinal);
-    for (let ordinal = 0; ordinal < size; ordinal += 1) {
-      if (counted[ordinal] === 0) continue;
-      const sums = sumsOfSegment(segmentOf[ordinal] ?? null);
-      const error = costError[ordinal] as number;
-      sums.cost.add(Number.isFinite(error) ? (costSum[ordinal] as number) + error : (costSum[ordinal] as number));
-      sums.promptTokens += promptTokens[ordinal] as number;
-      sums.completionTokens += completionTokens[ordinal] as number;
-      sums.totalTokens += totalTokens[ordinal] as number;
-      sums.conversations += conversations[ordinal] as number;
-    }
-    for (const [userKey, user] of unnumbered) {
-      const sums = sumsOfSegment(segments.ofUserKey(db, trait, userKey));
-      sums.cost.add(user.cost.value());
-      sums.promptTokens += user.promptTokens;
-      sums.completionTokens += user.completionTokens;
-      sums.totalTokens += user.totalTokens;
-      sums.conversations += user.conversations;
-    }
+    const bySegment = users.bySegment(segments.byOrdinal(db, trait, maxOrdinal), (userKey) => segments.ofUserKey(db, trait, userKey));
     const shared = db
-      .prepare(`${SHARED_PAIRS_SQL} SELECT ${TRAIT_OF_USER} AS key, COUNT(DISTINCT p.conversation_id) - COUNT(*) FROM shared_pairs p LEFT JOIN users u ON u.user_key = p.user_key GROUP BY 1`)
+      .prepare(
+        `${SHARED_PAIRS_SQL}
+         SELECT ${TRAIT_OF_USER} AS key, COUNT(DISTINCT p.conversation_id) - COUNT(*)
+           FROM shared_pairs p LEFT JOIN users u ON u.user_key = p.user_key
+          GROUP BY 1`,
+      )
       .raw()
       .all({ q0, q1, traitPath: traitPath(trait) }) as [SegmentValue, number][];
-    for (const [segment, correction] of shared) sumsOfSegment(segment).conversations += correction;
+    for (const [segment, correction] of shared) {
+      const sums = bySegment.get(segment) ?? new SegmentSums();
+      sums.conversations += correction;
+      bySegment.set(segment, sums);
+    }
     return [...bySegment].map(([segment, sums]) => sums.row(segment));
   })();
 }
