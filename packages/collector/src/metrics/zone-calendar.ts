@@ -27,6 +27,18 @@ export class ZoneCalendar {
     this.segments = findSegments(createOffsetReader(timeZone), windowStartMs, windowEndMs);
   }
 
+  /**
+   * The calendar of another one's zone and segments, as they cross a thread
+   * boundary (structured cloning keeps the data, not the class), without
+   * asking Intl again.
+   */
+  static fromSegments(timeZone: string, segments: readonly OffsetSegment[]): ZoneCalendar {
+    const calendar = Object.create(ZoneCalendar.prototype) as { timeZone: string; segments: readonly OffsetSegment[] };
+    calendar.timeZone = timeZone;
+    calendar.segments = segments;
+    return calendar as ZoneCalendar;
+  }
+
   offsetAt(ms: number): number {
     let offset = this.segments[0]?.offsetMs ?? 0;
     for (const segment of this.segments) {

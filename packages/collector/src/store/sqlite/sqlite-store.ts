@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { availableParallelism } from 'node:os';
 import type {
   ClassificationOutcome,
   ClassificationUsage,
@@ -8,12 +9,14 @@ import type { ErasureOutcome } from '../data-lifecycle.js';
 import type { EventRecord, InsertOutcome } from '../event-record.js';
 import type { ExportedEvent, ExportRange } from '../event-export.js';
 import type { Store } from '../store.js';
+import type { MetricsSource } from '../../metrics/metrics-source.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
 import { toEventId } from './event-ids.js';
 import { exportEventPages } from './export-queries.js';
 import { prepareLifecycleStatements, type LifecycleStatements } from './lifecycle-statements.js';
 import { SqliteMetrics } from './metrics/sqlite-metrics.js';
 import { openDatabase } from './open-database.js';
+import { ReaderPool } from './reader-pool.js';
 import { RollupMaterializer, type RollupMaterializerOptions } from './rollup-materializer.js';
 import { InlineWriter, type StoreWriter } from './store-writer.js';
 import { WriterThread } from './writer-thread-client.js';
@@ -38,7 +41,18 @@ export interface SqliteStoreOptions {
    * which another connection cannot open, and for a read-only store).
    */
   writer?: 'thread' | 'inline';
+  /**
+   * Reader threads for metric queries (reader-pool.ts), each with its own
+   * read-only connection, so that concurrent queries use several cores and
+   * none holds up the event loop. Default: one per core, at most
+   * DEFAULT_MAX_READERS; 0 answers queries on this connection (always for
+   * `:memory:`, which another connection cannot open).
+   */
+  readers?: number;
 }
+
+/** Readers beyond a few add connections and page caches, not speed: a dashboard load sends about twenty queries at once. */
+const DEFAULT_MAX_READERS = 4;
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is
@@ -54,13 +68,14 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
-  readonly metrics: SqliteMetrics;
+  readonly metrics: MetricsSource;
   /** Null on a read-only store, which cannot write the rollups. */
   readonly rollups: RollupMaterializer | null;
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
   readonly #lifecycle: LifecycleStatements;
   readonly #writer: StoreWriter;
+  readonly #readers: ReaderPool | null;
   #closed = false;
 
   /**
@@ -88,14 +103,17 @@ export class SqliteStore implements Store {
     this.rollups = readonly ? null : new RollupMaterializer(this.db, options.rollups);
     const rollups = this.rollups;
     this.#lifecycle = prepareLifecycleStatements(this.db, () => rollups?.catchUp());
-    this.metrics = new SqliteMetrics(this.db, () => {
+    const catchUp = (): void => {
       try {
         rollups?.catchUp();
       } catch (error) {
         // A full disk or a lock held elsewhere: a retryable 503 for the reader, not a 500.
         throw toStoreWriteError(error);
       }
-    });
+    };
+    const readers = isMemoryPath(options.path) ? 0 : (options.readers ?? Math.min(DEFAULT_MAX_READERS, availableParallelism()));
+    this.#readers = readers > 0 ? new ReaderPool(options.path, readers) : null;
+    this.metrics = this.#readers?.metrics(catchUp) ?? new SqliteMetrics(this.db, catchUp);
     const writeOnThread = (options.writer ?? 'thread') === 'thread' && !readonly && !isMemoryPath(options.path);
     const background = options.rollups?.background !== false;
     this.#writer = writeOnThread
@@ -204,6 +222,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#readers?.close();
     await this.#writer.close();
     this.rollups?.stop();
     try {
