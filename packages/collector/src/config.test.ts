@@ -49,6 +49,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--store', 'clickhouse', '--clickhouse-url', 'http://127.0.0.1:8123', '--db', 'x.db'], {})).toThrow(
       new ConfigError('--db (CHATMETER_DB) is the SQLite file and does not apply with --store clickhouse; remove it'),
     );
+    expect(() => loadConfig(['--store', 'clickhouse', '--clickhouse-url', 'http://127.0.0.1:8123', '--readers', '2'], {})).toThrow(
+      new ConfigError("--readers (CHATMETER_READERS) sets SQLite's reader threads and does not apply with --store clickhouse; remove it"),
+    );
+    expect(loadConfig(['--readers', '0'], {}).readers).toBe(0);
+    expect(() => loadConfig([], { CHATMETER_READERS: '1.5' })).toThrow(/^--readers \(CHATMETER_READERS\) must be an integer 0–64, got "1.5"$/);
     expect(() => loadConfig(['--store', 'clickhouse', '--clickhouse-url', 'tcp://127.0.0.1:9000'], {})).toThrow(
       new ConfigError('--clickhouse-url (CHATMETER_CLICKHOUSE_URL) must be the HTTP interface of a ClickHouse server, e.g. http://127.0.0.1:8123, got "tcp://127.0.0.1:9000"'),
     );

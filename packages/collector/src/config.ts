@@ -36,6 +36,12 @@ const OPTIONS = {
       .default(8787),
   },
   db: { flag: 'db', env: 'CHATMETER_DB', schema: z.string().min(1, 'must not be empty').default('./chatmeter.db') },
+  // SQLite only: threads answering metric queries, each with a read-only connection; 0 answers them on the event loop.
+  readers: {
+    flag: 'readers',
+    env: 'CHATMETER_READERS',
+    schema: z.coerce.number({ error: 'must be an integer 0–64' }).int('must be an integer 0–64').min(0, 'must be an integer 0–64').max(64, 'must be an integer 0–64').optional(),
+  },
   // The event store: SQLite embedded (one collector) or ClickHouse (any number of collectors).
   store: { flag: 'store', env: 'CHATMETER_STORE', schema: z.enum(['sqlite', 'clickhouse'], { error: 'must be sqlite or clickhouse' }).default('sqlite') },
   clickhouseUrl: {
@@ -274,6 +280,7 @@ function checkStoreOptions(store: 'sqlite' | 'clickhouse', raw: Record<string, u
   const named = (name: OptionName) => `--${OPTIONS[name].flag} (${OPTIONS[name].env})`;
   if (store === 'clickhouse') {
     if (given('db')) throw new ConfigError(`${named('db')} is the SQLite file and does not apply with --store clickhouse; remove it`);
+    if (given('readers')) throw new ConfigError(`${named('readers')} sets SQLite's reader threads and does not apply with --store clickhouse; remove it`);
     if (!given('clickhouseUrl')) {
       throw new ConfigError(`${named('clickhouseUrl')} is required with --store clickhouse, e.g. --clickhouse-url http://127.0.0.1:8123`);
     }

@@ -7,7 +7,7 @@ import type { Store } from './store.js';
 /** The part of the configuration that chooses and reaches an engine. */
 export type StoreConfig = Pick<
   CollectorConfig,
-  'store' | 'db' | 'clickhouseUrl' | 'clickhouseDatabase' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseCluster' | 'queueFile' | 'noMigrate'
+  'store' | 'db' | 'readers' | 'clickhouseUrl' | 'clickhouseDatabase' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseCluster' | 'queueFile' | 'noMigrate'
 >;
 
 /** The ClickHouse connection the options describe (config validation guarantees the URL with `--store clickhouse`). */
@@ -28,7 +28,7 @@ export function clickHouseOptionsFrom(config: StoreConfig): ClickHouseStoreOptio
  * ClickHouse (migrated unless `--no-migrate`).
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  if (config.store === 'sqlite') return SqliteStore.open({ path: config.db });
+  if (config.store === 'sqlite') return SqliteStore.open({ path: config.db, ...(config.readers === undefined ? {} : { readers: config.readers }) });
   return openClickHouseStore({ ...clickHouseOptionsFrom(config), migrate: !config.noMigrate });
 }
 
