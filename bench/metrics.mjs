@@ -170,7 +170,7 @@ export async function runMetricsBenchmark({ events, users, days, dbPath, engine 
  * and the excluded-traffic line (dashboard.js), all sent at once; the time
  * until the last answer. Warmed once, then DASHBOARD_RUNS timed loads.
  */
-async function timeDashboardFirstLoad(baseUrl, readKey, query) {
+export async function timeDashboardFirstLoad(baseUrl, readKey, query) {
   let requests = 0;
   const fetchMetric = async (endpoint, params = {}) => {
     requests += 1;

@@ -67,15 +67,18 @@ export const reportMetric = defineMetric({
   async compute({ source, scope, params }) {
     if (params.breakdown !== undefined) return reportByBreakdown(source, scope, params.breakdown);
     const days = scope.toDay - scope.fromDay + 1;
-    const [activity, previousActivity, cohorts, sessionTotals, classificationTotals, deliveryTotals] = await Promise.all([
-      source.activeUsers(scope),
-      source.activeUsers(rescope(scope, scope.fromDay - days, scope.fromDay - 1)),
-      source.retention(rescope(scope, scope.fromDay - LONGEST_OFFSET, scope.toDay), 'first_seen', REPORT_OFFSETS),
-      source.sessionTotals(scope),
-      source.classification(scope),
-      source.delivery(scope),
+    // Every query at once, the AI-side ones included: an engine that answers several at a time (SQLite's reader threads) uses them.
+    const [[activity, previousActivity, cohorts, sessionTotals, classificationTotals, deliveryTotals], ai] = await Promise.all([
+      Promise.all([
+        source.activeUsers(scope),
+        source.activeUsers(rescope(scope, scope.fromDay - days, scope.fromDay - 1)),
+        source.retention(rescope(scope, scope.fromDay - LONGEST_OFFSET, scope.toDay), 'first_seen', REPORT_OFFSETS),
+        source.sessionTotals(scope),
+        source.classification(scope),
+        source.delivery(scope),
+      ]),
+      computeAiHealth(source, scope),
     ]);
-    const ai = await computeAiHealth(source, scope);
     const { dau, wau, mau, stickiness } = averageActivity(activity);
     const previous = averageActivity(previousActivity);
     const change = {
