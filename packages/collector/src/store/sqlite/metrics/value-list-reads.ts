@@ -22,9 +22,12 @@ import { valuesByKey } from './values-by-key.js';
  * the scan itself (1M-event bench database, 90 days, measured 2026-12-01).
  * Each row's list is copied straight into one array sized beforehand from
  * the lists' lengths (which SQLite knows without reading the lists), instead
- * of group_concat growing a string per run and the runs being concatenated
- * again: at 10M bench events a 90-day latency read took 85 ms that way and
- * 30 ms this way (measured 2026-12-02).
+ * of group_concat growing a string per run, better-sqlite3 copying it out
+ * and Buffer.concat joining the runs: at 10M bench events, 90 whole UTC days
+ * (one run) read in 70 ms instead of 84 (medians of 24 reads on a shared
+ * machine, measured 2026-12-02), and a zone's days (three runs) save the
+ * join's copy of every value as well. Most of what remains is SQLite reading
+ * the pages and the kernel handing out the new array's 35 MB.
  */
 export function readValueLists(
   db: Database.Database,
