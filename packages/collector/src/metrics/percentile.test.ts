@@ -90,4 +90,29 @@ describe('mean', () => {
     expect(mean(Float64Array.from([1e20, 1, -1e20, 3]))).toBe(1);
     expect(mean(Float64Array.from([1000, 2000, 1500]))).toBe(1500);
   });
+
+  /** Neumaier's summation written out term by term from its definition, in array order. */
+  function neumaierMean(values: readonly number[]): number {
+    let sum = 0;
+    let compensation = 0;
+    values.forEach((value) => {
+      const next = sum + value;
+      if (Math.abs(sum) >= Math.abs(value)) compensation += sum - next + value;
+      else compensation += value - next + sum;
+      sum = next;
+    });
+    return (sum + compensation) / values.length;
+  }
+
+  for (const seed of [1, 2, 3]) {
+    it(`sums in array order exactly as Neumaier's summation, to the bit (seed ${seed})`, () => {
+      const random = createRandom(seed * 31);
+      const values = Array.from({ length: random.int(1000, 20_000) }, () => {
+        const magnitude = random.pick([1e-6, 1, 1e3, 1e12, 1e20]);
+        const value = (random.int(0, 1_000_000) / 999_983) * magnitude;
+        return random.chance(0.3) ? -value : value;
+      });
+      expect(Object.is(mean(Float64Array.from(values)), neumaierMean(values))).toBe(true);
+    });
+  }
 });

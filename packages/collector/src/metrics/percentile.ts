@@ -104,11 +104,17 @@ function bucketOf(high: number): number {
   return key >>> 16;
 }
 
-/** Mean with Neumaier-compensated summation (as SQLite's AVG), so that long sums do not drift. */
+/**
+ * Mean with Neumaier-compensated summation (as SQLite's AVG), so that long
+ * sums do not drift. An indexed loop rather than `for…of`: V8 ran the
+ * iterator over a Float64Array four to ten times slower (4.5M values: 40–130
+ * ms against 10 ms, Node 20, measured 2026-12-02).
+ */
 export function mean(values: Float64Array): number {
   let sum = 0;
   let compensation = 0;
-  for (const value of values) {
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index] as number;
     const next = sum + value;
     compensation += Math.abs(sum) >= Math.abs(value) ? sum - next + value : value - next + sum;
     sum = next;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFloat64Values } from './float64-values.js';
+import { Float64ValuesConcat, readFloat64Values } from './float64-values.js';
 
 const read = (hex: string): number[] => [...readFloat64Values(Buffer.from(hex, 'hex'))];
 
@@ -23,5 +23,34 @@ describe('readFloat64Values', () => {
 
   it('refuses a list that is not a whole number of values', () => {
     expect(() => read('40934800')).toThrow('a value list holds whole 8-byte values, got 4 bytes');
+  });
+});
+
+describe('Float64ValuesConcat', () => {
+  it('reads several lists as one, in the order they were appended', () => {
+    const concat = new Float64ValuesConcat(32);
+    concat.append(Buffer.from('4093480000000000' + '3fd3333333333334', 'hex'));
+    concat.append(Buffer.from('', 'hex'));
+    concat.append(Buffer.from('c014000000000000' + '4089640000000000', 'hex'));
+    expect([...concat.values()]).toEqual([1234, 0.1 + 0.2, -5, 812.5]);
+  });
+
+  it('reads a list that does not start on an 8-byte boundary', () => {
+    const padded = Buffer.from('ff' + '4093480000000000', 'hex');
+    const concat = new Float64ValuesConcat(8);
+    concat.append(padded.subarray(1));
+    expect([...concat.values()]).toEqual([1234]);
+  });
+
+  it('refuses a size that is not a whole number of values', () => {
+    expect(() => new Float64ValuesConcat(12)).toThrow('value lists hold whole 8-byte values, got 12 bytes');
+  });
+
+  it('refuses more bytes than announced, and fewer', () => {
+    const over = new Float64ValuesConcat(8);
+    expect(() => over.append(Buffer.alloc(16))).toThrow('value lists hold more than the 8 bytes announced');
+    const under = new Float64ValuesConcat(16);
+    under.append(Buffer.alloc(8));
+    expect(() => under.values()).toThrow('value lists hold 8 of the 16 bytes announced');
   });
 });

@@ -22,3 +22,36 @@ export function readFloat64Values(bytes: Buffer): Float64Array {
   aligned.set(bytes);
   return new Float64Array(aligned.buffer);
 }
+
+/**
+ * Several value lists copied one after another into one array of a size
+ * known beforehand, then turned to the platform's byte order in one pass:
+ * one copy per byte, where concatenating the lists first and then viewing
+ * them copies every byte twice or more.
+ */
+export class Float64ValuesConcat {
+  readonly #bytes: Buffer;
+  #filled = 0;
+
+  constructor(totalBytes: number) {
+    if (totalBytes % VALUE_BYTES !== 0) throw new RangeError(`value lists hold whole 8-byte values, got ${totalBytes} bytes`);
+    this.#bytes = Buffer.from(new ArrayBuffer(totalBytes));
+  }
+
+  /** Copies one list (big-endian binary64) after the previous ones. */
+  append(list: Uint8Array): void {
+    if (this.#filled + list.length > this.#bytes.length) {
+      throw new RangeError(`value lists hold more than the ${this.#bytes.length} bytes announced`);
+    }
+    this.#bytes.set(list, this.#filled);
+    this.#filled += list.length;
+  }
+
+  /** The values of every list appended, in order; call once, after the last append. */
+  values(): Float64Array {
+    if (this.#filled !== this.#bytes.length) {
+      throw new RangeError(`value lists hold ${this.#filled} of the ${this.#bytes.length} bytes announced`);
+    }
+    return readFloat64Values(this.#bytes);
+  }
+}

@@ -5,12 +5,9 @@ import type { CostGroup, CostGrouping, ErrorGroup, LatencyGroup, LatencyGrouping
 import { trafficView } from '../traffic-flags.js';
 import { mean, percentilesCont } from '../../../metrics/percentile.js';
 import { TOKEN_RATE_LIST, TTFT_LIST } from '../migrations/005-streaming-response-ids-delivery.js';
-import { LATENCY_LIST, VALUE_BYTES } from '../migrations/010-binary-value-lists.js';
-import { dayTablesOf } from '../migrations/016-value-list-days.js';
-import { valueListPieces } from '../value-list-days.js';
+import { LATENCY_LIST } from '../migrations/010-binary-value-lists.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { readFloat64Values } from './float64-values.js';
-import { valuesByKey } from './values-by-key.js';
+import { readValueLists } from './value-list-reads.js';
 import { keyColumnSql, rollupFiltersSql, rollupKeyFiltersSql } from './rollup-filters-sql.js';
 import { QUARTER_HOUR_MS, quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
@@ -68,8 +65,8 @@ const MEASURE_SOURCES: Record<ResponseMeasure, { column: string; table: string; 
  * p·(n−1)) of one per-response measure (latency_ms, time_to_first_token_ms,
  * tokens_per_second). Exact percentiles need every value: they come from the
  * value lists (`response_latencies` of migration 004, `response_ttfts` and
- * `response_token_rates` of 005, binary64 arrays since 010), concatenated
- * per group by SQLite, viewed as a Float64Array and selected here in linear
+ * `response_token_rates` of 005, binary64 arrays since 010), read per group
+ * into a Float64Array (value-list-reads.ts) and selected here in linear
  * time, instead of SQLite collecting and sorting the range's responses three
  * times (once per percentile).
  */
@@ -78,38 +75,7 @@ export function latency(db: Database.Database, scope: MetricScope, groupBy: Late
   if (!rollupAnswers(scope)) return latencyFromEvents(db, scope, groupBy, source.column);
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   const keyFilters = rollupKeyFiltersSql(scope, { model: true, intent: true });
-  // One scan in primary-key order per run of the range (whole days from the day lists of migration 016, quarters
-  // from the quarter table), split by key here (values-by-key.ts): a GROUP BY would push every row with its list
-  // through a temporary b-tree, which took two to four times as long as the scan itself (1M-event bench database,
-  // 90 days, measured 2026-12-01). group_concat keeps a BLOB's bytes (zeros included) but calls the result TEXT:
-  // the CAST takes it back.
-  const keyed = groupBy !== 'total';
-  const runs = db.transaction(() =>
-    valueListPieces(db, source, q0, q1).map((piece) => {
-      const [table, range, params] =
-        piece.from === 'days'
-          ? [dayTablesOf(source).days, 'day >= @from AND day < @to', { from: piece.startDay, to: piece.endDay }]
-          : [source.table, 'quarter >= @from AND quarter < @to', { from: piece.q0, to: piece.q1 }];
-      return db
-        .prepare(
-          `SELECT CAST(group_concat(${source.list}, '') AS BLOB) AS bytes,
-                  ${keyed ? `json_group_array(${groupBy})` : 'NULL'} AS keys,
-                  ${keyed ? `json_group_array(length(${source.list}) / ${VALUE_BYTES})` : 'NULL'} AS counts
-             FROM ${table} WHERE ${range}${keyFilters.sql}`,
-        )
-        .get({ ...params, ...keyFilters.params }) as { bytes: Buffer | null; keys: string | null; counts: string | null };
-    }),
-  )().filter((run) => run.bytes !== null);
-  if (runs.length === 0) return [];
-  const values = readFloat64Values(runs.length === 1 ? (runs[0]?.bytes as Buffer) : Buffer.concat(runs.map((run) => run.bytes as Buffer)));
-  const groups = keyed
-    ? valuesByKey(
-        values,
-        // '' is the rollups' "none" (NONE_KEY), which the interface calls null.
-        runs.flatMap((run) => (JSON.parse(run.keys as string) as string[]).map((key) => (key === '' ? null : key))),
-        runs.flatMap((run) => JSON.parse(run.counts as string) as number[]),
-      )
-    : new Map([[null, values]]);
+  const groups = readValueLists(db, source, q0, q1, keyFilters, groupBy === 'total' ? null : groupBy);
   return [...groups].map(([key, group]) => {
     const [p50Ms, p95Ms, p99Ms] = percentilesCont(group, [0.5, 0.95, 0.99]) as [number, number, number];
     return { key, count: group.length, avgMs: mean(group), p50Ms, p95Ms, p99Ms };
