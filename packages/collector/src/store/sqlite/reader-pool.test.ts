@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dayScope } from '../../../test/support/metric-scope.js';
 import { promptRecord } from '../../../test/support/event-record.js';
@@ -82,6 +83,16 @@ describe('reader threads', () => {
     await pool.close();
 
     await expect(pool.call('classifierSpendOn', ['2026-03-02'])).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('fail the query of a thread that dies with a retryable error, and start another thread for the next', async () => {
+    const pool = new ReaderPool(join(databases.path(), 'no-such-directory', 'events.db'), 1);
+    try {
+      await expect(pool.call('classifierSpendOn', ['2026-03-02'])).rejects.toThrow(/^a database reader stopped \(.*\); retry shortly$/);
+      await expect(pool.call('classifierSpendOn', ['2026-03-02'])).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('pass a query’s error back with its message', async () => {

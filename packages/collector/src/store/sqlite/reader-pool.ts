@@ -12,14 +12,17 @@ import {
 } from './reader-thread-protocol.js';
 import { moduleExtension, startWorkerModule } from './worker-module.js';
 
-interface Waiting {
+interface Query {
+  method: MetricsMethod;
+  args: readonly unknown[];
   resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
 interface ReaderThread {
   worker: Worker;
-  waiting: Map<number, Waiting>;
+  /** The query the thread is answering, if any: one at a time, so that a free thread takes the next one waiting. */
+  answering: (Query & { id: number }) | null;
 }
 
 /**
@@ -27,14 +30,16 @@ interface ReaderThread {
  * own read-only connection. better-sqlite3 is synchronous and SQLite readers
  * in WAL mode do not block each other, so the requests of one dashboard load
  * and the families of a report run on several cores at once instead of one
- * after another on the event loop. Threads start with the first query; a
- * query goes to the thread with the fewest in flight. A thread that dies fails
- * its queries with a retryable StoreUnavailableError and is replaced on the
- * next query.
+ * after another on the event loop. Threads start with the first queries.
+ * Queries wait in one line and each goes to the first thread free, so that
+ * a slow query holds up only its own thread. A thread that dies fails the
+ * query it was answering with a retryable StoreUnavailableError; the next
+ * query starts a new one.
  */
 export class ReaderPool {
   readonly #data: ReaderThreadData;
   readonly #threads: (ReaderThread | undefined)[];
+  readonly #waiting: Query[] = [];
   #nextId = 1;
   #closed = false;
 
@@ -61,50 +66,46 @@ export class ReaderPool {
   }
 
   call(method: MetricsMethod, args: readonly unknown[]): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new StoreUnavailableError('the store is closed (the collector is shutting down); retry shortly'));
-    const thread = this.#leastBusy();
-    const id = this.#nextId++;
+    if (this.#closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
-      thread.waiting.set(id, { resolve, reject });
-      // Referenced only while a query is in flight: idle readers never keep the process alive.
-      if (thread.waiting.size === 1) thread.worker.ref();
-      thread.worker.postMessage({ id, method, args: transferArgs(args) } satisfies ReaderRequest);
+      this.#waiting.push({ method, args, resolve, reject });
+      this.#dispatch();
     });
   }
 
   async close(): Promise<void> {
     this.#closed = true;
+    for (const query of this.#waiting.splice(0)) query.reject(closedError());
     const threads = this.#threads.splice(0).filter((thread) => thread !== undefined);
-    const closed = new StoreUnavailableError('the store is closed (the collector is shutting down); retry shortly');
-    for (const thread of threads) for (const waiting of thread.waiting.values()) waiting.reject(closed);
+    for (const thread of threads) thread.answering?.reject(closedError());
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
 
-  /** The thread with the fewest queries in flight; a slot not started yet counts as idle, and the first idle one wins. */
-  #leastBusy(): ReaderThread {
-    let chosen = 0;
-    let fewest = Infinity;
-    for (let index = 0; index < this.#threads.length && fewest > 0; index += 1) {
-      const inFlight = this.#threads[index]?.waiting.size ?? 0;
-      if (inFlight < fewest) {
-        chosen = index;
-        fewest = inFlight;
-      }
+  /** Hands waiting queries to free threads, starting threads in free slots. */
+  #dispatch(): void {
+    for (let slot = 0; slot < this.#threads.length && this.#waiting.length > 0; slot += 1) {
+      const thread = (this.#threads[slot] ??= this.#start(slot));
+      if (thread.answering !== null) continue;
+      const query = this.#waiting.shift() as Query;
+      thread.answering = { ...query, id: this.#nextId++ };
+      // Referenced only while answering: idle readers never keep the process alive.
+      thread.worker.ref();
+      thread.worker.postMessage({ id: thread.answering.id, method: query.method, args: transferArgs(query.args) } satisfies ReaderRequest);
     }
-    return (this.#threads[chosen] ??= this.#start(chosen));
   }
 
   #start(slot: number): ReaderThread {
     const worker = startWorkerModule(new URL(`./reader-thread${moduleExtension()}`, import.meta.url), this.#data);
     worker.unref();
-    const thread: ReaderThread = { worker, waiting: new Map() };
+    const thread: ReaderThread = { worker, answering: null };
     worker.on('message', (reply: ReaderReply) => {
-      const waiting = thread.waiting.get(reply.id);
-      if (waiting === undefined) return;
-      thread.waiting.delete(reply.id);
-      if (thread.waiting.size === 0) worker.unref();
-      if (reply.ok) waiting.resolve(reply.result);
-      else waiting.reject(receiveReadError(reply.error));
+      const query = thread.answering;
+      if (query === null || query.id !== reply.id) return;
+      thread.answering = null;
+      worker.unref();
+      if (reply.ok) query.resolve(reply.result);
+      else query.reject(receiveReadError(reply.error));
+      this.#dispatch();
     });
     worker.on('error', (error) => this.#stopped(slot, thread, error));
     worker.on('exit', (code) => this.#stopped(slot, thread, new Error(`a reader thread exited with code ${code}`)));
@@ -114,8 +115,12 @@ export class ReaderPool {
   #stopped(slot: number, thread: ReaderThread, cause: unknown): void {
     if (this.#threads[slot] === thread) this.#threads[slot] = undefined;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const error = new StoreUnavailableError(`a database reader stopped (${reason}); retry shortly`, { cause });
-    for (const waiting of thread.waiting.values()) waiting.reject(error);
-    thread.waiting.clear();
+    thread.answering?.reject(new StoreUnavailableError(`a database reader stopped (${reason}); retry shortly`, { cause }));
+    thread.answering = null;
+    if (!this.#closed) this.#dispatch();
   }
+}
+
+function closedError(): StoreUnavailableError {
+  return new StoreUnavailableError('the store is closed (the collector is shutting down); retry shortly');
 }
