@@ -4,6 +4,7 @@ import { activityStepsWriter } from './activity-steps.js';
 import { activityUsersWriter } from './activity-users.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
+import { ResponseDayWriter } from './response-day-rollup.js';
 import { ValueListDayWriter } from './value-list-days.js';
 
 export interface RollupMaterializerOptions {
@@ -86,6 +87,7 @@ export class RollupMaterializer {
           activityStepsWriter(db),
           activityUsersWriter(db),
           ...BINARY_VALUE_LISTS.map((list) => new ValueListDayWriter(db, list)),
+          new ResponseDayWriter(db),
         ];
         refreshLists = db.transaction((max: number) => writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed), 0));
       }
@@ -114,14 +116,16 @@ export class RollupMaterializer {
   /**
    * Rewrites up to `limit` stale lists in one transaction: quarter lists
    * (migration 014, quarter-lists.ts), then value lists per day (migration 016,
-   * value-list-days.ts); returns how many. Not part of catchUp(): a query reads
-   * stale quarters from the rollup itself, so lists only make it faster.
+   * value-list-days.ts), then response sums per day (migration 019,
+   * response-day-rollup.ts); returns how many. Not part of catchUp(): a query
+   * reads stale quarters and days from the rollups themselves, so lists only
+   * make it faster.
    */
   refreshLists(limit: number = LISTS_PER_TURN): number {
     return this.#refreshLists(limit);
   }
 
-  /** Rewrites every stale list (except the latest day's value lists, which ingest keeps changing); returns how many. */
+  /** Rewrites every stale list (except the latest day's value lists and response sums, which ingest keeps changing); returns how many. */
   refreshAllLists(): number {
     let refreshed = 0;
     for (let turn = this.refreshLists(); turn > 0; turn = this.refreshLists()) refreshed += turn;

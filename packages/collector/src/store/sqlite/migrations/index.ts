@@ -15,6 +15,7 @@ import { quarterListsMigration } from './014-quarter-lists.js';
 import { satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import { valueListDaysMigration } from './016-value-list-days.js';
 import { contextDictionaryMigration } from './017-context-dictionary.js';
+import { responseDayRollupMigration } from './019-response-day-rollup.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   satisfactionRollupMigration,
   valueListDaysMigration,
   contextDictionaryMigration,
+  responseDayRollupMigration,
 ];
