@@ -41,8 +41,9 @@ function markStale(quarter: string): string {
  * days) from response_rollup (metrics/response-sums.ts).
  *
  * Unlike 016, the migration writes every day at once: summing response_rollup
- * is one pass over a few hundred thousand narrow rows at 10M events (under a
- * second), so an upgraded collector answers from day rows at once. Days are
+ * is one pass over its narrow rows (10M-event bench file, 2026-12-02: 187k
+ * quarter rows → 3,707 day rows, 0.4 s to open and upgrade), so an upgraded
+ * collector answers from day rows at once. Days are
  * those of quarters from the epoch on: SQLite's division truncates toward
  * zero, so day 0 would also take the quarters before 1970, which a reader
  * always takes from response_rollup.
