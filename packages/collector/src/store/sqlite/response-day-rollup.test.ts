@@ -202,4 +202,23 @@ describe('response sums per day', () => {
       { key: null, cost: 2.25, promptTokens: 90, completionTokens: 0, totalTokens: 0, conversations: 0 },
     ]);
   });
+
+  it('sums token counts beyond 64-bit integers, as rows stored before counts were bounded hold', async () => {
+    const store = openStore();
+    // 1,100 responses of 2^53 - 1 prompt tokens in two quarter-hours of one day, and one small response on the next day.
+    const events = Array.from({ length: 1100 }, (_, index) =>
+      promptRecord({
+        messageId: `legacy-${index}`, userId: 'ann', timestamp: DAY0 * DAY_MS + index * 1000,
+        event: 'ai_llm_response_received', model: 'm1', promptTokens: Number.MAX_SAFE_INTEGER,
+      }),
+    );
+    await store.insertEvents([...events, promptRecord({ messageId: 'latest', userId: 'ann', timestamp: (DAY0 + 1) * DAY_MS, event: 'ai_llm_response_received' })]);
+    store.rollups?.catchUp();
+
+    expect(store.rollups?.refreshAllLists()).toBeGreaterThanOrEqual(1);
+
+    expect(dayRows(store)).toBe(1);
+    const [total] = cost(store.db, dayScope('UTC', DAY0, DAY0 + 1), { by: 'total' });
+    expect(total?.promptTokens).toBeCloseTo(9_907_919_180_215_090_100, -6);
+  });
 });

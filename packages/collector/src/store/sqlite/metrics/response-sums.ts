@@ -24,11 +24,13 @@ export interface ResponseSums {
   totalTokens: number;
 }
 
-type Counter = Exclude<keyof ResponseSums, 'key' | 'cost'>;
-const COUNTERS: readonly Counter[] = ['responses', 'errors', 'timeouts', 'promptTokens', 'completionTokens', 'totalTokens'];
+/** Sums of integers (exact in any order), and sums by TOTAL() (added with compensation). */
+const COUNTS = ['responses', 'errors', 'timeouts'] as const;
+const TOTALS = ['cost', 'promptTokens', 'completionTokens', 'totalTokens'] as const;
 
+/** Tokens by TOTAL(): SUM() fails on integer overflow, which legacy rows of unbounded token counts can reach. */
 const SUMS_SQL = `SUM(responses) AS responses, SUM(errors) AS errors, SUM(timeouts) AS timeouts, TOTAL(cost) AS cost,
-                  SUM(prompt_tokens) AS promptTokens, SUM(completion_tokens) AS completionTokens, SUM(total_tokens) AS totalTokens`;
+                  TOTAL(prompt_tokens) AS promptTokens, TOTAL(completion_tokens) AS completionTokens, TOTAL(total_tokens) AS totalTokens`;
 
 /**
  * The group key over one table: `at` is the first instant of a row's period
@@ -54,12 +56,12 @@ function hasUtcDays(calendar: ZoneCalendar): boolean {
  * day rewritten meanwhile counts once. Grouped by local day, the day table
  * serves only zones whose days are UTC days; other zones read quarter-hours.
  *
- * Counters and tokens are integer sums, the same whichever rows add up to
- * them. Cost is TOTAL() per run of the range, the runs' sums added here with
- * the same compensation (total.ts): over quarter rows alone (no fresh day in
- * the range) it is the TOTAL() of those rows to the bit; with day sums among
- * the addends it may differ from it in the last bits, far below the 6
- * decimals money is rounded to.
+ * Counts are integer sums, the same whichever rows add up to them. Cost and
+ * tokens are TOTAL() per run of the range, the runs' sums added here with the
+ * same compensation (total.ts): over quarter rows alone (no fresh day in the
+ * range) that is the TOTAL() of those rows to the bit; with day sums among
+ * the addends cost may differ from it in the last bits, far below the 6
+ * decimals money is rounded to (tokens are whole numbers, exact up to 2^53).
  */
 export function responseSums(db: Database.Database, scope: MetricScope, groupBy: ResponseGrouping): ResponseSums[] {
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
@@ -90,20 +92,24 @@ export function responseSums(db: Database.Database, scope: MetricScope, groupBy:
 /** Adds up the runs' groups per key, in key order as SQLite's GROUP BY gives them. */
 function combineRuns(runs: readonly ResponseSums[][]): ResponseSums[] {
   if (runs.length === 1) return runs[0] ?? [];
-  const groups = new Map<ResponseSums['key'], { sums: ResponseSums; cost: Total }>();
+  const groups = new Map<ResponseSums['key'], { sums: ResponseSums; totals: Total[] }>();
   for (const run of runs) {
     for (const row of run) {
       let group = groups.get(row.key);
       if (group === undefined) {
-        group = { sums: { ...row, cost: 0 }, cost: createTotal() };
+        group = { sums: { ...row }, totals: TOTALS.map(() => createTotal()) };
         groups.set(row.key, group);
       } else {
-        for (const counter of COUNTERS) group.sums[counter] += row[counter];
+        for (const count of COUNTS) group.sums[count] += row[count];
       }
-      group.cost.add(row.cost);
+      TOTALS.forEach((total, index) => group.totals[index]?.add(row[total]));
     }
   }
-  return [...groups.values()].map(({ sums, cost }) => ({ ...sums, cost: cost.value() })).sort((a, b) => compareKeys(a.key, b.key));
+  const combined = [...groups.values()].map(({ sums, totals }) => {
+    TOTALS.forEach((total, index) => (sums[total] = totals[index]?.value() ?? 0));
+    return sums;
+  });
+  return combined.sort((a, b) => compareKeys(a.key, b.key));
 }
 
 /** SQLite's order of GROUP BY keys of one column: NULL, then numbers, then text. */

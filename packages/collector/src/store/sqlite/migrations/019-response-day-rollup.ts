@@ -8,15 +8,18 @@ export const RESPONSE_DAY_TABLES = { quarters: 'response_rollup', days: 'respons
 
 /**
  * The day rows of the response_rollup rows that `range` (a condition on
- * `quarter`) keeps: counters and tokens summed, cost by TOTAL() over the
- * quarter rows in quarter order, so that rewriting a day gives the same bits
- * however SQLite groups.
+ * `quarter`) keeps: counts summed; cost and tokens by TOTAL() over the quarter
+ * rows in quarter order, so that rewriting a day gives the same bits however
+ * SQLite groups. Tokens by TOTAL() as the queries always read them: rows
+ * stored before token counts were bounded may hold counts whose SUM()
+ * overflows 64-bit integers, which SQLite reports as an error.
  */
 export function responseDaySumsSql(range: string): string {
   return `INSERT INTO ${RESPONSE_DAY_TABLES.days}
             (day, debug, model, intent, responses, errors, timeouts, cost, prompt_tokens, completion_tokens, total_tokens)
           SELECT quarter / ${QUARTERS_PER_DAY}, debug, model, intent, SUM(responses), SUM(errors), SUM(timeouts),
-                 TOTAL(cost ORDER BY quarter), SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens)
+                 TOTAL(cost ORDER BY quarter), TOTAL(prompt_tokens ORDER BY quarter), TOTAL(completion_tokens ORDER BY quarter),
+                 TOTAL(total_tokens ORDER BY quarter)
             FROM ${RESPONSE_DAY_TABLES.quarters} WHERE ${range}
            GROUP BY 1, 2, 3, 4`;
 }
@@ -61,7 +64,7 @@ export const responseDayRollupMigration: Migration = {
       errors            INTEGER NOT NULL,
       timeouts          INTEGER NOT NULL,
       cost              REAL    NOT NULL,
-      prompt_tokens     INTEGER NOT NULL,
+      prompt_tokens     INTEGER NOT NULL, -- held as REAL beyond 64-bit integers (see responseDaySumsSql)
       completion_tokens INTEGER NOT NULL,
       total_tokens      INTEGER NOT NULL,
       PRIMARY KEY (day, debug, model, intent)
