@@ -24,10 +24,18 @@ export function responseDaySumsSql(range: string): string {
            GROUP BY 1, 2, 3, 4`;
 }
 
+function dayOf(quarter: string): string {
+  return `${quarter} / ${QUARTERS_PER_DAY}`;
+}
+
+/** A trigger condition: the day of `quarter` is not marked stale yet. */
+function isFresh(quarter: string): string {
+  return `NOT EXISTS (SELECT 1 FROM ${RESPONSE_DAY_TABLES.stale} WHERE day = ${dayOf(quarter)})`;
+}
+
+/** NOT EXISTS rather than INSERT OR IGNORE: a trigger's OR IGNORE gives way to the conflict clause of the statement that fired it. */
 function markStale(quarter: string): string {
-  const { stale } = RESPONSE_DAY_TABLES;
-  const day = `${quarter} / ${QUARTERS_PER_DAY}`;
-  return `INSERT INTO ${stale} (day) SELECT ${day} WHERE NOT EXISTS (SELECT 1 FROM ${stale} WHERE day = ${day})`;
+  return `INSERT INTO ${RESPONSE_DAY_TABLES.stale} (day) SELECT ${dayOf(quarter)} WHERE ${isFresh(quarter)}`;
 }
 
 /**
@@ -72,16 +80,20 @@ export const responseDayRollupMigration: Migration = {
     CREATE TABLE ${RESPONSE_DAY_TABLES.stale} (day INTEGER PRIMARY KEY) WITHOUT ROWID;
 
     -- response_rollup changes by upsert (INSERT, or UPDATE of its sums) and by DELETE of rows left with no response.
+    -- The WHEN conditions keep a fold into a day already stale (the latest day, all day long) to a lookup or two per row.
     CREATE TRIGGER ${RESPONSE_DAY_TABLES.days}_insert AFTER INSERT ON ${RESPONSE_DAY_TABLES.quarters}
+    WHEN ${isFresh('NEW.quarter')}
     BEGIN
       ${markStale('NEW.quarter')};
     END;
     CREATE TRIGGER ${RESPONSE_DAY_TABLES.days}_update AFTER UPDATE ON ${RESPONSE_DAY_TABLES.quarters}
+    WHEN ${isFresh('NEW.quarter')} OR ${isFresh('OLD.quarter')}
     BEGIN
       ${markStale('OLD.quarter')};
       ${markStale('NEW.quarter')};
     END;
     CREATE TRIGGER ${RESPONSE_DAY_TABLES.days}_delete AFTER DELETE ON ${RESPONSE_DAY_TABLES.quarters}
+    WHEN ${isFresh('OLD.quarter')}
     BEGIN
       ${markStale('OLD.quarter')};
     END;
