@@ -4,6 +4,7 @@ import { activityStepsWriter } from './activity-steps.js';
 import { activityUsersWriter } from './activity-users.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
+import { ResponseDayWriter } from './response-day-rollup.js';
 import { userCostListsWriter } from './user-cost-lists.js';
 import { ValueListDayWriter } from './value-list-days.js';
 
@@ -32,7 +33,8 @@ const CATCH_UP_BATCH_SIZE = 10_000;
  * Stale lists rewritten per background turn: at 10M events a quarter holds
  * ~150 sessions and as many conversations, so 50 quarters read ~7,500 rollup
  * rows (a few ms); under ingest only the current quarter or two go stale per
- * fold batch, and a day's value lists once a day.
+ * fold batch, and a day's value lists and response sums once a day (a day of
+ * response sums takes ~3 ms to rewrite at 10M events).
  */
 const LISTS_PER_TURN = 50;
 
@@ -88,6 +90,7 @@ export class RollupMaterializer {
           activityUsersWriter(db),
           userCostListsWriter(db),
           ...BINARY_VALUE_LISTS.map((list) => new ValueListDayWriter(db, list)),
+          new ResponseDayWriter(db),
         ];
         refreshLists = db.transaction((max: number) => writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed), 0));
       }
@@ -116,14 +119,16 @@ export class RollupMaterializer {
   /**
    * Rewrites up to `limit` stale lists in one transaction: quarter lists
    * (migration 014, quarter-lists.ts), then value lists per day (migration 016,
-   * value-list-days.ts); returns how many. Not part of catchUp(): a query reads
-   * stale quarters from the rollup itself, so lists only make it faster.
+   * value-list-days.ts), then response sums per day (migration 019,
+   * response-day-rollup.ts); returns how many. Not part of catchUp(): a query
+   * reads stale quarters and days from the rollups themselves, so lists only
+   * make it faster.
    */
   refreshLists(limit: number = LISTS_PER_TURN): number {
     return this.#refreshLists(limit);
   }
 
-  /** Rewrites every stale list (except the latest day's value lists, which ingest keeps changing); returns how many. */
+  /** Rewrites every stale list (except the latest day's value lists and response sums, which ingest keeps changing); returns how many. */
   refreshAllLists(): number {
     let refreshed = 0;
     for (let turn = this.refreshLists(); turn > 0; turn = this.refreshLists()) refreshed += turn;

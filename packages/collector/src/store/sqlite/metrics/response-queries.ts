@@ -8,15 +8,17 @@ import { TOKEN_RATE_LIST, TTFT_LIST } from '../migrations/005-streaming-response
 import { LATENCY_LIST } from '../migrations/010-binary-value-lists.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { readValueLists } from './value-list-reads.js';
-import { keyColumnSql, rollupFiltersSql, rollupKeyFiltersSql } from './rollup-filters-sql.js';
+import { keyColumnSql, rollupKeyFiltersSql } from './rollup-filters-sql.js';
 import { QUARTER_HOUR_MS, quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
+import { responseSums, type ResponseGrouping } from './response-sums.js';
 import { localDaySql } from './zone-sql.js';
 
 /**
  * Per-response metrics. Sums and counts come from `response_rollup`
  * (migration 004: per UTC quarter-hour, debug flag, model and intent), which
- * any zone buckets exactly into its days; a conversation filter, which the
- * rollup has no column for, reads the events through `events_conversation`.
+ * any zone buckets exactly into its days, and its sums per UTC day (migration
+ * 019, response-sums.ts); a conversation filter, which the rollups have no
+ * column for, reads the events through `events_conversation`.
  */
 function responsesWhere(scope: MetricScope): { from: string; sql: string; params: Record<string, unknown> } {
   const filters = eventFiltersSql('e', scope.filters, scope);
@@ -32,19 +34,10 @@ function rollupAnswers(scope: MetricScope): boolean {
   return scope.filters.conversationId === undefined;
 }
 
-/** What a response is grouped by; `total` puts the whole scope in one group (key NULL). */
-type ResponseGrouping = 'intent' | 'model' | 'day' | 'total';
-
 function eventKeySql(scope: MetricScope, groupBy: ResponseGrouping): string {
   if (groupBy === 'total') return 'NULL';
   if (groupBy === 'day') return localDaySql(scope.calendar, 'e.ts');
   return groupBy === 'intent' ? 'e.intent' : 'e.model';
-}
-
-function rollupKeySql(scope: MetricScope, groupBy: ResponseGrouping): string {
-  if (groupBy === 'total') return 'NULL';
-  if (groupBy === 'day') return localDaySql(scope.calendar, `quarter * ${QUARTER_HOUR_MS}`);
-  return keyColumnSql(groupBy);
 }
 
 /** Day keys come back as day numbers; the interface speaks `YYYY-MM-DD`. */
@@ -97,11 +90,6 @@ function latencyFromEvents(db: Database.Database, scope: MetricScope, groupBy: L
     .all(where.params) as LatencyGroup[];
 }
 
-type CostSums = Omit<CostGroup, 'conversations'>;
-
-const COST_SUMS = `TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,
-                   TOTAL(completion_tokens) AS completionTokens, TOTAL(total_tokens) AS totalTokens`;
-
 /**
  * conversations = distinct conversations with a response in the group. Per
  * day or model they come from the conversation entry rollups (see
@@ -110,16 +98,11 @@ const COST_SUMS = `TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,
  */
 export function cost(db: Database.Database, scope: MetricScope, grouping: Exclude<CostGrouping, { by: 'segment' }>): CostGroup[] {
   if (!rollupAnswers(scope)) return costFromEvents(db, scope, grouping.by);
-  const filters = rollupFiltersSql(scope, { model: true, intent: true });
-  const sums = db
-    .prepare(
-      `SELECT ${rollupKeySql(scope, grouping.by)} AS key, ${COST_SUMS}
-         FROM response_rollup WHERE ${filters.sql}
-        GROUP BY key`,
-    )
-    .all(filters.params) as (CostSums & { key: string | number | null })[];
+  const sums = responseSums(db, scope, grouping.by);
   const conversations = canCountEntries(scope) ? entryConversations(db, scope, grouping.by) : eventConversations(db, scope, grouping.by);
-  const rows = sums.map((row) => ({ ...row, conversations: conversations.get(row.key) ?? 0 }));
+  const rows = sums.map(({ key, cost, promptTokens, completionTokens, totalTokens }) => ({
+    key, cost, promptTokens, completionTokens, totalTokens, conversations: conversations.get(key) ?? 0,
+  }));
   return dayKeysToDates(rows, grouping.by) as CostGroup[];
 }
 
@@ -199,13 +182,6 @@ export function errors(db: Database.Database, scope: MetricScope, groupBy: 'mode
       .all(where.params) as ErrorGroup[];
     return dayKeysToDates(rows, groupBy);
   }
-  const filters = rollupFiltersSql(scope, { model: true, intent: true });
-  const rows = db
-    .prepare(
-      `SELECT ${rollupKeySql(scope, groupBy)} AS key, SUM(responses) AS responses, SUM(errors) AS errors, SUM(timeouts) AS timeouts
-         FROM response_rollup WHERE ${filters.sql}
-        GROUP BY key`,
-    )
-    .all(filters.params) as ErrorGroup[];
-  return dayKeysToDates(rows, groupBy);
+  const rows = responseSums(db, scope, groupBy).map(({ key, responses, errors, timeouts }) => ({ key, responses, errors, timeouts }));
+  return dayKeysToDates(rows, groupBy) as ErrorGroup[];
 }

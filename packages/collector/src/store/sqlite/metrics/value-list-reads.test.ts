@@ -5,7 +5,7 @@ import { createRandom, type Random } from '../../../demo/random.js';
 import type { EventRecord } from '../../event-record.js';
 import { LATENCY_LIST } from '../migrations/010-binary-value-lists.js';
 import { dayTablesOf } from '../migrations/016-value-list-days.js';
-import { valueListPieces } from '../value-list-days.js';
+import { dayPieces } from '../day-pieces.js';
 import type { SqliteStore } from '../sqlite-store.js';
 import { readFloat64Values } from './float64-values.js';
 import { readValueLists } from './value-list-reads.js';
@@ -44,7 +44,7 @@ function randomResponse(random: Random): EventRecord {
 /** Each key's values, runs in time order, each run's rows concatenated by SQLite in primary-key order. */
 function expectedValues(store: SqliteStore, q0: number, q1: number, key: 'model' | 'intent' | null, filterSql: string): [string | null, number[]][] {
   const byKey = new Map<string | null, number[]>();
-  for (const piece of valueListPieces(store.db, LATENCY_LIST, q0, q1)) {
+  for (const piece of dayPieces(store.db, dayTablesOf(LATENCY_LIST).stale, q0, q1)) {
     const [table, range, order, params] =
       piece.from === 'days'
         ? [dayTablesOf(LATENCY_LIST).days, 'day >= ? AND day < ?', 'day, debug, model, intent', [piece.startDay, piece.endDay]]

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ValueList } from '../migrations/005-streaming-response-ids-delivery.js';
 import { VALUE_BYTES } from '../migrations/010-binary-value-lists.js';
 import { dayTablesOf } from '../migrations/016-value-list-days.js';
-import { valueListPieces } from '../value-list-days.js';
+import { dayPieces } from '../day-pieces.js';
 import type { FilterSql } from './event-filters-sql.js';
 import { Float64ValuesConcat } from './float64-values.js';
 import { valuesByKey } from './values-by-key.js';
@@ -38,7 +38,7 @@ export function readValueLists(
   key: 'model' | 'intent' | null,
 ): Map<string | null, Float64Array> {
   return db.transaction(() => {
-    const runs = valueListPieces(db, list, q0, q1).map((piece) =>
+    const runs = dayPieces(db, dayTablesOf(list).stale, q0, q1).map((piece) =>
       piece.from === 'days'
         ? { table: dayTablesOf(list).days, range: 'day >= @from AND day < @to', params: { from: piece.startDay, to: piece.endDay } }
         : { table: list.table, range: 'quarter >= @from AND quarter < @to', params: { from: piece.q0, to: piece.q1 } },

@@ -65,7 +65,7 @@ describe('migration 011: cost per user and quarter-hour', () => {
 
     const upgraded = new SqliteStore({ path: oldPath, rollups: { background: false } });
     databases.keep(upgraded);
-    expect(upgraded.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(upgraded.db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)?.version);
     expect(upgraded.db.prepare('SELECT SUM(responses) FROM user_cost_rollup').pluck().get()).toBe(5);
 
     const scope = scopeOf(DAY - 1, DAY);

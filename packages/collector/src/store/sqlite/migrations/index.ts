@@ -16,6 +16,7 @@ import { satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import { valueListDaysMigration } from './016-value-list-days.js';
 import { contextDictionaryMigration } from './017-context-dictionary.js';
 import { userCostListsMigration } from './018-user-cost-lists.js';
+import { responseDayRollupMigration } from './019-response-day-rollup.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   valueListDaysMigration,
   contextDictionaryMigration,
   userCostListsMigration,
+  responseDayRollupMigration,
 ];
