@@ -204,6 +204,10 @@ const SHARED_PAIRS_SQL = `
  * each user's trait is read once. A conversation several users share (see
  * migration 011) is one conversation of a segment, not one per user there:
  * the second part takes the difference for these few, from their quarters.
+ *
+ * The endpoint reads the lists (costBySegmentFromLists) since migration 018;
+ * this SQL stays as the definition they are tested against, in one statement
+ * (segment-cost-queries.test.ts, the migration 018 test).
  */
 export function costBySegmentFromRollups(db: Database.Database, scope: MetricScope, trait: string): SegmentRow[] {
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
