@@ -1,11 +1,10 @@
-import { endianness } from 'node:os';
 import type Database from 'better-sqlite3';
-import { type ListTables, listsInRange, StaleListWriter, userNumbering } from './quarter-lists.js';
+import { readInt32Values } from './int32-values.js';
+import { type ListTables, listsInRange, maxUserOrdinal, StaleListWriter, userNumbering } from './quarter-lists.js';
 
 /** Migration 014's lists of the users active per quarter (ordinary traffic), and whether it is their first active quarter. */
 const ACTIVITY_USERS: ListTables = { lists: 'activity_users', stale: 'activity_users_stale' };
 const ENTRY_BYTES = 4;
-const PLATFORM_IS_LITTLE_ENDIAN = endianness() === 'LE';
 
 /** A quarter's ordinary activity rows: the user's ordinal (null when none yet), key, and 1 when no earlier row of the user exists. */
 type ActivityRow = [ordinal: number | null, userKey: string, first: 0 | 1];
@@ -51,7 +50,7 @@ export interface QuarterUsers {
 export function readActivityUsers(db: Database.Database, q0: number, q1: number): { quarters: QuarterUsers[]; users: number } {
   return db.transaction(() => {
     const { lists, stale: staleQuarters } = listsInRange(db, ACTIVITY_USERS, q0, q1);
-    let users = ((db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0) + 1;
+    let users = maxUserOrdinal(db) + 1;
     const quarterUsers = db.prepare(QUARTER_USERS_SQL).raw();
     const unnumbered = new Map<string, number>();
     const quarters = lists.map(([quarter, entries]) => ({ quarter, entries: readInt32Values(entries) }));
@@ -70,12 +69,4 @@ export function readActivityUsers(db: Database.Database, q0: number, q1: number)
     }
     return { quarters, users };
   })();
-}
-
-/** Little-endian int32 values, viewed in place when the platform and alignment allow. */
-function readInt32Values(bytes: Buffer): Int32Array {
-  if (PLATFORM_IS_LITTLE_ENDIAN && bytes.byteOffset % ENTRY_BYTES === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / ENTRY_BYTES);
-  const values = new Int32Array(bytes.length / ENTRY_BYTES);
-  for (let index = 0; index < values.length; index += 1) values[index] = bytes.readInt32LE(index * ENTRY_BYTES);
-  return values;
 }

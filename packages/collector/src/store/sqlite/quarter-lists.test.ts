@@ -14,8 +14,9 @@ import { sessionTotalsFromLists, sessionTotalsFromRollup } from './metrics/sessi
 import type { SqliteStore } from './sqlite-store.js';
 
 /**
- * The lists of migration 014 answer exactly what the rollups answer, however
- * stale they are: sessions and conversations against the rollup queries,
+ * The lists of migration 014 (and the session summaries per day of 021)
+ * answer exactly what the rollups answer, however stale they are: sessions
+ * and conversations against the rollup queries,
  * active users against a store whose lists are never written (all stale).
  */
 
@@ -74,6 +75,13 @@ function expectListsToMatchRollup(store: SqliteStore): void {
         expect(conversationsByUser(store.db, scope, limit), range).toEqual(conversationsByUserFromRollup(store.db, scope, limit));
       }
     }
+  }
+  // Whole UTC days (migration 021's session summaries) and days with edge quarters around them.
+  for (const [fromDay, toDay, edgeQuarters] of [[0, 1, 0], [0, DAYS, 0], [1, 4, 0], [-1, DAYS + 1, 0], [0, 5, 3], [2, DAYS, 37]] as const) {
+    const startMs = (T0_DAY + fromDay) * DAY_MS + edgeQuarters * QUARTER_MS;
+    const endMs = (T0_DAY + toDay) * DAY_MS + edgeQuarters * QUARTER_MS;
+    const range = `days ${fromDay}–${toDay}, ${edgeQuarters} quarters on`;
+    expect(sessionTotalsFromLists(store.db, startMs, endMs), range).toEqual(sessionTotalsFromRollup(store.db, scopeOf(startMs, endMs)));
   }
 }
 
@@ -136,6 +144,10 @@ describe('quarter lists', () => {
       expect(staleQuarters(reference)).toBeGreaterThan(0);
       expectActivityToMatch(store, reference);
       expect(store.db.prepare('SELECT COUNT(*) FROM session_lists').pluck().get()).toBeGreaterThan(0);
+      // Every day before the latest session's has its summary written.
+      expect(store.db.prepare('SELECT COUNT(*) FROM session_days').pluck().get()).toBeGreaterThan(0);
+      const staleBeforeLatest = `SELECT COUNT(*) FROM session_days_stale WHERE day < (SELECT MAX(first_ts) / ${DAY_MS} FROM session_rollup)`;
+      expect(store.db.prepare(staleBeforeLatest).pluck().get()).toBe(0);
       expect(store.db.prepare('SELECT COUNT(*) FROM conversation_lists').pluck().get()).toBeGreaterThan(0);
       expect(store.db.prepare('SELECT COUNT(*) FROM activity_steps').pluck().get()).toBeGreaterThan(0);
       expectListsToMatchRollup(store);

@@ -174,25 +174,44 @@ export interface QuarterEntries {
 }
 
 /**
- * The ordinary rows whose first time is in [startMs, endMs); null when the
- * range does not start and end on quarter-hours at or after the epoch (then
- * only the rollup can answer). One read transaction, so that a list
- * rewritten meanwhile is counted exactly once.
+ * The quarters [q0, q1) of a range that starts and ends on quarter-hours at
+ * or after the epoch; null for any other range (then only the rollup can
+ * answer).
  */
-export function readQuarterEntries(db: Database.Database, kind: QuarterListKind, startMs: number, endMs: number): QuarterEntries | null {
+export function listQuarters(startMs: number, endMs: number): { q0: number; q1: number } | null {
   if (startMs < 0 || startMs % QUARTER_MS !== 0 || endMs % QUARTER_MS !== 0) return null;
   const q0 = startMs / QUARTER_MS;
-  const q1 = Math.max(q0, endMs / QUARTER_MS);
-  return db.transaction((): QuarterEntries => {
-    const { lists, stale } = listsInRange(db, kind, q0, q1);
-    const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
-    return {
-      lists: lists.map(([, entries]) => readFloat64Values(entries)),
-      width: 1 + kind.values.length,
-      stale: stale.flatMap((quarter) => quarterRows.all(...quarterBounds(quarter)) as StaleEntry[]),
-      maxOrdinal: (db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0,
-    };
-  })();
+  return { q0, q1: Math.max(q0, endMs / QUARTER_MS) };
+}
+
+/**
+ * The ordinary rows of quarters [q0, q1): fresh quarters from their lists,
+ * stale ones from the rollup. Call inside the reader's transaction, so that a
+ * list rewritten meanwhile is counted exactly once.
+ */
+export function quarterEntries(db: Database.Database, kind: QuarterListKind, q0: number, q1: number): Omit<QuarterEntries, 'maxOrdinal'> {
+  const { lists, stale } = listsInRange(db, kind, q0, q1);
+  const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
+  return {
+    lists: lists.map(([, entries]) => readFloat64Values(entries)),
+    width: 1 + kind.values.length,
+    stale: stale.flatMap((quarter) => quarterRows.all(...quarterBounds(quarter)) as StaleEntry[]),
+  };
+}
+
+/** The highest user ordinal: a per-user array needs one more slot. */
+export function maxUserOrdinal(db: Database.Database): number {
+  return (db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0;
+}
+
+/**
+ * The ordinary rows whose first time is in [startMs, endMs); null when the
+ * range does not lie on quarter-hours (listQuarters). One read transaction.
+ */
+export function readQuarterEntries(db: Database.Database, kind: QuarterListKind, startMs: number, endMs: number): QuarterEntries | null {
+  const quarters = listQuarters(startMs, endMs);
+  if (quarters === null) return null;
+  return db.transaction((): QuarterEntries => ({ ...quarterEntries(db, kind, quarters.q0, quarters.q1), maxOrdinal: maxUserOrdinal(db) }))();
 }
 
 /** Distinct users over ordinals and, for users not numbered yet, keys (a key without an ordinal is in no list). */

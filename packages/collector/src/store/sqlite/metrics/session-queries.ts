@@ -3,7 +3,10 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { SessionDetail, SessionTotals } from '../../../metrics/metrics-source.js';
 import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
 import { percentileCont } from '../../../metrics/percentile.js';
-import { DistinctUsers, readQuarterEntries, SESSION_LISTS } from '../quarter-lists.js';
+import { dayPieces } from '../day-pieces.js';
+import { SESSION_DAY_TABLES } from '../migrations/021-session-days.js';
+import { DistinctUsers, listQuarters, maxUserOrdinal, type QuarterEntries, quarterEntries, SESSION_LISTS } from '../quarter-lists.js';
+import { addSession, emptySessionSums, readSessionDays, type SessionDay } from '../session-days.js';
 import { andTrafficSql, trafficView } from '../traffic-flags.js';
 
 /**
@@ -28,55 +31,66 @@ function sessionsSql(traffic: TrafficInclusion): string {
 
 /**
  * Ordinary traffic over quarter-hour bounds (every zone's days) reads the
- * session lists of migration 014 (quarter-lists.ts); flagged traffic merges rows of several
- * flags per session, which only the rollup has.
+ * session summaries of whole UTC days (migration 021, session-days.ts) and
+ * the session lists of the other quarters (migration 014, quarter-lists.ts);
+ * flagged traffic merges rows of several flags per session, which only the
+ * rollup has.
  */
 export function sessionTotals(db: Database.Database, scope: MetricScope): SessionTotals {
   const fromLists = trafficView(scope) === 'ordinary' ? sessionTotalsFromLists(db, scope.startMs, scope.endMs) : null;
   return fromLists ?? sessionTotalsFromRollup(db, scope);
 }
 
-/** The ordinary sessions of a range from their quarter lists; null when the range is not on quarter-hours. */
+/**
+ * The ordinary sessions of a range from the day summaries and quarter lists;
+ * null when the range is not on quarter-hours. One read transaction, so that
+ * a day or quarter rewritten meanwhile is counted exactly once.
+ */
 export function sessionTotalsFromLists(db: Database.Database, startMs: number, endMs: number): SessionTotals | null {
-  const entries = readQuarterEntries(db, SESSION_LISTS, startMs, endMs);
-  if (entries === null) return null;
-  const { lists, width, stale, maxOrdinal } = entries;
-  const durations = new Float64Array(lists.reduce((sum, list) => sum + list.length / width, 0) + stale.length);
-  const users = new DistinctUsers(maxOrdinal);
-  const totals: SessionTotals = {
-    sessions: durations.length,
-    users: 0,
-    messages: 0,
-    singleMessageSessions: 0,
-    prompts: 0,
-    singlePromptSessions: 0,
-    totalDurationMs: 0,
-    medianDurationMs: 0,
-  };
-  let next = 0;
-  const add = (durationMs: number, userMessages: number, botMessages: number): void => {
-    durations[next++] = durationMs;
-    const messages = userMessages + botMessages;
-    totals.messages += messages;
-    if (messages === 1) totals.singleMessageSessions += 1;
-    totals.prompts += userMessages;
-    if (userMessages === 1) totals.singlePromptSessions += 1;
-    totals.totalDurationMs += durationMs;
-  };
-  for (const list of lists) {
-    for (let at = 0; at < list.length; at += width) {
-      users.add(list[at] as number);
-      add(list[at + 1] as number, list[at + 2] as number, list[at + 3] as number);
+  const range = listQuarters(startMs, endMs);
+  if (range === null) return null;
+  return db.transaction((): SessionTotals => {
+    const days: SessionDay[] = [];
+    const quarters: Omit<QuarterEntries, 'maxOrdinal'>[] = [];
+    for (const piece of dayPieces(db, SESSION_DAY_TABLES.stale, range.q0, range.q1)) {
+      if (piece.from === 'days') days.push(...readSessionDays(db, piece.startDay, piece.endDay));
+      else quarters.push(quarterEntries(db, SESSION_LISTS, piece.q0, piece.q1));
     }
-  }
-  for (const [ordinal, userKey, durationMs, userMessages, botMessages] of stale) {
-    users.add(ordinal, userKey);
-    add(durationMs as number, userMessages as number, botMessages as number);
-  }
-  totals.users = users.size;
-  // SQLite's median() is percentile_cont at 0.5, which percentileCont reproduces.
-  if (durations.length > 0) totals.medianDurationMs = percentileCont(durations, 0.5);
-  return totals;
+    const users = new DistinctUsers(maxUserOrdinal(db));
+    const sums = emptySessionSums();
+    const durations = new Float64Array(
+      days.reduce((count, day) => count + day.sessions, 0) +
+        quarters.reduce((count, { lists, width, stale }) => count + lists.reduce((sum, list) => sum + list.length / width, 0) + stale.length, 0),
+    );
+    let next = 0;
+    for (const day of days) {
+      for (let at = 0; at < day.users.length; at += 1) users.add(day.users[at] as number);
+      sums.sessions += day.sessions;
+      sums.messages += day.messages;
+      sums.singleMessageSessions += day.singleMessageSessions;
+      sums.prompts += day.prompts;
+      sums.singlePromptSessions += day.singlePromptSessions;
+      sums.totalDurationMs += day.totalDurationMs;
+      durations.set(day.durations, next);
+      next += day.durations.length;
+    }
+    for (const { lists, width, stale } of quarters) {
+      for (const list of lists) {
+        for (let at = 0; at < list.length; at += width) {
+          users.add(list[at] as number);
+          durations[next++] = list[at + 1] as number;
+          addSession(sums, list[at + 1] as number, list[at + 2] as number, list[at + 3] as number);
+        }
+      }
+      for (const [ordinal, userKey, durationMs, userMessages, botMessages] of stale) {
+        users.add(ordinal, userKey);
+        durations[next++] = durationMs as number;
+        addSession(sums, durationMs as number, userMessages as number, botMessages as number);
+      }
+    }
+    // SQLite's median() is percentile_cont at 0.5, which percentileCont reproduces.
+    return { ...sums, users: users.size, medianDurationMs: durations.length > 0 ? percentileCont(durations, 0.5) : 0 };
+  })();
 }
 
 export function sessionTotalsFromRollup(db: Database.Database, scope: MetricScope): SessionTotals {
