@@ -17,6 +17,7 @@ import { valueListDaysMigration } from './016-value-list-days.js';
 import { contextDictionaryMigration } from './017-context-dictionary.js';
 import { userCostListsMigration } from './018-user-cost-lists.js';
 import { responseDayRollupMigration } from './019-response-day-rollup.js';
+import { userCostWeekListsMigration } from './020-user-cost-week-lists.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   contextDictionaryMigration,
   userCostListsMigration,
   responseDayRollupMigration,
+  userCostWeekListsMigration,
 ];
