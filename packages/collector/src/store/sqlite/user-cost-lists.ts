@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { readFloat64Values } from './metrics/float64-values.js';
-import { MARK_WEEK_STALE_SQL } from './migrations/020-user-cost-week-lists.js';
+import { QUARTERS_PER_WEEK } from './day-pieces.js';
+import { USER_COST_WEEK_TABLES } from './migrations/020-user-cost-week-lists.js';
 import { type ListTables, listsInRange, ordinalListWriter, type StaleListWriter } from './quarter-lists.js';
 
 /** Migration 018's lists of the ordinary `user_cost_rollup` rows per UTC quarter-hour. */
@@ -29,12 +30,16 @@ const QUARTER_ROWS_SQL = `
  */
 export function userCostListsWriter(db: Database.Database): StaleListWriter {
   const quarterRows = db.prepare(QUARTER_ROWS_SQL).raw();
-  const markWeekStale = db.prepare(MARK_WEEK_STALE_SQL);
+  // OR IGNORE is safe here, outside a trigger (see migration 014's markStale).
+  const markWeekStale = db.prepare(`INSERT OR IGNORE INTO ${USER_COST_WEEK_TABLES.stale} (week) VALUES (?)`);
   return ordinalListWriter(
     db,
     USER_COST_LISTS,
     (quarter) => quarterRows.all(quarter) as UserCostRow[],
-    (quarter) => markWeekStale.run({ quarter }),
+    // Weeks from the epoch on: SQLite's division would put quarters just before it in week 0 too.
+    (quarter) => {
+      if (quarter >= 0) markWeekStale.run(Math.floor(quarter / QUARTERS_PER_WEEK));
+    },
   );
 }
 

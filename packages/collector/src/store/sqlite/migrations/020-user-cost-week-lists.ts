@@ -7,14 +7,6 @@ const QUARTERS_PER_WEEK = 672;
 export const USER_COST_WEEK_TABLES = { lists: 'user_cost_week_lists', stale: 'user_cost_week_lists_stale' } as const;
 
 /**
- * Marks the week of quarter `@quarter` stale, for quarters from the epoch on.
- * OR IGNORE is safe here: the statement runs by itself, not in a trigger
- * (see migration 014's markStale).
- */
-export const MARK_WEEK_STALE_SQL = `INSERT OR IGNORE INTO ${USER_COST_WEEK_TABLES.stale} (week)
-  SELECT @quarter / ${QUARTERS_PER_WEEK} WHERE @quarter >= 0`;
-
-/**
  * Per-user cost lists per week of 7 UTC days: cost by user segment at 10M
  * events read 1.13M entries (54 MB) of migration 018's quarter lists for 90
  * days, and reading and summing them took ~40% each of its ~320 ms. A user
