@@ -68,13 +68,15 @@ describe('per-user cost lists per week', () => {
     addCost(db, Q + 672, 'cy', 4);
     refresh(db);
     addCost(db, Q + 4, 'bob', 2);
+    expect(db.transaction(() => userCostListsWriter(db).refresh(10))()).toBe(1);
+    expect(staleWeeks(db)).toEqual([WEEK, WEEK + 1]);
+    addCost(db, Q + 5, 'dee', 8);
 
     expect(db.transaction(() => new UserCostWeekWriter(db).refresh(10))()).toBe(0);
     expect(weekList(db, WEEK)).toEqual([1, 0.5, 10, 5, 15, 1]);
     expect(db.transaction(() => userCostListsWriter(db).refresh(10))()).toBe(1);
-    expect(staleWeeks(db)).toEqual([WEEK, WEEK + 1]);
     expect(db.transaction(() => new UserCostWeekWriter(db).refresh(10))()).toBe(1);
-    expect(weekList(db, WEEK)).toEqual([1, 0.5, 10, 5, 15, 1, 3, 2, 10, 5, 15, 1]);
+    expect(weekList(db, WEEK)).toEqual([1, 0.5, 10, 5, 15, 1, 3, 2, 10, 5, 15, 1, 4, 8, 10, 5, 15, 1]);
   });
 
   it('rewrites two weeks per call at most, oldest first', () => {
