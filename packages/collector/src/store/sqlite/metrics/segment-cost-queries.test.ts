@@ -6,7 +6,7 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup } from '../../../metrics/metrics-source.js';
 import type { EventRecord } from '../../event-record.js';
 import type { SqliteStore } from '../sqlite-store.js';
-import { costBySegmentFromEvents, costBySegmentFromLists, costBySegmentFromRollups, type SegmentRow } from './segment-cost-queries.js';
+import { costBySegmentFromEvents, costBySegmentFromLists, costBySegmentFromRollups, SHARED_PAIRS_SQL, type SegmentRow } from './segment-cost-queries.js';
 import { UserSegments } from './user-segments.js';
 import { inMemoryStores } from '../../../../test/support/store-factory.js';
 import { userCostListsWriter } from '../user-cost-lists.js';
@@ -138,6 +138,16 @@ describe('cost by user segment', () => {
       { key: 'pro', cost: 3, ...tokens(3), conversations: 2 },
     ]);
     expect(store.db.prepare('SELECT conversation_id FROM shared_conversations').pluck().all()).toEqual(['c-shared']);
+  });
+
+  it('looks up the quarters of the shared conversations rather than every conversation quarter of the range', () => {
+    const store = openStore();
+    const plan = store.db
+      .prepare(`EXPLAIN QUERY PLAN ${SHARED_PAIRS_SQL} SELECT * FROM shared_pairs`)
+      .all({ q0: 0, q1: 1 })
+      .map((step) => (step as { detail: string }).detail);
+    expect(plan).toContain('SCAN s');
+    expect(plan).toContain('SEARCH q USING COVERING INDEX user_conversation_quarters_conversation (conversation_id=?)');
   });
 
   it('leaves out the responses of an erased user and those retention deleted', async () => {
