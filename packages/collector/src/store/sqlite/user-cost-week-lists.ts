@@ -6,13 +6,14 @@ import { readUserCosts, USER_COST_LISTS, type UserCosts } from './user-cost-list
 import { UserCostSums } from './user-cost-sums.js';
 
 /**
- * Weeks rewritten per call at most, whatever the caller's budget: a week at
- * 10M bench events reads ~90,000 quarter entries (4 MB) and writes ~35,000
- * (1.7 MB), ~30 ms on the event loop (2026-12-02), where a turn's 50 quarter
- * lists take a few ms. An upgraded database's 13 weeks of 90 days are
- * written within seconds at this pace.
+ * Weeks rewritten per call at most, whatever the caller's budget: a week of
+ * the 10M-event bench file reads 51,000–109,000 quarter entries and writes
+ * 19,000–49,000, 25–45 ms on the event loop (2026-12-02), as long as a fold
+ * batch; the budget's 50 quarter lists take a few ms. Past weeks change
+ * rarely (late events, relabels, erasure, retention), and an upgraded
+ * database's 12 past weeks of 90 days take 0.4 s in all, one per turn.
  */
-const WEEKS_PER_REFRESH = 2;
+const WEEKS_PER_REFRESH = 1;
 
 /** The condition on `quarter` that keeps the quarters of week `@week` (from the epoch on: no negative quarter). */
 const QUARTERS_OF_WEEK = `quarter >= @week * ${QUARTERS_PER_WEEK} AND quarter < (@week + 1) * ${QUARTERS_PER_WEEK}`;
