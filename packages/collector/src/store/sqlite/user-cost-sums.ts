@@ -7,7 +7,8 @@ export type UserCostVisitor = (ordinal: number, cost: number, promptTokens: numb
 /**
  * Per user, the sums of their cost entries, over integer ordinals in typed
  * arrays: a query adds up to a million entries (90 days at 10M bench events),
- * and a week list's writer the ~90,000 entries of a week's quarter lists.
+ * and a week list's writer the 51,000–109,000 entries of a week's quarter
+ * lists there.
  * Costs are summed as TOTAL() sums them: a running sum and its accumulated
  * error per user (total.ts), so that a user's cost over quarters, or over
  * weeks of quarters, is the compensated sum of their rows.
