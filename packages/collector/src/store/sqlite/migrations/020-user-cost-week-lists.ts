@@ -11,9 +11,9 @@ export const USER_COST_WEEK_TABLES = { lists: 'user_cost_week_lists', stale: 'us
  * events read 1,133,967 entries (54 MB) of migration 018's quarter lists for
  * 90 days, 96 ms to read and 41–48 ms to sum per user (2026-12-02). A user
  * active in several quarter-hours of a week is one entry in the week's list:
- * the same range reads 516,874 entries with the week lists (12 weeks from
- * them, the latest week and the edge days from quarter lists), 25–37 ms to
- * read and 12–15 ms to sum.
+ * the same range reads 516,874 entries with the week lists (11 week lists
+ * and, for the latest week and the 6 edge days, 1,193 quarter lists), 25–37
+ * ms to read and 12–15 ms to sum.
  *
  * - `user_cost_week_lists.entries`: per week (`quarter / 672`, weeks of the
  *   epoch on; SQLite's division truncates toward zero, so week 0 would also
