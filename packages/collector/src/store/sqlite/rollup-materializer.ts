@@ -7,6 +7,7 @@ import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-
 import { ResponseDayWriter } from './response-day-rollup.js';
 import { SessionDayWriter } from './session-days.js';
 import { userCostListsWriter } from './user-cost-lists.js';
+import { UserCostWeekWriter } from './user-cost-week-lists.js';
 import { ValueListDayWriter } from './value-list-days.js';
 
 export interface RollupMaterializerOptions {
@@ -92,6 +93,8 @@ export class RollupMaterializer {
           activityStepsWriter(db),
           activityUsersWriter(db),
           userCostListsWriter(db),
+          // After the quarter lists: a week is rewritten from them once they are all fresh.
+          new UserCostWeekWriter(db),
           ...BINARY_VALUE_LISTS.map((list) => new ValueListDayWriter(db, list)),
           new ResponseDayWriter(db),
         ];
@@ -121,17 +124,22 @@ export class RollupMaterializer {
 
   /**
    * Rewrites up to `limit` stale lists in one transaction: quarter lists
-   * (migration 014, quarter-lists.ts), then value lists per day (migration 016,
-   * value-list-days.ts), then response sums per day (migration 019,
-   * response-day-rollup.ts); returns how many. Not part of catchUp(): a query
-   * reads stale quarters and days from the rollups themselves, so lists only
-   * make it faster.
+   * (migrations 014 and 018, quarter-lists.ts), then per-user cost lists per
+   * week (migration 020, user-cost-week-lists.ts), then value lists per day
+   * (migration 016, value-list-days.ts), then response sums per day
+   * (migration 019, response-day-rollup.ts); returns how many. Not part of
+   * catchUp(): a query reads stale quarters, weeks and days from the rollups
+   * or quarter lists themselves, so lists only make it faster.
    */
   refreshLists(limit: number = LISTS_PER_TURN): number {
     return this.#refreshLists(limit);
   }
 
-  /** Rewrites every stale list (except the latest day's value lists and response sums, which ingest keeps changing); returns how many. */
+  /**
+   * Rewrites every stale list (except the latest day's value lists and
+   * response sums and the latest week's cost lists, which ingest keeps
+   * changing); returns how many.
+   */
   refreshAllLists(): number {
     let refreshed = 0;
     for (let turn = this.refreshLists(); turn > 0; turn = this.refreshLists()) refreshed += turn;

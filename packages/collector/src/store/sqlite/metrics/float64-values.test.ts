@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Float64ValuesConcat, readFloat64Values } from './float64-values.js';
+import { Float64ValuesConcat, readFloat64Values, writeFloat64Values } from './float64-values.js';
 
 const read = (hex: string): number[] => [...readFloat64Values(Buffer.from(hex, 'hex'))];
 
@@ -23,6 +23,14 @@ describe('readFloat64Values', () => {
 
   it('refuses a list that is not a whole number of values', () => {
     expect(() => read('40934800')).toThrow('a value list holds whole 8-byte values, got 4 bytes');
+  });
+});
+
+describe('writeFloat64Values', () => {
+  it('writes values as big-endian binary64 and leaves the values as they were', () => {
+    const values = new Float64Array([1234, 0.1 + 0.2, -5]);
+    expect(writeFloat64Values(values).toString('hex')).toBe('4093480000000000' + '3fd3333333333334' + 'c014000000000000');
+    expect([...values]).toEqual([1234, 0.1 + 0.2, -5]);
   });
 });
 

@@ -24,6 +24,16 @@ export function readFloat64Values(bytes: Buffer): Float64Array {
 }
 
 /**
+ * The inverse of readFloat64Values: `values` as big-endian binary64, the
+ * format of the lists. A copy, so that `values` stays readable.
+ */
+export function writeFloat64Values(values: Float64Array): Buffer {
+  const bytes = Buffer.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  if (!PLATFORM_IS_BIG_ENDIAN && bytes.length > 0) bytes.swap64();
+  return bytes;
+}
+
+/**
  * Several value lists copied one after another into one array of a size
  * known beforehand, then turned to the platform's byte order in one pass:
  * one copy per byte, where concatenating the lists first and then viewing

@@ -6,15 +6,24 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup } from '../../../metrics/metrics-source.js';
 import type { EventRecord } from '../../event-record.js';
 import type { SqliteStore } from '../sqlite-store.js';
-import { costBySegmentFromEvents, costBySegmentFromLists, costBySegmentFromRollups, type SegmentRow } from './segment-cost-queries.js';
+import { costBySegmentFromEvents, costBySegmentFromLists, costBySegmentFromRollups, SHARED_PAIRS_SQL, type SegmentRow } from './segment-cost-queries.js';
 import { UserSegments } from './user-segments.js';
 import { inMemoryStores } from '../../../../test/support/store-factory.js';
+import { userCostListsWriter } from '../user-cost-lists.js';
 
 /** Cost by user segment from migration 011's per-user rollups: what the responses say, through identify, sharing and deletes. */
 
 /** 2026-03-02 09:00 UTC. */
 const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const DAY = Math.floor(T0 / DAY_MS);
+/**
+ * Weeks of 7 UTC days (migration 020's per-user cost lists): DAY is in week
+ * 2930, days DAY - 4 to DAY + 2; week 2929 is days DAY - 11 to DAY - 5, week
+ * 2928 days DAY - 18 to DAY - 12.
+ */
+const WEEK_OF_T0 = 2930;
+/** Minutes from T0 to a time in week 2929: 2026-02-21 (DAY - 9) 09:00 UTC. */
+const IN_WEEK_BEFORE = -9 * 24 * 60;
 let messages = 0;
 
 function event(fields: Partial<EventRecord>): EventRecord {
@@ -53,10 +62,16 @@ function comparable(rows: readonly (CostGroup | SegmentRow)[]): CostGroup[] {
     .sort((a, b) => String(a.key).localeCompare(String(b.key)));
 }
 
-/** The per-user cost lists, with segments kept in `segments`, answer as the rollups over ranges in several zones. */
+/**
+ * The per-user cost lists, with segments kept in `segments`, answer as the
+ * rollups over ranges in several zones: in UTC, days DAY - 18 to DAY + 1 hold
+ * weeks 2928 and 2929, DAY - 11 to DAY - 5 is week 2929 alone, DAY - 12 to
+ * DAY week 2929 with days around it; Kathmandu's days DAY - 18 to DAY + 1
+ * hold both weeks, New York's week 2929 only.
+ */
 function expectListsToMatchRollups(store: SqliteStore, segments: UserSegments): void {
   for (const timeZone of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
-    for (const [fromDay, toDay] of [[DAY - 3, DAY], [DAY - 1, DAY - 1], [DAY, DAY + 1]] as const) {
+    for (const [fromDay, toDay] of [[DAY - 3, DAY], [DAY - 1, DAY - 1], [DAY, DAY + 1], [DAY - 18, DAY + 1], [DAY - 11, DAY - 5], [DAY - 12, DAY]] as const) {
       const scope = dayScope(timeZone, fromDay, toDay);
       const range = `${timeZone} days ${fromDay - DAY}–${toDay - DAY}`;
       expect(comparable(costBySegmentFromLists(store.db, scope, 'plan', segments)), range).toEqual(comparable(costBySegmentFromRollups(store.db, scope, 'plan')));
@@ -125,6 +140,16 @@ describe('cost by user segment', () => {
     expect(store.db.prepare('SELECT conversation_id FROM shared_conversations').pluck().all()).toEqual(['c-shared']);
   });
 
+  it('looks up the quarters of the shared conversations rather than every conversation quarter of the range', () => {
+    const store = openStore();
+    const plan = store.db
+      .prepare(`EXPLAIN QUERY PLAN ${SHARED_PAIRS_SQL} SELECT * FROM shared_pairs`)
+      .all({ q0: 0, q1: 1 })
+      .map((step) => (step as { detail: string }).detail);
+    expect(plan).toContain('SCAN s');
+    expect(plan).toContain('SEARCH q USING COVERING INDEX user_conversation_quarters_conversation (conversation_id=?)');
+  });
+
   it('leaves out the responses of an erased user and those retention deleted', async () => {
     const store = openStore();
     await store.insertEvents([
@@ -156,9 +181,11 @@ describe('cost by user segment', () => {
         for (let index = 0; index < 8; index += 1) {
           const user = random.pick(users);
           const anonymous = random.chance(0.3);
-          // Responses over four days, some conversations spanning hours (and so local midnights), shared now and then.
+          // Responses over four days and, half of them, the two weeks before (whole weeks of per-user cost lists), some
+          // conversations spanning hours (and so local midnights), shared now and then.
+          const minutes = random.chance(0.5) ? random.int(-3 * 24 * 60, 24 * 60) : random.int(-18 * 24 * 60, -3 * 24 * 60);
           batch.push(
-            response(user, random.chance(0.1) ? null : `c-${random.int(1, 12)}`, random.int(-3 * 24 * 60, 24 * 60), random.int(0, 1000) / 1000, {
+            response(user, random.chance(0.1) ? null : `c-${random.int(1, 12)}`, minutes, random.int(0, 1000) / 1000, {
               userId: anonymous ? null : user,
               anonymousId: anonymous ? `anon-${user}` : null,
               debug: random.chance(0.1),
@@ -174,7 +201,8 @@ describe('cost by user segment', () => {
         if (random.chance(0.5)) store.rollups?.foldBatch(random.int(1, 30));
         if (random.chance(0.05)) await store.eraseUser(random.pick(users));
         if (random.chance(0.05)) await store.deleteEventsBefore(T0 - random.int(0, 3) * DAY_MS, random.int(1, 20));
-        // The per-user cost lists of migration 018, fresh, partly stale or stale, with segments kept from earlier checks.
+        // The per-user cost lists of migrations 018 (quarters) and 020 (weeks), fresh, partly stale or stale, with segments kept
+        // from earlier checks.
         if (random.chance(0.3)) store.rollups?.refreshLists(random.int(1, 40));
         if (step % 8 === 7) {
           store.rollups?.catchUp();
@@ -196,9 +224,50 @@ describe('cost by user segment', () => {
       store.rollups?.refreshAllLists();
       expect(store.db.prepare('SELECT COUNT(*) FROM user_cost_lists_stale').pluck().get()).toBe(0);
       expect(store.db.prepare('SELECT COUNT(*) FROM user_cost_lists').pluck().get()).toBeGreaterThan(0);
+      // Every week written but the latest, which ingest keeps changing.
+      expect(store.db.prepare('SELECT week FROM user_cost_week_lists_stale').pluck().all()).toEqual([WEEK_OF_T0]);
+      expect(store.db.prepare('SELECT week FROM user_cost_week_lists ORDER BY week').pluck().all()).toEqual([WEEK_OF_T0 - 2, WEEK_OF_T0 - 1]);
       expectListsToMatchRollups(store, segments);
     });
   }
+
+  it('answers a whole week from its list, and from its quarters while a late response waits for the week to be rewritten', async () => {
+    const store = openStore();
+    const segments = new UserSegments();
+    await store.insertEvents([
+      identify('ada', { plan: 'pro' }),
+      identify('bob', { plan: 'free' }),
+      response('ada', 'c-1', IN_WEEK_BEFORE, 1),
+      response('bob', 'c-2', IN_WEEK_BEFORE + 30, 2),
+      response('ada', 'c-3', 0, 0.5),
+    ]);
+    store.rollups?.catchUp();
+    store.rollups?.refreshAllLists();
+    const week = dayScope('UTC', DAY - 11, DAY - 5);
+    const answer = (): CostGroup[] => comparable(costBySegmentFromLists(store.db, week, 'plan', segments));
+    expect(store.db.prepare('SELECT week FROM user_cost_week_lists').pluck().all()).toEqual([WEEK_OF_T0 - 1]);
+    expect(answer()).toEqual([
+      { key: 'free', cost: 2, ...tokens(1), conversations: 1 },
+      { key: 'pro', cost: 1, ...tokens(1), conversations: 1 },
+    ]);
+    const withLateResponse = [
+      { key: 'free', cost: 2.25, ...tokens(2), conversations: 2 },
+      { key: 'pro', cost: 1, ...tokens(1), conversations: 1 },
+    ];
+
+    await store.insertEvents([response('bob', 'c-4', IN_WEEK_BEFORE + 60 * 24, 0.25)]);
+    store.rollups?.catchUp();
+    // Its quarter is stale: the week is read from its quarters, the stale one from the rollup.
+    expect(answer()).toEqual(withLateResponse);
+    store.db.transaction(() => userCostListsWriter(store.db).refresh(10))();
+    // The quarter's list is rewritten and the week marked stale: still read from its quarters.
+    expect(store.db.prepare('SELECT week FROM user_cost_week_lists_stale ORDER BY week').pluck().all()).toEqual([WEEK_OF_T0 - 1, WEEK_OF_T0]);
+    expect(answer()).toEqual(withLateResponse);
+    store.rollups?.refreshAllLists();
+    expect(store.db.prepare('SELECT week FROM user_cost_week_lists_stale').pluck().all()).toEqual([WEEK_OF_T0]);
+    expect(answer()).toEqual(withLateResponse);
+    expect(answer()).toEqual(comparable(costBySegmentFromRollups(store.db, week, 'plan')));
+  });
 
   it('reads no segment kept from before a user went and their number came back for another user', async () => {
     const store = openStore();
@@ -219,6 +288,39 @@ describe('cost by user segment', () => {
     expect(store.db.prepare(`SELECT ordinal FROM user_ordinals WHERE user_key = 'cy'`).pluck().get()).toBe(bobsNumber);
     expect(comparable(costBySegmentFromLists(store.db, scope, 'plan', segments))).toEqual(comparable(costBySegmentFromRollups(store.db, scope, 'plan')));
     expect(comparable(costBySegmentFromLists(store.db, scope, 'plan', segments)).map((row) => row.key)).toEqual(['pro', 'team']);
+  });
+
+  it('reads no week list summed before a user went and their number came back for another user', async () => {
+    const store = openStore();
+    const segments = new UserSegments();
+    await store.insertEvents([
+      identify('ada', { plan: 'pro' }),
+      identify('bob', { plan: 'free' }),
+      response('ada', 'c-1', IN_WEEK_BEFORE, 1),
+      response('bob', 'c-2', IN_WEEK_BEFORE + 1, 2),
+      // A later week holds the newest response, so that week 2929 is written.
+      response('ada', 'c-9', 0, 0.5),
+    ]);
+    store.rollups?.catchUp();
+    store.rollups?.refreshAllLists();
+    const week = dayScope('UTC', DAY - 11, DAY - 5);
+    expect(store.db.prepare('SELECT week FROM user_cost_week_lists').pluck().all()).toEqual([WEEK_OF_T0 - 1]);
+    expect(comparable(costBySegmentFromLists(store.db, week, 'plan', segments)).map((row) => row.key)).toEqual(['free', 'pro']);
+    const bobsNumber = store.db.prepare(`SELECT ordinal FROM user_ordinals WHERE user_key = 'bob'`).pluck().get();
+    expect(bobsNumber).toBe(store.db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get());
+
+    await store.eraseUser('bob');
+    await store.insertEvents([identify('cy', { plan: 'team' }), response('cy', 'c-3', IN_WEEK_BEFORE + 2, 4)]);
+    store.rollups?.catchUp();
+    store.rollups?.refreshAllLists();
+
+    expect(store.db.prepare(`SELECT ordinal FROM user_ordinals WHERE user_key = 'cy'`).pluck().get()).toBe(bobsNumber);
+    expect(store.db.prepare('SELECT week FROM user_cost_week_lists').pluck().all()).toEqual([WEEK_OF_T0 - 1]);
+    expect(comparable(costBySegmentFromLists(store.db, week, 'plan', segments))).toEqual([
+      { key: 'pro', cost: 1, ...tokens(1), conversations: 1 },
+      { key: 'team', cost: 4, ...tokens(1), conversations: 1 },
+    ]);
+    expect(comparable(costBySegmentFromLists(store.db, week, 'plan', segments))).toEqual(comparable(costBySegmentFromRollups(store.db, week, 'plan')));
   });
 
   it('follows a changed trait into the segments it keeps', async () => {

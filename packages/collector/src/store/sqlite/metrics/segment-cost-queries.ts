@@ -3,7 +3,8 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { CostGroup } from '../../../metrics/metrics-source.js';
 import { createTotal, type Total } from '../total.js';
 import { trafficView } from '../traffic-flags.js';
-import { readUserCosts, USER_COST_WIDTH } from '../user-cost-lists.js';
+import { UserCostSums } from '../user-cost-sums.js';
+import { readUserCostsByWeek } from '../user-cost-week-lists.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
 import { type SegmentValue, TRAIT_OF_USER, traitPath, type UserSegments } from './user-segments.js';
@@ -14,8 +15,9 @@ export type SegmentRow = Omit<CostGroup, 'key'> & { key: unknown };
 /**
  * Cost, tokens and distinct conversations of responses per user segment (the
  * value of user trait `trait`). The default view with no filter reads
- * migration 018's per-user cost lists (migration 011's per-user rollups for
- * their stale quarters), with each user's segment from `segments`; a model,
+ * the per-user cost lists of migrations 020 (per week) and 018 (per
+ * quarter-hour; migration 011's per-user rollups for their stale quarters),
+ * with each user's segment from `segments`; a model,
  * intent or conversation filter, or flagged traffic counted in, reads the
  * responses themselves.
  */
@@ -58,99 +60,55 @@ class SegmentSums {
 }
 
 /**
- * Per user, the sums of their rows: over integer ordinals in typed arrays
- * (a million rows for 90 days at 10M bench events), and per key for the few
- * users of stale quarters not numbered yet. Costs are summed as TOTAL() sums
- * them: a running sum and its accumulated error per user (total.ts).
+ * Each user's sums (numbered users from `users`, the few of stale quarters not
+ * numbered yet from `unnumbered`) added to their segment's: ordinals in order,
+ * then the unnumbered users.
  */
-class UserCostSums {
-  readonly #costSum: Float64Array;
-  readonly #costError: Float64Array;
-  readonly #promptTokens: Float64Array;
-  readonly #completionTokens: Float64Array;
-  readonly #totalTokens: Float64Array;
-  readonly #conversations: Float64Array;
-  readonly #counted: Uint8Array;
-  readonly #unnumbered = new Map<string, SegmentSums>();
-
-  constructor(maxOrdinal: number) {
-    const size = maxOrdinal + 1;
-    this.#costSum = new Float64Array(size);
-    this.#costError = new Float64Array(size);
-    this.#promptTokens = new Float64Array(size);
-    this.#completionTokens = new Float64Array(size);
-    this.#totalTokens = new Float64Array(size);
-    this.#conversations = new Float64Array(size);
-    this.#counted = new Uint8Array(size);
-  }
-
-  add(ordinal: number, cost: number, prompt: number, completion: number, total: number, conversations: number): void {
-    const sum = this.#costSum[ordinal] as number;
-    const next = sum + cost;
-    this.#costError[ordinal] = (this.#costError[ordinal] as number) + (Math.abs(sum) > Math.abs(cost) ? sum - next + cost : cost - next + sum);
-    this.#costSum[ordinal] = next;
-    this.#promptTokens[ordinal] = (this.#promptTokens[ordinal] as number) + prompt;
-    this.#completionTokens[ordinal] = (this.#completionTokens[ordinal] as number) + completion;
-    this.#totalTokens[ordinal] = (this.#totalTokens[ordinal] as number) + total;
-    this.#conversations[ordinal] = (this.#conversations[ordinal] as number) + conversations;
-    this.#counted[ordinal] = 1;
-  }
-
-  /** A user not numbered yet, by key. */
-  unnumbered(userKey: string): SegmentSums {
-    let sums = this.#unnumbered.get(userKey);
-    if (sums === undefined) this.#unnumbered.set(userKey, (sums = new SegmentSums()));
+function sumsBySegment(
+  users: UserCostSums,
+  unnumbered: ReadonlyMap<string, SegmentSums>,
+  segmentOfOrdinal: readonly SegmentValue[],
+  segmentOfKey: (userKey: string) => SegmentValue,
+): Map<SegmentValue, SegmentSums> {
+  const segments = new Map<SegmentValue, SegmentSums>();
+  const sumsOf = (segment: SegmentValue): SegmentSums => {
+    let sums = segments.get(segment);
+    if (sums === undefined) segments.set(segment, (sums = new SegmentSums()));
     return sums;
+  };
+  users.forEachUser((ordinal, ...sums) => sumsOf(segmentOfOrdinal[ordinal] ?? null).add(...sums));
+  for (const [userKey, user] of unnumbered) {
+    sumsOf(segmentOfKey(userKey)).add(user.cost.value(), user.promptTokens, user.completionTokens, user.totalTokens, user.conversations);
   }
-
-  /** Each user's sums added to their segment's, ordinals in order, then the unnumbered users. */
-  bySegment(segmentOfOrdinal: readonly SegmentValue[], segmentOfKey: (userKey: string) => SegmentValue): Map<SegmentValue, SegmentSums> {
-    const segments = new Map<SegmentValue, SegmentSums>();
-    const sumsOf = (segment: SegmentValue): SegmentSums => {
-      let sums = segments.get(segment);
-      if (sums === undefined) segments.set(segment, (sums = new SegmentSums()));
-      return sums;
-    };
-    for (let ordinal = 0; ordinal < this.#counted.length; ordinal += 1) {
-      if (this.#counted[ordinal] === 0) continue;
-      const error = this.#costError[ordinal] as number;
-      const cost = Number.isFinite(error) ? (this.#costSum[ordinal] as number) + error : (this.#costSum[ordinal] as number);
-      sumsOf(segmentOfOrdinal[ordinal] ?? null).add(
-        cost,
-        this.#promptTokens[ordinal] as number,
-        this.#completionTokens[ordinal] as number,
-        this.#totalTokens[ordinal] as number,
-        this.#conversations[ordinal] as number,
-      );
-    }
-    for (const [userKey, user] of this.#unnumbered) {
-      sumsOf(segmentOfKey(userKey)).add(user.cost.value(), user.promptTokens, user.completionTokens, user.totalTokens, user.conversations);
-    }
-    return segments;
-  }
+  return segments;
 }
 
 /**
  * The answer of costBySegmentFromRollups, from the per-user cost lists: each
- * user's rows of the range summed per user in JavaScript (UserCostSums), then
- * per segment; the conversations that continue from before the range and the
+ * user's entries of the range — week lists for the fresh whole weeks
+ * (migration 020), quarter lists or, for stale quarters, rollup rows for the
+ * rest (018) — summed per user in JavaScript (UserCostSums), then per
+ * segment; the conversations that continue from before the range and the
  * correction for shared conversations come from the same SQL as there. Costs
- * are summed per user, then per segment, with TOTAL()'s compensation: the
- * same sums up to the last bits, which the endpoint's rounding of money
- * leaves alone. One read transaction.
+ * are summed per user (over quarters, or over week sums of quarters), then
+ * per segment, with TOTAL()'s compensation: the same sums up to the last
+ * bits, which the endpoint's rounding of money leaves alone. One read
+ * transaction.
  */
 export function costBySegmentFromLists(db: Database.Database, scope: MetricScope, trait: string, segments: UserSegments): SegmentRow[] {
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   return db.transaction((): SegmentRow[] => {
-    const { lists, stale, maxOrdinal } = readUserCosts(db, q0, q1);
+    const { lists, stale, maxOrdinal } = readUserCostsByWeek(db, q0, q1);
     const users = new UserCostSums(maxOrdinal);
-    for (const list of lists) {
-      for (let at = 0; at < list.length; at += USER_COST_WIDTH) {
-        users.add(list[at] as number, list[at + 1] as number, list[at + 2] as number, list[at + 3] as number, list[at + 4] as number, list[at + 5] as number);
-      }
-    }
+    const unnumbered = new Map<string, SegmentSums>();
+    const unnumberedUser = (userKey: string): SegmentSums => {
+      let sums = unnumbered.get(userKey);
+      if (sums === undefined) unnumbered.set(userKey, (sums = new SegmentSums()));
+      return sums;
+    };
+    for (const list of lists) users.addEntries(list);
     for (const [ordinal, userKey, ...sums] of stale) {
-      if (ordinal === null) users.unnumbered(userKey).add(...sums);
+      if (ordinal === null) unnumberedUser(userKey).add(...sums);
       else users.add(ordinal, ...sums);
     }
     const continuing = db
@@ -163,10 +121,10 @@ export function costBySegmentFromLists(db: Database.Database, scope: MetricScope
       .raw()
       .all({ q0, q1 }) as [ordinal: number | null, userKey: string, conversations: number][];
     for (const [ordinal, userKey, conversations] of continuing) {
-      if (ordinal === null) users.unnumbered(userKey).add(0, 0, 0, 0, conversations);
+      if (ordinal === null) unnumberedUser(userKey).add(0, 0, 0, 0, conversations);
       else users.add(ordinal, 0, 0, 0, 0, conversations);
     }
-    const bySegment = users.bySegment(segments.byOrdinal(db, trait, maxOrdinal), (userKey) => segments.ofUserKey(db, trait, userKey));
+    const bySegment = sumsBySegment(users, unnumbered, segments.byOrdinal(db, trait, maxOrdinal), (userKey) => segments.ofUserKey(db, trait, userKey));
     const shared = db
       .prepare(
         `${SHARED_PAIRS_SQL}
@@ -187,13 +145,18 @@ export function costBySegmentFromLists(db: Database.Database, scope: MetricScope
 
 /**
  * The conversations of the range that more than one user has responses in,
- * per user: a segment counts each once (see migration 011).
+ * per user: a segment counts each once (see migration 011). CROSS JOIN keeps
+ * the few shared conversations as the outer loop: with no statistics
+ * (ANALYZE) SQLite chose to walk all of user_conversation_quarters' index and
+ * look each row up in shared_conversations, 200–300 ms at 10M bench events
+ * (1.5M rows, no shared conversation), most of cost by segment's time; from
+ * the shared conversations it takes well under a millisecond (2026-12-02).
  */
-const SHARED_PAIRS_SQL = `
+export const SHARED_PAIRS_SQL = `
   WITH shared_pairs AS (
     SELECT DISTINCT q.user_key, q.conversation_id
       FROM shared_conversations s
-      JOIN user_conversation_quarters q INDEXED BY user_conversation_quarters_conversation ON q.conversation_id = s.conversation_id
+      CROSS JOIN user_conversation_quarters q INDEXED BY user_conversation_quarters_conversation ON q.conversation_id = s.conversation_id
      WHERE q.debug = 0 AND q.quarter >= @q0 AND q.quarter < @q1)`;
 
 /**

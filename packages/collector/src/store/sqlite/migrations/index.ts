@@ -17,6 +17,7 @@ import { valueListDaysMigration } from './016-value-list-days.js';
 import { contextDictionaryMigration } from './017-context-dictionary.js';
 import { userCostListsMigration } from './018-user-cost-lists.js';
 import { responseDayRollupMigration } from './019-response-day-rollup.js';
+import { userCostWeekListsMigration } from './020-user-cost-week-lists.js';
 import { sessionDaysMigration } from './021-session-days.js';
 import type { Migration } from './migration.js';
 
@@ -43,5 +44,6 @@ export const migrations: readonly Migration[] = [
   contextDictionaryMigration,
   userCostListsMigration,
   responseDayRollupMigration,
+  userCostWeekListsMigration,
   sessionDaysMigration,
 ];
