@@ -5,7 +5,7 @@ import { activityUsersWriter } from './activity-users.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
 import { ResponseDayWriter } from './response-day-rollup.js';
-import { SessionDayWriter } from './session-days.js';
+import { sessionDayWriter } from './session-days.js';
 import { userCostListsWriter } from './user-cost-lists.js';
 import { UserCostWeekWriter } from './user-cost-week-lists.js';
 import { ValueListDayWriter } from './value-list-days.js';
@@ -89,7 +89,7 @@ export class RollupMaterializer {
         const writers = [
           ...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)),
           // After the session lists: a day waits for its quarters' lists.
-          new SessionDayWriter(db),
+          sessionDayWriter(db),
           activityStepsWriter(db),
           activityUsersWriter(db),
           userCostListsWriter(db),

@@ -3,7 +3,7 @@ import { promptRecord } from '../../../test/support/event-record.js';
 import { inMemoryStores } from '../../../test/support/store-factory.js';
 import { DAY_MS } from '../../metrics/local-day.js';
 import { quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
-import { readSessionDays, SessionDayWriter } from './session-days.js';
+import { readSessionDays, sessionDayWriter } from './session-days.js';
 
 /** 2026-03-02 09:00 UTC. */
 const T0 = Date.UTC(2026, 2, 2, 9);
@@ -24,7 +24,7 @@ describe('session summaries per UTC day (migration 021)', () => {
       promptRecord({ messageId: 'm-5', userId: 'bob', sessionId: 's-4', timestamp: T0 + DAY_MS }),
     ]);
     store.rollups?.catchUp();
-    const days = new SessionDayWriter(store.db);
+    const days = sessionDayWriter(store.db);
     const write = (writer: { refresh(limit: number): number }): number => store.db.transaction(() => writer.refresh(10))();
 
     expect(write(days)).toBe(0);

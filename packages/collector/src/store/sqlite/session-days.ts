@@ -1,11 +1,10 @@
 import type Database from 'better-sqlite3';
-import { QUARTERS_PER_DAY } from './day-pieces.js';
 import { readInt32Values, writeInt32Values } from './int32-values.js';
 import { readFloat64Values } from './metrics/float64-values.js';
 import { SESSION_DAY_TABLES } from './migrations/021-session-days.js';
+import { QuarterDayWriter } from './quarter-day-writer.js';
 import { SESSION_LISTS } from './quarter-lists.js';
 
-const DAY_MS = 86_400_000;
 const VALUE_BYTES = 8;
 
 /** The sums of a set of sessions, as `session_days` holds them for a day. */
@@ -42,52 +41,18 @@ export function addSession(sums: SessionSums, durationMs: number, userMessages: 
 /** The width of a session list entry: ordinal, duration, user messages, bot messages (quarter-lists.ts). */
 const SESSION_ENTRY_WIDTH = 1 + SESSION_LISTS.values.length;
 
-/**
- * Rewrites the summaries of stale days from their quarter lists, oldest
- * first, on the background fold's connection after the quarter lists' own
- * writer. A day waits while one of its quarters is stale (its list is not
- * what the rollup holds yet); the latest day is left to the quarter lists,
- * since ingest keeps changing it.
- */
-export class SessionDayWriter {
-  readonly #staleDays: Database.Statement;
-  readonly #quarterLists: Database.Statement;
-  readonly #writeDay: Database.Statement;
-  readonly #deleteDay: Database.Statement;
-  readonly #unmarkStale: Database.Statement;
-
-  constructor(db: Database.Database) {
-    const { days, stale } = SESSION_DAY_TABLES;
-    this.#staleDays = db
-      .prepare(
-        `SELECT s.day FROM ${stale} s
-          WHERE s.day < (SELECT MAX(first_ts) / ${DAY_MS} FROM session_rollup)
-            AND NOT EXISTS (SELECT 1 FROM ${SESSION_LISTS.stale} q
-                             WHERE q.quarter >= s.day * ${QUARTERS_PER_DAY} AND q.quarter < (s.day + 1) * ${QUARTERS_PER_DAY})
-          ORDER BY s.day LIMIT ?`,
-      )
-      .pluck();
-    this.#quarterLists = db.prepare(`SELECT entries FROM ${SESSION_LISTS.lists} WHERE quarter >= ? AND quarter < ?`).pluck();
-    this.#writeDay = db.prepare(
-      `INSERT OR REPLACE INTO ${days}
-         (day, sessions, messages, single_message_sessions, prompts, single_prompt_sessions, total_duration_ms, users, durations)
-       VALUES (@day, @sessions, @messages, @singleMessageSessions, @prompts, @singlePromptSessions, @totalDurationMs, @users, @durations)`,
-    );
-    this.#deleteDay = db.prepare(`DELETE FROM ${days} WHERE day = ?`);
-    this.#unmarkStale = db.prepare(`DELETE FROM ${stale} WHERE day = ?`);
-  }
-
-  /** Rewrites up to `limit` stale days; returns how many. Call inside a write transaction. */
-  refresh(limit: number): number {
-    const days = this.#staleDays.all(limit) as number[];
-    for (const day of days) {
-      const lists = (this.#quarterLists.all(day * QUARTERS_PER_DAY, (day + 1) * QUARTERS_PER_DAY) as Buffer[]).map(readFloat64Values);
-      this.#unmarkStale.run(day);
-      if (lists.length === 0) this.#deleteDay.run(day);
-      else this.#writeDay.run({ day, ...summarize(lists) });
-    }
-    return days.length;
-  }
+/** Rewrites the summaries of stale days (migration 021) from their quarter lists (quarter-day-writer.ts). */
+export function sessionDayWriter(db: Database.Database): QuarterDayWriter {
+  const writeDay = db.prepare(
+    `INSERT OR REPLACE INTO ${SESSION_DAY_TABLES.days}
+       (day, sessions, messages, single_message_sessions, prompts, single_prompt_sessions, total_duration_ms, users, durations)
+     VALUES (@day, @sessions, @messages, @singleMessageSessions, @prompts, @singlePromptSessions, @totalDurationMs, @users, @durations)`,
+  );
+  const deleteDay = db.prepare(`DELETE FROM ${SESSION_DAY_TABLES.days} WHERE day = ?`);
+  return new QuarterDayWriter(db, { ...SESSION_LISTS, dayStale: SESSION_DAY_TABLES.stale }, (day, lists) => {
+    if (lists.length === 0) deleteDay.run(day);
+    else writeDay.run({ day, ...summarize(lists.map(([, entries]) => readFloat64Values(entries))) });
+  });
 }
 
 /** A day's row from the entries of its quarter lists. */

@@ -6,7 +6,7 @@ import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import { migrate } from '../migrate.js';
 import { sessionTotalsFromLists, sessionTotalsFromRollup } from '../metrics/session-queries.js';
 import { quarterListWriter, SESSION_LISTS } from '../quarter-lists.js';
-import { SessionDayWriter } from '../session-days.js';
+import { sessionDayWriter } from '../session-days.js';
 import { migrations } from './index.js';
 import { sessionDaysMigration } from './021-session-days.js';
 
@@ -53,7 +53,7 @@ describe('migration 021 (session summaries per UTC day)', () => {
     expect(sessionTotalsFromLists(db, ...range)).toEqual(before);
     db.transaction(() => {
       quarterListWriter(db, SESSION_LISTS).refresh(10);
-      new SessionDayWriter(db).refresh(10);
+      sessionDayWriter(db).refresh(10);
     })();
     // The latest day stays with its quarter lists.
     expect(db.prepare('SELECT day FROM session_days').pluck().all()).toEqual([DAY]);

@@ -1,3 +1,4 @@
+import { dayStalenessSql } from './day-staleness.js';
 import type { Migration } from './migration.js';
 
 /** Quarter-hours per UTC day: a quarter's day is `quarter / 96`. */
@@ -17,16 +18,11 @@ export const SESSION_DAY_TABLES = { days: 'session_days', stale: 'session_days_s
  * session's duration (big-endian binary64, for the exact median); a quarter
  * of the bytes.
  *
- * A day is stale from the moment one of its quarters is: a trigger on
- * `session_lists_stale` marks the day with the quarter, so marking stays in
- * the background fold (the quarter marks come from the rollup's triggers) and
- * costs one insert per quarter that turns stale, not per row. The background
- * fold rewrites a stale day from its quarter lists once every quarter of it is
- * fresh again, except the latest day, which ingest keeps changing; a query
- * reads fresh whole days here and the rest from the quarter lists and the
- * rollup (metrics/session-queries.ts). Every day that holds a list or a stale
- * quarter starts stale: the background fold writes the summaries of an
- * upgraded database.
+ * A day is stale from the moment one of its quarters is (day-staleness.ts).
+ * The background fold rewrites a stale day from its quarter lists once every
+ * quarter of it is fresh again, except the latest day, which ingest keeps
+ * changing; a query reads fresh whole days here and the rest from the quarter
+ * lists and the rollup (metrics/session-queries.ts).
  */
 export const sessionDaysMigration: Migration = {
   version: 21,
@@ -43,14 +39,6 @@ export const sessionDaysMigration: Migration = {
       users                   BLOB    NOT NULL, -- distinct user ordinals, little-endian int32, ascending
       durations               BLOB    NOT NULL  -- each session's last - first message time in ms, big-endian binary64
     );
-    CREATE TABLE ${SESSION_DAY_TABLES.stale} (day INTEGER PRIMARY KEY) WITHOUT ROWID;
-    CREATE TRIGGER ${SESSION_DAY_TABLES.stale}_quarter AFTER INSERT ON session_lists_stale
-    WHEN NEW.quarter >= 0 AND NOT EXISTS (SELECT 1 FROM ${SESSION_DAY_TABLES.stale} WHERE day = NEW.quarter / ${QUARTERS_PER_DAY})
-    BEGIN
-      INSERT INTO ${SESSION_DAY_TABLES.stale} (day) VALUES (NEW.quarter / ${QUARTERS_PER_DAY});
-    END;
-    INSERT INTO ${SESSION_DAY_TABLES.stale} (day)
-      SELECT quarter / ${QUARTERS_PER_DAY} FROM session_lists WHERE quarter >= 0
-      UNION SELECT quarter / ${QUARTERS_PER_DAY} FROM session_lists_stale WHERE quarter >= 0;
+    ${dayStalenessSql('session_lists', 'session_lists_stale', SESSION_DAY_TABLES.stale)}
   `,
 };
