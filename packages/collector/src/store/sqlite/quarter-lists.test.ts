@@ -36,15 +36,16 @@ function randomEvent(random: Random): EventRecord {
   messages += 1;
   const user = `u-${random.int(1, 12)}`;
   const anonymous = random.chance(0.3);
+  // Most on the first day, where the quarter ranges below look; the rest over the following days.
+  const day = random.chance(0.3) ? 0 : random.int(1, DAYS - 1);
   const fields: Partial<EventRecord> = {
     userId: anonymous ? null : user,
     anonymousId: anonymous ? `anon-${user}` : null,
-    sessionId: `s-${random.int(1, 12)}`,
+    // Mostly sessions of the day (so that later days hold sessions of their own), sometimes one from another day.
+    sessionId: random.chance(0.8) ? `s-${day}-${random.int(1, 4)}` : `s-${random.int(0, DAYS - 1)}-${random.int(1, 4)}`,
     conversationId: `c-${random.int(1, 16)}`,
     debug: random.chance(0.1),
   };
-  // Most on the first day, where the quarter ranges below look; the rest over the following days.
-  const day = random.chance(0.3) ? 0 : random.int(1, DAYS - 1);
   const timestamp = T0 + day * DAY_MS + random.int(0, WINDOW_QUARTERS * 15 * 60) * 1000;
   if (anonymous && random.chance(0.15)) {
     return promptRecord({ messageId: `m-${messages}`, timestamp, type: 'identify', event: null, userId: user, anonymousId: `anon-${user}` });
@@ -144,7 +145,8 @@ describe('quarter lists', () => {
       expect(staleQuarters(reference)).toBeGreaterThan(0);
       expectActivityToMatch(store, reference);
       expect(store.db.prepare('SELECT COUNT(*) FROM session_lists').pluck().get()).toBeGreaterThan(0);
-      // Every day before the latest listed quarter has its summary written (sessions reuse ids, so most start on day 0).
+      // Every day before the latest listed quarter has its summary written.
+      expect(store.db.prepare('SELECT COUNT(*) FROM session_days').pluck().get()).toBeGreaterThan(0);
       const staleBeforeLatest = "SELECT COUNT(*) FROM session_days_stale WHERE day < (SELECT MAX(quarter) / 96 FROM session_lists)";
       expect(store.db.prepare(staleBeforeLatest).pluck().get()).toBe(0);
       expect(store.db.prepare('SELECT COUNT(*) FROM conversation_lists').pluck().get()).toBeGreaterThan(0);
