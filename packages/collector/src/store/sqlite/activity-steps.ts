@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import { readFloat64Values } from './metrics/float64-values.js';
 import { parseNumberList } from './metrics/number-lists.js';
+import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
 import { type ListTables, listsInRange, StaleListWriter } from './quarter-lists.js';
 
 /** Migration 014's lists of the `user_activity` chains: per quarter, each distinct step and the users taking it. */
-const ACTIVITY_STEPS: ListTables = { lists: 'activity_steps', stale: 'activity_steps_stale' };
+const ACTIVITY_STEPS: ListTables = { lists: 'activity_steps', stale: 'activity_steps_stale', dayPacks: dayPackTablesOf('activity_steps') };
 /** The step of a user with no later active quarter. */
 export const NO_NEXT_QUARTER = 0;
 const VALUE_BYTES = 8;

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import { readInt32Values } from './int32-values.js';
+import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
 import { type ListTables, listsInRange, maxUserOrdinal, StaleListWriter, userNumbering } from './quarter-lists.js';
 
 /** Migration 014's lists of the users active per quarter (ordinary traffic), and whether it is their first active quarter. */
-const ACTIVITY_USERS: ListTables = { lists: 'activity_users', stale: 'activity_users_stale' };
+const ACTIVITY_USERS: ListTables = { lists: 'activity_users', stale: 'activity_users_stale', dayPacks: dayPackTablesOf('activity_users') };
 const ENTRY_BYTES = 4;
 
 /** A quarter's ordinary activity rows: the user's ordinal (null when none yet), key, and 1 when no earlier row of the user exists. */

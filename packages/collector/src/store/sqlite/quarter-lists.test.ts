@@ -14,8 +14,8 @@ import { sessionTotalsFromLists, sessionTotalsFromRollup } from './metrics/sessi
 import type { SqliteStore } from './sqlite-store.js';
 
 /**
- * The lists of migration 014 (and the session summaries per day of 021)
- * answer exactly what the rollups answer, however stale they are: sessions
+ * The lists of migration 014 (with the session summaries per day of 021 and
+ * the day packs of 022) answer exactly what the rollups answer, however stale they are: sessions
  * and conversations against the rollup queries,
  * active users against a store whose lists are never written (all stale).
  */
@@ -82,7 +82,10 @@ function expectListsToMatchRollup(store: SqliteStore): void {
     const startMs = (T0_DAY + fromDay) * DAY_MS + edgeQuarters * QUARTER_MS;
     const endMs = (T0_DAY + toDay) * DAY_MS + edgeQuarters * QUARTER_MS;
     const range = `days ${fromDay}–${toDay}, ${edgeQuarters} quarters on`;
-    expect(sessionTotalsFromLists(store.db, startMs, endMs), range).toEqual(sessionTotalsFromRollup(store.db, scopeOf(startMs, endMs)));
+    const scope = scopeOf(startMs, endMs);
+    expect(sessionTotalsFromLists(store.db, startMs, endMs), range).toEqual(sessionTotalsFromRollup(store.db, scope));
+    expect(conversationTotals(store.db, scope), range).toEqual(conversationTotalsFromRollup(store.db, scope));
+    expect(conversationsByUser(store.db, scope, 3), range).toEqual(conversationsByUserFromRollup(store.db, scope, 3));
   }
 }
 
@@ -151,6 +154,9 @@ describe('quarter lists', () => {
       expect(store.db.prepare(staleBeforeLatest).pluck().get()).toBe(0);
       expect(store.db.prepare('SELECT COUNT(*) FROM conversation_lists').pluck().get()).toBeGreaterThan(0);
       expect(store.db.prepare('SELECT COUNT(*) FROM activity_steps').pluck().get()).toBeGreaterThan(0);
+      for (const packs of ['conversation_lists_days', 'activity_steps_days', 'activity_users_days']) {
+        expect(store.db.prepare(`SELECT COUNT(*) FROM ${packs}`).pluck().get(), packs).toBeGreaterThan(0);
+      }
       expectListsToMatchRollup(store);
     });
   }

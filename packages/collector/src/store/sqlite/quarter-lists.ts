@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
+import { dayPieces } from './day-pieces.js';
+import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
 import { readFloat64Values } from './metrics/float64-values.js';
+import { type DayPackTables, readDayPacks } from './quarter-list-days.js';
 
 /** A UTC quarter-hour, as in the rollups: `ts / 900000` in SQLite's integer division. */
 const QUARTER_MS = 900_000;
@@ -32,6 +35,7 @@ export const CONVERSATION_LISTS: QuarterListKind = {
   index: 'conversation_rollup_first',
   lists: 'conversation_lists',
   stale: 'conversation_lists_stale',
+  dayPacks: dayPackTablesOf('conversation_lists'),
   values: ['r.prompts'],
 };
 
@@ -60,10 +64,12 @@ function quarterBounds(quarter: number): [from: number, to: number] {
   return [from, to];
 }
 
-/** The tables of one kind of list: a list per quarter, and the quarters whose list is stale. */
+/** The tables of one kind of list: a list per quarter, the quarters whose list is stale, and the day packs of some kinds. */
 export interface ListTables {
   lists: string;
   stale: string;
+  /** The lists of whole UTC days in one row each (migration 022). */
+  dayPacks?: DayPackTables;
 }
 
 /**
@@ -160,18 +166,28 @@ export function quarterListWriter(db: Database.Database, kind: QuarterListKind):
 
 /**
  * The lists of the range's fresh quarters and the range's stale quarters,
- * which a reader takes from the rollup instead. Call inside the reader's
- * transaction, so that both come from one snapshot.
+ * which a reader takes from the rollup instead; whole fresh days from their
+ * day packs when the kind has them (migration 022). In time order. Call
+ * inside the reader's transaction, so that all come from one snapshot.
  */
 export function listsInRange(db: Database.Database, tables: ListTables, q0: number, q1: number): { lists: [quarter: number, entries: Buffer][]; stale: number[] } {
-  const stale = db.prepare(`SELECT quarter FROM ${tables.stale} WHERE quarter >= ? AND quarter < ?`).pluck().all(q0, q1) as number[];
-  const lists = db
+  const stale = db.prepare(`SELECT quarter FROM ${tables.stale} WHERE quarter >= ? AND quarter < ? ORDER BY quarter`).pluck().all(q0, q1) as number[];
+  const quarterLists = db
     .prepare(
       `SELECT quarter, entries FROM ${tables.lists}
         WHERE quarter >= @q0 AND quarter < @q1 AND quarter NOT IN (SELECT quarter FROM ${tables.stale} WHERE quarter >= @q0 AND quarter < @q1)`,
     )
-    .raw()
-    .all({ q0, q1 }) as [quarter: number, entries: Buffer][];
+    .raw();
+  if (tables.dayPacks === undefined) return { lists: quarterLists.all({ q0, q1 }) as [number, Buffer][], stale };
+  const lists: [quarter: number, entries: Buffer][] = [];
+  for (const piece of dayPieces(db, tables.dayPacks.stale, q0, q1)) {
+    const pieceLists =
+      piece.from === 'days'
+        ? readDayPacks(db, tables.dayPacks, piece.startDay, piece.endDay)
+        : (quarterLists.all({ q0: piece.q0, q1: piece.q1 }) as [number, Buffer][]);
+    // A loop, not push(...): a stale database's pieces may hold more lists than a call takes arguments.
+    for (const list of pieceLists) lists.push(list);
+  }
   return { lists, stale };
 }
 

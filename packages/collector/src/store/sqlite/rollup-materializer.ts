@@ -4,6 +4,7 @@ import { activityStepsWriter } from './activity-steps.js';
 import { activityUsersWriter } from './activity-users.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
+import { dayPackWriters } from './quarter-list-days.js';
 import { ResponseDayWriter } from './response-day-rollup.js';
 import { sessionDayWriter } from './session-days.js';
 import { userCostListsWriter } from './user-cost-lists.js';
@@ -88,12 +89,12 @@ export class RollupMaterializer {
       if (refreshLists === undefined) {
         const writers = [
           ...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)),
-          // After the session lists: a day waits for its quarters' lists.
-          sessionDayWriter(db),
           activityStepsWriter(db),
           activityUsersWriter(db),
           userCostListsWriter(db),
-          // After the quarter lists: a week is rewritten from them once they are all fresh.
+          // After the quarter lists: a day or week is rewritten from them once they are all fresh.
+          sessionDayWriter(db),
+          ...dayPackWriters(db),
           new UserCostWeekWriter(db),
           ...BINARY_VALUE_LISTS.map((list) => new ValueListDayWriter(db, list)),
           new ResponseDayWriter(db),

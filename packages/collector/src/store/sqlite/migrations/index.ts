@@ -19,6 +19,7 @@ import { userCostListsMigration } from './018-user-cost-lists.js';
 import { responseDayRollupMigration } from './019-response-day-rollup.js';
 import { userCostWeekListsMigration } from './020-user-cost-week-lists.js';
 import { sessionDaysMigration } from './021-session-days.js';
+import { quarterListDaysMigration } from './022-quarter-list-days.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -46,4 +47,5 @@ export const migrations: readonly Migration[] = [
   responseDayRollupMigration,
   userCostWeekListsMigration,
   sessionDaysMigration,
+  quarterListDaysMigration,
 ];
