@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { readInt32Values, writeInt32Values } from './int32-values.js';
 import { dayPackTablesOf, LISTS_PACKED_BY_DAY } from './migrations/022-quarter-list-days.js';
-import { QuarterDayWriter } from './quarter-day-writer.js';
+import { DAY_UNIT } from './migrations/unit-staleness.js';
+import { QuarterUnitWriter } from './quarter-unit-writer.js';
 
 /** A list table's day packs (migration 022). */
 export interface DayPackTables {
@@ -10,11 +11,11 @@ export interface DayPackTables {
 }
 
 /** Rewrites the day packs of one list table (migration 022) from its quarter lists. */
-export function dayPackWriter(db: Database.Database, lists: (typeof LISTS_PACKED_BY_DAY)[number]): QuarterDayWriter {
+export function dayPackWriter(db: Database.Database, lists: (typeof LISTS_PACKED_BY_DAY)[number]): QuarterUnitWriter {
   const { packs, stale } = dayPackTablesOf(lists);
   const writePack = db.prepare(`INSERT OR REPLACE INTO ${packs} (day, quarters, entries) VALUES (?, ?, ?)`);
   const deletePack = db.prepare(`DELETE FROM ${packs} WHERE day = ?`);
-  return new QuarterDayWriter(db, { lists, stale: `${lists}_stale`, dayStale: stale }, (day, quarterLists) => {
+  return new QuarterUnitWriter(db, { lists, stale: `${lists}_stale`, unitStale: stale }, DAY_UNIT, (day, quarterLists) => {
     if (quarterLists.length === 0) {
       deletePack.run(day);
       return;
@@ -25,7 +26,7 @@ export function dayPackWriter(db: Database.Database, lists: (typeof LISTS_PACKED
 }
 
 /** Every list table's pack writer, for the background fold. */
-export function dayPackWriters(db: Database.Database): QuarterDayWriter[] {
+export function dayPackWriters(db: Database.Database): QuarterUnitWriter[] {
   return LISTS_PACKED_BY_DAY.map((lists) => dayPackWriter(db, lists));
 }
 

@@ -76,21 +76,17 @@ export interface ListTables {
  * Rewrites the lists of stale quarters: runs on the background fold's
  * connection, a few quarters per transaction, so that a query finds most of a
  * range in lists and reads the rest from the rollup. `encode` gives a
- * quarter's list from the rollup, or null when the quarter holds nothing;
- * `rewritten`, when given, runs for each quarter rewritten, in the same
- * transaction (lists built from these lists mark their own staleness there).
+ * quarter's list from the rollup, or null when the quarter holds nothing.
  */
 export class StaleListWriter {
   readonly #encode: (quarter: number) => Buffer | null;
-  readonly #rewritten: ((quarter: number) => void) | undefined;
   readonly #staleQuarters: Database.Statement;
   readonly #writeList: Database.Statement;
   readonly #deleteList: Database.Statement;
   readonly #unmarkStale: Database.Statement;
 
-  constructor(db: Database.Database, tables: ListTables, encode: (quarter: number) => Buffer | null, rewritten?: (quarter: number) => void) {
+  constructor(db: Database.Database, tables: ListTables, encode: (quarter: number) => Buffer | null) {
     this.#encode = encode;
-    this.#rewritten = rewritten;
     this.#staleQuarters = db.prepare(`SELECT quarter FROM ${tables.stale} ORDER BY quarter LIMIT ?`).pluck();
     this.#writeList = db.prepare(`INSERT OR REPLACE INTO ${tables.lists} (quarter, entries) VALUES (?, ?)`);
     this.#deleteList = db.prepare(`DELETE FROM ${tables.lists} WHERE quarter = ?`);
@@ -105,7 +101,6 @@ export class StaleListWriter {
       this.#unmarkStale.run(quarter);
       if (list === null) this.#deleteList.run(quarter);
       else this.#writeList.run(quarter, list);
-      this.#rewritten?.(quarter);
     }
     return quarters.length;
   }
@@ -134,15 +129,9 @@ export function userNumbering(db: Database.Database): () => (ordinal: number | n
 /**
  * The writer of lists whose entries are a user's ordinal then values, all
  * big-endian binary64; `rowsOf` gives a quarter's rows as [ordinal or null,
- * user key, ...values]. Numbers new users on the way. `rewritten` as for
- * StaleListWriter.
+ * user key, ...values]. Numbers new users on the way.
  */
-export function ordinalListWriter(
-  db: Database.Database,
-  tables: ListTables,
-  rowsOf: (quarter: number) => StaleEntry[],
-  rewritten?: (quarter: number) => void,
-): StaleListWriter {
+export function ordinalListWriter(db: Database.Database, tables: ListTables, rowsOf: (quarter: number) => StaleEntry[]): StaleListWriter {
   const numbering = userNumbering(db);
   return new StaleListWriter(db, tables, (quarter) => {
     const rows = rowsOf(quarter);
@@ -155,7 +144,7 @@ export function ordinalListWriter(
       for (const value of values) offset = list.writeDoubleBE(value, offset);
     }
     return list;
-  }, rewritten);
+  });
 }
 
 /** The writer of a per-session or per-conversation kind. */

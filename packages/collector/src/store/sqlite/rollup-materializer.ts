@@ -8,7 +8,7 @@ import { dayPackWriters } from './quarter-list-days.js';
 import { ResponseDayWriter } from './response-day-rollup.js';
 import { sessionDayWriter } from './session-days.js';
 import { userCostListsWriter } from './user-cost-lists.js';
-import { UserCostWeekWriter } from './user-cost-week-lists.js';
+import { userCostWeekWriter } from './user-cost-week-lists.js';
 import { ValueListDayWriter } from './value-list-days.js';
 
 export interface RollupMaterializerOptions {
@@ -95,7 +95,7 @@ export class RollupMaterializer {
           // After the quarter lists: a day or week is rewritten from them once they are all fresh.
           sessionDayWriter(db),
           ...dayPackWriters(db),
-          new UserCostWeekWriter(db),
+          userCostWeekWriter(db),
           ...BINARY_VALUE_LISTS.map((list) => new ValueListDayWriter(db, list)),
           new ResponseDayWriter(db),
         ];

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { readInt32Values, writeInt32Values } from './int32-values.js';
 import { readFloat64Values } from './metrics/float64-values.js';
 import { SESSION_DAY_TABLES } from './migrations/021-session-days.js';
-import { QuarterDayWriter } from './quarter-day-writer.js';
+import { DAY_UNIT } from './migrations/unit-staleness.js';
+import { QuarterUnitWriter } from './quarter-unit-writer.js';
 import { SESSION_LISTS } from './quarter-lists.js';
 
 const VALUE_BYTES = 8;
@@ -41,15 +42,15 @@ export function addSession(sums: SessionSums, durationMs: number, userMessages: 
 /** The width of a session list entry: ordinal, duration, user messages, bot messages (quarter-lists.ts). */
 const SESSION_ENTRY_WIDTH = 1 + SESSION_LISTS.values.length;
 
-/** Rewrites the summaries of stale days (migration 021) from their quarter lists (quarter-day-writer.ts). */
-export function sessionDayWriter(db: Database.Database): QuarterDayWriter {
+/** Rewrites the summaries of stale days (migration 021) from their quarter lists (quarter-unit-writer.ts). */
+export function sessionDayWriter(db: Database.Database): QuarterUnitWriter {
   const writeDay = db.prepare(
     `INSERT OR REPLACE INTO ${SESSION_DAY_TABLES.days}
        (day, sessions, messages, single_message_sessions, prompts, single_prompt_sessions, total_duration_ms, users, durations)
      VALUES (@day, @sessions, @messages, @singleMessageSessions, @prompts, @singlePromptSessions, @totalDurationMs, @users, @durations)`,
   );
   const deleteDay = db.prepare(`DELETE FROM ${SESSION_DAY_TABLES.days} WHERE day = ?`);
-  return new QuarterDayWriter(db, { ...SESSION_LISTS, dayStale: SESSION_DAY_TABLES.stale }, (day, lists) => {
+  return new QuarterUnitWriter(db, { ...SESSION_LISTS, unitStale: SESSION_DAY_TABLES.stale }, DAY_UNIT, (day, lists) => {
     if (lists.length === 0) deleteDay.run(day);
     else writeDay.run({ day, ...summarize(lists.map(([, entries]) => readFloat64Values(entries))) });
   });

@@ -1,7 +1,5 @@
 import type Database from 'better-sqlite3';
 import { readFloat64Values } from './metrics/float64-values.js';
-import { QUARTERS_PER_WEEK } from './day-pieces.js';
-import { USER_COST_WEEK_TABLES } from './migrations/020-user-cost-week-lists.js';
 import { type ListTables, listsInRange, ordinalListWriter, type StaleListWriter } from './quarter-lists.js';
 
 /** Migration 018's lists of the ordinary `user_cost_rollup` rows per UTC quarter-hour. */
@@ -23,24 +21,10 @@ const QUARTER_ROWS_SQL = `
     FROM user_cost_rollup r LEFT JOIN user_ordinals o ON o.user_key = r.user_key
    WHERE r.quarter = ? AND r.debug = 0`;
 
-/**
- * The writer of the user cost lists (rollup-materializer.ts runs it with the
- * other stale lists). A rewritten quarter marks its week stale (migration
- * 020): the week's list was summed from the quarter's old list.
- */
+/** The writer of the user cost lists (rollup-materializer.ts runs it with the other stale lists). */
 export function userCostListsWriter(db: Database.Database): StaleListWriter {
   const quarterRows = db.prepare(QUARTER_ROWS_SQL).raw();
-  // OR IGNORE is safe here, outside a trigger (see migration 014's markStale).
-  const markWeekStale = db.prepare(`INSERT OR IGNORE INTO ${USER_COST_WEEK_TABLES.stale} (week) VALUES (?)`);
-  return ordinalListWriter(
-    db,
-    USER_COST_LISTS,
-    (quarter) => quarterRows.all(quarter) as UserCostRow[],
-    // Weeks from the epoch on: SQLite's division would put quarters just before it in week 0 too.
-    (quarter) => {
-      if (quarter >= 0) markWeekStale.run(Math.floor(quarter / QUARTERS_PER_WEEK));
-    },
-  );
+  return ordinalListWriter(db, USER_COST_LISTS, (quarter) => quarterRows.all(quarter) as UserCostRow[]);
 }
 
 /** What quarters [q0, q1) hold: entries of USER_COST_WIDTH values (user-cost-sums.ts) from the lists, and the rows of stale quarters. */

@@ -4,7 +4,7 @@ import { readFloat64Values } from './metrics/float64-values.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { userCostListsWriter } from './user-cost-lists.js';
-import { readUserCostsByWeek, UserCostWeekWriter } from './user-cost-week-lists.js';
+import { readUserCostsByWeek, userCostWeekWriter } from './user-cost-week-lists.js';
 
 /** Migration 020's per-user cost lists per week: written from the quarter lists once these are fresh, read for whole fresh weeks. */
 
@@ -36,7 +36,7 @@ function addCost(db: Database.Database, quarter: number, userKey: string, cost: 
 function refresh(db: Database.Database): { quarters: number; weeks: number } {
   return db.transaction(() => {
     const quarters = userCostListsWriter(db).refresh(1000);
-    const writer = new UserCostWeekWriter(db);
+    const writer = userCostWeekWriter(db);
     let weeks = 0;
     for (let turn = writer.refresh(1000); turn > 0; turn = writer.refresh(1000)) weeks += turn;
     return { quarters, weeks };
@@ -78,10 +78,10 @@ describe('per-user cost lists per week', () => {
     expect(staleWeeks(db)).toEqual([WEEK, WEEK + 1]);
     addCost(db, Q + 5, 'dee', 8);
 
-    expect(db.transaction(() => new UserCostWeekWriter(db).refresh(10))()).toBe(0);
+    expect(db.transaction(() => userCostWeekWriter(db).refresh(10))()).toBe(0);
     expect(weekList(db, WEEK)).toEqual([1, 0.5, 10, 5, 15, 1]);
     expect(db.transaction(() => userCostListsWriter(db).refresh(10))()).toBe(1);
-    expect(db.transaction(() => new UserCostWeekWriter(db).refresh(10))()).toBe(1);
+    expect(db.transaction(() => userCostWeekWriter(db).refresh(10))()).toBe(1);
     expect(weekList(db, WEEK)).toEqual([1, 0.5, 10, 5, 15, 1, 3, 2, 10, 5, 15, 1, 4, 8, 10, 5, 15, 1]);
   });
 
@@ -89,7 +89,7 @@ describe('per-user cost lists per week', () => {
     const db = openDatabase();
     for (const week of [WEEK - 2, WEEK - 1, WEEK, WEEK + 1]) addCost(db, week * 672, 'ada', 1);
     db.transaction(() => userCostListsWriter(db).refresh(10))();
-    const writer = new UserCostWeekWriter(db);
+    const writer = userCostWeekWriter(db);
 
     expect(db.transaction(() => writer.refresh(10))()).toBe(1);
     expect(staleWeeks(db)).toEqual([WEEK - 1, WEEK, WEEK + 1]);
@@ -145,10 +145,10 @@ describe('per-user cost lists per week', () => {
     expect(entriesOf(Q, Q + 672)).toEqual({ lists: [[1, 1, 10, 5, 15, 1], [2, 2, 10, 5, 15, 1]], stale: [[null, 'dee', 8, 10, 5, 15, 1]] });
 
     db.transaction(() => userCostListsWriter(db).refresh(10))();
-    // The quarter is rewritten, its week marked stale: still the quarter lists.
+    // The quarter is rewritten, its week (stale since the quarter turned stale) not yet: still the quarter lists.
     expect(entriesOf(Q, Q + 672)).toEqual({ lists: [[1, 1, 10, 5, 15, 1], [4, 8, 10, 5, 15, 1], [2, 2, 10, 5, 15, 1]], stale: [] });
 
-    db.transaction(() => new UserCostWeekWriter(db).refresh(10))();
+    db.transaction(() => userCostWeekWriter(db).refresh(10))();
     expect(entriesOf(Q, Q + 672)).toEqual({ lists: [[1, 1, 10, 5, 15, 1, 2, 2, 10, 5, 15, 1, 4, 8, 10, 5, 15, 1]], stale: [] });
   });
 });

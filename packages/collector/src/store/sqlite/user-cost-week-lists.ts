@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
-import { QUARTERS_PER_WEEK, unitPieces, wholeUnits, type UnitPiece } from './day-pieces.js';
+import { unitPieces, wholeUnits, type UnitPiece } from './day-pieces.js';
 import { readFloat64Values, writeFloat64Values } from './metrics/float64-values.js';
 import { USER_COST_WEEK_TABLES } from './migrations/020-user-cost-week-lists.js';
+import { WEEK_UNIT } from './migrations/unit-staleness.js';
+import { maxUserOrdinal } from './quarter-lists.js';
+import { QuarterUnitWriter } from './quarter-unit-writer.js';
 import { readUserCosts, USER_COST_LISTS, type UserCosts } from './user-cost-lists.js';
 import { UserCostSums } from './user-cost-sums.js';
 
@@ -15,75 +18,36 @@ import { UserCostSums } from './user-cost-sums.js';
  */
 const WEEKS_PER_REFRESH = 1;
 
-/** The condition on `quarter` that keeps the quarters of week `@week` (from the epoch on: no negative quarter). */
-const QUARTERS_OF_WEEK = `quarter >= @week * ${QUARTERS_PER_WEEK} AND quarter < (@week + 1) * ${QUARTERS_PER_WEEK}`;
-
 /**
  * Rewrites the per-user cost lists of stale weeks (migration 020) from their
- * quarter lists, on the background fold's connection, oldest first, a few
- * per call. A week is rewritten only once none of its quarters is stale
- * (their lists are the rollup's rows then), and the latest week, the one of
- * the newest rollup row, is left stale: ingest changes it all week, and a
- * reader takes it from the quarter lists. Each user's sums over the week, in
- * ordinal order; costs with TOTAL()'s compensation (user-cost-sums.ts).
+ * quarter lists (quarter-unit-writer.ts), one per call: each user's sums over
+ * the week, in ordinal order; costs with TOTAL()'s compensation
+ * (user-cost-sums.ts).
  */
-export class UserCostWeekWriter {
-  readonly #staleWeeks: Database.Statement;
-  readonly #quarterLists: Database.Statement;
-  readonly #maxOrdinal: Database.Statement;
-  readonly #writeList: Database.Statement;
-  readonly #deleteList: Database.Statement;
-  readonly #unmarkStale: Database.Statement;
-
-  constructor(db: Database.Database) {
-    const { lists, stale } = USER_COST_WEEK_TABLES;
-    // With no rollup row left, no week is the latest: every stale one may be rewritten (to no list).
-    this.#staleWeeks = db
-      .prepare(
-        `SELECT w.week FROM ${stale} w
-          WHERE w.week < COALESCE((SELECT MAX(quarter) FROM user_cost_rollup) / ${QUARTERS_PER_WEEK}, w.week + 1)
-            AND NOT EXISTS (SELECT 1 FROM ${USER_COST_LISTS.stale} WHERE quarter >= w.week * ${QUARTERS_PER_WEEK} AND quarter < (w.week + 1) * ${QUARTERS_PER_WEEK})
-          ORDER BY w.week LIMIT ?`,
-      )
-      .pluck();
-    this.#quarterLists = db.prepare(`SELECT entries FROM ${USER_COST_LISTS.lists} WHERE ${QUARTERS_OF_WEEK} ORDER BY quarter`).pluck();
-    this.#maxOrdinal = db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck();
-    this.#writeList = db.prepare(`INSERT OR REPLACE INTO ${lists} (week, entries) VALUES (?, ?)`);
-    this.#deleteList = db.prepare(`DELETE FROM ${lists} WHERE week = ?`);
-    this.#unmarkStale = db.prepare(`DELETE FROM ${stale} WHERE week = ?`);
-  }
-
-  /** Rewrites the lists of up to `limit` stale weeks (at most WEEKS_PER_REFRESH); returns how many. Call inside a write transaction. */
-  refresh(limit: number): number {
-    const weeks = this.#staleWeeks.all(Math.min(limit, WEEKS_PER_REFRESH)) as number[];
-    for (const week of weeks) {
-      const users = new UserCostSums((this.#maxOrdinal.get() as number | null) ?? 0);
-      for (const list of this.#quarterLists.all({ week }) as Buffer[]) users.addEntries(readFloat64Values(list));
-      this.#unmarkStale.run(week);
-      if (users.users === 0) this.#deleteList.run(week);
-      else this.#writeList.run(week, writeFloat64Values(users.entries()));
-    }
-    return weeks.length;
-  }
+export function userCostWeekWriter(db: Database.Database): QuarterUnitWriter {
+  const { lists, stale } = USER_COST_WEEK_TABLES;
+  const writeList = db.prepare(`INSERT OR REPLACE INTO ${lists} (week, entries) VALUES (?, ?)`);
+  const deleteList = db.prepare(`DELETE FROM ${lists} WHERE week = ?`);
+  const tables = { ...USER_COST_LISTS, unitStale: stale };
+  return new QuarterUnitWriter(
+    db,
+    tables,
+    WEEK_UNIT,
+    (week, quarterLists) => {
+      const users = new UserCostSums(maxUserOrdinal(db));
+      for (const [, list] of quarterLists) users.addEntries(readFloat64Values(list));
+      if (users.users === 0) deleteList.run(week);
+      else writeList.run(week, writeFloat64Values(users.entries()));
+    },
+    WEEKS_PER_REFRESH,
+  );
 }
 
-/**
- * Quarters [q0, q1) as runs: the whole weeks whose list answers (the week
- * not stale, nor any of its quarters), and quarter-hours around and between
- * them.
- */
+/** Quarters [q0, q1) as runs: the whole fresh weeks, and quarter-hours around and between them. */
 function weekPieces(db: Database.Database, q0: number, q1: number): UnitPiece[] {
-  const { first, end } = wholeUnits(q0, q1, QUARTERS_PER_WEEK);
-  const staleWeeks = db
-    .prepare(
-      `SELECT week FROM ${USER_COST_WEEK_TABLES.stale} WHERE week >= @first AND week < @end
-       UNION
-       SELECT quarter / ${QUARTERS_PER_WEEK} FROM ${USER_COST_LISTS.stale}
-        WHERE quarter >= @first * ${QUARTERS_PER_WEEK} AND quarter < @end * ${QUARTERS_PER_WEEK}`,
-    )
-    .pluck()
-    .all({ first, end }) as number[];
-  return unitPieces(q0, q1, QUARTERS_PER_WEEK, new Set(staleWeeks));
+  const { first, end } = wholeUnits(q0, q1, WEEK_UNIT.quarters);
+  const staleWeeks = db.prepare(`SELECT week FROM ${USER_COST_WEEK_TABLES.stale} WHERE week >= ? AND week < ?`).pluck().all(first, end) as number[];
+  return unitPieces(q0, q1, WEEK_UNIT.quarters, new Set(staleWeeks));
 }
 
 /**
@@ -107,6 +71,6 @@ export function readUserCostsByWeek(db: Database.Database, q0: number, q1: numbe
       for (const row of quarters.stale) costs.stale.push(row);
     }
   }
-  costs.maxOrdinal = (db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0;
+  costs.maxOrdinal = maxUserOrdinal(db);
   return costs;
 }

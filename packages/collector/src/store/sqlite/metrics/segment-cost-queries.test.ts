@@ -257,10 +257,11 @@ describe('cost by user segment', () => {
 
     await store.insertEvents([response('bob', 'c-4', IN_WEEK_BEFORE + 60 * 24, 0.25)]);
     store.rollups?.catchUp();
-    // Its quarter is stale: the week is read from its quarters, the stale one from the rollup.
+    // Its quarter is stale, and with it the week: read from its quarters, the stale one from the rollup.
+    expect(store.db.prepare('SELECT week FROM user_cost_week_lists_stale ORDER BY week').pluck().all()).toEqual([WEEK_OF_T0 - 1, WEEK_OF_T0]);
     expect(answer()).toEqual(withLateResponse);
     store.db.transaction(() => userCostListsWriter(store.db).refresh(10))();
-    // The quarter's list is rewritten and the week marked stale: still read from its quarters.
+    // The quarter's list is rewritten, the week not yet: still read from its quarters.
     expect(store.db.prepare('SELECT week FROM user_cost_week_lists_stale ORDER BY week').pluck().all()).toEqual([WEEK_OF_T0 - 1, WEEK_OF_T0]);
     expect(answer()).toEqual(withLateResponse);
     store.rollups?.refreshAllLists();

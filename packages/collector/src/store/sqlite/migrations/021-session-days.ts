@@ -1,4 +1,4 @@
-import { dayStalenessSql } from './day-staleness.js';
+import { DAY_UNIT, staleUnitsSql } from './unit-staleness.js';
 import type { Migration } from './migration.js';
 
 /** Quarter-hours per UTC day: a quarter's day is `quarter / 96`. */
@@ -18,7 +18,7 @@ export const SESSION_DAY_TABLES = { days: 'session_days', stale: 'session_days_s
  * session's duration (big-endian binary64, for the exact median); a quarter
  * of the bytes.
  *
- * A day is stale from the moment one of its quarters is (day-staleness.ts).
+ * A day is stale from the moment one of its quarters is (unit-staleness.ts).
  * The background fold rewrites a stale day from its quarter lists once every
  * quarter of it is fresh again, except the latest day, which ingest keeps
  * changing; a query reads fresh whole days here and the rest from the quarter
@@ -39,6 +39,6 @@ export const sessionDaysMigration: Migration = {
       users                   BLOB    NOT NULL, -- distinct user ordinals, little-endian int32, ascending
       durations               BLOB    NOT NULL  -- each session's last - first message time in ms, big-endian binary64
     );
-    ${dayStalenessSql('session_lists', 'session_lists_stale', SESSION_DAY_TABLES.stale)}
+    ${staleUnitsSql('session_lists', 'session_lists_stale', SESSION_DAY_TABLES.stale, DAY_UNIT)}
   `,
 };

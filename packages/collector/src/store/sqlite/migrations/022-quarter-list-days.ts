@@ -1,4 +1,4 @@
-import { dayStalenessSql } from './day-staleness.js';
+import { DAY_UNIT, staleUnitsSql } from './unit-staleness.js';
 import type { Migration } from './migration.js';
 
 /** The quarter list kinds of migration 014 whose readers mostly take whole days: `conversations`, DAU/WAU/MAU, retention. */
@@ -19,7 +19,7 @@ export function dayPackTablesOf(lists: (typeof LISTS_PACKED_BY_DAY)[number]): { 
  * concatenated in quarter order (`entries`) and, as little-endian int32
  * pairs, each list's quarter and byte length (`quarters`).
  *
- * Days turn stale with their quarters (day-staleness.ts); the background fold
+ * Days turn stale with their quarters (unit-staleness.ts); the background fold
  * rewrites a stale day's pack once its quarters are fresh, except the latest
  * day (quarter-list-days.ts); a reader takes fresh whole days from the packs
  * and the rest from the quarter lists (quarter-lists.ts `listsInRange`).
@@ -35,6 +35,6 @@ export const quarterListDaysMigration: Migration = {
         quarters BLOB NOT NULL, -- per list: quarter, byte length (little-endian int32)
         entries  BLOB NOT NULL  -- the day's lists, in quarter order
       );
-      ${dayStalenessSql(lists, `${lists}_stale`, stale)}`;
+      ${staleUnitsSql(lists, `${lists}_stale`, stale, DAY_UNIT)}`;
   }).join('\n'),
 };
