@@ -39,6 +39,16 @@ export function addSession(sums: SessionSums, durationMs: number, userMessages: 
   sums.totalDurationMs += durationMs;
 }
 
+/** Adds the sums of other sessions (a day's) to `sums`. */
+export function addSessionSums(sums: SessionSums, other: SessionSums): void {
+  sums.sessions += other.sessions;
+  sums.messages += other.messages;
+  sums.singleMessageSessions += other.singleMessageSessions;
+  sums.prompts += other.prompts;
+  sums.singlePromptSessions += other.singlePromptSessions;
+  sums.totalDurationMs += other.totalDurationMs;
+}
+
 /** The width of a session list entry: ordinal, duration, user messages, bot messages (quarter-lists.ts). */
 const SESSION_ENTRY_WIDTH = 1 + SESSION_LISTS.values.length;
 

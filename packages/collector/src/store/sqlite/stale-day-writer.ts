@@ -20,8 +20,10 @@ export class StaleDayWriter {
   readonly #deleteDay: Database.Statement;
   readonly #writeDay: Database.Statement;
   readonly #unmarkStale: Database.Statement;
+  readonly #written: ((day: number) => void) | undefined;
 
-  constructor(db: Database.Database, tables: DayTables, writeDaySql: string) {
+  /** `written`, when given, runs after each day's rows are written, in the same transaction. */
+  constructor(db: Database.Database, tables: DayTables, writeDaySql: string, written?: (day: number) => void) {
     this.#staleDays = db
       .prepare(
         `SELECT day FROM ${tables.stale}
@@ -31,6 +33,7 @@ export class StaleDayWriter {
     this.#deleteDay = db.prepare(`DELETE FROM ${tables.days} WHERE day = ?`);
     this.#writeDay = db.prepare(writeDaySql);
     this.#unmarkStale = db.prepare(`DELETE FROM ${tables.stale} WHERE day = ?`);
+    this.#written = written;
   }
 
   /** Rewrites up to `limit` stale days; returns how many. Call inside a write transaction. */
@@ -39,6 +42,7 @@ export class StaleDayWriter {
     for (const day of days) {
       this.#deleteDay.run(day);
       this.#writeDay.run({ day });
+      this.#written?.(day);
       this.#unmarkStale.run(day);
     }
     return days.length;

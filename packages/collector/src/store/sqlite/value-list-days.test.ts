@@ -9,9 +9,9 @@ import { latency } from './metrics/response-queries.js';
 import type { SqliteStore } from './sqlite-store.js';
 
 /**
- * The day lists of migration 016 answer percentiles and means exactly as the
- * quarter-hour lists alone, fresh or stale: checked against a store whose
- * day lists are never written.
+ * The day lists of migration 016 (of integers as int32 since 023) answer
+ * percentiles and means exactly as the quarter-hour lists alone, fresh or
+ * stale: checked against a store whose day lists are never written.
  */
 
 const DAY_MS = 86_400_000;
@@ -22,7 +22,7 @@ const DAYS = 6;
 const openStore = inMemoryStores();
 let messages = 0;
 
-function randomResponse(random: Random): EventRecord {
+function randomResponse(random: Random, wholeMilliseconds: boolean): EventRecord {
   messages += 1;
   const timestamp = (DAY0 + random.int(0, DAYS - 1)) * DAY_MS + random.int(0, DAY_MS / 1000 - 1) * 1000;
   return promptRecord({
@@ -32,7 +32,8 @@ function randomResponse(random: Random): EventRecord {
     event: 'ai_llm_response_received',
     model: random.pick(['m1', 'm2', null]),
     intent: random.pick(['billing', 'tech', null]),
-    latencyMs: random.int(50, 5000) + random.int(0, 99) / 100,
+    // Whole milliseconds as the SDK measures them (day lists of int32, migration 023), or fractional.
+    latencyMs: wholeMilliseconds ? random.int(50, 5000) : random.int(50, 5000) + random.int(0, 99) / 100,
     timeToFirstTokenMs: random.chance(0.7) ? random.int(10, 900) : null,
     tokensPerSecond: random.chance(0.7) ? random.int(1, 2000) / 7 : null,
     debug: random.chance(0.1),
@@ -68,7 +69,7 @@ describe('value lists per day', () => {
       const store = openStore();
       const reference = openStore();
       for (let round = 0; round < 8; round += 1) {
-        const events = Array.from({ length: random.int(20, 80) }, () => randomResponse(random));
+        const events = Array.from({ length: random.int(20, 80) }, () => randomResponse(random, seed % 2 === 1));
         for (const each of [store, reference]) {
           await each.insertEvents(events);
           each.rollups?.catchUp();
@@ -84,6 +85,9 @@ describe('value lists per day', () => {
       store.rollups?.refreshAllLists();
       expect(dayRows(store)).toBeGreaterThan(0);
       expect(dayRows(reference)).toBe(0);
+      const int32Rows = (table: string): number => store.db.prepare(`SELECT COUNT(*) FROM ${table} WHERE int32 = 1`).pluck().get() as number;
+      expect(int32Rows('response_ttfts_days')).toBeGreaterThan(0);
+      expect(int32Rows('response_latencies_days') > 0).toBe(seed % 2 === 1);
       expectSameLatencies(store, reference);
     });
   }

@@ -43,6 +43,14 @@ describe('Float64ValuesConcat', () => {
     expect([...concat.values()]).toEqual([1234, 0.1 + 0.2, -5, 812.5]);
   });
 
+  it('reads lists of little-endian int32 between binary64 ones, in order', () => {
+    const concat = new Float64ValuesConcat(32);
+    concat.append(Buffer.from('4093480000000000', 'hex'));
+    concat.appendInt32(Buffer.from('07000000' + 'ffffffff', 'hex'));
+    concat.append(Buffer.from('4089640000000000', 'hex'));
+    expect([...concat.values()]).toEqual([1234, 7, -1, 812.5]);
+  });
+
   it('reads a list that does not start on an 8-byte boundary', () => {
     const padded = Buffer.from('ff' + '4093480000000000', 'hex');
     const concat = new Float64ValuesConcat(8);

@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import { readInt32Values } from '../int32-values.js';
 
 /** Bytes per value: an IEEE-754 binary64. */
 const VALUE_BYTES = 8;
@@ -35,33 +36,44 @@ export function writeFloat64Values(values: Float64Array): Buffer {
 
 /**
  * Several value lists copied one after another into one array of a size
- * known beforehand, then turned to the platform's byte order in one pass:
- * one copy per byte, where concatenating the lists first and then viewing
- * them copies every byte twice or more.
+ * known beforehand: each list turned to the platform's byte order in place
+ * (its buffer is the reader's own) and copied once. Lists of integers may
+ * come as little-endian int32 (migration 023's day lists), half the bytes,
+ * converted by the copy itself.
  */
 export class Float64ValuesConcat {
-  readonly #bytes: Buffer;
+  readonly #values: Float64Array;
   #filled = 0;
 
+  /** `totalBytes`: the size of every list to come as binary64. */
   constructor(totalBytes: number) {
     if (totalBytes % VALUE_BYTES !== 0) throw new RangeError(`value lists hold whole 8-byte values, got ${totalBytes} bytes`);
-    this.#bytes = Buffer.from(new ArrayBuffer(totalBytes));
+    this.#values = new Float64Array(totalBytes / VALUE_BYTES);
   }
 
-  /** Copies one list (big-endian binary64) after the previous ones. */
-  append(list: Uint8Array): void {
-    if (this.#filled + list.length > this.#bytes.length) {
-      throw new RangeError(`value lists hold more than the ${this.#bytes.length} bytes announced`);
+  /** Copies one list of big-endian binary64 after the previous ones; takes `list` over (swapped in place). */
+  append(list: Buffer): void {
+    this.#copy(readFloat64Values(list));
+  }
+
+  /** Copies one list of little-endian int32 after the previous ones. */
+  appendInt32(list: Buffer): void {
+    this.#copy(readInt32Values(list));
+  }
+
+  #copy(values: Float64Array | Int32Array): void {
+    if (this.#filled + values.length > this.#values.length) {
+      throw new RangeError(`value lists hold more than the ${this.#values.length * VALUE_BYTES} bytes announced`);
     }
-    this.#bytes.set(list, this.#filled);
-    this.#filled += list.length;
+    this.#values.set(values, this.#filled);
+    this.#filled += values.length;
   }
 
   /** The values of every list appended, in order; call once, after the last append. */
   values(): Float64Array {
-    if (this.#filled !== this.#bytes.length) {
-      throw new RangeError(`value lists hold ${this.#filled} of the ${this.#bytes.length} bytes announced`);
+    if (this.#filled !== this.#values.length) {
+      throw new RangeError(`value lists hold ${this.#filled * VALUE_BYTES} of the ${this.#values.length * VALUE_BYTES} bytes announced`);
     }
-    return readFloat64Values(this.#bytes);
+    return this.#values;
   }
 }

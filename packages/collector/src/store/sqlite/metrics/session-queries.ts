@@ -6,7 +6,7 @@ import { percentileCont } from '../../../metrics/percentile.js';
 import { dayPieces } from '../day-pieces.js';
 import { SESSION_DAY_TABLES } from '../migrations/021-session-days.js';
 import { DistinctUsers, listQuarters, maxUserOrdinal, type QuarterEntries, quarterEntries, SESSION_LISTS } from '../quarter-lists.js';
-import { addSession, emptySessionSums, readSessionDays, type SessionDay } from '../session-days.js';
+import { addSession, addSessionSums, emptySessionSums, readSessionDays, type SessionDay } from '../session-days.js';
 import { andTrafficSql, trafficView } from '../traffic-flags.js';
 
 /**
@@ -65,12 +65,7 @@ export function sessionTotalsFromLists(db: Database.Database, startMs: number, e
     let next = 0;
     for (const day of days) {
       for (let at = 0; at < day.users.length; at += 1) users.add(day.users[at] as number);
-      sums.sessions += day.sessions;
-      sums.messages += day.messages;
-      sums.singleMessageSessions += day.singleMessageSessions;
-      sums.prompts += day.prompts;
-      sums.singlePromptSessions += day.singlePromptSessions;
-      sums.totalDurationMs += day.totalDurationMs;
+      addSessionSums(sums, day);
       durations.set(day.durations, next);
       next += day.durations.length;
     }

@@ -7,6 +7,9 @@ import type { FilterSql } from './event-filters-sql.js';
 import { Float64ValuesConcat } from './float64-values.js';
 import { valuesByKey } from './values-by-key.js';
 
+/** Bytes of a value in a day list of integers (migration 023). */
+const INT32_BYTES = 4;
+
 /**
  * Every value of one measure's lists in quarters [q0, q1) that pass
  * `keyFilters`, per key column value (`key` null: one group, key null, for
@@ -38,15 +41,16 @@ export function readValueLists(
   key: 'model' | 'intent' | null,
 ): Map<string | null, Float64Array> {
   return db.transaction(() => {
+    // A day list may hold int32 (its `int32` column, migration 023); the quarter tables always hold binary64.
     const runs = dayPieces(db, dayTablesOf(list).stale, q0, q1).map((piece) =>
       piece.from === 'days'
-        ? { table: dayTablesOf(list).days, range: 'day >= @from AND day < @to', params: { from: piece.startDay, to: piece.endDay } }
-        : { table: list.table, range: 'quarter >= @from AND quarter < @to', params: { from: piece.q0, to: piece.q1 } },
+        ? { table: dayTablesOf(list).days, int32: 'int32', range: 'day >= @from AND day < @to', params: { from: piece.startDay, to: piece.endDay } }
+        : { table: list.table, int32: '0', range: 'quarter >= @from AND quarter < @to', params: { from: piece.q0, to: piece.q1 } },
     );
     const rowsOf = (run: (typeof runs)[number], columns: string): Database.Statement =>
       db.prepare(`SELECT ${columns} FROM ${run.table} WHERE ${run.range}${keyFilters.sql}`);
     const totalBytes = runs.reduce(
-      (sum, run) => sum + (rowsOf(run, `TOTAL(length(${list.list}))`).pluck().get({ ...run.params, ...keyFilters.params }) as number),
+      (sum, run) => sum + (rowsOf(run, `TOTAL(length(${list.list}) << ${run.int32})`).pluck().get({ ...run.params, ...keyFilters.params }) as number),
       0,
     );
     if (totalBytes === 0) return new Map<string | null, Float64Array>();
@@ -54,11 +58,12 @@ export function readValueLists(
     const keys: (string | null)[] = [];
     const counts: number[] = [];
     for (const run of runs) {
-      const rows = rowsOf(run, `${key ?? 'NULL'}, ${list.list}`).raw().iterate({ ...run.params, ...keyFilters.params });
-      for (const [rowKey, bytes] of rows as IterableIterator<[string | null, Buffer]>) {
-        values.append(bytes);
+      const rows = rowsOf(run, `${key ?? 'NULL'}, ${list.list}, ${run.int32}`).raw().iterate({ ...run.params, ...keyFilters.params });
+      for (const [rowKey, bytes, int32] of rows as IterableIterator<[string | null, Buffer, 0 | 1]>) {
+        if (int32 === 1) values.appendInt32(bytes);
+        else values.append(bytes);
         keys.push(rowKey === '' ? null : rowKey);
-        counts.push(bytes.length / VALUE_BYTES);
+        counts.push(int32 === 1 ? bytes.length / INT32_BYTES : bytes.length / VALUE_BYTES);
       }
     }
     return valuesByKey(values.values(), keys, counts);

@@ -20,6 +20,7 @@ import { responseDayRollupMigration } from './019-response-day-rollup.js';
 import { userCostWeekListsMigration } from './020-user-cost-week-lists.js';
 import { sessionDaysMigration } from './021-session-days.js';
 import { quarterListDaysMigration } from './022-quarter-list-days.js';
+import { integerValueDaysMigration } from './023-integer-value-days.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -48,4 +49,5 @@ export const migrations: readonly Migration[] = [
   userCostWeekListsMigration,
   sessionDaysMigration,
   quarterListDaysMigration,
+  integerValueDaysMigration,
 ];
