@@ -12,18 +12,16 @@ export interface DayTables {
  * Rewrites the day rows of stale days on the background fold's connection, a
  * few days per transaction, oldest first. The latest day holding quarter rows
  * is left stale: ingest changes it all day, and a reader takes it from its
- * quarter-hours. `writeDaySql` inserts the day rows of day `@day` from the
- * quarter table.
+ * quarter-hours.
  */
 export class StaleDayWriter {
   readonly #staleDays: Database.Statement;
   readonly #deleteDay: Database.Statement;
-  readonly #writeDay: Database.Statement;
+  readonly #writeDay: (day: number) => void;
   readonly #unmarkStale: Database.Statement;
-  readonly #written: ((day: number) => void) | undefined;
 
-  /** `written`, when given, runs after each day's rows are written, in the same transaction. */
-  constructor(db: Database.Database, tables: DayTables, writeDaySql: string, written?: (day: number) => void) {
+  /** `writeDay` inserts the day rows of a day from the quarter table: an INSERT statement of day `@day`, or a function. */
+  constructor(db: Database.Database, tables: DayTables, writeDay: string | ((day: number) => void)) {
     this.#staleDays = db
       .prepare(
         `SELECT day FROM ${tables.stale}
@@ -31,9 +29,13 @@ export class StaleDayWriter {
       )
       .pluck();
     this.#deleteDay = db.prepare(`DELETE FROM ${tables.days} WHERE day = ?`);
-    this.#writeDay = db.prepare(writeDaySql);
+    if (typeof writeDay === 'string') {
+      const statement = db.prepare(writeDay);
+      this.#writeDay = (day) => statement.run({ day });
+    } else {
+      this.#writeDay = writeDay;
+    }
     this.#unmarkStale = db.prepare(`DELETE FROM ${tables.stale} WHERE day = ?`);
-    this.#written = written;
   }
 
   /** Rewrites up to `limit` stale days; returns how many. Call inside a write transaction. */
@@ -41,8 +43,7 @@ export class StaleDayWriter {
     const days = this.#staleDays.all(limit) as number[];
     for (const day of days) {
       this.#deleteDay.run(day);
-      this.#writeDay.run({ day });
-      this.#written?.(day);
+      this.#writeDay(day);
       this.#unmarkStale.run(day);
     }
     return days.length;

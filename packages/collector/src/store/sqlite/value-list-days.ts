@@ -20,27 +20,27 @@ function allInt32(values: Float64Array): boolean {
 /**
  * Rewrites the day lists of stale days (migration 016): each key's chunks of
  * the day concatenated in quarter and chunk order, so that a day list holds
- * the values in the order of the quarter table; a list of integers then as
- * little-endian int32 (migration 023).
+ * the values in the order of the quarter table; a list of integers as
+ * little-endian int32 (migration 023), any other as big-endian binary64.
  */
 export class ValueListDayWriter extends StaleDayWriter {
   constructor(db: Database.Database, list: ValueList) {
     const { days, stale } = dayTablesOf(list);
-    const dayLists = db.prepare(`SELECT rowid, ${list.list} FROM ${days} WHERE day = ?`).raw();
-    const toInt32 = db.prepare(`UPDATE ${days} SET ${list.list} = ?, int32 = 1 WHERE rowid = ?`);
-    super(
-      db,
-      { quarters: list.table, days, stale },
-      `INSERT INTO ${days} (day, debug, model, intent, ${list.list})
-       SELECT @day, debug, model, intent, CAST(group_concat(${list.list}, '' ORDER BY quarter, chunk) AS BLOB)
-         FROM ${list.table} WHERE ${QUARTERS_OF_DAY}
-        GROUP BY debug, model, intent`,
-      (day) => {
-        for (const [rowid, bytes] of dayLists.all(day) as [number, Buffer][]) {
-          const values = readFloat64Values(bytes);
-          if (allInt32(values)) toInt32.run(writeInt32Values(values), rowid);
-        }
-      },
-    );
+    const dayLists = db
+      .prepare(
+        `SELECT debug, model, intent, CAST(group_concat(${list.list}, '' ORDER BY quarter, chunk) AS BLOB)
+           FROM ${list.table} WHERE ${QUARTERS_OF_DAY}
+          GROUP BY debug, model, intent`,
+      )
+      .raw();
+    const insert = db.prepare(`INSERT INTO ${days} (day, debug, model, intent, ${list.list}, int32) VALUES (?, ?, ?, ?, ?, ?)`);
+    super(db, { quarters: list.table, days, stale }, (day) => {
+      for (const [debug, model, intent, bytes] of dayLists.all({ day }) as [number, string, string, Buffer][]) {
+        // Decided before the bytes are swapped in place: a binary64 list is stored as it came.
+        const values = readFloat64Values(Buffer.from(bytes));
+        if (allInt32(values)) insert.run(day, debug, model, intent, writeInt32Values(values), 1);
+        else insert.run(day, debug, model, intent, bytes, 0);
+      }
+    });
   }
 }
