@@ -15,20 +15,37 @@ export function percentileCont(values: Float64Array, p: number): number {
  * are selected together (valuesAtRanks). May reorder `values`.
  */
 export function percentilesCont(values: Float64Array, ascending: readonly number[]): number[] {
+  const selected = valuesAtRanks(values, percentileRanks(values.length, ascending));
+  return percentilesAtRanks(values.length, ascending, (rank) => selected.get(rank) as number);
+}
+
+/**
+ * The ranks (0-based, of the sorted values) that PERCENTILE_CONT at each p
+ * of `count` values interpolates between: distinct and ascending.
+ */
+export function percentileRanks(count: number, ascending: readonly number[]): number[] {
   const ranks: number[] = [];
   let previous = -Infinity;
   for (const p of ascending) {
     if (p < previous) throw new RangeError(`percentilesCont takes p in ascending order, got ${ascending.join(', ')}`);
     previous = p;
-    const rank = p * (values.length - 1);
+    const rank = p * (count - 1);
     ranks.push(Math.floor(rank), Math.ceil(rank));
   }
-  const selected = valuesAtRanks(values, [...new Set(ranks)]);
+  return [...new Set(ranks)];
+}
+
+/**
+ * PERCENTILE_CONT at each p of `count` values, given the value at each rank
+ * percentileRanks names: wherever the values are selected, the interpolation
+ * is this one, so answers agree to the bit.
+ */
+export function percentilesAtRanks(count: number, ascending: readonly number[], valueAt: (rank: number) => number): number[] {
   return ascending.map((p) => {
-    const rank = p * (values.length - 1);
-    const lower = selected.get(Math.floor(rank)) as number;
+    const rank = p * (count - 1);
+    const lower = valueAt(Math.floor(rank));
     if (Number.isInteger(rank)) return lower;
-    const upper = selected.get(Math.ceil(rank)) as number;
+    const upper = valueAt(Math.ceil(rank));
     return lower + (upper - lower) * (rank - Math.floor(rank));
   });
 }
@@ -46,9 +63,10 @@ const HIGH_WORD = endianness() === 'LE' ? 1 : 0;
  * ranges about 6% wide), then only the values of the buckets holding a wanted
  * rank are copied out and quickselected: two linear passes that only read,
  * instead of quickselect's swaps over the whole array (at 10M bench events a
- * 90-day latency read selects among 4.5M values; measured 2026-12-02).
+ * 90-day latency read selects among 4.5M values; measured 2026-12-02). May
+ * reorder `values`.
  */
-function valuesAtRanks(values: Float64Array, ranks: readonly number[]): Map<number, number> {
+export function valuesAtRanks(values: Float64Array, ranks: readonly number[]): Map<number, number> {
   const selected = new Map<number, number>();
   if (values.length < BUCKETED_FROM) {
     let from = 0;

@@ -7,6 +7,7 @@ import { mean, percentilesCont } from '../../../metrics/percentile.js';
 import { TOKEN_RATE_LIST, TTFT_LIST } from '../migrations/005-streaming-response-ids-delivery.js';
 import { LATENCY_LIST } from '../migrations/010-binary-value-lists.js';
 import { eventFiltersSql } from './event-filters-sql.js';
+import { readValueStats } from './value-bucket-reads.js';
 import { readValueLists } from './value-list-reads.js';
 import { keyColumnSql, rollupKeyFiltersSql } from './rollup-filters-sql.js';
 import { QUARTER_HOUR_MS, quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
@@ -53,6 +54,9 @@ const MEASURE_SOURCES: Record<ResponseMeasure, { column: string; table: string; 
   tokens_per_second: TOKEN_RATE_LIST,
 };
 
+/** The percentiles a latency group reports: p50, p95, p99. */
+const PERCENTILES = [0.5, 0.95, 0.99] as const;
+
 /**
  * Count, average and PERCENTILE_CONT percentiles (linear interpolation at rank
  * p·(n−1)) of one per-response measure (latency_ms, time_to_first_token_ms,
@@ -61,16 +65,26 @@ const MEASURE_SOURCES: Record<ResponseMeasure, { column: string; table: string; 
  * `response_token_rates` of 005, binary64 arrays since 010), read per group
  * into a Float64Array (value-list-reads.ts) and selected here in linear
  * time, instead of SQLite collecting and sorting the range's responses three
- * times (once per percentile).
+ * times (once per percentile). When every value of the range is a whole
+ * int32 (latencies and times to first token in milliseconds), only the
+ * buckets holding the wanted ranks are read (value-bucket-reads.ts).
  */
 export function latency(db: Database.Database, scope: MetricScope, groupBy: LatencyGrouping, measure: ResponseMeasure): LatencyGroup[] {
   const source = MEASURE_SOURCES[measure];
   if (!rollupAnswers(scope)) return latencyFromEvents(db, scope, groupBy, source.column);
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   const keyFilters = rollupKeyFiltersSql(scope, { model: true, intent: true });
-  const groups = readValueLists(db, source, q0, q1, keyFilters, groupBy === 'total' ? null : groupBy);
+  const key = groupBy === 'total' ? null : groupBy;
+  const stats = readValueStats(db, source, q0, q1, keyFilters, key, PERCENTILES);
+  if (stats !== undefined) {
+    return [...stats].map(([key, { count, mean: avgMs, percentiles }]) => {
+      const [p50Ms, p95Ms, p99Ms] = percentiles as [number, number, number];
+      return { key, count, avgMs, p50Ms, p95Ms, p99Ms };
+    });
+  }
+  const groups = readValueLists(db, source, q0, q1, keyFilters, key);
   return [...groups].map(([key, group]) => {
-    const [p50Ms, p95Ms, p99Ms] = percentilesCont(group, [0.5, 0.95, 0.99]) as [number, number, number];
+    const [p50Ms, p95Ms, p99Ms] = percentilesCont(group, PERCENTILES) as [number, number, number];
     return { key, count: group.length, avgMs: mean(group), p50Ms, p95Ms, p99Ms };
   });
 }

@@ -26,7 +26,7 @@ export function valuesByKey<K extends string | null>(values: Float64Array, keys:
   return new Map([...groups].map(([key, group]) => [key, group.values]));
 }
 
-function compareKeys(left: string | null, right: string | null): number {
+export function compareKeys(left: string | null, right: string | null): number {
   if (left === right) return 0;
   if (left === null) return -1;
   if (right === null) return 1;

@@ -21,6 +21,7 @@ import { userCostWeekListsMigration } from './020-user-cost-week-lists.js';
 import { sessionDaysMigration } from './021-session-days.js';
 import { quarterListDaysMigration } from './022-quarter-list-days.js';
 import { integerValueDaysMigration } from './023-integer-value-days.js';
+import { valueBucketsMigration } from './024-value-buckets.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -50,4 +51,5 @@ export const migrations: readonly Migration[] = [
   sessionDaysMigration,
   quarterListDaysMigration,
   integerValueDaysMigration,
+  valueBucketsMigration,
 ];
