@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { FOLD_EVENT_COLUMNS, type FoldEvent, PROMPT_EVENT, RESPONSE_EVENT } from './fold-event.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
+import { IntentFlowBatch } from './intent-flow-folds.js';
 import { FOLD_SATISFACTION_SQL } from './migrations/015-satisfaction-rollup.js';
 import { UserRollupBatch } from './user-rollup-folds.js';
 import { ValueListBatch } from './value-list-folds.js';
@@ -21,8 +22,8 @@ const READ_SLICE = 500;
 /**
  * The part of the fold that aggregates a batch rather than one event: the
  * user-level rollups (user-rollup-folds.ts), the binary value lists
- * (value-list-folds.ts) and the satisfaction rollup (migration 015). For the
- * first two, one SELECT reads the batch's prompts and responses in id
+ * (value-list-folds.ts), the intent flows (intent-flow-folds.ts, migration
+ * 025) and the satisfaction rollup (migration 015). For the first three, one SELECT reads the batch's prompts and responses in id
  * order, JavaScript aggregates them per rollup key, and the aggregates are merged with multi-row upserts (multi-row-upsert.ts). It replaced nine
  * grouped SQL statements, each of which read the batch again — through
  * events_event_ts, i.e. every prompt or response of the file, with no
@@ -42,6 +43,7 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
     .prepare(`SELECT ${FOLD_EVENT_COLUMNS} FROM events NOT INDEXED WHERE id > ? AND id <= ? AND event IN (?, ?) ORDER BY id`)
     .raw();
   const userRollups = new UserRollupBatch(db);
+  const intentFlows = new IntentFlowBatch(db);
   const valueLists = BINARY_VALUE_LISTS.map((list) => new ValueListBatch(db, list));
   // Feedback is few (4% of the bench events): one grouped statement over the batch's id range, after the
   // per-event triggers, so that feedback whose turn model a later response of the same batch set counts under it.
@@ -52,16 +54,19 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
       for (let from = after; from < through; from += READ_SLICE) {
         for (const row of read.all(from, Math.min(through, from + READ_SLICE), PROMPT_EVENT, RESPONSE_EVENT) as FoldEvent[]) {
           userRollups.add(row);
+          intentFlows.add(row);
           if (row[0] === RESPONSE_EVENT) for (const list of valueLists) list.add(row);
         }
       }
       // The order of the SQL it replaced: user rollups (cost rows before conversation quarters), then the lists.
       userRollups.write();
       for (const list of valueLists) list.write();
+      intentFlows.write(after);
     } finally {
       // A failed write rolls the transaction back: nothing of this batch may stay for the next one.
       userRollups.clear();
       for (const list of valueLists) list.clear();
+      intentFlows.clear();
     }
   };
 }

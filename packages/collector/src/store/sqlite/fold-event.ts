@@ -23,11 +23,12 @@ export type FoldEvent = [
   latencyMs: number | null,
   timeToFirstTokenMs: number | null,
   tokensPerSecond: number | null,
+  id: number,
 ];
 
 /** The SELECT list giving a FoldEvent, column for column. */
 export const FOLD_EVENT_COLUMNS =
-  'event, ts, debug, user_key, session_id, conversation_id, model, intent, cost, prompt_tokens, completion_tokens, total_tokens, latency_ms, time_to_first_token_ms, tokens_per_second';
+  'event, ts, debug, user_key, session_id, conversation_id, model, intent, cost, prompt_tokens, completion_tokens, total_tokens, latency_ms, time_to_first_token_ms, tokens_per_second, id';
 
 /** Index in FoldEvent of each value list's column (migration 010's BINARY_VALUE_LISTS). */
 export const VALUE_COLUMN_INDEX: Readonly<Record<string, number>> = {

@@ -22,6 +22,7 @@ import { sessionDaysMigration } from './021-session-days.js';
 import { quarterListDaysMigration } from './022-quarter-list-days.js';
 import { integerValueDaysMigration } from './023-integer-value-days.js';
 import { valueBucketsMigration } from './024-value-buckets.js';
+import { intentFlowBatchFoldMigration } from './025-intent-flow-batch-fold.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -52,4 +53,5 @@ export const migrations: readonly Migration[] = [
   quarterListDaysMigration,
   integerValueDaysMigration,
   valueBucketsMigration,
+  intentFlowBatchFoldMigration,
 ];
