@@ -91,26 +91,35 @@ function spansFromChains(db: Database.Database, calendar: ZoneCalendar, q0: numb
   const horizon = q1 + (MONTH_DAYS + 2) * QUARTERS_PER_DAY;
   const dayOfQuarter = new Float64Array(horizon - q0);
   for (let quarter = q0; quarter < horizon; quarter += 1) dayOfQuarter[quarter - q0] = calendar.dayOf(quarter * QUARTER_HOUR_MS);
-  const users = new Map<number, number>();
-  const add = (day: number, gap: number, count: number): void => {
-    const spanKey = day * (MONTH_DAYS + 1) + gap;
-    users.set(spanKey, (users.get(spanKey) ?? 0) + count);
-  };
+  // Users per (day, gap), days counted from the first quarter's: a typed array, where a Map of span keys took a
+  // third of activeUsers at 10M bench events (90 days, measured 2026-12-02).
+  const firstDay = dayOfQuarter[0] as number;
+  const days = (dayOfQuarter[dayOfQuarter.length - 1] as number) - firstDay + 1;
+  const users = new Float64Array(days * (MONTH_DAYS + 1));
   for (const { quarter, pairs } of quarters) {
     const day = dayOfQuarter[quarter - q0] as number;
+    const row = (day - firstDay) * (MONTH_DAYS + 1);
     for (let at = 0; at < pairs.length; at += 2) {
       const step = pairs[at] as number;
       const count = pairs[at + 1] as number;
       if (step === NO_NEXT_QUARTER) {
-        add(day, MONTH_DAYS, count);
+        users[row + MONTH_DAYS] = (users[row + MONTH_DAYS] as number) + count;
         continue;
       }
       const next = quarter + step;
       const nextDay = next < horizon ? (dayOfQuarter[next - q0] as number) : day + MONTH_DAYS;
-      if (nextDay !== day) add(day, Math.min(nextDay - day, MONTH_DAYS), count);
+      if (nextDay !== day) {
+        const gap = Math.min(nextDay - day, MONTH_DAYS);
+        users[row + gap] = (users[row + gap] as number) + count;
+      }
     }
   }
-  return [...users].map(([spanKey, count]) => ({ day: Math.floor(spanKey / (MONTH_DAYS + 1)), gap: spanKey % (MONTH_DAYS + 1), users: count }));
+  const spans: Span[] = [];
+  for (let index = 0; index < users.length; index += 1) {
+    const count = users[index] as number;
+    if (count > 0) spans.push({ day: firstDay + Math.floor(index / (MONTH_DAYS + 1)), gap: index % (MONTH_DAYS + 1), users: count });
+  }
+  return spans;
 }
 
 /**
