@@ -93,7 +93,9 @@ function firstSeenCountsFromLists(db: Database.Database, scope: MetricScope, off
   const cohortDay = new Int32Array(users).fill(-1);
   for (const { quarter, entries } of quarters) {
     const dayIndex = scope.calendar.dayOf(quarter * QUARTER_HOUR_MS) - scope.fromDay;
-    for (const entry of entries) {
+    // Indexed loops: V8 iterates a typed array with for…of several times slower.
+    for (let index = 0; index < entries.length; index += 1) {
+      const entry = entries[index] as number;
       const user = entry >>> 1;
       const word = dayIndex * words + (user >>> 5);
       active[word] = (active[word] as number) | (1 << (user & 31));
@@ -102,15 +104,16 @@ function firstSeenCountsFromLists(db: Database.Database, scope: MetricScope, off
   }
   const offsets = offsetList.split(', ').map(Number);
   const retained = new Uint32Array(days * offsets.length);
-  cohortDay.forEach((day, user) => {
-    if (day < 0) return;
-    offsets.forEach((offset, index) => {
-      const target = day + offset;
+  for (let user = 0; user < cohortDay.length; user += 1) {
+    const day = cohortDay[user] as number;
+    if (day < 0) continue;
+    for (let index = 0; index < offsets.length; index += 1) {
+      const target = day + (offsets[index] as number);
       if (target < days && ((active[target * words + (user >>> 5)] as number) & (1 << (user & 31))) !== 0) {
         retained[day * offsets.length + index] = (retained[day * offsets.length + index] as number) + 1;
       }
-    });
-  });
+    }
+  }
   const counts: OffsetCount[] = [];
   retained.forEach((users, at) => {
     if (users > 0) counts.push({ day: scope.fromDay + Math.floor(at / offsets.length), offset: offsets[at % offsets.length] as number, users });
