@@ -1,30 +1,20 @@
 import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { QuarterHourCount } from '../../../metrics/metrics-source.js';
-import { andTrafficSql } from '../traffic-flags.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { rollupFiltersSql } from './rollup-filters-sql.js';
-import { PROMPT_SQL, QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
+import { PROMPT_SQL, QUARTER_HOUR_MS } from './sql-constants.js';
 
 /**
- * Prompts per UTC quarter-hour. Without filters the activity rollup answers,
- * with an intent filter the prompt rollup of migration 004; a conversation
- * filter reads the conversation's prompts through `events_conversation`.
+ * Prompts per UTC quarter-hour, from the prompt rollup of migration 004 (a
+ * row per quarter-hour, traffic flags and intent, so an intent filter is one
+ * more term); a conversation filter reads the conversation's prompts through
+ * `events_conversation`. The activity rollup holds the same sums but a row
+ * per user and quarter-hour: 1.2M rows for 90 days at 10M bench events
+ * against 68,000 here, 152 against 10 ms to sum (2026-12-02).
  */
 export function promptsByQuarterHour(db: Database.Database, scope: MetricScope): QuarterHourCount[] {
-  const { intent, conversationId } = scope.filters;
-  if (intent === undefined && conversationId === undefined) {
-    const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
-    return db
-      .prepare(
-        `SELECT quarter * ${QUARTER_HOUR_MS} AS startMs, SUM(prompts) AS prompts
-           FROM user_activity
-          WHERE quarter >= @q0 AND quarter < @q1${andTrafficSql('debug', scope)}
-          GROUP BY quarter`,
-      )
-      .all({ q0, q1 }) as QuarterHourCount[];
-  }
-  if (conversationId === undefined) {
+  if (scope.filters.conversationId === undefined) {
     const filters = rollupFiltersSql(scope, { intent: true });
     return db
       .prepare(`SELECT quarter * ${QUARTER_HOUR_MS} AS startMs, SUM(prompts) AS prompts FROM prompt_rollup WHERE ${filters.sql} GROUP BY quarter`)
