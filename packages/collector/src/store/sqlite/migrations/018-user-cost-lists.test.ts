@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
 import { migrate } from '../migrate.js';
 import { costBySegmentFromLists, costBySegmentFromRollups } from '../metrics/segment-cost-queries.js';
@@ -17,16 +17,11 @@ const DAY0 = Date.UTC(2026, 2, 2) / DAY_MS;
 /** Segments in key order: the lists give them in the order users were numbered. */
 const byKey = <T extends { key: unknown }>(rows: T[]): T[] => [...rows].sort((a, b) => String(a.key).localeCompare(String(b.key)));
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const databaseBefore = databasesBefore();
 
 describe('migration 018 (per-user cost lists)', () => {
   it('marks the quarters of existing rows stale, then answers from the lists as from the rollup', () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.filter((migration) => migration.version < userCostListsMigration.version));
+    const db = databaseBefore(userCostListsMigration);
     db.prepare(`INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts) VALUES ('ada', '{"plan":"pro"}', 0, 0), ('bob', '{}', 0, 0)`).run();
     const row = db.prepare(
       `INSERT INTO user_cost_rollup (quarter, debug, user_key, responses, cost, prompt_tokens, completion_tokens, total_tokens, new_conversations)

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../../test/support/migration-database.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import { migrate } from '../migrate.js';
@@ -14,10 +14,7 @@ const DAY_MS = 86_400_000;
 /** 2026-03-02 00:00 UTC. */
 const DAY0 = Date.UTC(2026, 2, 2) / DAY_MS;
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const databaseBefore = databasesBefore();
 
 function scopeOf(timeZone: string, fromDay: number, toDay: number): MetricScope {
   const calendar = new ZoneCalendar(timeZone, (fromDay - 31) * DAY_MS, (toDay + 2) * DAY_MS);
@@ -29,9 +26,7 @@ function scopeOf(timeZone: string, fromDay: number, toDay: number): MetricScope 
 
 describe('migration 019 (response sums per UTC day)', () => {
   it('writes the day sums of existing quarter rows, then marks a day stale when its quarters change', () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.filter((migration) => migration.version < responseDayRollupMigration.version));
+    const db = databaseBefore(responseDayRollupMigration);
     const quarterRow = db.prepare(
       `INSERT INTO response_rollup (quarter, debug, model, intent, responses, errors, timeouts, cost, prompt_tokens, completion_tokens, total_tokens)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

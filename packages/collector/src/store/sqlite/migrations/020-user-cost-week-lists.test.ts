@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
 import { readFloat64Values } from '../metrics/float64-values.js';
 import { costBySegmentFromLists, costBySegmentFromRollups } from '../metrics/segment-cost-queries.js';
@@ -18,16 +18,11 @@ const Q = WEEK * 672;
 /** Segments in key order: the lists give them in the order users were numbered. */
 const byKey = <T extends { key: unknown }>(rows: T[]): T[] => [...rows].sort((a, b) => String(a.key).localeCompare(String(b.key)));
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const databaseBefore = databasesBefore();
 
 describe('migration 020 (per-user cost lists per week)', () => {
   it('marks the weeks of existing rows and lists stale, then answers from the week lists as from the rollup', () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.filter((migration) => migration.version < userCostWeekListsMigration.version));
+    const db = databaseBefore(userCostWeekListsMigration);
     db.prepare(`INSERT INTO users (user_key, traits, first_seen_ts, last_seen_ts) VALUES ('ada', '{"plan":"pro"}', 0, 0), ('bob', '{}', 0, 0), ('cy', '{"plan":"team"}', 0, 0)`).run();
     const row = db.prepare(
       `INSERT INTO user_cost_rollup (quarter, debug, user_key, responses, cost, prompt_tokens, completion_tokens, total_tokens, new_conversations)

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { DAY_MS } from '../../../metrics/local-day.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
@@ -17,10 +17,7 @@ const T0 = Date.UTC(2026, 2, 7, 10);
 const DAY = Math.floor(T0 / DAY_MS);
 const MINUTE_MS = 60_000;
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const databaseBefore = databasesBefore();
 
 function scopeOf(startMs: number, endMs: number): MetricScope {
   return {
@@ -31,9 +28,7 @@ function scopeOf(startMs: number, endMs: number): MetricScope {
 
 describe('migration 021 (session summaries per UTC day)', () => {
   it('marks the days of existing session lists and stale quarters stale, then answers from the summaries as from the rollup', () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.filter((migration) => migration.version < sessionDaysMigration.version));
+    const db = databaseBefore(sessionDaysMigration);
     const session = db.prepare(
       `INSERT INTO session_rollup (session_id, debug, user_key, first_ts, last_ts, user_messages, bot_messages) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
 import { DAY_MS } from '../../../metrics/local-day.js';
 import { activityStepsWriter } from '../activity-steps.js';
@@ -20,16 +20,11 @@ const QUARTER_MS = 900_000;
 const Q0 = T0 / QUARTER_MS;
 const QUARTERS_PER_DAY = 96;
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const databaseBefore = databasesBefore();
 
 describe('migration 022 (quarter lists packed per UTC day)', () => {
   it('marks the days of existing lists and stale quarters stale, then answers from the packs as from the lists', () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.filter((migration) => migration.version < quarterListDaysMigration.version));
+    const db = databaseBefore(quarterListDaysMigration);
     const activity = db.prepare('INSERT INTO user_activity (quarter, user_key, debug, prompts, next_quarter) VALUES (?, ?, 0, 1, ?)');
     activity.run(Q0, 'ada', Q0 + 1);
     activity.run(Q0 + 1, 'ada', Q0 + QUARTERS_PER_DAY);

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
 import { DAY_MS } from '../../../metrics/local-day.js';
 import { writeFloat64Values } from '../metrics/float64-values.js';
@@ -16,16 +16,11 @@ const T0 = Date.UTC(2026, 2, 2, 9);
 const DAY = Math.floor(T0 / DAY_MS);
 const QUARTERS_PER_DAY = 96;
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const databaseBefore = databasesBefore();
 
 describe('migration 023 (day value lists of integers as int32)', () => {
   it('marks written days stale, then rewrites a day of whole milliseconds as int32 and one with a fraction or -0 as binary64', () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.filter((migration) => migration.version < integerValueDaysMigration.version));
+    const db = databaseBefore(integerValueDaysMigration);
     const quarter = (day: number): number => (DAY + day) * QUARTERS_PER_DAY + 40;
     const chunk = db.prepare(`INSERT INTO response_latencies (quarter, debug, model, intent, chunk, latencies) VALUES (?, 0, 'm1', '', 0, ?)`);
     chunk.run(quarter(0), writeFloat64Values(Float64Array.of(812, 1234)));
