@@ -6,7 +6,7 @@ import { prepareClassificationStatements, type ClassificationStatements } from '
 import { ContextDictionary } from './context-dictionary.js';
 import { toRowId } from './event-ids.js';
 import type { SerializedEvent } from './serialized-event.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from './statements.js';
 import { trafficBits } from './traffic-flags.js';
 import { UserUpdates } from './user-updates.js';
 
@@ -107,7 +107,7 @@ export class EventWriter {
         sampled: outcome.sampled ? 1 : 0,
       }) as { conversationId: string | null; promptNumber: number | null } | undefined;
       if (turn?.conversationId != null) {
-        c.propagateToTurn.run({ ...turn, intent: outcome.intent, eventId: rowId });
+        this.#propagateToTurn({ conversationId: turn.conversationId, promptNumber: turn.promptNumber, eventId: rowId }, outcome.intent);
       }
       c.dequeue.run(rowId);
     }
@@ -125,7 +125,7 @@ export class EventWriter {
       // Bot and internal are sticky per user: a flag an earlier event showed marks this one too.
       const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | users.trafficOf(userKey);
       const contextId = this.#contexts.idOf(record.context);
-      const result = s.insertEvent.run(toRow({ ...record, intent }, userKey, traffic, contextId));
+      const result = s.insertEvent.run(eventRowValues(record, intent, userKey, traffic, contextId));
       // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
       if (result.changes === 0) continue;
       inserted += 1;
@@ -146,13 +146,20 @@ export class EventWriter {
         // As the worker does: responses and actions of this turn stored before
         // their prompt (out of order, or earlier in the batch) get its intent.
         if (record.intent !== null && record.conversationId !== null) {
-          c.propagateToTurn.run({ conversationId: record.conversationId, promptNumber: record.promptNumber, intent: record.intent, eventId });
+          this.#propagateToTurn({ conversationId: record.conversationId, promptNumber: record.promptNumber, eventId }, record.intent);
         }
       }
     }
     // One upsert per classifier and day, whatever the batch size.
     for (const usage of usageByDayAndClassifier.values()) c.addUsage.run(usage);
     return { inserted, duplicates: events.length - inserted };
+  }
+
+  /** Gives the prompt's intent to the response and actions of its turn stored without one. */
+  #propagateToTurn(turn: { conversationId: string; promptNumber: number | null; eventId: number }, intent: string): void {
+    const c = this.#classification;
+    if (c.turnAwaitsIntent.get(turn) === undefined) return;
+    c.propagateToTurn.run({ ...turn, intent });
   }
 
   /** The intent of the prompt this response or action answers, when it is already known. */
@@ -207,7 +214,18 @@ function addUsage(totals: Map<string, ClassificationUsage>, usage: Classificatio
   total.completionTokens += usage.completionTokens;
   total.cost += usage.cost;
 }
-function toRow(record: SerializedEvent, userKey: string, traffic: number, contextId: number): Record<string, unknown> {
+/**
+ * The insert's values, bound by position: better-sqlite3 binds named
+ * parameters by looking each one up on the object from C++, which was a
+ * quarter of the insert's time (measured 2026-12-02); the values in
+ * EVENT_COLUMNS order bind about 10% faster per event.
+ */
+function eventRowValues(record: SerializedEvent, intent: string | null, userKey: string, traffic: number, contextId: number): unknown[] {
+  const row = eventRow(record, intent, userKey, traffic, contextId);
+  return EVENT_COLUMNS.map((column) => row[column]);
+}
+
+function eventRow(record: SerializedEvent, intent: string | null, userKey: string, traffic: number, contextId: number): EventRow {
   return {
     write_key: record.writeKey,
     message_id: record.messageId,
@@ -237,9 +255,9 @@ function toRow(record: SerializedEvent, userKey: string, traffic: number, contex
     model: record.model,
     status: record.status,
     error_type: record.errorType,
-    intent: record.intent,
+    intent,
     // Sampling is a property of prompts; responses and actions only inherit the intent.
-    intent_sampled: record.event === AI_EVENT.promptCreated && record.intent !== null ? 1 : null,
+    intent_sampled: record.event === AI_EVENT.promptCreated && intent !== null ? 1 : null,
     action_type: record.actionType,
     feedback_type: record.feedbackType,
     feedback_value: record.feedbackValue,

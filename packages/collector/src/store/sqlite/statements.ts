@@ -15,7 +15,8 @@ export interface Statements {
   setSetting: Database.Statement;
 }
 
-const EVENT_COLUMNS = [
+/** The columns an ingested event is inserted with, in the order insertEvent binds them. */
+export const EVENT_COLUMNS = [
   'write_key', 'message_id', 'type', 'event', 'user_id', 'anonymous_id', 'user_key', 'session_id',
   'conversation_id', 'prompt_number', 'ts', 'original_ts', 'sent_at', 'received_at', 'latency_ms',
   'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status', 'error_type', 'intent',
@@ -24,12 +25,16 @@ const EVENT_COLUMNS = [
   'regenerated_from', 'channel', 'context_id',
 ] as const;
 
+/** An inserted event's values by column. */
+export type EventRow = Record<(typeof EVENT_COLUMNS)[number], unknown>;
+
 export function prepareStatements(db: Database.Database): Statements {
   return {
     // DO NOTHING on a known messageId: a retried batch stores nothing twice.
+    // Positional parameters: the values come in EVENT_COLUMNS order (event-writer.ts).
     insertEvent: db.prepare(
       `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
-       VALUES (${EVENT_COLUMNS.map((column) => `@${column}`).join(', ')})
+       VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT (write_key, message_id) DO NOTHING`,
     ),
     findLink: db.prepare('SELECT user_id FROM identities WHERE anonymous_id = ?'),
