@@ -28,10 +28,11 @@ const CLASSIFICATION_SQL = {
                  SELECT p.id FROM events p
                   WHERE p.event = ${PROMPT} AND p.conversation_id = events.conversation_id AND p.ts <= events.ts
                   ORDER BY p.ts DESC, p.id DESC LIMIT 1) = @eventId))`,
-    // Whether propagateToTurn would change a row. Nearly always not (a turn's
-    // response and actions follow its prompt), and the UPDATE costs about 20 µs
-    // even then, twice the probe's cost (measured 2026-12-02). Each half reads only its
-    // own index range of the turn, where the UPDATE's OR reads the whole conversation.
+    // Whether propagateToTurn would change a row: nearly never (a turn's response
+    // and actions follow its prompt), yet the UPDATE took ~30 µs per call even
+    // then, for every prompt classified at ingest (measured 2026-12-02). Each half
+    // of the probe reads only its own index range of the turn; the UPDATE's OR
+    // reads the whole conversation.
     turnAwaitsIntent: `SELECT 1 FROM events INDEXED BY events_conversation
         WHERE conversation_id = @conversationId AND prompt_number = @promptNumber AND event IN ${TURN_EVENTS} AND intent IS NULL
       UNION ALL

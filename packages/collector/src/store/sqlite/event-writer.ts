@@ -214,6 +214,7 @@ function addUsage(totals: Map<string, ClassificationUsage>, usage: Classificatio
   total.completionTokens += usage.completionTokens;
   total.cost += usage.cost;
 }
+
 /**
  * The insert's values, bound by position: better-sqlite3 binds named
  * parameters by looking each one up on the object from C++, which was a
