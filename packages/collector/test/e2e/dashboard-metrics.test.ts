@@ -118,7 +118,10 @@ describe.skipIf(!chromiumAvailable())('the dashboard says exactly what each numb
       const two = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
       expect(stats['avg-messages']).toEqual(['Messages per session', two.format(sessions.avg_messages)]);
       expect(stats['avg-prompts']).toEqual(['Prompts per session', two.format(sessions.avg_prompts)]);
-      expect(stats['single-prompt-share']).toEqual(['Single-prompt sessions', `${(sessions.single_prompt_share * 100).toFixed(1)}%`]);
+      // Formatted as the dashboard does: toFixed rounds the double's exact binary value, Intl its shortest
+      // decimal, so a share of 0.2595 is "25.9" to one and "26.0" to the other.
+      const one = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      expect(stats['single-prompt-share']).toEqual(['Single-prompt sessions', `${one.format(sessions.single_prompt_share * 100)}%`]);
       // Demo sessions have 1–15 prompts, each answered: a reply doubles the messages, not the prompts.
       expect(sessions.avg_messages).toBeGreaterThan(sessions.avg_prompts);
       expect(sessions.single_prompt_share).toBeGreaterThan(0);
