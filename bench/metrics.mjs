@@ -47,6 +47,7 @@ export const ENDPOINTS = [
   ['intent-flows', 'intent-flows'],
   ['active-conversations', 'active-conversations'],
   ['classification', 'classification'],
+  ['delivery', 'delivery'],
   ['report', 'report'],
 ];
 

@@ -8,7 +8,8 @@
 // their local office hours, get answers from three models with their own
 // latency, failures and prices, and sometimes copy, rate, share or retry.
 // Most users identify (some only after an anonymous first visit, which makes
-// the store relabel their earlier events); the rest stay anonymous.
+// the store relabel their earlier events); the rest stay anonymous. Each
+// session ends with the SDK's delivery health report, as the page is hidden.
 
 import {
   COMPANY_SIZES,
@@ -29,11 +30,12 @@ export const DAY_MS = 86_400_000;
 const PROMPT = 'ai_user_prompt_created';
 const RESPONSE = 'ai_llm_response_received';
 const ACTION = 'ai_user_action';
+const HEALTH = 'chatmeter_sdk_health';
 const CLIENT_TIMEOUT_MS = 30_000;
 const SYSTEM_PROMPT_TOKENS = 180;
 const MAX_CONTEXT_TOKENS = 16_000;
-/** Events per prompt turn, measured on this generator (prompt + response + actions + identifies). */
-export const EVENTS_PER_TURN = 2.3;
+/** Events per prompt turn, measured on this generator (prompt + response + actions + identifies + health reports). */
+export const EVENTS_PER_TURN = 2.57;
 const LIBRARY = { name: 'chatmeter-bench', version: '1' };
 
 /** mulberry32: small, fast, seeded. */
@@ -214,6 +216,7 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
     sessionCount[user] += 1;
     const sessionId = `s-${user}-${sessionCount[user]}`;
     const debug = random.chance(0.004);
+    const sessionStart = out.length;
     const mode = identifyMode[user];
     if (identified[user] === 0 && (mode === IDENTIFY_FIRST || (mode === IDENTIFY_LATER && sessionCount[user] > 1))) {
       identify(out, user, at, sessionId);
@@ -231,6 +234,27 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
       }
       at = simulateTurn(out, user, sessionId, debug, conversation, at);
     }
+    healthReport(out, user, at + 1_000, sessionId, debug, out.length - sessionStart);
+  }
+
+  /**
+   * The SDK's delivery health report when the page is hidden (one per
+   * session): counters since the page loaded, mostly all sent, sometimes
+   * retried, rarely dropped; a few browsers without IndexedDB.
+   */
+  function healthReport(out, user, ts, sessionId, debug, queued) {
+    const record = baseRecord(user, 'track', HEALTH, ts, sessionId, debug);
+    const droppedQueueFull = random.chance(0.002) ? random.int(1, queued) : 0;
+    const droppedRejected = random.chance(0.005) ? 1 : 0;
+    record.properties = {
+      queued,
+      sent: Math.max(0, queued - droppedQueueFull - droppedRejected),
+      retried: random.chance(0.05) ? random.int(1, 3) : 0,
+      dropped_queue_full: droppedQueueFull,
+      dropped_rejected: droppedRejected,
+      storage: random.chance(0.03) ? 'memory' : 'indexeddb',
+    };
+    out.push(record);
   }
 
   function openConversation(user) {

@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
-import { FOLD_EVENT_COLUMNS, type FoldEvent, PROMPT_EVENT, RESPONSE_EVENT } from './fold-event.js';
+import { SDK_HEALTH_EVENT } from '../../protocol/index.js';
+import { FOLD_EVENT_COLUMNS, type FoldEvent, PROMPT_EVENT, quarterOf, RESPONSE_EVENT } from './fold-event.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { IntentFlowBatch } from './intent-flow-folds.js';
 import { FOLD_SATISFACTION_SQL } from './migrations/015-satisfaction-rollup.js';
+import { SDK_HEALTH_LISTS } from './migrations/026-sdk-health-lists.js';
 import { UserRollupBatch } from './user-rollup-folds.js';
 import { ValueListBatch } from './value-list-folds.js';
 
@@ -23,7 +25,8 @@ const READ_SLICE = 500;
  * The part of the fold that aggregates a batch rather than one event: the
  * user-level rollups (user-rollup-folds.ts), the binary value lists
  * (value-list-folds.ts), the intent flows (intent-flow-folds.ts, migration
- * 025) and the satisfaction rollup (migration 015). For the first three, one SELECT reads the batch's prompts and responses in id
+ * 025), the satisfaction rollup (migration 015) and the stale marks of the
+ * SDK health lists (migration 026). For the first four, one SELECT reads the batch's prompts, responses and health reports in id
  * order, JavaScript aggregates them per rollup key, and the aggregates are merged with multi-row upserts (multi-row-upsert.ts). It replaced nine
  * grouped SQL statements, each of which read the batch again — through
  * events_event_ts, i.e. every prompt or response of the file, with no
@@ -40,7 +43,7 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
   // NOT INDEXED: the batch is a primary-key range. With an index on the event name (events_event_ts until
   // migration 013) the planner read every prompt and response of the file for each batch and sorted them by id.
   const read = db
-    .prepare(`SELECT ${FOLD_EVENT_COLUMNS} FROM events NOT INDEXED WHERE id > ? AND id <= ? AND event IN (?, ?) ORDER BY id`)
+    .prepare(`SELECT ${FOLD_EVENT_COLUMNS} FROM events NOT INDEXED WHERE id > ? AND id <= ? AND event IN (?, ?, ?) ORDER BY id`)
     .raw();
   const userRollups = new UserRollupBatch(db);
   const intentFlows = new IntentFlowBatch(db);
@@ -48,11 +51,18 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
   // Feedback is few (4% of the bench events): one grouped statement over the batch's id range, after the
   // per-event triggers, so that feedback whose turn model a later response of the same batch set counts under it.
   const foldSatisfaction = db.prepare(FOLD_SATISFACTION_SQL);
+  // A health report's quarter turns stale (migration 026): its list is rewritten from the reports.
+  const markHealthStale = db.prepare(`INSERT OR IGNORE INTO ${SDK_HEALTH_LISTS.stale} (quarter) VALUES (?)`);
+  const healthQuarters = new Set<number>();
   return ({ after, through }) => {
     foldSatisfaction.run({ after, through });
     try {
       for (let from = after; from < through; from += READ_SLICE) {
-        for (const row of read.all(from, Math.min(through, from + READ_SLICE), PROMPT_EVENT, RESPONSE_EVENT) as FoldEvent[]) {
+        for (const row of read.all(from, Math.min(through, from + READ_SLICE), PROMPT_EVENT, RESPONSE_EVENT, SDK_HEALTH_EVENT) as FoldEvent[]) {
+          if (row[0] === SDK_HEALTH_EVENT) {
+            healthQuarters.add(quarterOf(row[1]));
+            continue;
+          }
           userRollups.add(row);
           intentFlows.add(row);
           if (row[0] === RESPONSE_EVENT) for (const list of valueLists) list.add(row);
@@ -62,11 +72,13 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
       userRollups.write();
       for (const list of valueLists) list.write();
       intentFlows.write(after);
+      for (const quarter of healthQuarters) markHealthStale.run(quarter);
     } finally {
       // A failed write rolls the transaction back: nothing of this batch may stay for the next one.
       userRollups.clear();
       for (const list of valueLists) list.clear();
       intentFlows.clear();
+      healthQuarters.clear();
     }
   };
 }

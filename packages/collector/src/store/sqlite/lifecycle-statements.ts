@@ -27,6 +27,8 @@ export function prepareLifecycleStatements(db: Database.Database, catchUp: () =>
   const deleteUser = db.prepare('DELETE FROM users WHERE user_key = ?');
   // The quarter lists keep numbers, not keys (migration 014): the number's key goes with the user.
   const deleteOrdinal = db.prepare('DELETE FROM user_ordinals WHERE user_key = ?');
+  // So do the SDK health lists' browsers (migration 026): a browser is an anonymous id or a user key.
+  const deleteBrowser = db.prepare('DELETE FROM sdk_browsers WHERE browser = ?');
   const deleteOldest = db.prepare(
     `DELETE FROM events WHERE id IN (
        SELECT id FROM events INDEXED BY events_ts WHERE ts < ? ORDER BY ts LIMIT ?)`,
@@ -48,6 +50,7 @@ export function prepareLifecycleStatements(db: Database.Database, catchUp: () =>
       events += deleteEventsOfAnonymousId.run(key).changes;
       users += deleteUser.run(key).changes;
       deleteOrdinal.run(key);
+      deleteBrowser.run(key);
     }
     const identities = deleteLinks.run(userId).changes;
     lowerWatermark.run();

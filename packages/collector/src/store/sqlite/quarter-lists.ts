@@ -58,7 +58,7 @@ function quarterRowsSql(kind: QuarterListKind): string {
  * The timestamps whose quarter is `quarter` under SQLite's integer division,
  * which truncates toward zero: quarter 0 spans both sides of the epoch.
  */
-function quarterBounds(quarter: number): [from: number, to: number] {
+export function quarterBounds(quarter: number): [from: number, to: number] {
   const from = quarter > 0 ? quarter * QUARTER_MS : (quarter - 1) * QUARTER_MS + 1;
   const to = quarter < 0 ? quarter * QUARTER_MS + 1 : (quarter + 1) * QUARTER_MS;
   return [from, to];
@@ -107,23 +107,29 @@ export class StaleListWriter {
 }
 
 /**
- * The ordinal of a user as a list writer read it (null when the key had none),
- * numbering new keys. Returns a function per list: a new user may have
+ * The ordinal of a key as a list writer read it from a dictionary `table`
+ * (`ordinal INTEGER PRIMARY KEY`, `column` the key; null when the key had
+ * none), numbering new keys. Returns a function per list: a new key may have
  * several rows in one quarter, and is numbered once.
  */
-export function userNumbering(db: Database.Database): () => (ordinal: number | null, userKey: string) => number {
-  const insertOrdinal = db.prepare('INSERT INTO user_ordinals (user_key) VALUES (?)');
+export function keyNumbering(db: Database.Database, table: string, column: string): () => (ordinal: number | null, key: string) => number {
+  const insertOrdinal = db.prepare(`INSERT INTO ${table} (${column}) VALUES (?)`);
   return () => {
     const numbered = new Map<string, number>();
-    return (ordinal, userKey) => {
-      let number = ordinal ?? numbered.get(userKey);
+    return (ordinal, key) => {
+      let number = ordinal ?? numbered.get(key);
       if (number === undefined) {
-        number = Number(insertOrdinal.run(userKey).lastInsertRowid);
-        numbered.set(userKey, number);
+        number = Number(insertOrdinal.run(key).lastInsertRowid);
+        numbered.set(key, number);
       }
       return number;
     };
   };
+}
+
+/** keyNumbering of the users (migration 014's `user_ordinals`). */
+export function userNumbering(db: Database.Database): () => (ordinal: number | null, userKey: string) => number {
+  return keyNumbering(db, 'user_ordinals', 'user_key');
 }
 
 /**

@@ -6,6 +6,7 @@ import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
 import { dayPackWriters } from './quarter-list-days.js';
 import { ResponseDayWriter } from './response-day-rollup.js';
+import { sdkHealthListsWriter } from './sdk-health-lists.js';
 import { sessionDayWriter } from './session-days.js';
 import { userCostListsWriter } from './user-cost-lists.js';
 import { userCostWeekWriter } from './user-cost-week-lists.js';
@@ -91,6 +92,7 @@ export class RollupMaterializer {
           ...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)),
           activityStepsWriter(db),
           activityUsersWriter(db),
+          sdkHealthListsWriter(db),
           userCostListsWriter(db),
           // After the quarter lists: a day or week is rewritten from them once they are all fresh.
           sessionDayWriter(db),

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { DeliveryCounts, DeliveryDay, DeliveryTotals } from '../../../metrics/metrics-source.js';
 import { SDK_HEALTH_EVENT } from '../../../protocol/index.js';
+import { listQuarters } from '../quarter-lists.js';
+import { type HealthQuarter, readHealthQuarters, REPORT_COLUMNS, type ReportCounters } from '../sdk-health-lists.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
 
@@ -9,26 +11,8 @@ const HEALTH_SQL = `'${SDK_HEALTH_EVENT}'`;
 
 type ReportSums = Omit<DeliveryCounts, 'stored'>;
 
-/** A report's counters, as SQLite casts them; the same browser is its anonymousId, else its user. */
-const REPORT_COLUMNS = `CAST(json_extract(properties, '$.queued') AS INTEGER),
-                CAST(json_extract(properties, '$.sent') AS INTEGER),
-                CAST(json_extract(properties, '$.retried') AS INTEGER),
-                CAST(json_extract(properties, '$.dropped_queue_full') AS INTEGER),
-                CAST(json_extract(properties, '$.dropped_rejected') AS INTEGER),
-                json_extract(properties, '$.storage') = 'memory',
-                COALESCE(anonymous_id, user_key)`;
-
-/** One report: its local day, counters (NULL when absent), whether its storage is memory, its browser. */
-type ReportRow = [
-  day: number,
-  queued: number | null,
-  sent: number | null,
-  retried: number | null,
-  droppedQueueFull: number | null,
-  droppedRejected: number | null,
-  memory: 0 | 1 | null,
-  browser: string,
-];
+/** One report: its local day, counters, whether its storage is memory, its browser (REPORT_COLUMNS). */
+type ReportRow = [day: number, ...counters: ReportCounters, memory: 0 | 1 | null, browser: string];
 
 const NO_REPORTS: ReportSums = {
   reports: 0, queued: 0, sent: 0, retried: 0, droppedQueueFull: 0, droppedRejected: 0, reportingBrowsers: 0, memoryBrowsers: 0,
@@ -57,13 +41,26 @@ class ReportTally {
 }
 
 /**
- * Delivery health: the `chatmeter_sdk_health` reports of the range (through
- * `events_sdk_health`: one per page and session, few) summed per local day,
- * next to the SDK events stored (the `sdk_event_rollup` of migration 005).
- * Debug events count like any other: the SDK's counters include them.
+ * Delivery health: the `chatmeter_sdk_health` reports of the range summed
+ * per local day, next to the SDK events stored (the `sdk_event_rollup` of
+ * migration 005). A range on quarter-hours reads the reports' lists
+ * (migration 026, sdk-health-lists.ts); any other range the reports
+ * themselves. Debug events count like any other: the SDK's counters include them.
  */
 export function delivery(db: Database.Database, scope: MetricScope): DeliveryTotals {
-  // One pass over the reports, summed per day and in total here: each report's JSON is parsed once.
+  const quarters = listQuarters(scope.startMs, scope.endMs);
+  const reports = quarters === null ? reportsFromEvents(db, scope) : reportsFromLists(db, scope, quarters.q0, quarters.q1);
+  return withStored(db, scope, reports);
+}
+
+/** The report sums of a range, per local day and in total. */
+interface RangeReports {
+  byDay: Map<number, ReportSums>;
+  total: ReportSums;
+}
+
+/** The reports of the range from the events (through `events_sdk_health`), each report's JSON parsed once. */
+export function reportsFromEvents(db: Database.Database, scope: MetricScope): RangeReports {
   const reports = db
     .prepare(
       `SELECT ${localDaySql(scope.calendar, 'ts')}, ${REPORT_COLUMNS}
@@ -81,8 +78,69 @@ export function delivery(db: Database.Database, scope: MetricScope): DeliveryTot
     tally.add(report);
     tallies.set(day, tally);
   }
-  const reportsByDay = new Map([...tallies].map(([day, tally]) => [day, tally.result()]));
+  return { byDay: new Map([...tallies].map(([day, tally]) => [day, tally.result()])), total: total.result() };
+}
 
+/**
+ * The reports of quarters [q0, q1) from their lists. A quarter lies in one
+ * local day (zone offsets are whole quarter-hours); a browser counts once
+ * per day and once in the total, through arrays indexed by its number that
+ * remember the last day (group) that counted it.
+ */
+export function reportsFromLists(db: Database.Database, scope: MetricScope, q0: number, q1: number): RangeReports {
+  const { quarters, browsers } = readHealthQuarters(db, q0, q1);
+  const quartersByDay = new Map<number, HealthQuarter[]>();
+  for (const quarter of quarters) {
+    const day = scope.calendar.dayOf(quarter.quarter * QUARTER_HOUR_MS);
+    const ofDay = quartersByDay.get(day);
+    if (ofDay === undefined) quartersByDay.set(day, [quarter]);
+    else ofDay.push(quarter);
+  }
+  const countedOnDay = new Int32Array(browsers).fill(-1);
+  const countedMemoryOnDay = new Int32Array(browsers).fill(-1);
+  /** Per browser: 1 once counted in the total, 2 once counted as a memory browser. */
+  const countedInTotal = new Uint8Array(browsers);
+  const total: ReportSums = { ...NO_REPORTS };
+  const byDay = new Map<number, ReportSums>();
+  let group = 0;
+  for (const [day, ofDay] of quartersByDay) {
+    const sums: ReportSums = { ...NO_REPORTS };
+    for (const { sums: quarterSums, browsers: entries } of ofDay) {
+      sums.reports += quarterSums[0] as number;
+      sums.queued += quarterSums[1] as number;
+      sums.sent += quarterSums[2] as number;
+      sums.retried += quarterSums[3] as number;
+      sums.droppedQueueFull += quarterSums[4] as number;
+      sums.droppedRejected += quarterSums[5] as number;
+      for (const entry of entries) {
+        const browser = entry >> 1;
+        const memory = (entry & 1) === 1;
+        if (countedOnDay[browser] !== group) {
+          countedOnDay[browser] = group;
+          sums.reportingBrowsers += 1;
+        }
+        if (memory && countedMemoryOnDay[browser] !== group) {
+          countedMemoryOnDay[browser] = group;
+          sums.memoryBrowsers += 1;
+        }
+        const counted = countedInTotal[browser] as number;
+        if ((counted & 1) === 0) total.reportingBrowsers += 1;
+        if (memory && (counted & 2) === 0) total.memoryBrowsers += 1;
+        countedInTotal[browser] = counted | 1 | (memory ? 2 : 0);
+      }
+    }
+    for (const key of SUMMED) total[key] += sums[key];
+    byDay.set(day, sums);
+    group += 1;
+  }
+  return { byDay, total };
+}
+
+/** The counters a day's reports add up to the total (the browsers are counted apart). */
+const SUMMED = ['reports', 'queued', 'sent', 'retried', 'droppedQueueFull', 'droppedRejected'] as const;
+
+/** The answer: the reports per day next to the SDK events stored per day. */
+function withStored(db: Database.Database, scope: MetricScope, reports: RangeReports): DeliveryTotals {
   const { q0, q1 } = quarterRange(scope.startMs, scope.endMs);
   const stored = db
     .prepare(
@@ -93,8 +151,8 @@ export function delivery(db: Database.Database, scope: MetricScope): DeliveryTot
     .all({ q0, q1 }) as { day: number; stored: number }[];
 
   const storedByDay = new Map(stored.map((row) => [row.day, row.stored]));
-  const days: DeliveryDay[] = [...new Set([...reportsByDay.keys(), ...storedByDay.keys()])]
+  const days: DeliveryDay[] = [...new Set([...reports.byDay.keys(), ...storedByDay.keys()])]
     .sort((a, b) => a - b)
-    .map((day) => ({ day, ...(reportsByDay.get(day) ?? NO_REPORTS), stored: storedByDay.get(day) ?? 0 }));
-  return { days, total: { ...total.result(), stored: stored.reduce((sum, row) => sum + row.stored, 0) } };
+    .map((day) => ({ day, ...(reports.byDay.get(day) ?? NO_REPORTS), stored: storedByDay.get(day) ?? 0 }));
+  return { days, total: { ...reports.total, stored: stored.reduce((sum, row) => sum + row.stored, 0) } };
 }

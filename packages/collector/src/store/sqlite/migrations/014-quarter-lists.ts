@@ -9,7 +9,7 @@ const QUARTER_MS = 900_000;
  * the rollup imposes its own conflict handling, and a second mark of the same
  * quarter would fail the fold.
  */
-function markStale(stale: string, quarter: string): string {
+export function markStale(stale: string, quarter: string): string {
   return `INSERT INTO ${stale} (quarter) SELECT ${quarter} WHERE NOT EXISTS (SELECT 1 FROM ${stale} WHERE quarter = ${quarter})`;
 }
 

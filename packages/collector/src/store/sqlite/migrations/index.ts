@@ -23,6 +23,7 @@ import { quarterListDaysMigration } from './022-quarter-list-days.js';
 import { integerValueDaysMigration } from './023-integer-value-days.js';
 import { valueBucketsMigration } from './024-value-buckets.js';
 import { intentFlowBatchFoldMigration } from './025-intent-flow-batch-fold.js';
+import { sdkHealthListsMigration } from './026-sdk-health-lists.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -54,4 +55,5 @@ export const migrations: readonly Migration[] = [
   integerValueDaysMigration,
   valueBucketsMigration,
   intentFlowBatchFoldMigration,
+  sdkHealthListsMigration,
 ];
