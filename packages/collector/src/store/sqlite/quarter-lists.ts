@@ -77,6 +77,8 @@ export interface ListTables {
  * connection, a few quarters per transaction, so that a query finds most of a
  * range in lists and reads the rest from the rollup. `encode` gives a
  * quarter's list from the rollup, or null when the quarter holds nothing.
+ * `before`, an SQL expression, leaves the stale quarters from that one on
+ * to the readers (NULL: none).
  */
 export class StaleListWriter {
   readonly #encode: (quarter: number) => Buffer | null;
@@ -85,9 +87,10 @@ export class StaleListWriter {
   readonly #deleteList: Database.Statement;
   readonly #unmarkStale: Database.Statement;
 
-  constructor(db: Database.Database, tables: ListTables, encode: (quarter: number) => Buffer | null) {
+  constructor(db: Database.Database, tables: ListTables, encode: (quarter: number) => Buffer | null, before?: string) {
     this.#encode = encode;
-    this.#staleQuarters = db.prepare(`SELECT quarter FROM ${tables.stale} ORDER BY quarter LIMIT ?`).pluck();
+    const rewritten = before === undefined ? '' : `WHERE quarter < COALESCE(${before}, quarter + 1)`;
+    this.#staleQuarters = db.prepare(`SELECT quarter FROM ${tables.stale} ${rewritten} ORDER BY quarter LIMIT ?`).pluck();
     this.#writeList = db.prepare(`INSERT OR REPLACE INTO ${tables.lists} (quarter, entries) VALUES (?, ?)`);
     this.#deleteList = db.prepare(`DELETE FROM ${tables.lists} WHERE quarter = ?`);
     this.#unmarkStale = db.prepare(`DELETE FROM ${tables.stale} WHERE quarter = ?`);

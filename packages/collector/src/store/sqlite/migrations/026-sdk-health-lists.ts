@@ -23,8 +23,9 @@ export const SDK_HEALTH_LISTS = { lists: 'sdk_health_lists', stale: 'sdk_health_
  * meets a report of it (batch-fold.ts), when a report is deleted (retention,
  * erasure), or when a relabel changes the user of a report that has no
  * anonymousId (its browser); the background fold rewrites a stale quarter
- * from its reports, and a reader takes stale quarters from the reports
- * themselves. Every quarter holding a report starts stale here.
+ * from its reports (all but the newest report's, which ingest keeps
+ * changing), and a reader takes stale quarters from the reports themselves.
+ * Every quarter holding a report starts stale here.
  */
 export const sdkHealthListsMigration: Migration = {
   version: 26,
