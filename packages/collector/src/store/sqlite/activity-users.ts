@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { readInt32Values } from './int32-values.js';
 import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
-import { type ListTables, listsInRange, maxUserOrdinal, StaleListWriter, userNumbering } from './quarter-lists.js';
+import { type ListTables, listsInRange, maxUserOrdinal, ReaderNumbering, StaleListWriter, userNumbering } from './quarter-lists.js';
 
 /** Migration 014's lists of the users active per quarter (ordinary traffic), and whether it is their first active quarter. */
 const ACTIVITY_USERS: ListTables = { lists: 'activity_users', stale: 'activity_users_stale', dayPacks: dayPackTablesOf('activity_users') };
@@ -51,23 +51,17 @@ export interface QuarterUsers {
 export function readActivityUsers(db: Database.Database, q0: number, q1: number): { quarters: QuarterUsers[]; users: number } {
   return db.transaction(() => {
     const { lists, stale: staleQuarters } = listsInRange(db, ACTIVITY_USERS, q0, q1);
-    let users = maxUserOrdinal(db) + 1;
+    const numbering = new ReaderNumbering(maxUserOrdinal(db) + 1);
     const quarterUsers = db.prepare(QUARTER_USERS_SQL).raw();
-    const unnumbered = new Map<string, number>();
     const quarters = lists.map(([quarter, entries]) => ({ quarter, entries: readInt32Values(entries) }));
     for (const quarter of staleQuarters) {
       const rows = quarterUsers.all(quarter) as ActivityRow[];
       const entries = new Int32Array(rows.length);
       rows.forEach(([ordinal, userKey, first], index) => {
-        let number = ordinal ?? unnumbered.get(userKey);
-        if (number === undefined) {
-          number = users++;
-          unnumbered.set(userKey, number);
-        }
-        entries[index] = entryOf(number, first);
+        entries[index] = entryOf(numbering.numberOf(ordinal, userKey), first);
       });
       quarters.push({ quarter, entries });
     }
-    return { quarters, users };
+    return { quarters, users: numbering.size };
   })();
 }

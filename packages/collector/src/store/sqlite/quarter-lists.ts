@@ -130,6 +130,35 @@ export function keyNumbering(db: Database.Database, table: string, column: strin
   };
 }
 
+/**
+ * The numbers a reader gives keys of stale quarters: a key's ordinal when it
+ * has one, else a number from `next` on, the same for the key all through
+ * one answer (a read-only reader cannot number keys in the dictionary).
+ * `size` is then the size an array indexed by number needs.
+ */
+export class ReaderNumbering {
+  readonly #unnumbered = new Map<string, number>();
+  #next: number;
+
+  constructor(next: number) {
+    this.#next = next;
+  }
+
+  numberOf(ordinal: number | null, key: string): number {
+    if (ordinal !== null) return ordinal;
+    let number = this.#unnumbered.get(key);
+    if (number === undefined) {
+      number = this.#next++;
+      this.#unnumbered.set(key, number);
+    }
+    return number;
+  }
+
+  get size(): number {
+    return this.#next;
+  }
+}
+
 /** keyNumbering of the users (migration 014's `user_ordinals`). */
 export function userNumbering(db: Database.Database): () => (ordinal: number | null, userKey: string) => number {
   return keyNumbering(db, 'user_ordinals', 'user_key');

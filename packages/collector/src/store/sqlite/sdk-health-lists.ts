@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { SDK_HEALTH_EVENT } from '../../protocol/index.js';
 import { readInt32Values } from './int32-values.js';
 import { SDK_HEALTH_LISTS } from './migrations/026-sdk-health-lists.js';
-import { keyNumbering, listsInRange, quarterBounds, StaleListWriter } from './quarter-lists.js';
+import { keyNumbering, listsInRange, quarterBounds, ReaderNumbering, StaleListWriter } from './quarter-lists.js';
 
 /**
  * A report's counters as SQLite casts them (NULL when absent), whether its
@@ -22,7 +22,7 @@ export const REPORT_COLUMNS = `CAST(json_extract(properties, '$.queued') AS INTE
 export type ReportCounters = [queued: number | null, sent: number | null, retried: number | null, droppedQueueFull: number | null, droppedRejected: number | null];
 
 /** How many numbers a quarter's sums hold: its reports, then the five counters. */
-export const SUM_COUNT = 6;
+const SUM_COUNT = 6;
 const SUM_BYTES = 8;
 const SUMS_BYTES = SUM_COUNT * SUM_BYTES;
 const ENTRY_BYTES = 4;
@@ -115,23 +115,13 @@ export function sdkHealthListsWriter(db: Database.Database): StaleListWriter {
 export function readHealthQuarters(db: Database.Database, q0: number, q1: number): { quarters: HealthQuarter[]; browsers: number } {
   return db.transaction(() => {
     const { lists, stale } = listsInRange(db, SDK_HEALTH_LISTS, q0, q1);
-    let browsers = ((db.prepare('SELECT MAX(ordinal) FROM sdk_browsers').pluck().get() as number | null) ?? 0) + 1;
+    const numbering = new ReaderNumbering(((db.prepare('SELECT MAX(ordinal) FROM sdk_browsers').pluck().get() as number | null) ?? 0) + 1);
     const quarters = lists.map(([quarter, bytes]) => decode(quarter, bytes));
     const quarterReports = db.prepare(QUARTER_REPORTS_SQL).raw();
-    const unnumbered = new Map<string, number>();
-    const numberOf = (ordinal: number | null, browser: string): number => {
-      if (ordinal !== null) return ordinal;
-      let number = unnumbered.get(browser);
-      if (number === undefined) {
-        number = browsers++;
-        unnumbered.set(browser, number);
-      }
-      return number;
-    };
     for (const quarter of stale) {
       const reports = quarterReports.all(...quarterBounds(quarter)) as QuarterReport[];
-      if (reports.length > 0) quarters.push(aggregate(quarter, reports, numberOf));
+      if (reports.length > 0) quarters.push(aggregate(quarter, reports, (ordinal, browser) => numbering.numberOf(ordinal, browser)));
     }
-    return { quarters, browsers };
+    return { quarters, browsers: numbering.size };
   })();
 }

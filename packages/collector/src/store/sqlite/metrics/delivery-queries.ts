@@ -53,6 +53,9 @@ export function delivery(db: Database.Database, scope: MetricScope): DeliveryTot
   return withStored(db, scope, reports);
 }
 
+/** The counters a day's reports add up to the total (the browsers are counted apart). */
+const SUMMED = ['reports', 'queued', 'sent', 'retried', 'droppedQueueFull', 'droppedRejected'] as const;
+
 /** The report sums of a range, per local day and in total. */
 interface RangeReports {
   byDay: Map<number, ReportSums>;
@@ -106,12 +109,8 @@ export function reportsFromLists(db: Database.Database, scope: MetricScope, q0: 
   for (const [day, ofDay] of quartersByDay) {
     const sums: ReportSums = { ...NO_REPORTS };
     for (const { sums: quarterSums, browsers: entries } of ofDay) {
-      sums.reports += quarterSums[0] as number;
-      sums.queued += quarterSums[1] as number;
-      sums.sent += quarterSums[2] as number;
-      sums.retried += quarterSums[3] as number;
-      sums.droppedQueueFull += quarterSums[4] as number;
-      sums.droppedRejected += quarterSums[5] as number;
+      // A quarter's sums are in SUMMED's order (sdk-health-lists.ts).
+      SUMMED.forEach((key, index) => (sums[key] += quarterSums[index] as number));
       for (const entry of entries) {
         const browser = entry >> 1;
         const memory = (entry & 1) === 1;
@@ -135,9 +134,6 @@ export function reportsFromLists(db: Database.Database, scope: MetricScope, q0: 
   }
   return { byDay, total };
 }
-
-/** The counters a day's reports add up to the total (the browsers are counted apart). */
-const SUMMED = ['reports', 'queued', 'sent', 'retried', 'droppedQueueFull', 'droppedRejected'] as const;
 
 /** The answer: the reports per day next to the SDK events stored per day. */
 function withStored(db: Database.Database, scope: MetricScope, reports: RangeReports): DeliveryTotals {
