@@ -5,6 +5,7 @@ import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
 import { IntentFlowBatch } from './intent-flow-folds.js';
 import { FOLD_SATISFACTION_SQL } from './migrations/015-satisfaction-rollup.js';
 import { SDK_HEALTH_LISTS } from './migrations/026-sdk-health-lists.js';
+import { GROUPED_ROLLUP_FOLDS, PER_EVENT_FOLD_TRIGGERS } from './migrations/027-grouped-rollup-folds.js';
 import { UserRollupBatch } from './user-rollup-folds.js';
 import { ValueListBatch } from './value-list-folds.js';
 
@@ -21,12 +22,34 @@ export interface FoldRange {
  */
 const READ_SLICE = 500;
 
+/** The per-event fold triggers the database has on `events_to_fold` (migrations 009 onwards). */
+function foldTriggers(db: Database.Database): Set<string> {
+  return new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events_to_fold'`).pluck().all() as string[]);
+}
+
+/**
+ * The statement that passes a batch's events through `events_to_fold`, whose
+ * per-event triggers then fold them. Since migration 027 only the events a
+ * trigger acts on go in (PER_EVENT_FOLD_TRIGGERS); a database with a trigger
+ * not named there gets every event, as before. ORDER BY id: the triggers see
+ * the events in the order they were stored.
+ */
+export function perEventFoldSql(db: Database.Database): string {
+  // NOT INDEXED: the batch is a primary-key range, whatever partial index the conditions below match.
+  const all = 'INSERT INTO events_to_fold SELECT * FROM events NOT INDEXED WHERE id > @after AND id <= @through';
+  const conditions = [...foldTriggers(db)].map((trigger) => PER_EVENT_FOLD_TRIGGERS[trigger]);
+  if (conditions.some((condition) => condition === undefined)) return `${all} ORDER BY id`;
+  if (conditions.length === 0) return `${all} AND 0`;
+  return `${all} AND (${conditions.map((condition) => `(${condition})`).join(' OR ')}) ORDER BY id`;
+}
+
 /**
  * The part of the fold that aggregates a batch rather than one event: the
  * user-level rollups (user-rollup-folds.ts), the binary value lists
  * (value-list-folds.ts), the intent flows (intent-flow-folds.ts, migration
- * 025), the satisfaction rollup (migration 015) and the stale marks of the
- * SDK health lists (migration 026). For the first four, one SELECT reads the batch's prompts, responses and health reports in id
+ * 025), the satisfaction rollup (migration 015), the stale marks of the
+ * SDK health lists (migration 026) and the prompt, response and SDK-event
+ * rollups (one grouped upsert each, migration 027). For the user rollups, value lists and intent flows, one SELECT reads the batch's prompts, responses and health reports in id
  * order, JavaScript aggregates them per rollup key, and the aggregates are merged with multi-row upserts (multi-row-upsert.ts). It replaced nine
  * grouped SQL statements, each of which read the batch again — through
  * events_event_ts, i.e. every prompt or response of the file, with no
@@ -51,11 +74,15 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
   // Feedback is few (4% of the bench events): one grouped statement over the batch's id range, after the
   // per-event triggers, so that feedback whose turn model a later response of the same batch set counts under it.
   const foldSatisfaction = db.prepare(FOLD_SATISFACTION_SQL);
+  // Migration 027's grouped rollups, for a database whose per-event trigger of that rollup is gone.
+  const triggers = foldTriggers(db);
+  const groupedFolds = GROUPED_ROLLUP_FOLDS.filter(({ trigger }) => !triggers.has(trigger)).map(({ sql }) => db.prepare(sql));
   // A health report's quarter turns stale (migration 026): its list is rewritten from the reports.
   const markHealthStale = db.prepare(`INSERT OR IGNORE INTO ${SDK_HEALTH_LISTS.stale} (quarter) VALUES (?)`);
   const healthQuarters = new Set<number>();
   return ({ after, through }) => {
     foldSatisfaction.run({ after, through });
+    for (const fold of groupedFolds) fold.run({ after, through });
     try {
       for (let from = after; from < through; from += READ_SLICE) {
         for (const row of read.all(from, Math.min(through, from + READ_SLICE), PROMPT_EVENT, RESPONSE_EVENT, SDK_HEALTH_EVENT) as FoldEvent[]) {

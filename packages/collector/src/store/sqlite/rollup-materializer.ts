@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { createBatchFold } from './batch-fold.js';
+import { createBatchFold, perEventFoldSql } from './batch-fold.js';
 import { activityStepsWriter } from './activity-steps.js';
 import { activityUsersWriter } from './activity-users.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
@@ -67,8 +67,7 @@ export class RollupMaterializer {
     const nextBatch = db.prepare(
       'SELECT COUNT(*) AS events, MAX(id) AS through FROM (SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?)',
     );
-    // ORDER BY id: the view's triggers see the events in the order they were stored (intent-flow neighbours rely on it).
-    const fold = db.prepare('INSERT INTO events_to_fold SELECT * FROM events WHERE id > @after AND id <= @through ORDER BY id');
+    const fold = db.prepare(perEventFoldSql(db));
     const batchFold = createBatchFold(db);
     const moveWatermark = db.prepare('UPDATE rollup_watermark SET folded_through = ?');
     const foldBatch = db.transaction((limit: number): number => {

@@ -192,7 +192,7 @@ function conversationEntriesBackfillSql(chain: ConversationChain): string {
 // ------------------------------------------------------------ responses
 
 /** response_rollup's sums and one response's contribution to each. */
-const RESPONSE_SUMS: readonly (readonly [column: string, contribution: (row: string) => string])[] = [
+export const RESPONSE_SUMS: readonly (readonly [column: string, contribution: (row: string) => string])[] = [
   ['responses', () => '1'],
   ['errors', (row) => `${row}.status IS 'error'`],
   ['timeouts', (row) => `${row}.status IS 'timeout'`],

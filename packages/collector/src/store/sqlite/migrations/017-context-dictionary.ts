@@ -8,7 +8,7 @@ const QUARTER_MS = 900_000;
 const HEALTH = `'${SDK_HEALTH_EVENT}'`;
 
 /** Whether the context JSON `text` names the Chatmeter SDK as its library (migration 005's test, on any text). */
-const sdkLibrary = (text: string): string =>
+export const sdkLibrary = (text: string): string =>
   `json_valid(${text}) AND json_extract(${text}, '$.library.name') = '${CHATMETER_SDK_LIBRARY}'`;
 
 /**

@@ -24,6 +24,7 @@ import { integerValueDaysMigration } from './023-integer-value-days.js';
 import { valueBucketsMigration } from './024-value-buckets.js';
 import { intentFlowBatchFoldMigration } from './025-intent-flow-batch-fold.js';
 import { sdkHealthListsMigration } from './026-sdk-health-lists.js';
+import { groupedRollupFoldsMigration } from './027-grouped-rollup-folds.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -56,4 +57,5 @@ export const migrations: readonly Migration[] = [
   valueBucketsMigration,
   intentFlowBatchFoldMigration,
   sdkHealthListsMigration,
+  groupedRollupFoldsMigration,
 ];
