@@ -6,6 +6,7 @@ import { IntentFlowBatch } from './intent-flow-folds.js';
 import { FOLD_SATISFACTION_SQL } from './migrations/015-satisfaction-rollup.js';
 import { SDK_HEALTH_LISTS } from './migrations/026-sdk-health-lists.js';
 import { GROUPED_ROLLUP_FOLDS, PER_EVENT_FOLD_TRIGGERS } from './migrations/027-grouped-rollup-folds.js';
+import { GROUPED_RESPONSE_FOLDS } from './migrations/028-grouped-response-folds.js';
 import { UserRollupBatch } from './user-rollup-folds.js';
 import { ValueListBatch } from './value-list-folds.js';
 
@@ -48,9 +49,13 @@ export function perEventFoldSql(db: Database.Database): string {
  * user-level rollups (user-rollup-folds.ts), the binary value lists
  * (value-list-folds.ts), the intent flows (intent-flow-folds.ts, migration
  * 025), the satisfaction rollup (migration 015), the stale marks of the
- * SDK health lists (migration 026) and the prompt, response and SDK-event
- * rollups (one grouped upsert each, migration 027). For the user rollups, value lists and intent flows, one SELECT reads the batch's prompts, responses and health reports in id
- * order, JavaScript aggregates them per rollup key, and the aggregates are merged with multi-row upserts (multi-row-upsert.ts). It replaced nine
+ * SDK health lists (migration 026), the prompt, response and SDK-event
+ * rollups (one grouped upsert each, migration 027) and the responses'
+ * conversation quarters and feedback turn models (migration 028). For the
+ * user rollups, value lists and intent flows, one SELECT reads the batch's
+ * prompts, responses and health reports in id order, JavaScript aggregates
+ * them per rollup key, and the aggregates are merged with multi-row upserts
+ * (multi-row-upsert.ts). It replaced nine
  * grouped SQL statements, each of which read the batch again — through
  * events_event_ts, i.e. every prompt or response of the file, with no
  * sqlite_stat1 to say otherwise — and grouped it in a temporary b-tree.
@@ -72,17 +77,21 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
   const intentFlows = new IntentFlowBatch(db);
   const valueLists = BINARY_VALUE_LISTS.map((list) => new ValueListBatch(db, list));
   // Feedback is few (4% of the bench events): one grouped statement over the batch's id range, after the
-  // per-event triggers, so that feedback whose turn model a later response of the same batch set counts under it.
+  // per-event triggers and the turn-model updates of migration 028, so that feedback whose turn model a later
+  // response of the same batch set counts under it.
   const foldSatisfaction = db.prepare(FOLD_SATISFACTION_SQL);
-  // Migration 027's grouped rollups, for a database whose per-event trigger of that rollup is gone.
+  // The statements of migrations 027 and 028, for a database whose per-event trigger doing that work is gone;
+  // the turn models first, which the satisfaction fold reads.
   const triggers = foldTriggers(db);
-  const groupedFolds = GROUPED_ROLLUP_FOLDS.filter(({ trigger }) => !triggers.has(trigger)).map(({ sql }) => db.prepare(sql));
+  const groupedFolds = [...GROUPED_RESPONSE_FOLDS, ...GROUPED_ROLLUP_FOLDS]
+    .filter(({ trigger }) => !triggers.has(trigger))
+    .map(({ sql }) => db.prepare(sql));
   // A health report's quarter turns stale (migration 026): its list is rewritten from the reports.
   const markHealthStale = db.prepare(`INSERT OR IGNORE INTO ${SDK_HEALTH_LISTS.stale} (quarter) VALUES (?)`);
   const healthQuarters = new Set<number>();
   return ({ after, through }) => {
-    foldSatisfaction.run({ after, through });
     for (const fold of groupedFolds) fold.run({ after, through });
+    foldSatisfaction.run({ after, through });
     try {
       for (let from = after; from < through; from += READ_SLICE) {
         for (const row of read.all(from, Math.min(through, from + READ_SLICE), PROMPT_EVENT, RESPONSE_EVENT, SDK_HEALTH_EVENT) as FoldEvent[]) {

@@ -7,9 +7,10 @@ import { perEventFoldSql } from '../batch-fold.js';
 import { migrate } from '../migrate.js';
 import { RollupMaterializer } from '../rollup-materializer.js';
 import { groupedRollupFoldsMigration, PER_EVENT_FOLD_TRIGGERS } from './027-grouped-rollup-folds.js';
+import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
 import { migrations } from './index.js';
 
-/** Folding per batch after migration 027 leaves every rollup as the per-event triggers before it did. */
+/** Folding per batch after migrations 027 and 028 leaves every rollup as the per-event triggers before them did. */
 
 const QUARTER_MS = 900_000;
 /** 2026-03-02 00:00 UTC. */
@@ -48,7 +49,10 @@ function insertEvents(db: Database.Database): void {
     { id: 'h-1', event: SDK_HEALTH_EVENT, ts: T0 + 90_000, conversation: null },
     { id: 'i-1', event: 'page_view', ts: T0 + QUARTER_MS, conversation: null, contextId: null, context: OTHER_CONTEXT },
     { id: 'p-5', event: 'ai_user_prompt_created', ts: T0 + QUARTER_MS + 1_000, conversation: 'c-3', turn: 1, intent: 'billing', sampled: 1 },
-    { id: 'r-5', event: 'ai_llm_response_received', ts: T0 + QUARTER_MS + 2_000, conversation: 'c-3', turn: 1, intent: 'billing', model: 'gpt', status: 'success', cost: 0.125, promptTokens: 1, completionTokens: 2, totalTokens: 3 },
+    // Feedback stored before the response it takes its model from: naming it by id, and (no prompt number) of its conversation after it.
+    { id: 'a-3', event: 'ai_user_action', ts: T0 + QUARTER_MS + 2_500, conversation: 'c-3', turn: 1, feedback: 'rating', rating: 5, responseId: 'resp-5' },
+    { id: 'a-4', event: 'ai_user_action', ts: T0 + QUARTER_MS + 3_000, conversation: 'c-3', feedback: 'thumbs' },
+    { id: 'r-5', event: 'ai_llm_response_received', ts: T0 + QUARTER_MS + 2_000, conversation: 'c-3', turn: 1, intent: 'billing', model: 'claude', status: 'success', cost: 0.125, promptTokens: 1, completionTokens: 2, totalTokens: 3, responseId: 'resp-5' },
   ];
   for (const row of rows) insert.run({ ...base, ...row });
 }
@@ -65,23 +69,34 @@ function folded(db: Database.Database): Record<string, unknown[]> {
   return tables;
 }
 
-describe('migration 027 (prompt, response and SDK-event rollups folded per batch)', () => {
-  it('drops the four per-event triggers, and the batch fold leaves the rollups the triggers left', () => {
-    const before = databaseBefore(groupedRollupFoldsMigration);
-    insertEvents(before);
-    new RollupMaterializer(before).catchUp();
-    migrate(before, migrations);
-    const expected = folded(before);
+describe('migrations 027 and 028 (rollups and responses folded per batch)', () => {
+  it('drop the per-event triggers, and the batch fold leaves the rollups and turn models the triggers left', () => {
+    const expected = (() => {
+      const before = databaseBefore(groupedRollupFoldsMigration);
+      insertEvents(before);
+      new RollupMaterializer(before).catchUp();
+      migrate(before, migrations);
+      return folded(before);
+    })();
     expect(expected.prompt_rollup).toHaveLength(4);
-    expect(expected.sdk_event_rollup).toEqual([{ quarter: T0 / QUARTER_MS, events: 7 }, { quarter: T0 / QUARTER_MS + 1, events: 2 }].map((row) => JSON.stringify(row)));
+    expect(expected.sdk_event_rollup).toEqual([{ quarter: T0 / QUARTER_MS, events: 7 }, { quarter: T0 / QUARTER_MS + 1, events: 4 }].map((row) => JSON.stringify(row)));
+    // a-1 and a-3 to a-4 took their models from responses stored after them.
+    expect(expected.turnModels).toEqual(expect.arrayContaining([
+      { message_id: 'a-1', turn_model: 'gpt' }, { message_id: 'a-2', turn_model: 'gpt' },
+      { message_id: 'a-3', turn_model: 'claude' }, { message_id: 'a-4', turn_model: 'claude' },
+    ]));
 
-    for (const batch of [1, 2, 5, 100]) {
-      const after = databaseBefore(groupedRollupFoldsMigration);
-      migrate(after, migrations);
-      insertEvents(after);
-      const materializer = new RollupMaterializer(after);
-      while (materializer.foldBatch(batch) > 0);
-      expect(folded(after), `batches of ${batch}`).toEqual(expected);
+    for (const migration of [groupedRollupFoldsMigration, groupedResponseFoldsMigration, undefined]) {
+      for (const batch of [1, 2, 5, 100]) {
+        // Events stored and folded at migration 026, at 027, or at the latest one.
+        const db = databaseBefore(migration ?? groupedResponseFoldsMigration);
+        if (migration === undefined) migrate(db, migrations);
+        insertEvents(db);
+        const materializer = new RollupMaterializer(db);
+        while (materializer.foldBatch(batch) > 0);
+        migrate(db, migrations);
+        expect(folded(db), `before migration ${migration?.version ?? 'none'}, batches of ${batch}`).toEqual(expected);
+      }
     }
   });
 
@@ -90,7 +105,9 @@ describe('migration 027 (prompt, response and SDK-event rollups folded per batch
     expect(perEventFoldSql(before)).toBe('INSERT INTO events_to_fold SELECT * FROM events NOT INDEXED WHERE id > @after AND id <= @through ORDER BY id');
     migrate(before, migrations);
     const triggers = before.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events_to_fold' ORDER BY name`).pluck().all();
-    expect(triggers).toEqual(Object.keys(PER_EVENT_FOLD_TRIGGERS).sort());
-    for (const condition of Object.values(PER_EVENT_FOLD_TRIGGERS)) expect(perEventFoldSql(before)).toContain(`(${condition})`);
+    expect(triggers).toEqual(['fold_feedback_turn_model', 'fold_first_touch']);
+    expect(perEventFoldSql(before)).toBe(
+      `INSERT INTO events_to_fold SELECT * FROM events NOT INDEXED WHERE id > @after AND id <= @through AND ((${PER_EVENT_FOLD_TRIGGERS.fold_feedback_turn_model}) OR (${PER_EVENT_FOLD_TRIGGERS.fold_first_touch})) ORDER BY id`,
+    );
   });
 });

@@ -15,8 +15,8 @@ const key = (expression: string): string => `COALESCE(${expression}, '')`;
 /** The events `e` of one fold batch, ids in (@after, @through]. NOT INDEXED: the batch is a primary-key range. */
 const BATCH = 'events e NOT INDEXED WHERE e.id > @after AND e.id <= @through';
 
-/** One rollup the fold adds a whole batch to with one grouped upsert, and the per-event trigger that statement replaces. */
-export interface GroupedRollupFold {
+/** A statement the fold runs once per batch (@after, @through), and the per-event trigger of `events_to_fold` whose work it does. */
+export interface BatchFoldStatement {
   trigger: string;
   sql: string;
 }
@@ -27,7 +27,7 @@ export interface GroupedRollupFold {
  * time: the same counts, and the same sums up to the order in which the REAL
  * costs of one key are added (a batch's costs are summed first).
  */
-export const GROUPED_ROLLUP_FOLDS: readonly GroupedRollupFold[] = [
+export const GROUPED_ROLLUP_FOLDS: readonly BatchFoldStatement[] = [
   {
     trigger: 'fold_prompt_rollups',
     sql: `INSERT INTO prompt_rollup (quarter, debug, intent, prompts, sampled, not_sampled)
@@ -72,7 +72,8 @@ export const GROUPED_ROLLUP_FOLDS: readonly GroupedRollupFold[] = [
 ];
 
 /**
- * The per-event fold triggers left on `events_to_fold` after this migration,
+ * The per-event fold triggers left on `events_to_fold` after this migration
+ * (migration 028 drops the two on responses),
  * each with the events it acts on (its WHEN clause). The fold inserts only
  * those events into the view; a trigger not named here (a database that
  * lacks this migration, or a later one) makes it insert every event again.

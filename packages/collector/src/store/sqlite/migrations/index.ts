@@ -25,6 +25,7 @@ import { valueBucketsMigration } from './024-value-buckets.js';
 import { intentFlowBatchFoldMigration } from './025-intent-flow-batch-fold.js';
 import { sdkHealthListsMigration } from './026-sdk-health-lists.js';
 import { groupedRollupFoldsMigration } from './027-grouped-rollup-folds.js';
+import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -58,4 +59,5 @@ export const migrations: readonly Migration[] = [
   intentFlowBatchFoldMigration,
   sdkHealthListsMigration,
   groupedRollupFoldsMigration,
+  groupedResponseFoldsMigration,
 ];
