@@ -57,7 +57,9 @@ export const GROUPED_RESPONSE_FOLDS: readonly BatchFoldStatement[] = [
  * (conversation quarters and the turn model of feedback that arrived before
  * its response), and batch-fold.ts runs GROUPED_RESPONSE_FOLDS over each
  * batch instead, so only feedback and events with a channel still pass
- * through `events_to_fold`. Nothing to backfill.
+ * through `events_to_fold`. Nothing to backfill. Tested with migration 027
+ * (027-grouped-rollup-folds.test.ts): the same events folded before either,
+ * between them and after both leave the same tables.
  */
 export const groupedResponseFoldsMigration: Migration = {
   version: 28,
