@@ -1,7 +1,7 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { WriteKey } from '../config.js';
 import type { IngestClassification } from '../ingest/classify-at-ingest.js';
-import { exceedsJsonDepth } from '../ingest/json-depth.js';
+import { exceedsJsonDepth } from '../ingest/json-shape.js';
 import { ingestBatch, messageShapeProblem } from '../ingest/ingest-batch.js';
 import type { TrafficClassifier } from '../ingest/traffic-class.js';
 import { MAX_BATCH_MESSAGES, MAX_REQUEST_BYTES, batchEnvelopeSchema, type MessageType } from '../protocol/index.js';

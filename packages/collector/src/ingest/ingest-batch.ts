@@ -12,7 +12,7 @@ import {
 import type { EventRecord } from '../store/event-record.js';
 import type { EventSink } from '../store/event-sink.js';
 import { classifyAtIngest, type IngestClassification } from './classify-at-ingest.js';
-import { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.js';
+import { MAX_JSON_DEPTH, measureJson } from './json-shape.js';
 import { toEventRecord } from './to-event-record.js';
 import { createTrafficClassifier, type TrafficClassifier } from './traffic-class.js';
 
@@ -92,12 +92,16 @@ export interface MessageShapeProblem {
 
 /**
  * Depth first, then size: measuring the size serialises the message, which
- * a hostile nesting depth would turn into a stack overflow.
+ * a hostile nesting depth would turn into a stack overflow. The same walk
+ * bounds the size, so only a message that might be over the limit is
+ * serialised to count its bytes exactly.
  */
 export function messageShapeProblem(raw: unknown): MessageShapeProblem | null {
-  if (exceedsJsonDepth(raw)) {
+  const shape = measureJson(raw);
+  if (shape.tooDeep) {
     return { code: 'message_too_deep', status: 400, message: `nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels` };
   }
+  if (shape.maxBytes <= MAX_MESSAGE_BYTES) return null;
   const bytes = Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
   if (bytes > MAX_MESSAGE_BYTES) {
     return { code: 'message_too_large', status: 413, message: `is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit per message` };
