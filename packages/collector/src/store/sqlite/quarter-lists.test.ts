@@ -5,6 +5,7 @@ import { inMemoryStores } from '../../../test/support/store-factory.js';
 import { createRandom, type Random } from '../../demo/random.js';
 import type { MetricScope } from '../../metrics/metric-scope.js';
 import { ZoneCalendar } from '../../metrics/zone-calendar.js';
+import { SDK_HEALTH_EVENT } from '../../protocol/index.js';
 import type { EventRecord } from '../event-record.js';
 import { conversationsByUser, conversationsByUserFromRollup, conversationTotals, conversationTotalsFromRollup } from './metrics/conversation-queries.js';
 import { activeUsers } from './metrics/activity-queries.js';
@@ -160,6 +161,43 @@ describe('quarter lists', () => {
       expectListsToMatchRollup(store);
     });
   }
+
+  it('leaves the newest quarter of every kind stale on the background fold’s turns, and writes it once a later quarter comes', async () => {
+    const store = openStore();
+    const kinds = ['session_lists', 'conversation_lists', 'activity_steps', 'activity_users', 'user_cost_lists', 'sdk_health_lists'];
+    const quarterOf = (timestamp: number): EventRecord[] => {
+      const id = `${timestamp}`;
+      const turn = { userId: 'ada', sessionId: `s-${id}`, conversationId: `c-${id}`, timestamp };
+      return [
+        promptRecord({ messageId: `p-${id}`, ...turn }),
+        promptRecord({ messageId: `r-${id}`, ...turn, event: 'ai_llm_response_received', cost: 0.5, model: 'gpt' }),
+        promptRecord({ messageId: `h-${id}`, ...turn, event: SDK_HEALTH_EVENT, properties: { sent: 2, storage: 'indexeddb' } }),
+      ];
+    };
+    const quarters = (table: string): number[] => store.db.prepare(`SELECT quarter - ? FROM ${table} ORDER BY quarter`).pluck().all(T0 / QUARTER_MS) as number[];
+    const expectKinds = (lists: number[], stale: number[]): void => {
+      for (const kind of kinds) {
+        expect(quarters(kind), kind).toEqual(lists);
+        expect(quarters(`${kind}_stale`), `${kind}_stale`).toEqual(stale);
+      }
+    };
+
+    await store.insertEvents(quarterOf(T0));
+    store.rollups?.catchUp();
+    store.rollups?.refreshLists();
+    expectKinds([], [0]);
+    expectListsToMatchRollup(store);
+
+    await store.insertEvents(quarterOf(T0 + QUARTER_MS));
+    store.rollups?.catchUp();
+    store.rollups?.refreshLists();
+    expectKinds([0], [1]);
+    expectListsToMatchRollup(store);
+
+    store.rollups?.refreshAllLists();
+    expectKinds([0, 1], []);
+    expectListsToMatchRollup(store);
+  });
 
   it('reads nothing for an empty range and leaves a range off quarter-hours to the rollup', async () => {
     const store = openStore();

@@ -77,28 +77,36 @@ export interface ListTables {
  * connection, a few quarters per transaction, so that a query finds most of a
  * range in lists and reads the rest from the rollup. `encode` gives a
  * quarter's list from the rollup, or null when the quarter holds nothing.
- * `before`, an SQL expression, leaves the stale quarters from that one on
- * to the readers (NULL: none).
+ *
+ * With `keepNewest` (the background fold's turns), the newest quarter
+ * holding a list or a stale mark is left stale, to the readers: ingest keeps
+ * adding to it, each fold batch marks it stale again, and its rewrite reads
+ * all it holds so far, so rewriting it on every quiet turn would cost more
+ * the busier the collector (an ingest run's events all fall in one or two
+ * quarters, whose lists were rewritten about four times a second). It is
+ * rewritten once a later quarter appears, or by `refreshAllLists()`.
  */
-export class StaleListWriter {
+export class StaleListWriter implements ListRefresher {
   readonly #encode: (quarter: number) => Buffer | null;
   readonly #staleQuarters: Database.Statement;
+  readonly #staleBeforeNewest: Database.Statement;
   readonly #writeList: Database.Statement;
   readonly #deleteList: Database.Statement;
   readonly #unmarkStale: Database.Statement;
 
-  constructor(db: Database.Database, tables: ListTables, encode: (quarter: number) => Buffer | null, before?: string) {
+  constructor(db: Database.Database, tables: ListTables, encode: (quarter: number) => Buffer | null) {
     this.#encode = encode;
-    const rewritten = before === undefined ? '' : `WHERE quarter < COALESCE(${before}, quarter + 1)`;
-    this.#staleQuarters = db.prepare(`SELECT quarter FROM ${tables.stale} ${rewritten} ORDER BY quarter LIMIT ?`).pluck();
+    this.#staleQuarters = db.prepare(`SELECT quarter FROM ${tables.stale} ORDER BY quarter LIMIT ?`).pluck();
+    const newest = `(SELECT MAX(quarter) FROM (SELECT MAX(quarter) AS quarter FROM ${tables.lists} UNION ALL SELECT MAX(quarter) FROM ${tables.stale}))`;
+    this.#staleBeforeNewest = db.prepare(`SELECT quarter FROM ${tables.stale} WHERE quarter < ${newest} ORDER BY quarter LIMIT ?`).pluck();
     this.#writeList = db.prepare(`INSERT OR REPLACE INTO ${tables.lists} (quarter, entries) VALUES (?, ?)`);
     this.#deleteList = db.prepare(`DELETE FROM ${tables.lists} WHERE quarter = ?`);
     this.#unmarkStale = db.prepare(`DELETE FROM ${tables.stale} WHERE quarter = ?`);
   }
 
   /** Rewrites the lists of up to `limit` stale quarters, oldest first; returns how many. Call inside a write transaction. */
-  refresh(limit: number): number {
-    const quarters = this.#staleQuarters.all(limit) as number[];
+  refresh(limit: number, keepNewest = false): number {
+    const quarters = (keepNewest ? this.#staleBeforeNewest : this.#staleQuarters).all(limit) as number[];
     for (const quarter of quarters) {
       const list = this.#encode(quarter);
       this.#unmarkStale.run(quarter);
@@ -107,6 +115,14 @@ export class StaleListWriter {
     }
     return quarters.length;
   }
+}
+
+/**
+ * What the background fold runs once the events are folded (rollup-materializer.ts): rewrites up to `limit`
+ * stale lists inside the caller's write transaction and returns how many; `keepNewest` as for StaleListWriter.
+ */
+export interface ListRefresher {
+  refresh(limit: number, keepNewest: boolean): number;
 }
 
 /**

@@ -3,7 +3,7 @@ import { createBatchFold, perEventFoldSql } from './batch-fold.js';
 import { activityStepsWriter } from './activity-steps.js';
 import { activityUsersWriter } from './activity-users.js';
 import { BINARY_VALUE_LISTS } from './migrations/010-binary-value-lists.js';
-import { CONVERSATION_LISTS, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
+import { CONVERSATION_LISTS, type ListRefresher, quarterListWriter, SESSION_LISTS } from './quarter-lists.js';
 import { dayPackWriters } from './quarter-list-days.js';
 import { ResponseDayWriter } from './response-day-rollup.js';
 import { sdkHealthListsWriter } from './sdk-health-lists.js';
@@ -56,7 +56,7 @@ export class RollupMaterializer {
   readonly #idleMs: number;
   readonly #watermark: Database.Statement;
   readonly #foldBatch: (limit: number) => number;
-  readonly #refreshLists: (limit: number) => number;
+  readonly #refreshLists: (limit: number, keepNewest: boolean) => number;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
 
@@ -84,10 +84,10 @@ export class RollupMaterializer {
     // processes folding the same file take turns instead of one failing when it upgrades its read to a write.
     this.#foldBatch = (limit) => foldBatch.immediate(limit);
     // Prepared on first use: the fold of a database at an earlier migration (the migration tests) has no lists yet.
-    let refreshLists: Database.Transaction<(limit: number) => number> | undefined;
-    this.#refreshLists = (limit) => {
+    let refreshLists: Database.Transaction<(limit: number, keepNewest: boolean) => number> | undefined;
+    this.#refreshLists = (limit, keepNewest) => {
       if (refreshLists === undefined) {
-        const writers = [
+        const writers: ListRefresher[] = [
           ...[SESSION_LISTS, CONVERSATION_LISTS].map((kind) => quarterListWriter(db, kind)),
           activityStepsWriter(db),
           activityUsersWriter(db),
@@ -100,9 +100,11 @@ export class RollupMaterializer {
           ...BINARY_VALUE_LISTS.map((list) => new ValueListDayWriter(db, list)),
           new ResponseDayWriter(db),
         ];
-        refreshLists = db.transaction((max: number) => writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed), 0));
+        refreshLists = db.transaction((max: number, keep: boolean) =>
+          writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed, keep), 0),
+        );
       }
-      return refreshLists.immediate(limit);
+      return refreshLists.immediate(limit, keepNewest);
     };
   }
 
@@ -131,20 +133,22 @@ export class RollupMaterializer {
    * (migration 016, value-list-days.ts), then response sums per day
    * (migration 019, response-day-rollup.ts); returns how many. Not part of
    * catchUp(): a query reads stale quarters, weeks and days from the rollups
-   * or quarter lists themselves, so lists only make it faster.
+   * or quarter lists themselves, so lists only make it faster. As the
+   * background fold's turn, it leaves each kind's newest quarter stale
+   * (StaleListWriter: ingest keeps changing it).
    */
   refreshLists(limit: number = LISTS_PER_TURN): number {
-    return this.#refreshLists(limit);
+    return this.#refreshLists(limit, true);
   }
 
   /**
-   * Rewrites every stale list (except the latest day's value lists and
-   * response sums and the latest week's cost lists, which ingest keeps
-   * changing); returns how many.
+   * Rewrites every stale list, the newest quarters' too (except the latest
+   * day's value lists and response sums and the latest week's cost lists,
+   * which wait for a later day or week); returns how many.
    */
   refreshAllLists(): number {
     let refreshed = 0;
-    for (let turn = this.refreshLists(); turn > 0; turn = this.refreshLists()) refreshed += turn;
+    for (let turn = this.#refreshLists(LISTS_PER_TURN, false); turn > 0; turn = this.#refreshLists(LISTS_PER_TURN, false)) refreshed += turn;
     return refreshed;
   }
 

@@ -84,12 +84,14 @@ describe('SDK health lists', () => {
         if (random.chance(0.1)) await store.deleteEventsBefore(T0 + random.int(0, DAY_MS), 1_000);
         expectListsToMatchReports(store, `round ${round}`);
       }
-      store.rollups?.refreshAllLists();
-      // Every quarter is written but that of the newest report, which ingest keeps changing.
-      const newest = `(SELECT MAX(ts) / 900000 FROM events WHERE event = '${SDK_HEALTH_EVENT}')`;
+      while ((store.rollups?.refreshLists() ?? 0) > 0);
+      // The background fold writes every quarter but the newest one with a list or a stale mark, which ingest keeps changing.
+      const newest = '(SELECT MAX(quarter) FROM (SELECT quarter FROM sdk_health_lists UNION ALL SELECT quarter FROM sdk_health_lists_stale))';
       expect(count(store, `SELECT COUNT(*) FROM sdk_health_lists_stale WHERE quarter < ${newest}`)).toBe(0);
-      expect(count(store, `SELECT COUNT(*) FROM sdk_health_lists_stale WHERE quarter = ${newest}`)).toBe(1);
       expect(count(store, 'SELECT COUNT(*) FROM sdk_health_lists')).toBeGreaterThan(0);
+      expectListsToMatchReports(store, 'every list fresh but the newest');
+      store.rollups?.refreshAllLists();
+      expect(count(store, 'SELECT COUNT(*) FROM sdk_health_lists_stale')).toBe(0);
       expectListsToMatchReports(store, 'every list fresh');
     });
   }
@@ -101,7 +103,7 @@ describe('SDK health lists', () => {
     // The next day's report is the newest: its quarter stays stale, the first day's is written.
     await store.insertEvents([report('m-1', 'old-id', T0 + 60_000), report('m-2', 'new-id', T0 + 120_000), report('m-0', 'cy', T0 + DAY_MS)]);
     store.rollups?.catchUp();
-    store.rollups?.refreshAllLists();
+    store.rollups?.refreshLists();
     const scope = dayScope('UTC', T0_DAY, T0_DAY);
     expect(count(store, 'SELECT COUNT(*) FROM sdk_health_lists')).toBe(1);
     expect(delivery(store.db, scope).total).toMatchObject({ reports: 2, reportingBrowsers: 2 });
@@ -123,7 +125,7 @@ describe('SDK health lists', () => {
       promptRecord({ messageId: 'm-4', userId: 'cy', timestamp: T0 + DAY_MS, event: SDK_HEALTH_EVENT, properties: { storage: 'indexeddb' } }),
     ]);
     store.rollups?.catchUp();
-    store.rollups?.refreshAllLists();
+    store.rollups?.refreshLists();
     const browsers = (): string[] => store.db.prepare('SELECT browser FROM sdk_browsers ORDER BY browser').pluck().all() as string[];
     expect(browsers()).toEqual(['anon-ada', 'bob']);
 

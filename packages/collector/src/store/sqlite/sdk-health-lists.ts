@@ -85,15 +85,6 @@ function decode(quarter: number, bytes: Buffer): HealthQuarter {
   return { quarter, sums, browsers: readInt32Values(bytes.subarray(SUMS_BYTES)) };
 }
 
-/**
- * The quarter of the newest report, which the writer leaves stale: reports
- * keep arriving in it, each fold batch would mark it stale again, and its
- * rewrite reads all of its reports so far, so rewriting it on every quiet
- * turn of the fold would cost more the busier the collector. A reader reads
- * that one quarter from the reports.
- */
-const NEWEST_REPORT_QUARTER = `(SELECT MAX(ts) / 900000 FROM events INDEXED BY events_sdk_health WHERE event = '${SDK_HEALTH_EVENT}')`;
-
 /** The writer of the stale quarters' lists (rollup-materializer.ts runs it with the other stale lists); numbers new browsers. */
 export function sdkHealthListsWriter(db: Database.Database): StaleListWriter {
   const quarterReports = db.prepare(QUARTER_REPORTS_SQL).raw();
@@ -102,7 +93,7 @@ export function sdkHealthListsWriter(db: Database.Database): StaleListWriter {
     const reports = quarterReports.all(...quarterBounds(quarter)) as QuarterReport[];
     return reports.length === 0 ? null : encode(aggregate(quarter, reports, numbering()));
   };
-  return new StaleListWriter(db, SDK_HEALTH_LISTS, write, NEWEST_REPORT_QUARTER);
+  return new StaleListWriter(db, SDK_HEALTH_LISTS, write);
 }
 
 /**
