@@ -82,9 +82,9 @@ export interface ListTables {
  * holding a list or a stale mark is left stale, to the readers: ingest keeps
  * adding to it, each fold batch marks it stale again, and its rewrite reads
  * all it holds so far, so rewriting it on every quiet turn would cost more
- * the busier the collector (an ingest run's events all fall in one or two
- * quarters, whose lists were rewritten about four times a second). It is
- * rewritten once a later quarter appears, or by `refreshAllLists()`.
+ * the busier the collector (live traffic falls in the current quarter, whose
+ * lists were rewritten on every quiet turn, up to four times a second). It
+ * is rewritten once a later quarter appears, or by `refreshAllLists()`.
  */
 export class StaleListWriter implements ListRefresher {
   readonly #encode: (quarter: number) => Buffer | null;
