@@ -140,20 +140,41 @@ export function normaliseText(text: string): string {
 
 /** Content tokens: spelled consistently, stemmed, stop words and noise removed. */
 export function tokenise(text: string): string[] {
-  const words = normaliseText(text)
-    .replace(/[^a-z0-9#\s-]/g, ' ')
-    .split(/\s+/)
-    .flatMap((word) => expandWord(word));
   const tokens: string[] = [];
-  for (const word of words) {
-    if (word === '' || STOP_WORDS.has(word)) continue;
-    if (NEGATIONS.has(word)) {
+  for (const word of normaliseText(text).replace(/[^a-z0-9#\s-]/g, ' ').split(/\s+/)) {
+    for (const token of wordTokens(word)) tokens.push(token);
+  }
+  return tokens;
+}
+
+/**
+ * Words met before and their tokens: a word's tokens depend on the word
+ * alone, and prompts repeat a small vocabulary, so the spelling table, the
+ * suffix rules and the stop-word checks run once per distinct word. Bounded:
+ * a stream of distinct words (random ids, another language) empties it
+ * rather than growing it.
+ */
+const WORD_TOKENS = new Map<string, readonly string[]>();
+const MAX_CACHED_WORDS = 20_000;
+const MAX_CACHED_WORD_LENGTH = 32;
+
+function wordTokens(word: string): readonly string[] {
+  const cached = WORD_TOKENS.get(word);
+  if (cached !== undefined) return cached;
+  const tokens: string[] = [];
+  for (const part of expandWord(word)) {
+    if (part === '' || STOP_WORDS.has(part)) continue;
+    if (NEGATIONS.has(part)) {
       tokens.push('not');
       continue;
     }
     // Lone letters ("x", "a") are sizes, initials and typos, not intent.
-    if (word.length < 2) continue;
-    tokens.push(stem(word));
+    if (part.length < 2) continue;
+    tokens.push(stem(part));
+  }
+  if (word.length <= MAX_CACHED_WORD_LENGTH) {
+    if (WORD_TOKENS.size >= MAX_CACHED_WORDS) WORD_TOKENS.clear();
+    WORD_TOKENS.set(word, tokens);
   }
   return tokens;
 }
