@@ -8,7 +8,10 @@
 // the shared intent dev set, as an SDK in `text: 'send'` mode does, so the
 // collector's background classifier works during the run as it would in
 // production. With BENCH_INGEST_TEXT=0 texts are redacted (the SDK default)
-// and prompts carry no text to classify.
+// and prompts carry no text to classify. The messages keep the demo's own
+// timestamps (30 days of history, replayed), or with
+// BENCH_INGEST_TIMESTAMPS=live each is stamped when it is sent, as live
+// traffic arrives: all in the current quarter-hour.
 import { existsSync, readFileSync } from 'node:fs';
 import { generateDemoEvents } from '../packages/collector/dist/demo/generate-demo-events.js';
 
@@ -21,7 +24,7 @@ process.once('message', (options) => {
   );
 });
 
-async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, sendText }) {
+async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, sendText, liveTimestamps }) {
   const pool = buildPool(sendText);
   const authorization = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
   const runId = Date.now().toString(36);
@@ -30,12 +33,13 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
 
   const nextBody = () => {
     const batch = new Array(batchSize);
+    const timestamp = liveTimestamps ? new Date().toISOString() : undefined;
     for (let index = 0; index < batchSize; index += 1) {
       const message = pool[cursor];
       cursor = (cursor + 1) % pool.length;
       sequence += 1;
       // Fresh ids, so every message is stored rather than answered as a retry.
-      batch[index] = { ...message, messageId: `ingest-${runId}-${sequence}` };
+      batch[index] = { ...message, messageId: `ingest-${runId}-${sequence}`, ...(timestamp === undefined ? {} : { timestamp }) };
     }
     return JSON.stringify({ batch, sentAt: new Date().toISOString() });
   };

@@ -12,8 +12,8 @@ import { clickHouseFootprint, startBenchClickHouse } from './clickhouse-engine.m
 import { formatBytes, formatInt, formatMs, heading, quantile, table } from './stats.mjs';
 
 /** `engine`: `sqlite` (a temporary file) or `clickhouse` (a private clickhouse-server started for the run). */
-export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true, engine = 'sqlite' }) {
-  heading(`Ingest throughput (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${clients} clients × ${batchSize}-message batches for ${seconds} s`);
+export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true, liveTimestamps = false, engine = 'sqlite' }) {
+  heading(`Ingest throughput (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${clients} clients × ${batchSize}-message batches for ${seconds} s${liveTimestamps ? ', live timestamps' : ''}`);
   const directory = mkdtempSync(join(tmpdir(), 'chatmeter-bench-ingest-'));
   const db = join(directory, 'ingest.db');
   const writeKey = 'bench_write_key_ingest';
@@ -43,7 +43,7 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
       child.once('exit', (code) => {
         if (code !== 0) reject(new Error(`ingest client exited with ${code}`));
       });
-      child.send({ url: collector.url, writeKey, seconds, warmupSeconds: 2, clients, batchSize, sendText });
+      child.send({ url: collector.url, writeKey, seconds, warmupSeconds: 2, clients, batchSize, sendText, liveTimestamps });
     });
 
   // The ceiling: the same HTTP path (parsing, auth, validation, answers) with
@@ -83,6 +83,7 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
     clients,
     batchSize,
     sendText,
+    liveTimestamps,
     requests: result.requests,
     failures: result.failures,
     accepted: result.accepted,

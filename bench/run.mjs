@@ -60,6 +60,7 @@ function readSettings(env = process.env) {
     dbPath: env.BENCH_DB === undefined || env.BENCH_DB === '' ? undefined : env.BENCH_DB,
     ingestSeconds: number('BENCH_INGEST_SECONDS', 20),
     ingestText: env.BENCH_INGEST_TEXT !== '0',
+    ingestLiveTimestamps: ingestTimestamps(env.BENCH_INGEST_TIMESTAMPS),
     json: env.BENCH_JSON === undefined || env.BENCH_JSON === '' ? undefined : env.BENCH_JSON,
   };
 }
@@ -76,7 +77,7 @@ async function runChild(name, settings, engine, events = settings.events) {
     case 'classifier':
       return (await import('./classifier.mjs')).runClassifierBenchmark();
     case 'ingest':
-      return (await import('./ingest.mjs')).runIngestBenchmark({ seconds: settings.ingestSeconds, sendText: settings.ingestText, engine });
+      return (await import('./ingest.mjs')).runIngestBenchmark({ seconds: settings.ingestSeconds, sendText: settings.ingestText, liveTimestamps: settings.ingestLiveTimestamps, engine });
     case 'metrics': {
       const { runMetricsBenchmark } = await import('./metrics.mjs');
       const clickhouse = engine === 'clickhouse';
@@ -323,3 +324,10 @@ async function main() {
 }
 
 await main();
+
+/** BENCH_INGEST_TIMESTAMPS: `replay` (the demo traffic's own 30 days) or `live` (every message stamped when it is sent). */
+function ingestTimestamps(value) {
+  if (value === undefined || value === '' || value === 'replay') return false;
+  if (value === 'live') return true;
+  throw new Error(`BENCH_INGEST_TIMESTAMPS must be replay or live, got ${JSON.stringify(value)}`);
+}
