@@ -84,7 +84,7 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
   // the turn models first, which the satisfaction fold reads.
   const triggers = foldTriggers(db);
   const groupedFolds = [...GROUPED_RESPONSE_FOLDS, ...GROUPED_ROLLUP_FOLDS]
-    .filter(({ trigger }) => !triggers.has(trigger))
+    .filter((statement) => !statement.triggers.some((trigger) => triggers.has(trigger)))
     .map(({ sql }) => db.prepare(sql));
   // A health report's quarter turns stale (migration 026): its list is rewritten from the reports.
   const markHealthStale = db.prepare(`INSERT OR IGNORE INTO ${SDK_HEALTH_LISTS.stale} (quarter) VALUES (?)`);

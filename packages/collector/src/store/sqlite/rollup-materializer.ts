@@ -148,7 +148,11 @@ export class RollupMaterializer {
    */
   refreshAllLists(): number {
     let refreshed = 0;
-    for (let turn = this.#refreshLists(LISTS_PER_TURN, false); turn > 0; turn = this.#refreshLists(LISTS_PER_TURN, false)) refreshed += turn;
+    let turn: number;
+    do {
+      turn = this.#refreshLists(LISTS_PER_TURN, false);
+      refreshed += turn;
+    } while (turn > 0);
     return refreshed;
   }
 

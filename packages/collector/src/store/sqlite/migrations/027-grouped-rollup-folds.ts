@@ -15,10 +15,19 @@ const key = (expression: string): string => `COALESCE(${expression}, '')`;
 /** The events `e` of one fold batch, ids in (@after, @through]. NOT INDEXED: the batch is a primary-key range. */
 const BATCH = 'events e NOT INDEXED WHERE e.id > @after AND e.id <= @through';
 
-/** A statement the fold runs once per batch (@after, @through), and the per-event trigger of `events_to_fold` whose work it does. */
+/**
+ * A statement the fold runs once per batch (@after, @through), and the
+ * per-event triggers of `events_to_fold` whose work it does: it runs once
+ * none of them is left.
+ */
 export interface BatchFoldStatement {
-  trigger: string;
+  triggers: readonly string[];
   sql: string;
+}
+
+/** The DROP TRIGGER statements of a migration that replaces per-event triggers with batch statements. */
+export function dropReplacedTriggers(statements: readonly BatchFoldStatement[]): string {
+  return [...new Set(statements.flatMap(({ triggers }) => triggers))].map((trigger) => `DROP TRIGGER ${trigger};`).join('\n');
 }
 
 /**
@@ -29,7 +38,7 @@ export interface BatchFoldStatement {
  */
 export const GROUPED_ROLLUP_FOLDS: readonly BatchFoldStatement[] = [
   {
-    trigger: 'fold_prompt_rollups',
+    triggers: ['fold_prompt_rollups'],
     sql: `INSERT INTO prompt_rollup (quarter, debug, intent, prompts, sampled, not_sampled)
       SELECT e.ts / ${QUARTER_MS}, e.debug, ${key('e.intent')}, COUNT(*), SUM(e.intent_sampled IS 1), SUM(e.intent_sampled IS 0)
         FROM ${BATCH} AND e.event = ${PROMPT}
@@ -38,7 +47,7 @@ export const GROUPED_ROLLUP_FOLDS: readonly BatchFoldStatement[] = [
         prompts = prompts + excluded.prompts, sampled = sampled + excluded.sampled, not_sampled = not_sampled + excluded.not_sampled`,
   },
   {
-    trigger: 'fold_conversation_prompts',
+    triggers: ['fold_conversation_prompts'],
     sql: `INSERT INTO conversation_prompt_rollup (quarter, debug, intent, prompts)
       SELECT e.ts / ${QUARTER_MS}, e.debug, ${key('e.intent')}, COUNT(*)
         FROM ${BATCH} AND e.event = ${PROMPT} AND e.conversation_id IS NOT NULL
@@ -46,7 +55,7 @@ export const GROUPED_ROLLUP_FOLDS: readonly BatchFoldStatement[] = [
       ON CONFLICT (quarter, debug, intent) DO UPDATE SET prompts = prompts + excluded.prompts`,
   },
   {
-    trigger: 'fold_response_rollups',
+    triggers: ['fold_response_rollups'],
     sql: `INSERT INTO response_rollup (quarter, debug, model, intent, ${RESPONSE_SUMS.map(([column]) => column).join(', ')})
       SELECT e.ts / ${QUARTER_MS}, e.debug, ${key('e.model')}, ${key('e.intent')}, ${RESPONSE_SUMS.map(([, contribution]) => `SUM(${contribution('e')})`).join(', ')}
         FROM ${BATCH} AND e.event = ${RESPONSE}
@@ -57,7 +66,7 @@ export const GROUPED_ROLLUP_FOLDS: readonly BatchFoldStatement[] = [
   {
     // The events of a page session share one context: the batch is grouped per context first, so each
     // context's JSON is read once per quarter rather than once per event.
-    trigger: 'fold_sdk_event_rollup',
+    triggers: ['fold_sdk_event_rollup'],
     sql: `INSERT INTO sdk_event_rollup (quarter, events)
       SELECT quarter, SUM(events)
         FROM (SELECT e.ts / ${QUARTER_MS} AS quarter, e.context_id AS context_id,
@@ -102,5 +111,5 @@ export const PER_EVENT_FOLD_TRIGGERS: Readonly<Record<string, string>> = {
 export const groupedRollupFoldsMigration: Migration = {
   version: 27,
   name: 'prompt, response and SDK-event rollups folded per batch',
-  sql: GROUPED_ROLLUP_FOLDS.map(({ trigger }) => `DROP TRIGGER ${trigger};`).join('\n'),
+  sql: dropReplacedTriggers(GROUPED_ROLLUP_FOLDS),
 };

@@ -1,5 +1,5 @@
 import { FEEDBACK_MODEL } from './005-streaming-response-ids-delivery.js';
-import type { BatchFoldStatement } from './027-grouped-rollup-folds.js';
+import { type BatchFoldStatement, dropReplacedTriggers } from './027-grouped-rollup-folds.js';
 import type { Migration } from './migration.js';
 
 const RESPONSE = `'ai_llm_response_received'`;
@@ -27,7 +27,7 @@ const FEEDBACK_WITHOUT_MODEL = `f.event = ${ACTION} AND f.feedback_type IS NOT N
  */
 export const GROUPED_RESPONSE_FOLDS: readonly BatchFoldStatement[] = [
   {
-    trigger: 'fold_conversation_quarters',
+    triggers: ['fold_conversation_quarters'],
     sql: `INSERT INTO conversation_response_quarters (conversation_id, debug, model, quarter, responses)
       SELECT r.conversation_id, r.debug, COALESCE(r.model, ''), r.ts / ${QUARTER_MS}, COUNT(*)
         FROM events r NOT INDEXED WHERE ${IN_BATCH} AND r.conversation_id IS NOT NULL
@@ -35,17 +35,15 @@ export const GROUPED_RESPONSE_FOLDS: readonly BatchFoldStatement[] = [
       ON CONFLICT (conversation_id, debug, model, quarter) DO UPDATE SET responses = responses + excluded.responses`,
   },
   {
-    trigger: 'fold_conversation_quarters',
+    // One update for both ways in: a feedback row that names its response and shares its turn is recomputed once.
+    triggers: ['fold_conversation_quarters', 'fold_rated_response'],
     sql: `UPDATE events SET turn_model = ${FEEDBACK_MODEL}
        WHERE id IN (SELECT f.id FROM ${BATCH_RESPONSES_JOIN} events f INDEXED BY events_feedback_turn
                      WHERE ${IN_BATCH} AND r.conversation_id IS NOT NULL AND r.model IS NOT NULL
                        AND ${FEEDBACK_WITHOUT_MODEL} AND f.conversation_id = r.conversation_id
-                       AND (f.prompt_number = r.prompt_number OR (f.prompt_number IS NULL AND f.ts >= r.ts)))`,
-  },
-  {
-    trigger: 'fold_rated_response',
-    sql: `UPDATE events SET turn_model = ${FEEDBACK_MODEL}
-       WHERE id IN (SELECT f.id FROM ${BATCH_RESPONSES_JOIN} events f INDEXED BY events_feedback_response
+                       AND (f.prompt_number = r.prompt_number OR (f.prompt_number IS NULL AND f.ts >= r.ts))
+                    UNION
+                    SELECT f.id FROM ${BATCH_RESPONSES_JOIN} events f INDEXED BY events_feedback_response
                      WHERE ${IN_BATCH} AND r.response_id IS NOT NULL
                        AND ${FEEDBACK_WITHOUT_MODEL} AND f.response_id IS NOT NULL
                        AND f.write_key = r.write_key AND f.response_id = r.response_id)`,
@@ -64,5 +62,5 @@ export const GROUPED_RESPONSE_FOLDS: readonly BatchFoldStatement[] = [
 export const groupedResponseFoldsMigration: Migration = {
   version: 28,
   name: 'responses folded per batch',
-  sql: [...new Set(GROUPED_RESPONSE_FOLDS.map(({ trigger }) => trigger))].map((trigger) => `DROP TRIGGER ${trigger};`).join('\n'),
+  sql: dropReplacedTriggers(GROUPED_RESPONSE_FOLDS),
 };
