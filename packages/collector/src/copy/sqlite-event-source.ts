@@ -5,6 +5,7 @@ import type { EventTableRow } from '../store/sqlite/event-table-row.js';
 import { restoreContext, restoreProperties } from '../store/sqlite/lean-event-json.js';
 import { storedContextSql, type StoredContext } from '../store/sqlite/stored-context.js';
 import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
+import { storedWriteKeySql } from '../store/sqlite/write-key-codes.js';
 
 /** One page of a SQLite file's events as ingest records, and the row id to continue after. */
 export interface SourcePage {
@@ -13,7 +14,7 @@ export interface SourcePage {
 }
 
 /** alias only: the id the alias merged, recovered from the identities table (the events table does not keep previousId). */
-type EventRow = EventTableRow & StoredContext & { previous_id: string | null };
+type EventRow = EventTableRow & StoredContext & { previous_id: string | null; stored_write_key: string };
 
 /**
  * A SQLite file's events in storage order, a page at a time after `afterRowId`,
@@ -28,7 +29,7 @@ type EventRow = EventTableRow & StoredContext & { previous_id: string | null };
  */
 export async function* readEventPages(db: Database.Database, afterRowId: number, pageSize: number): AsyncGenerator<SourcePage> {
   const page = db.prepare(
-    `SELECT e.*, ${storedContextSql('e')} AS stored_context,
+    `SELECT e.*, ${storedContextSql('e')} AS stored_context, ${storedWriteKeySql('e')} AS stored_write_key,
             CASE WHEN e.type = 'alias' THEN
               (SELECT i.anonymous_id FROM identities i
                 WHERE i.user_id = e.user_id AND i.linked_at = e.received_at AND i.anonymous_id IS NOT e.anonymous_id
@@ -51,7 +52,7 @@ export async function* readEventPages(db: Database.Database, afterRowId: number,
 
 function toEventRecord(row: EventRow): EventRecord {
   return {
-    writeKey: row.write_key,
+    writeKey: row.stored_write_key,
     messageId: row.message_id,
     type: row.type as MessageType,
     event: row.event,

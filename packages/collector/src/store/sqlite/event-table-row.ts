@@ -5,7 +5,8 @@
  */
 export interface EventTableRow {
   id: number;
-  write_key: string;
+  /** The write key's code (migration 029; storedWriteKeySql reads the key), or the key in rows no migration rewrote. */
+  write_key: Buffer | string;
   message_id: string;
   type: string;
   event: string | null;

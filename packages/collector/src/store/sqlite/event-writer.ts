@@ -9,6 +9,7 @@ import type { SerializedEvent } from './serialized-event.js';
 import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from './statements.js';
 import { trafficBits } from './traffic-flags.js';
 import { UserUpdates } from './user-updates.js';
+import { WriteKeyCodes } from './write-key-codes.js';
 
 /**
  * The writes ingest and classification make to events: the request
@@ -24,6 +25,7 @@ export class EventWriter {
   readonly #statements: Statements;
   readonly #classification: ClassificationStatements;
   readonly #contexts: ContextDictionary;
+  readonly #writeKeys: WriteKeyCodes;
   readonly #insertGroup: (submissions: readonly (readonly SerializedEvent[])[]) => InsertOutcome[];
   readonly #recordClassifications: (outcomes: readonly ClassificationOutcome[], usage: ClassificationUsage) => void;
   readonly #quarantine: (rowId: number) => void;
@@ -34,6 +36,8 @@ export class EventWriter {
     this.#classification = prepareClassificationStatements(db);
     const contexts = new ContextDictionary(db);
     this.#contexts = contexts;
+    const writeKeys = new WriteKeyCodes(db);
+    this.#writeKeys = writeKeys;
     const insertGroup = db.transaction((submissions: readonly (readonly SerializedEvent[])[]) => {
       contexts.begin();
       const users = new UserUpdates(this.#statements);
@@ -50,9 +54,11 @@ export class EventWriter {
         outcomes = insertGroup.immediate(submissions);
       } catch (error) {
         contexts.rolledBack();
+        writeKeys.rolledBack();
         throw error;
       }
       contexts.committed();
+      writeKeys.committed();
       return outcomes;
     };
     const recordClassifications = db.transaction(
@@ -125,7 +131,8 @@ export class EventWriter {
       // Bot and internal are sticky per user: a flag an earlier event showed marks this one too.
       const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | users.trafficOf(userKey);
       const contextId = this.#contexts.idOf(record.context);
-      const result = s.insertEvent.run(eventRowValues(record, intent, userKey, traffic, contextId));
+      const writeKey = this.#writeKeys.codeOf(record.writeKey);
+      const result = s.insertEvent.run(eventRowValues(record, writeKey, intent, userKey, traffic, contextId));
       // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
       if (result.changes === 0) continue;
       inserted += 1;
@@ -221,14 +228,29 @@ function addUsage(totals: Map<string, ClassificationUsage>, usage: Classificatio
  * quarter of the insert's time (measured 2026-12-02); the values in
  * EVENT_COLUMNS order bind about 10% faster per event.
  */
-function eventRowValues(record: SerializedEvent, intent: string | null, userKey: string, traffic: number, contextId: number): unknown[] {
-  const row = eventRow(record, intent, userKey, traffic, contextId);
+function eventRowValues(
+  record: SerializedEvent,
+  writeKey: Buffer,
+  intent: string | null,
+  userKey: string,
+  traffic: number,
+  contextId: number,
+): unknown[] {
+  const row = eventRow(record, writeKey, intent, userKey, traffic, contextId);
   return EVENT_COLUMNS.map((column) => row[column]);
 }
 
-function eventRow(record: SerializedEvent, intent: string | null, userKey: string, traffic: number, contextId: number): EventRow {
+function eventRow(
+  record: SerializedEvent,
+  writeKey: Buffer,
+  intent: string | null,
+  userKey: string,
+  traffic: number,
+  contextId: number,
+): EventRow {
   return {
-    write_key: record.writeKey,
+    // The key's code (migration 029), not the key.
+    write_key: writeKey,
     message_id: record.messageId,
     type: record.type,
     event: record.event,

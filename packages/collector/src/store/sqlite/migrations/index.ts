@@ -26,6 +26,7 @@ import { intentFlowBatchFoldMigration } from './025-intent-flow-batch-fold.js';
 import { sdkHealthListsMigration } from './026-sdk-health-lists.js';
 import { groupedRollupFoldsMigration } from './027-grouped-rollup-folds.js';
 import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
+import { writeKeyCodesMigration } from './029-write-key-codes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -60,4 +61,5 @@ export const migrations: readonly Migration[] = [
   sdkHealthListsMigration,
   groupedRollupFoldsMigration,
   groupedResponseFoldsMigration,
+  writeKeyCodesMigration,
 ];
