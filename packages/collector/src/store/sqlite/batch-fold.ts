@@ -7,6 +7,8 @@ import { FOLD_SATISFACTION_SQL } from './migrations/015-satisfaction-rollup.js';
 import { SDK_HEALTH_LISTS } from './migrations/026-sdk-health-lists.js';
 import { GROUPED_ROLLUP_FOLDS, PER_EVENT_FOLD_TRIGGERS } from './migrations/027-grouped-rollup-folds.js';
 import { GROUPED_RESPONSE_FOLDS } from './migrations/028-grouped-response-folds.js';
+import { FOLD_ANONYMOUS_USER_KEYS } from './migrations/030-anonymous-user-keys.js';
+import { FOLD_SESSION_USER_KEYS } from './migrations/031-session-user-keys.js';
 import { UserRollupBatch } from './user-rollup-folds.js';
 import { ValueListBatch } from './value-list-folds.js';
 
@@ -22,6 +24,11 @@ export interface FoldRange {
  * several scavenges and be copied by each.
  */
 const READ_SLICE = 500;
+
+/** The tables the database has. */
+function tableNames(db: Database.Database): Set<string> {
+  return new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[]);
+}
 
 /** The per-event fold triggers the database has on `events_to_fold` (migrations 009 onwards). */
 function foldTriggers(db: Database.Database): Set<string> {
@@ -51,7 +58,8 @@ export function perEventFoldSql(db: Database.Database): string {
  * 025), the satisfaction rollup (migration 015), the stale marks of the
  * SDK health lists (migration 026), the prompt, response and SDK-event
  * rollups (one grouped upsert each, migration 027) and the responses'
- * conversation quarters and feedback turn models (migration 028). For the
+ * conversation quarters and feedback turn models (migration 028), and the
+ * anonymous ids' and sessions' user keys (migrations 030, 031). For the
  * user rollups, value lists and intent flows, one SELECT reads the batch's
  * prompts, responses and health reports in id order, JavaScript aggregates
  * them per rollup key, and the aggregates are merged with multi-row upserts
@@ -80,11 +88,13 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
   // per-event triggers and the turn-model updates of migration 028, so that feedback whose turn model a later
   // response of the same batch set counts under it.
   const foldSatisfaction = db.prepare(FOLD_SATISFACTION_SQL);
-  // The statements of migrations 027 and 028, for a database whose per-event trigger doing that work is gone;
-  // the turn models first, which the satisfaction fold reads.
+  // The statements of migrations 027 and 028, for a database whose per-event trigger doing that work is gone
+  // (the turn models first, which the satisfaction fold reads), and those of 030 and 031 once their tables exist.
   const triggers = foldTriggers(db);
-  const groupedFolds = [...GROUPED_RESPONSE_FOLDS, ...GROUPED_ROLLUP_FOLDS]
+  const tables = tableNames(db);
+  const groupedFolds = [...GROUPED_RESPONSE_FOLDS, ...GROUPED_ROLLUP_FOLDS, FOLD_ANONYMOUS_USER_KEYS, FOLD_SESSION_USER_KEYS]
     .filter((statement) => !statement.triggers.some((trigger) => triggers.has(trigger)))
+    .filter((statement) => statement.table === undefined || tables.has(statement.table))
     .map(({ sql }) => db.prepare(sql));
   // A health report's quarter turns stale (migration 026): its list is rewritten from the reports.
   const markHealthStale = db.prepare(`INSERT OR IGNORE INTO ${SDK_HEALTH_LISTS.stale} (quarter) VALUES (?)`);

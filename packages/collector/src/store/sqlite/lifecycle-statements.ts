@@ -20,9 +20,16 @@ export interface LifecycleStatements {
  */
 export function prepareLifecycleStatements(db: Database.Database, catchUp: () => void): LifecycleStatements {
   const linkedAnonymousIds = db.prepare('SELECT anonymous_id FROM identities WHERE user_id = ?').pluck();
-  // Two statements rather than one OR, so each walks its own index.
+  // Two statements rather than one OR, so each walks the user keys' part of events_user_ts.
   const deleteEventsOfKey = db.prepare('DELETE FROM events WHERE user_key = ?');
-  const deleteEventsOfAnonymousId = db.prepare('DELETE FROM events WHERE anonymous_id = ?');
+  // An anonymous id's events stored under other keys: the keys come from anonymous_user_keys (migration 030).
+  const deleteEventsOfAnonymousId = db.prepare(
+    `DELETE FROM events INDEXED BY events_user_ts
+      WHERE user_key IN (SELECT user_key FROM anonymous_user_keys WHERE anonymous_id = @key) AND anonymous_id = @key`,
+  );
+  const deleteAnonymousPairs = db.prepare('DELETE FROM anonymous_user_keys WHERE anonymous_id = @key OR user_key = @key');
+  // The delete trigger took the pairs of sessions that lost their last message; a session other keys still have keeps its.
+  const deleteSessionPairs = db.prepare('DELETE FROM session_user_keys WHERE user_key = @key');
   const deleteLinks = db.prepare('DELETE FROM identities WHERE user_id = ?');
   const deleteUser = db.prepare('DELETE FROM users WHERE user_key = ?');
   // The quarter lists keep numbers, not keys (migration 014): the number's key goes with the user.
@@ -47,7 +54,9 @@ export function prepareLifecycleStatements(db: Database.Database, catchUp: () =>
     let users = 0;
     for (const key of keys) {
       events += deleteEventsOfKey.run(key).changes;
-      events += deleteEventsOfAnonymousId.run(key).changes;
+      events += deleteEventsOfAnonymousId.run({ key }).changes;
+      deleteAnonymousPairs.run({ key });
+      deleteSessionPairs.run({ key });
       users += deleteUser.run(key).changes;
       deleteOrdinal.run(key);
       deleteBrowser.run(key);

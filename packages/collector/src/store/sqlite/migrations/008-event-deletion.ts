@@ -136,6 +136,46 @@ const CONVERSATION_PROMPTS: MessageGroup = {
 };
 
 /**
+ * The trigger taking a deleted prompt or response out of the user, session
+ * and conversation rollups; `sessionSpanSql` recomputes the span and user of
+ * the session row it leaves (spanOnDeleteSql here, migration 031 without the
+ * per-event session index).
+ */
+export function rollupsDeleteTriggerSql(sessionSpanSql: string): string {
+  return `CREATE TRIGGER events_rollups_delete AFTER DELETE ON events
+    WHEN OLD.event IN (${PROMPT}, ${RESPONSE})
+    BEGIN
+      UPDATE user_activity SET prompts = prompts - 1
+       WHERE OLD.event = ${PROMPT} AND quarter = OLD.ts / ${QUARTER_MS} AND user_key = OLD.user_key AND debug = OLD.debug;
+      DELETE FROM user_activity
+       WHERE quarter = OLD.ts / ${QUARTER_MS} AND user_key = OLD.user_key AND debug = OLD.debug AND prompts <= 0;
+      -- the user's first prompt may just have gone: recompute it from the prompts they still have
+      DELETE FROM user_first_activity
+       WHERE OLD.event = ${PROMPT} AND user_key = OLD.user_key AND (OLD.ts <= first_any_ts OR (OLD.debug = 0 AND OLD.ts <= first_ts));
+      INSERT INTO user_first_activity (user_key, first_ts, first_any_ts)
+        SELECT OLD.user_key,
+               (SELECT ts FROM events INDEXED BY events_user_ts
+                 WHERE user_key = OLD.user_key AND event = ${PROMPT} AND debug = 0 ORDER BY ts LIMIT 1),
+               first.ts
+          FROM (SELECT ts FROM events INDEXED BY events_user_ts
+                 WHERE user_key = OLD.user_key AND event = ${PROMPT} ORDER BY ts LIMIT 1) AS first
+         WHERE OLD.event = ${PROMPT} AND NOT EXISTS (SELECT 1 FROM user_first_activity WHERE user_key = OLD.user_key);
+
+      UPDATE session_rollup
+         SET user_messages = user_messages - (OLD.event = ${PROMPT}), bot_messages = bot_messages - (OLD.event = ${RESPONSE})
+       WHERE session_id = OLD.session_id AND debug = OLD.debug;
+      DELETE FROM session_rollup WHERE session_id = OLD.session_id AND debug = OLD.debug AND user_messages + bot_messages <= 0;
+      ${sessionSpanSql}
+
+      UPDATE conversation_rollup SET prompts = prompts - 1
+       WHERE OLD.event = ${PROMPT} AND conversation_id = OLD.conversation_id AND debug = OLD.debug;
+      DELETE FROM conversation_rollup
+       WHERE OLD.event = ${PROMPT} AND conversation_id = OLD.conversation_id AND debug = OLD.debug AND prompts <= 0;
+      ${spanOnDeleteSql(CONVERSATION_PROMPTS)}
+    END;`;
+}
+
+/**
  * Deleting events (retention, erasure of a user) keeps every rollup equal
  * to what the events still stored give: AFTER DELETE triggers undo exactly
  * what the insert triggers of migrations 003–006 did for the deleted event. Counters
@@ -161,37 +201,7 @@ export const eventDeletionMigration: Migration = {
   sql: `
     CREATE INDEX events_ts ON events (ts);
 
-    CREATE TRIGGER events_rollups_delete AFTER DELETE ON events
-    WHEN OLD.event IN (${PROMPT}, ${RESPONSE})
-    BEGIN
-      UPDATE user_activity SET prompts = prompts - 1
-       WHERE OLD.event = ${PROMPT} AND quarter = OLD.ts / ${QUARTER_MS} AND user_key = OLD.user_key AND debug = OLD.debug;
-      DELETE FROM user_activity
-       WHERE quarter = OLD.ts / ${QUARTER_MS} AND user_key = OLD.user_key AND debug = OLD.debug AND prompts <= 0;
-      -- the user's first prompt may just have gone: recompute it from the prompts they still have
-      DELETE FROM user_first_activity
-       WHERE OLD.event = ${PROMPT} AND user_key = OLD.user_key AND (OLD.ts <= first_any_ts OR (OLD.debug = 0 AND OLD.ts <= first_ts));
-      INSERT INTO user_first_activity (user_key, first_ts, first_any_ts)
-        SELECT OLD.user_key,
-               (SELECT ts FROM events INDEXED BY events_user_ts
-                 WHERE user_key = OLD.user_key AND event = ${PROMPT} AND debug = 0 ORDER BY ts LIMIT 1),
-               first.ts
-          FROM (SELECT ts FROM events INDEXED BY events_user_ts
-                 WHERE user_key = OLD.user_key AND event = ${PROMPT} ORDER BY ts LIMIT 1) AS first
-         WHERE OLD.event = ${PROMPT} AND NOT EXISTS (SELECT 1 FROM user_first_activity WHERE user_key = OLD.user_key);
-
-      UPDATE session_rollup
-         SET user_messages = user_messages - (OLD.event = ${PROMPT}), bot_messages = bot_messages - (OLD.event = ${RESPONSE})
-       WHERE session_id = OLD.session_id AND debug = OLD.debug;
-      DELETE FROM session_rollup WHERE session_id = OLD.session_id AND debug = OLD.debug AND user_messages + bot_messages <= 0;
-      ${spanOnDeleteSql(SESSION_MESSAGES)}
-
-      UPDATE conversation_rollup SET prompts = prompts - 1
-       WHERE OLD.event = ${PROMPT} AND conversation_id = OLD.conversation_id AND debug = OLD.debug;
-      DELETE FROM conversation_rollup
-       WHERE OLD.event = ${PROMPT} AND conversation_id = OLD.conversation_id AND debug = OLD.debug AND prompts <= 0;
-      ${spanOnDeleteSql(CONVERSATION_PROMPTS)}
-    END;
+    ${rollupsDeleteTriggerSql(spanOnDeleteSql(SESSION_MESSAGES))}
 
     CREATE TRIGGER events_response_rollups_delete AFTER DELETE ON events
     WHEN OLD.event = ${RESPONSE}

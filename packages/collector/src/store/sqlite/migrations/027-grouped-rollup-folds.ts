@@ -23,6 +23,8 @@ const BATCH = 'events e NOT INDEXED WHERE e.id > @after AND e.id <= @through';
 export interface BatchFoldStatement {
   triggers: readonly string[];
   sql: string;
+  /** The table it writes when a later migration made it, where it replaces no trigger: it runs once the table exists. */
+  table?: string;
 }
 
 /** The DROP TRIGGER statements of a migration that replaces per-event triggers with batch statements. */

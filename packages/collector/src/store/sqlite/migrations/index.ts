@@ -27,6 +27,8 @@ import { sdkHealthListsMigration } from './026-sdk-health-lists.js';
 import { groupedRollupFoldsMigration } from './027-grouped-rollup-folds.js';
 import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
 import { writeKeyCodesMigration } from './029-write-key-codes.js';
+import { anonymousUserKeysMigration } from './030-anonymous-user-keys.js';
+import { sessionUserKeysMigration } from './031-session-user-keys.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -62,4 +64,6 @@ export const migrations: readonly Migration[] = [
   groupedRollupFoldsMigration,
   groupedResponseFoldsMigration,
   writeKeyCodesMigration,
+  anonymousUserKeysMigration,
+  sessionUserKeysMigration,
 ];

@@ -1,0 +1,101 @@
+import { rollupsDeleteTriggerSql } from './008-event-deletion.js';
+import { FOLDED_THROUGH } from './009-rollup-materializer.js';
+import type { BatchFoldStatement } from './027-grouped-rollup-folds.js';
+import type { Migration } from './migration.js';
+
+const PROMPT = `'ai_user_prompt_created'`;
+const RESPONSE = `'ai_llm_response_received'`;
+const MESSAGE = `event IN (${PROMPT}, ${RESPONSE})`;
+
+/** An events row (NEW, or `e`) is a message of a session. */
+const sessionMessage = (row: string): string => `${row}.session_id IS NOT NULL AND ${row}.event IN (${PROMPT}, ${RESPONSE})`;
+
+/** The fold batch's pairs (batch-fold.ts runs it over each batch, ids in (@after, @through]). */
+export const FOLD_SESSION_USER_KEYS: BatchFoldStatement = {
+  triggers: [],
+  table: 'session_user_keys',
+  sql: `INSERT OR IGNORE INTO session_user_keys (session_id, user_key)
+      SELECT e.session_id, e.user_key FROM events e NOT INDEXED
+       WHERE e.id > @after AND e.id <= @through AND ${sessionMessage('e')}`,
+};
+
+/** The session row the deleted message OLD leaves, when it has other messages left. */
+const SESSION_ROW = `OLD.event IN (${PROMPT}, ${RESPONSE}) AND session_id = OLD.session_id AND debug = OLD.debug`;
+/** The user keys the session's messages are stored under. */
+const SESSION_KEYS = 'FROM session_user_keys k WHERE k.session_id = OLD.session_id';
+
+/**
+ * `column` of the first remaining message of OLD's session (and flags)
+ * stored under the key `k.user_key`, in `order` of (ts, id) from `bound`:
+ * the user's events in time order from there, the walk stopping at the first
+ * of the session's messages.
+ */
+const remainingUnderKey = (column: string, bound: string, order: 'ASC' | 'DESC'): string =>
+  `(SELECT ${column} FROM events INDEXED BY events_user_ts
+     WHERE user_key = k.user_key AND ${bound} AND session_id = OLD.session_id AND debug = OLD.debug AND ${MESSAGE}
+     ORDER BY ts ${order}, id ${order} LIMIT 1)`;
+
+/**
+ * Migration 008's session span recompute, by user key. The deleted message
+ * held the first (last) time: every remaining message is at or after (before)
+ * it, so each key's walk starts at OLD.ts. The user is the latest remaining
+ * message's, at or before the (recomputed) last time. A session whose row
+ * went with its last message takes its pairs along.
+ */
+const SESSION_SPAN_BY_USER_KEYS = `DELETE FROM session_user_keys
+       WHERE OLD.event IN (${PROMPT}, ${RESPONSE}) AND session_id = OLD.session_id
+         AND NOT EXISTS (SELECT 1 FROM session_rollup WHERE session_id = OLD.session_id);
+      UPDATE session_rollup SET first_ts = (SELECT MIN(${remainingUnderKey('ts', 'ts >= OLD.ts', 'ASC')}) ${SESSION_KEYS})
+       WHERE ${SESSION_ROW} AND OLD.ts <= first_ts;
+      UPDATE session_rollup SET last_ts = (SELECT MAX(${remainingUnderKey('ts', 'ts <= OLD.ts', 'DESC')}) ${SESSION_KEYS})
+       WHERE ${SESSION_ROW} AND OLD.ts >= last_ts;
+      UPDATE session_rollup SET user_key = (
+          SELECT user_key FROM events
+           WHERE id IN (SELECT ${remainingUnderKey('id', 'ts <= session_rollup.last_ts', 'DESC')} ${SESSION_KEYS})
+           ORDER BY ts DESC, id DESC LIMIT 1)
+       WHERE ${SESSION_ROW} AND user_key = OLD.user_key;`;
+
+/**
+ * Replaces the `events_session` index (session id and time of every event
+ * with a session: 29 bytes per event at 10M bench events, and a b-tree
+ * insert per event) with the (session, user key) pairs its one reader needs.
+ *
+ * That reader is the delete trigger of migration 008: a deleted message that
+ * held its session's first or last time, or whose user was the session's,
+ * makes the row recompute them from the session's remaining messages. Those
+ * are found now through `events_user_ts`, walking in time order from the
+ * deleted message's time under each user key the session's messages are
+ * stored under (nearly always one: sessions belong to one browser), and
+ * stopping at the first message of the session.
+ *
+ * `session_user_keys` is a superset of those keys, one row per pair,
+ * derived like the rollups, off the request path: the fold adds each batch's
+ * pairs, a relabel of a folded message adds its new pair, erasure deletes an
+ * erased key's pairs, and a session's pairs go with its last message, so the
+ * table holds the sessions the rollup holds. Deletes fold first
+ * (lifecycle-statements.ts): every stored message's pair is there.
+ */
+export const sessionUserKeysMigration: Migration = {
+  version: 31,
+  name: 'session spans recomputed through user keys',
+  sql: `
+    CREATE TABLE session_user_keys (
+      session_id TEXT NOT NULL,
+      user_key   TEXT NOT NULL,
+      PRIMARY KEY (session_id, user_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX session_user_keys_user ON session_user_keys (user_key);
+    INSERT OR IGNORE INTO session_user_keys (session_id, user_key)
+      SELECT e.session_id, e.user_key FROM events e WHERE ${sessionMessage('e')};
+
+    CREATE TRIGGER session_user_keys_relabel AFTER UPDATE OF user_key ON events
+    WHEN ${sessionMessage('NEW')} AND OLD.id <= ${FOLDED_THROUGH}
+    BEGIN
+      INSERT OR IGNORE INTO session_user_keys (session_id, user_key) VALUES (NEW.session_id, NEW.user_key);
+    END;
+
+    DROP TRIGGER events_rollups_delete;
+    ${rollupsDeleteTriggerSql(SESSION_SPAN_BY_USER_KEYS)}
+    DROP INDEX events_session;
+  `,
+};
