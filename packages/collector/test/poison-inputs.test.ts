@@ -136,7 +136,7 @@ describe('inputs that must not poison the collector', () => {
       rejected: [],
       warnings: [{ index: 0, messageId: 'future', path: 'timestamp', message: 'is more than 23 hours in the future; stored as the time received' }],
     });
-    expect(app.store.db.prepare('SELECT ts, original_ts FROM events').get()).toEqual({ ts: RECEIVED_AT, original_ts: 8.64e15 });
+    expect(app.store.db.prepare('SELECT ts, ts + original_ts_offset AS original_ts FROM events').get()).toEqual({ ts: RECEIVED_AT, original_ts: 8.64e15 });
     const live = await app.get('/v1/metrics/active-conversations');
     expect(live.status).toBe(200);
     expect(live.body.conversations).toHaveLength(1);
@@ -179,10 +179,12 @@ describe('inputs that must not poison the collector', () => {
 
   it('sums token counts stored before they were bounded without integer overflow', async () => {
     const insert = app.store.db.prepare(
-      `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, ts, received_at, prompt_tokens, model, status)
-       VALUES (?, ?, 'track', 'ai_llm_response_received', 'user-1', 'conv-1', ?, ?, 9007199254740991, 'm', 'success')`,
+      `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, ts, received_at_offset, prompt_tokens, model, status)
+       VALUES (@writeKey, @messageId, 'track', 'ai_llm_response_received', 'user-1', 'conv-1', @ts, @receivedAt - @ts, 9007199254740991, 'm', 'success')`,
     );
-    for (let index = 0; index < 1100; index += 1) insert.run(WRITE_KEY, `legacy-${index}`, RECEIVED_AT - 60_000 - index * 1_000, RECEIVED_AT);
+    for (let index = 0; index < 1100; index += 1) {
+      insert.run({ writeKey: WRITE_KEY, messageId: `legacy-${index}`, ts: RECEIVED_AT - 60_000 - index * 1_000, receivedAt: RECEIVED_AT });
+    }
     const cost = await app.get(`/v1/metrics/cost?${RANGE}&group_by=model`);
     expect(cost.status).toBe(200);
     expect(cost.body[0].prompt_tokens).toBeGreaterThan(9.9e18);

@@ -4,6 +4,7 @@ import type { EventRecord } from '../store/event-record.js';
 import type { EventTableRow } from '../store/sqlite/event-table-row.js';
 import { restoreContext, restoreProperties } from '../store/sqlite/lean-event-json.js';
 import { storedContextSql, type StoredContext } from '../store/sqlite/stored-context.js';
+import { receivedAtSql, storedTimesSql, type StoredTimes } from '../store/sqlite/stored-times.js';
 import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
 import { storedWriteKeySql } from '../store/sqlite/write-key-codes.js';
 
@@ -14,7 +15,7 @@ export interface SourcePage {
 }
 
 /** alias only: the id the alias merged, recovered from the identities table (the events table does not keep previousId). */
-type EventRow = EventTableRow & StoredContext & { previous_id: string | null; stored_write_key: string };
+type EventRow = EventTableRow & StoredContext & StoredTimes & { previous_id: string | null; stored_write_key: string };
 
 /**
  * A SQLite file's events in storage order, a page at a time after `afterRowId`,
@@ -29,10 +30,10 @@ type EventRow = EventTableRow & StoredContext & { previous_id: string | null; st
  */
 export async function* readEventPages(db: Database.Database, afterRowId: number, pageSize: number): AsyncGenerator<SourcePage> {
   const page = db.prepare(
-    `SELECT e.*, ${storedContextSql('e')} AS stored_context, ${storedWriteKeySql('e')} AS stored_write_key,
+    `SELECT e.*, ${storedContextSql('e')} AS stored_context, ${storedWriteKeySql('e')} AS stored_write_key, ${storedTimesSql('e')},
             CASE WHEN e.type = 'alias' THEN
               (SELECT i.anonymous_id FROM identities i
-                WHERE i.user_id = e.user_id AND i.linked_at = e.received_at AND i.anonymous_id IS NOT e.anonymous_id
+                WHERE i.user_id = e.user_id AND i.linked_at = ${receivedAtSql('e')} AND i.anonymous_id IS NOT e.anonymous_id
                 ORDER BY i.anonymous_id LIMIT 1)
             END AS previous_id
        FROM events e

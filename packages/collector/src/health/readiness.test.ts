@@ -21,9 +21,9 @@ function capturingLogger(): { logger: Logger; messages: string[] } {
 /** Queues a prompt the way ingest does, enqueued at `at`. */
 function enqueuePrompt(store: SqliteStore, id: number, at: number): void {
   store.db
-    .prepare(`INSERT INTO events (id, write_key, message_id, type, event, user_key, ts, received_at, properties, context, debug)
-              VALUES (?, 'wk', ?, 'track', 'ai_user_prompt_created', 'u1', ?, ?, '{}', '{}', 0)`)
-    .run(id, `m${id}`, at, at);
+    .prepare(`INSERT INTO events (id, write_key, message_id, type, event, user_key, ts, received_at_offset, properties, context, debug)
+              VALUES (?, 'wk', ?, 'track', 'ai_user_prompt_created', 'u1', ?, 0, '{}', '{}', 0)`)
+    .run(id, `m${id}`, at);
   store.db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (?, ?, ?)').run(id, 'text', at);
 }
 

@@ -143,8 +143,8 @@ describe('GET /v1/export', () => {
     // 50,000 events straight into the table: ingest would take longer than the point of this test.
     app.store.db.exec(`
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
-      INSERT INTO events (write_key, message_id, type, event, user_key, ts, received_at, properties, context)
-      SELECT 'k', 'bulk-' || i, 'track', 'ai_llm_response_received', 'u-' || (i % 100), ${MARCH_10}, ${MARCH_10},
+      INSERT INTO events (write_key, message_id, type, event, user_key, ts, received_at_offset, properties, context)
+      SELECT 'k', 'bulk-' || i, 'track', 'ai_llm_response_received', 'u-' || (i % 100), ${MARCH_10}, 0,
              '{"padding":"${'x'.repeat(200)}"}', '{}' FROM n`);
     const original = app.store.exportEvents.bind(app.store);
     let pagesRead = 0;

@@ -149,7 +149,9 @@ describe('POST /v1/batch', () => {
       batch: [prompt('m1', { timestamp: '2026-03-10T13:00:00.000Z' })],
       sentAt: '2026-03-10T13:00:30.000Z',
     });
-    const row = app.store.db.prepare('SELECT ts, original_ts, sent_at, received_at FROM events').get();
+    const row = app.store.db
+      .prepare('SELECT ts, ts + original_ts_offset AS original_ts, ts + sent_at_offset AS sent_at, ts + received_at_offset AS received_at FROM events')
+      .get();
     expect(row).toEqual({
       ts: Date.parse('2026-03-10T11:59:30.000Z'),
       original_ts: Date.parse('2026-03-10T13:00:00.000Z'),

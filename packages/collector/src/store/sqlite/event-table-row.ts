@@ -18,9 +18,10 @@ export interface EventTableRow {
   conversation_id: string | null;
   prompt_number: number | null;
   ts: number;
-  original_ts: number | null;
-  sent_at: number | null;
-  received_at: number;
+  /** Milliseconds from `ts` (migration 032; storedTimesSql reads the times). */
+  original_ts_offset: number | null;
+  sent_at_offset: number | null;
+  received_at_offset: number;
   latency_ms: number | null;
   time_to_first_token_ms: number | null;
   tokens_per_second: number | null;

@@ -7,6 +7,7 @@ import { ContextDictionary } from './context-dictionary.js';
 import { toRowId } from './event-ids.js';
 import type { SerializedEvent } from './serialized-event.js';
 import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from './statements.js';
+import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
 import { UserUpdates } from './user-updates.js';
 import { WriteKeyCodes } from './write-key-codes.js';
@@ -132,7 +133,7 @@ export class EventWriter {
       const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | users.trafficOf(userKey);
       const contextId = this.#contexts.idOf(record.context);
       const writeKey = this.#writeKeys.codeOf(record.writeKey);
-      const result = s.insertEvent.run(eventRowValues(record, writeKey, intent, userKey, traffic, contextId));
+      const result = s.insertEvent.run(eventRowValues(record, { writeKey, intent, userKey, traffic, contextId }));
       // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
       if (result.changes === 0) continue;
       inserted += 1;
@@ -228,28 +229,23 @@ function addUsage(totals: Map<string, ClassificationUsage>, usage: Classificatio
  * quarter of the insert's time (measured 2026-12-02); the values in
  * EVENT_COLUMNS order bind about 10% faster per event.
  */
-function eventRowValues(
-  record: SerializedEvent,
-  writeKey: Buffer,
-  intent: string | null,
-  userKey: string,
-  traffic: number,
-  contextId: number,
-): unknown[] {
-  const row = eventRow(record, writeKey, intent, userKey, traffic, contextId);
+function eventRowValues(record: SerializedEvent, resolved: ResolvedColumns): unknown[] {
+  const row = eventRow(record, resolved);
   return EVENT_COLUMNS.map((column) => row[column]);
 }
 
-function eventRow(
-  record: SerializedEvent,
-  writeKey: Buffer,
-  intent: string | null,
-  userKey: string,
-  traffic: number,
-  contextId: number,
-): EventRow {
+/** What the writer works out for an event beyond the record itself. */
+interface ResolvedColumns {
+  /** The key's code (migration 029), not the key. */
+  writeKey: Buffer;
+  intent: string | null;
+  userKey: string;
+  traffic: number;
+  contextId: number;
+}
+
+function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic, contextId }: ResolvedColumns): EventRow {
   return {
-    // The key's code (migration 029), not the key.
     write_key: writeKey,
     message_id: record.messageId,
     type: record.type,
@@ -261,9 +257,7 @@ function eventRow(
     conversation_id: record.conversationId,
     prompt_number: record.promptNumber,
     ts: record.timestamp,
-    original_ts: record.originalTimestamp,
-    sent_at: record.sentAt,
-    received_at: record.receivedAt,
+    ...timeOffsets(record),
     latency_ms: record.latencyMs,
     // `?? null`: records built by plain-JS callers (bench/) before these fields existed bind as NULL.
     time_to_first_token_ms: record.timeToFirstTokenMs ?? null,

@@ -4,6 +4,7 @@ import { toEventId } from './event-ids.js';
 import type { EventTableRow } from './event-table-row.js';
 import { restoreContext, restoreProperties } from './lean-event-json.js';
 import { storedContextSql, type StoredContext } from './stored-context.js';
+import { receivedAtSql, storedTimesSql, type StoredTimes } from './stored-times.js';
 import { TRAFFIC_BIT } from './traffic-flags.js';
 
 /** Rows per page: about 0.5 MB of NDJSON, small next to the process, large enough that per-query overhead vanishes. */
@@ -20,13 +21,13 @@ export const EXPORT_PAGE_SIZE = 1000;
  */
 export async function* exportEventPages(db: Database.Database, range: ExportRange, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<ExportedEvent[]> {
   const page = db.prepare(
-    `SELECT e.*, ${storedContextSql('e')} AS stored_context FROM events e
-      WHERE e.id > @after AND e.received_at >= @from AND e.received_at < @to
+    `SELECT e.*, ${storedContextSql('e')} AS stored_context, ${storedTimesSql('e')} FROM events e
+      WHERE e.id > @after AND ${receivedAtSql('e')} >= @from AND ${receivedAtSql('e')} < @to
       ORDER BY e.id LIMIT @limit`,
   );
   let after = 0;
   for (;;) {
-    const rows = page.all({ after, from: range.fromMs, to: range.toMs, limit: pageSize }) as (EventTableRow & StoredContext)[];
+    const rows = page.all({ after, from: range.fromMs, to: range.toMs, limit: pageSize }) as (EventTableRow & StoredContext & StoredTimes)[];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.id;
     yield rows.map(toExportedEvent);
@@ -34,7 +35,7 @@ export async function* exportEventPages(db: Database.Database, range: ExportRang
   }
 }
 
-function toExportedEvent(row: EventTableRow & StoredContext): ExportedEvent {
+function toExportedEvent(row: EventTableRow & StoredContext & StoredTimes): ExportedEvent {
   return {
     event_id: toEventId(row.id),
     message_id: row.message_id,

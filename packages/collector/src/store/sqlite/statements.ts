@@ -18,7 +18,7 @@ export interface Statements {
 /** The columns an ingested event is inserted with, in the order insertEvent binds them. */
 export const EVENT_COLUMNS = [
   'write_key', 'message_id', 'type', 'event', 'user_id', 'anonymous_id', 'user_key', 'session_id',
-  'conversation_id', 'prompt_number', 'ts', 'original_ts', 'sent_at', 'received_at', 'latency_ms',
+  'conversation_id', 'prompt_number', 'ts', 'original_ts_offset', 'sent_at_offset', 'received_at_offset', 'latency_ms',
   'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status', 'error_type', 'intent',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
   'properties', 'context', 'traits', 'extra', 'time_to_first_token_ms', 'tokens_per_second', 'response_id',

@@ -109,7 +109,7 @@ const COLUMNS = Object.keys(generateRows(0)[0] as Row);
 
 function insertRows(store: SqliteStore, rows: readonly Row[]): void {
   const insert = store.db.prepare(
-    `INSERT INTO events (${COLUMNS.join(', ')}, received_at) VALUES (${COLUMNS.map((column) => `@${column}`).join(', ')}, @ts)`,
+    `INSERT INTO events (${COLUMNS.join(', ')}, received_at_offset) VALUES (${COLUMNS.map((column) => `@${column}`).join(', ')}, 0)`,
   );
   store.db.transaction(() => rows.forEach((row) => insert.run(row)))();
   // Deletes undo what the fold did: the rows are folded before the test deletes any (as lifecycle-statements.ts does).

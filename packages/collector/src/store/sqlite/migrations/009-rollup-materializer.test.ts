@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../migrate.js';
 import { RollupMaterializer } from '../rollup-materializer.js';
 import { migrations } from './index.js';
+import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
 
 /** Upgrading to append-only ingest: what the triggers folded before stays folded, once. */
 
@@ -15,10 +16,11 @@ afterEach(() => {
 });
 
 function insertPrompt(messageId: string, userKey: string, minutes: number): void {
+  const received = receivedAtColumn(db);
   db.prepare(
-    `INSERT INTO events (write_key, message_id, type, event, user_key, ts, received_at, context)
-     VALUES ('wk', ?, 'track', 'ai_user_prompt_created', ?, ?, ?, '{}')`,
-  ).run(messageId, userKey, T0 + minutes * 60_000, T0);
+    `INSERT INTO events (write_key, message_id, type, event, user_key, ts, ${received.column}, context)
+     VALUES ('wk', @messageId, 'track', 'ai_user_prompt_created', @userKey, @ts, ${received.value('@ts', '@receivedAt')}, '{}')`,
+  ).run({ messageId, userKey, ts: T0 + minutes * 60_000, receivedAt: T0 });
 }
 
 function promptsPerUser(): unknown[] {

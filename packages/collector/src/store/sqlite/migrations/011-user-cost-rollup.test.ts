@@ -8,6 +8,7 @@ import { ZoneCalendar } from '../../../metrics/zone-calendar.js';
 import { migrate } from '../migrate.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { migrations } from './index.js';
+import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
 
 /** Upgrading a database of migration 010: its folded responses are backfilled, the rest folded afterwards, once. */
 
@@ -25,9 +26,11 @@ function storeEvents(db: Database.Database): void {
   user.run('eve', '{"plan":"pro"}');
   user.run('bob', '{"plan":"free"}');
   user.run('cy', 'not json');
+  const received = receivedAtColumn(db);
   const response = db.prepare(
-    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, ts, received_at, context, cost, prompt_tokens, completion_tokens, total_tokens, debug)
-     VALUES ('wk', ?, 'track', 'ai_llm_response_received', ?, ?, ?, ?, '{}', ?, 10, 5, 15, ?)`,
+    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, ts, ${received.column}, context, cost, prompt_tokens, completion_tokens, total_tokens, debug)
+     VALUES ('wk', @id, 'track', 'ai_llm_response_received', @userKey, @conversation, @ts, ${received.value('@ts', '@ts')}, '{}', @cost, 10, 5, 15,
+             @debug)`,
   );
   const rows: [user: string, conversation: string | null, minutes: number, cost: number, debug: number][] = [
     ['ada', 'c-1', 1, 0.5, 0],
@@ -41,7 +44,7 @@ function storeEvents(db: Database.Database): void {
   ];
   rows.forEach(([userKey, conversation, minutes, cost, debug], index) => {
     const ts = T0 + minutes * 60_000;
-    response.run(`m-${index}`, userKey, conversation, ts, ts, cost, debug);
+    response.run({ id: `m-${index}`, userKey, conversation, ts, cost, debug });
   });
 }
 

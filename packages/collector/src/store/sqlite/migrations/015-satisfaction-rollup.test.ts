@@ -13,6 +13,7 @@ import { migrate } from '../migrate.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { SATISFACTION_BACKFILLS, satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import { migrations } from './index.js';
+import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
 
 /**
  * satisfaction_rollup: backfilled from the feedback an older database folded,
@@ -71,10 +72,12 @@ const ROWS: readonly Row[] = [
 ];
 
 function storeRows(db: Database.Database, rows: readonly Row[] = ROWS): void {
+  const received = receivedAtColumn(db);
   const insert = db.prepare(
-    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts, received_at, context,
+    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts, ${received.column}, context,
                          model, intent, feedback_type, rating, thumbs_up, debug)
-     VALUES ('wk', @id, 'track', @event, 'ada', @conversation, @turn, @ts, @ts, '{}', @model, @intent, @feedback, @rating, @up, @debug)`,
+     VALUES ('wk', @id, 'track', @event, 'ada', @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @model, @intent, @feedback,
+             @rating, @up, @debug)`,
   );
   for (const { minutes, ...row } of rows) {
     insert.run({ model: null, intent: null, feedback: null, rating: null, up: null, debug: 0, ...row, ts: T0 + minutes * MINUTE });

@@ -9,6 +9,7 @@ import { RollupMaterializer } from '../rollup-materializer.js';
 import { groupedRollupFoldsMigration, PER_EVENT_FOLD_TRIGGERS } from './027-grouped-rollup-folds.js';
 import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
 import { migrations } from './index.js';
+import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
 
 /** Folding per batch after migrations 027 and 028 leaves every rollup as the per-event triggers before them did. */
 
@@ -24,11 +25,12 @@ const OTHER_CONTEXT = JSON.stringify({ library: { name: 'analytics.js' } });
 /** The same events in every database: prompts, responses, feedback, SDK and other events, in two quarters. */
 function insertEvents(db: Database.Database): void {
   db.prepare('INSERT INTO contexts (id, hash, context, refs) VALUES (1, 1, ?, 0), (2, 2, ?, 0)').run(SDK_CONTEXT, OTHER_CONTEXT);
+  const received = receivedAtColumn(db);
   const insert = db.prepare(
-    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts, received_at, properties,
+    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts, ${received.column}, properties,
                          context, context_id, debug, intent, intent_sampled, model, status, cost, prompt_tokens, completion_tokens,
                          total_tokens, response_id, feedback_type, rating, channel)
-     VALUES ('wk', @id, 'track', @event, @user, @conversation, @turn, @ts, @ts, '{}', @context, @contextId, @debug, @intent,
+     VALUES ('wk', @id, 'track', @event, @user, @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @context, @contextId, @debug, @intent,
              @sampled, @model, @status, @cost, @promptTokens, @completionTokens, @totalTokens, @responseId, @feedback, @rating, @channel)`,
   );
   const base = {

@@ -2,17 +2,56 @@ import { FOLDED_THROUGH } from './009-rollup-materializer.js';
 import type { BatchFoldStatement } from './027-grouped-rollup-folds.js';
 import type { Migration } from './migration.js';
 
-/** An events row (NEW, or `e`) carries an anonymous id and is stored under another key. */
-const carriesOtherAnonymousId = (row: string): string => `${row}.anonymous_id IS NOT NULL AND ${row}.anonymous_id <> ${row}.user_key`;
+/**
+ * A table of (id, user key) pairs standing in for an index on an id over
+ * every event: the user keys under which the events it names are stored, so
+ * that a reader walks `events_user_ts` under each.
+ */
+export interface UserKeyPairs {
+  table: 'anonymous_user_keys' | 'session_user_keys';
+  idColumn: 'anonymous_id' | 'session_id';
+  /** SQL: the events row `row` (NEW, or a table alias) is one whose pair the table keeps. */
+  isPaired: (row: string) => string;
+}
+
+/**
+ * The table, filled from the stored events, and the trigger that adds the
+ * new pair of a folded event a relabel moves (events not folded yet get
+ * theirs from the fold, `foldPairsStatement`).
+ */
+export function createPairTableSql({ table, idColumn, isPaired }: UserKeyPairs): string {
+  return `CREATE TABLE ${table} (
+      ${idColumn} TEXT NOT NULL,
+      user_key TEXT NOT NULL,
+      PRIMARY KEY (${idColumn}, user_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX ${table}_user ON ${table} (user_key);
+    INSERT OR IGNORE INTO ${table} (${idColumn}, user_key) SELECT e.${idColumn}, e.user_key FROM events e WHERE ${isPaired('e')};
+
+    CREATE TRIGGER ${table}_relabel AFTER UPDATE OF user_key ON events
+    WHEN ${isPaired('NEW')} AND OLD.id <= ${FOLDED_THROUGH}
+    BEGIN
+      INSERT OR IGNORE INTO ${table} (${idColumn}, user_key) VALUES (NEW.${idColumn}, NEW.user_key);
+    END;`;
+}
 
 /** The fold batch's pairs (batch-fold.ts runs it over each batch, ids in (@after, @through]). */
-export const FOLD_ANONYMOUS_USER_KEYS: BatchFoldStatement = {
-  triggers: [],
+export function foldPairsStatement({ table, idColumn, isPaired }: UserKeyPairs): BatchFoldStatement {
+  return {
+    triggers: [],
+    table,
+    sql: `INSERT OR IGNORE INTO ${table} (${idColumn}, user_key)
+      SELECT e.${idColumn}, e.user_key FROM events e NOT INDEXED WHERE e.id > @after AND e.id <= @through AND ${isPaired('e')}`,
+  };
+}
+
+/** Events carrying an anonymous id that are stored under another key. */
+const ANONYMOUS_USER_KEYS: UserKeyPairs = {
   table: 'anonymous_user_keys',
-  sql: `INSERT OR IGNORE INTO anonymous_user_keys (anonymous_id, user_key)
-      SELECT e.anonymous_id, e.user_key FROM events e NOT INDEXED
-       WHERE e.id > @after AND e.id <= @through AND ${carriesOtherAnonymousId('e')}`,
+  idColumn: 'anonymous_id',
+  isPaired: (row) => `${row}.anonymous_id IS NOT NULL AND ${row}.anonymous_id <> ${row}.user_key`,
 };
+export const FOLD_ANONYMOUS_USER_KEYS = foldPairsStatement(ANONYMOUS_USER_KEYS);
 
 /**
  * Replaces the `events_anonymous` index (every event's anonymous id: 22 bytes
@@ -27,8 +66,8 @@ export const FOLD_ANONYMOUS_USER_KEYS: BatchFoldStatement = {
  * walks `events_user_ts` under each of them (lifecycle-statements.ts).
  *
  * The table is derived like the rollups, off the request path: the fold adds
- * each batch's pairs, a relabel of a folded event adds its new pair (the
- * trigger below), and erasure, which folds first, deletes an erased key's
+ * each batch's pairs, a relabel of a folded event adds its new pair (a
+ * trigger), and erasure, which folds first, deletes an erased key's
  * pairs. It is a superset, which is all erasure needs: a pair whose events
  * retention deleted stays and costs an erasure one index probe. One row per
  * pair, not per event: one or two per identified browser.
@@ -37,20 +76,7 @@ export const anonymousUserKeysMigration: Migration = {
   version: 30,
   name: 'erasure finds anonymous ids by their user keys',
   sql: `
-    CREATE TABLE anonymous_user_keys (
-      anonymous_id TEXT NOT NULL,
-      user_key     TEXT NOT NULL,
-      PRIMARY KEY (anonymous_id, user_key)
-    ) WITHOUT ROWID;
-    CREATE INDEX anonymous_user_keys_user ON anonymous_user_keys (user_key);
-    INSERT OR IGNORE INTO anonymous_user_keys (anonymous_id, user_key)
-      SELECT e.anonymous_id, e.user_key FROM events e WHERE ${carriesOtherAnonymousId('e')};
-
-    CREATE TRIGGER anonymous_user_keys_relabel AFTER UPDATE OF user_key ON events
-    WHEN ${carriesOtherAnonymousId('NEW')} AND OLD.id <= ${FOLDED_THROUGH}
-    BEGIN
-      INSERT OR IGNORE INTO anonymous_user_keys (anonymous_id, user_key) VALUES (NEW.anonymous_id, NEW.user_key);
-    END;
+    ${createPairTableSql(ANONYMOUS_USER_KEYS)}
 
     DROP INDEX events_anonymous;
   `,

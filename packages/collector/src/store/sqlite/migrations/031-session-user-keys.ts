@@ -1,23 +1,18 @@
 import { rollupsDeleteTriggerSql } from './008-event-deletion.js';
-import { FOLDED_THROUGH } from './009-rollup-materializer.js';
-import type { BatchFoldStatement } from './027-grouped-rollup-folds.js';
+import { createPairTableSql, foldPairsStatement, type UserKeyPairs } from './030-anonymous-user-keys.js';
 import type { Migration } from './migration.js';
 
 const PROMPT = `'ai_user_prompt_created'`;
 const RESPONSE = `'ai_llm_response_received'`;
 const MESSAGE = `event IN (${PROMPT}, ${RESPONSE})`;
 
-/** An events row (NEW, or `e`) is a message of a session. */
-const sessionMessage = (row: string): string => `${row}.session_id IS NOT NULL AND ${row}.event IN (${PROMPT}, ${RESPONSE})`;
-
-/** The fold batch's pairs (batch-fold.ts runs it over each batch, ids in (@after, @through]). */
-export const FOLD_SESSION_USER_KEYS: BatchFoldStatement = {
-  triggers: [],
+/** The messages of sessions. */
+const SESSION_USER_KEYS: UserKeyPairs = {
   table: 'session_user_keys',
-  sql: `INSERT OR IGNORE INTO session_user_keys (session_id, user_key)
-      SELECT e.session_id, e.user_key FROM events e NOT INDEXED
-       WHERE e.id > @after AND e.id <= @through AND ${sessionMessage('e')}`,
+  idColumn: 'session_id',
+  isPaired: (row) => `${row}.session_id IS NOT NULL AND ${row}.event IN (${PROMPT}, ${RESPONSE})`,
 };
+export const FOLD_SESSION_USER_KEYS = foldPairsStatement(SESSION_USER_KEYS);
 
 /** The session row the deleted message OLD leaves, when it has other messages left. */
 const SESSION_ROW = `OLD.event IN (${PROMPT}, ${RESPONSE}) AND session_id = OLD.session_id AND debug = OLD.debug`;
@@ -79,20 +74,7 @@ export const sessionUserKeysMigration: Migration = {
   version: 31,
   name: 'session spans recomputed through user keys',
   sql: `
-    CREATE TABLE session_user_keys (
-      session_id TEXT NOT NULL,
-      user_key   TEXT NOT NULL,
-      PRIMARY KEY (session_id, user_key)
-    ) WITHOUT ROWID;
-    CREATE INDEX session_user_keys_user ON session_user_keys (user_key);
-    INSERT OR IGNORE INTO session_user_keys (session_id, user_key)
-      SELECT e.session_id, e.user_key FROM events e WHERE ${sessionMessage('e')};
-
-    CREATE TRIGGER session_user_keys_relabel AFTER UPDATE OF user_key ON events
-    WHEN ${sessionMessage('NEW')} AND OLD.id <= ${FOLDED_THROUGH}
-    BEGIN
-      INSERT OR IGNORE INTO session_user_keys (session_id, user_key) VALUES (NEW.session_id, NEW.user_key);
-    END;
+    ${createPairTableSql(SESSION_USER_KEYS)}
 
     DROP TRIGGER events_rollups_delete;
     ${rollupsDeleteTriggerSql(SESSION_SPAN_BY_USER_KEYS)}

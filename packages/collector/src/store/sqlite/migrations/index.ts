@@ -29,6 +29,7 @@ import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
 import { writeKeyCodesMigration } from './029-write-key-codes.js';
 import { anonymousUserKeysMigration } from './030-anonymous-user-keys.js';
 import { sessionUserKeysMigration } from './031-session-user-keys.js';
+import { eventTimeOffsetsMigration } from './032-event-time-offsets.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -66,4 +67,5 @@ export const migrations: readonly Migration[] = [
   writeKeyCodesMigration,
   anonymousUserKeysMigration,
   sessionUserKeysMigration,
+  eventTimeOffsetsMigration,
 ];
