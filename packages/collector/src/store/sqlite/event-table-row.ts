@@ -5,8 +5,8 @@
  */
 export interface EventTableRow {
   id: number;
-  /** The write key's code (migration 029; storedWriteKeySql reads the key), or the key in rows no migration rewrote. */
-  write_key: Buffer | string;
+  /** The write key's code (migration 029; storedWriteKeySql reads the key). */
+  write_key: Buffer;
   message_id: string;
   type: string;
   event: string | null;

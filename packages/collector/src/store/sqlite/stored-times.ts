@@ -1,3 +1,5 @@
+import type { EventRecord } from '../event-record.js';
+
 /**
  * The times an `events` row keeps as offsets from its `ts` (migration 032):
  * how the writer stores them, and how readers get epoch milliseconds back.
@@ -25,7 +27,7 @@ export interface TimeOffsets {
   received_at_offset: number;
 }
 
-export function timeOffsets(record: { timestamp: number; originalTimestamp: number | null; sentAt: number | null; receivedAt: number }): TimeOffsets {
+export function timeOffsets(record: Pick<EventRecord, 'timestamp' | 'originalTimestamp' | 'sentAt' | 'receivedAt'>): TimeOffsets {
   return {
     original_ts_offset: record.originalTimestamp === null ? null : record.originalTimestamp - record.timestamp,
     sent_at_offset: record.sentAt === null ? null : record.sentAt - record.timestamp,

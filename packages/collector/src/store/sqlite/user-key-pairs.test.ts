@@ -1,10 +1,13 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../test/support/migration-database.js';
 import { promptRecord } from '../../../test/support/event-record.js';
 import { inMemoryStores } from '../../../test/support/store-factory.js';
 import type { EventRecord } from '../event-record.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
+import { anonymousUserKeysMigration } from './migrations/030-anonymous-user-keys.js';
+import { sessionUserKeysMigration } from './migrations/031-session-user-keys.js';
 import { prepareLifecycleStatements } from './lifecycle-statements.js';
 
 /**
@@ -21,6 +24,9 @@ const openStore = inMemoryStores();
 const T0 = Date.UTC(2026, 2, 7, 10);
 
 let minute = 0;
+beforeEach(() => {
+  minute = 0;
+});
 function event(messageId: string, fields: Partial<EventRecord>): EventRecord {
   minute += 1;
   return promptRecord({ messageId, userId: null, timestamp: T0 + minute * 60_000, ...fields });
@@ -34,10 +40,7 @@ function storedMessages(db: Database.Database): string[] {
   return db.prepare('SELECT message_id FROM events ORDER BY message_id').pluck().all() as string[];
 }
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const openBefore = databasesBefore();
 
 describe('erasing the events of linked anonymous ids', () => {
   it('finds them under every key they were stored or relabelled under, in one batch or across batches', async () => {
@@ -70,9 +73,7 @@ describe('erasing the events of linked anonymous ids', () => {
   });
 
   it('finds the events of databases stored before the pairs existed', () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.slice(0, 29));
+    const db = openBefore(anonymousUserKeysMigration);
     const insert = db.prepare(
       `INSERT INTO events (write_key, message_id, type, event, anonymous_id, user_id, user_key, ts, received_at, context)
        VALUES (X'31', ?, 'track', 'ai_user_prompt_created', ?, ?, ?, ?, ?, '{}')`,
@@ -127,7 +128,6 @@ describe('recomputing a session from the messages it has left', () => {
 
   it('finds them under each key the session was stored or relabelled under, through retention and erasure', async () => {
     const store = openStore();
-    minute = 0;
     await store.insertEvents([
       // s-1 starts anonymous, goes on under a userId sent without identify (a second key), and interleaves with kim's s-2.
       event('a-1', { anonymousId: 'anon-1', sessionId: 's-1' }),
@@ -177,7 +177,6 @@ describe('recomputing a session from the messages it has left', () => {
 
   it("gives a session shared by two keys to the one whose messages remain, when the latest message's key is erased", async () => {
     const store = openStore();
-    minute = 0;
     await store.insertEvents([
       event('a-1', { anonymousId: 'anon-1', sessionId: 's-1' }),
       event('i-1', { userId: 'ivy', sessionId: 's-1' }),
@@ -195,9 +194,7 @@ describe('recomputing a session from the messages it has left', () => {
   });
 
   it('finds the messages of databases folded before the pairs existed', () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.slice(0, 30));
+    const db = openBefore(sessionUserKeysMigration);
     const insert = db.prepare(
       `INSERT INTO events (write_key, message_id, type, event, user_key, session_id, ts, received_at, context)
        VALUES (X'31', ?, 'track', ?, ?, 's-1', ?, ?, '{}')`,

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../test/support/migration-database.js';
 import { promptRecord } from '../../../test/support/event-record.js';
 import { inMemoryStores } from '../../../test/support/store-factory.js';
 import { readEventPages } from '../../copy/sqlite-event-source.js';
@@ -7,6 +8,7 @@ import type { EventRecord } from '../event-record.js';
 import { EventWriter } from './event-writer.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
+import { writeKeyCodesMigration } from './migrations/029-write-key-codes.js';
 import { serializeEvent } from './serialized-event.js';
 import type { SqliteStore } from './sqlite-store.js';
 
@@ -39,10 +41,7 @@ function storedKeys(store: SqliteStore): { type: string; bytes: number }[] {
   }[];
 }
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const openBefore = databasesBefore();
 
 describe('write-key codes', () => {
   it('store a one-byte code per event, deduplicate per write key and give the key back', async () => {
@@ -75,9 +74,7 @@ describe('write-key codes', () => {
   });
 
   it('rewrite the keys of events stored before, so a retry after the upgrade is still a duplicate', async () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.slice(0, 28));
+    const db = openBefore(writeKeyCodesMigration);
     const insert = db.prepare(
       `INSERT INTO events (write_key, message_id, type, event, user_key, ts, received_at, context)
        VALUES (?, ?, 'track', 'ai_user_prompt_created', 'ada', ?, ?, '{}')`,

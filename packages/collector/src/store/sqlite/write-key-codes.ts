@@ -8,14 +8,9 @@ export function writeKeyCodeBytes(code: number): Buffer {
   return Buffer.from(String(code), 'latin1');
 }
 
-/**
- * SQL: the write key of the events row `row` (a table alias), whichever way
- * the row holds it: a code (every row since migration 029) or the key's text.
- */
+/** SQL: the write key of the events row `row` (a table alias), which holds the key's code (migration 029). */
 export const storedWriteKeySql = (row: string): string =>
-  `CASE WHEN typeof(${row}.write_key) = 'blob'
-        THEN (SELECT write_key FROM write_keys WHERE code = CAST(CAST(${row}.write_key AS TEXT) AS INTEGER))
-        ELSE ${row}.write_key END`;
+  `(SELECT write_key FROM write_keys WHERE code = CAST(CAST(${row}.write_key AS TEXT) AS INTEGER))`;
 
 /**
  * The writer's side of the write-key codes (migration 029): the code of each

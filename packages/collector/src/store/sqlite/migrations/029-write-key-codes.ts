@@ -33,8 +33,7 @@ export const writeKeyCodesMigration: Migration = {
       code      INTEGER PRIMARY KEY,
       write_key TEXT NOT NULL UNIQUE
     );
-    INSERT INTO write_keys (write_key) SELECT DISTINCT write_key FROM events WHERE typeof(write_key) = 'text' ORDER BY 1;
-    UPDATE events SET write_key = (SELECT ${writeKeyCodeSql('k.code')} FROM write_keys k WHERE k.write_key = events.write_key)
-     WHERE typeof(write_key) = 'text';
+    INSERT INTO write_keys (write_key) SELECT DISTINCT write_key FROM events ORDER BY 1;
+    UPDATE events SET write_key = (SELECT ${writeKeyCodeSql('k.code')} FROM write_keys k WHERE k.write_key = events.write_key);
   `,
 };

@@ -2,33 +2,32 @@ import { rollupsDeleteTriggerSql } from './008-event-deletion.js';
 import { createPairTableSql, foldPairsStatement, type UserKeyPairs } from './030-anonymous-user-keys.js';
 import type { Migration } from './migration.js';
 
-const PROMPT = `'ai_user_prompt_created'`;
-const RESPONSE = `'ai_llm_response_received'`;
-const MESSAGE = `event IN (${PROMPT}, ${RESPONSE})`;
+/** SQL: the events row `row` is a message (a prompt or a response), what a session counts. */
+const isMessage = (row: string): string => `${row}.event IN ('ai_user_prompt_created', 'ai_llm_response_received')`;
 
 /** The messages of sessions. */
 const SESSION_USER_KEYS: UserKeyPairs = {
   table: 'session_user_keys',
   idColumn: 'session_id',
-  isPaired: (row) => `${row}.session_id IS NOT NULL AND ${row}.event IN (${PROMPT}, ${RESPONSE})`,
+  isPaired: (row) => `${row}.session_id IS NOT NULL AND ${isMessage(row)}`,
 };
 export const FOLD_SESSION_USER_KEYS = foldPairsStatement(SESSION_USER_KEYS);
 
-/** The session row the deleted message OLD leaves, when it has other messages left. */
-const SESSION_ROW = `OLD.event IN (${PROMPT}, ${RESPONSE}) AND session_id = OLD.session_id AND debug = OLD.debug`;
+/** The session row the deleted message OLD leaves (the trigger runs for messages only), when it has other messages left. */
+const SESSION_ROW = 'session_id = OLD.session_id AND debug = OLD.debug';
 /** The user keys the session's messages are stored under. */
 const SESSION_KEYS = 'FROM session_user_keys k WHERE k.session_id = OLD.session_id';
 
 /**
  * `column` of the first remaining message of OLD's session (and flags)
- * stored under the key `k.user_key`, in `order` of (ts, id) from `bound`:
+ * stored under the key `k.user_key`, in `order` of (ts, id) from `bound` (on `e`):
  * the user's events in time order from there, the walk stopping at the first
  * of the session's messages.
  */
 const remainingUnderKey = (column: string, bound: string, order: 'ASC' | 'DESC'): string =>
-  `(SELECT ${column} FROM events INDEXED BY events_user_ts
-     WHERE user_key = k.user_key AND ${bound} AND session_id = OLD.session_id AND debug = OLD.debug AND ${MESSAGE}
-     ORDER BY ts ${order}, id ${order} LIMIT 1)`;
+  `(SELECT e.${column} FROM events e INDEXED BY events_user_ts
+     WHERE e.user_key = k.user_key AND ${bound} AND e.session_id = OLD.session_id AND e.debug = OLD.debug AND ${isMessage('e')}
+     ORDER BY e.ts ${order}, e.id ${order} LIMIT 1)`;
 
 /**
  * Migration 008's session span recompute, by user key. The deleted message
@@ -38,15 +37,14 @@ const remainingUnderKey = (column: string, bound: string, order: 'ASC' | 'DESC')
  * went with its last message takes its pairs along.
  */
 const SESSION_SPAN_BY_USER_KEYS = `DELETE FROM session_user_keys
-       WHERE OLD.event IN (${PROMPT}, ${RESPONSE}) AND session_id = OLD.session_id
-         AND NOT EXISTS (SELECT 1 FROM session_rollup WHERE session_id = OLD.session_id);
-      UPDATE session_rollup SET first_ts = (SELECT MIN(${remainingUnderKey('ts', 'ts >= OLD.ts', 'ASC')}) ${SESSION_KEYS})
+       WHERE session_id = OLD.session_id AND NOT EXISTS (SELECT 1 FROM session_rollup WHERE session_id = OLD.session_id);
+      UPDATE session_rollup SET first_ts = (SELECT MIN(${remainingUnderKey('ts', 'e.ts >= OLD.ts', 'ASC')}) ${SESSION_KEYS})
        WHERE ${SESSION_ROW} AND OLD.ts <= first_ts;
-      UPDATE session_rollup SET last_ts = (SELECT MAX(${remainingUnderKey('ts', 'ts <= OLD.ts', 'DESC')}) ${SESSION_KEYS})
+      UPDATE session_rollup SET last_ts = (SELECT MAX(${remainingUnderKey('ts', 'e.ts <= OLD.ts', 'DESC')}) ${SESSION_KEYS})
        WHERE ${SESSION_ROW} AND OLD.ts >= last_ts;
       UPDATE session_rollup SET user_key = (
           SELECT user_key FROM events
-           WHERE id IN (SELECT ${remainingUnderKey('id', 'ts <= session_rollup.last_ts', 'DESC')} ${SESSION_KEYS})
+           WHERE id IN (SELECT ${remainingUnderKey('id', 'e.ts <= session_rollup.last_ts', 'DESC')} ${SESSION_KEYS})
            ORDER BY ts DESC, id DESC LIMIT 1)
        WHERE ${SESSION_ROW} AND user_key = OLD.user_key;`;
 

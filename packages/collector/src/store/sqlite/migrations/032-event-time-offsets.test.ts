@@ -1,19 +1,18 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { readEventPages } from '../../../copy/sqlite-event-source.js';
 import { exportEventPages } from '../export-queries.js';
 import { migrate } from '../migrate.js';
 import { migrations } from './index.js';
+import { eventTimeOffsetsMigration } from './032-event-time-offsets.js';
 
 /** Upgrading a database created under migration 031: the three times become offsets from `ts`, and read back as they were. */
 
 /** 2026-03-07 10:00 UTC. */
 const T0 = Date.UTC(2026, 2, 7, 10);
 
-const databases: Database.Database[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
-});
+const openBefore = databasesBefore();
 
 interface Times {
   id: string;
@@ -43,9 +42,7 @@ async function readTimes(db: Database.Database): Promise<{ exported: unknown[]; 
 
 describe('migration 032: event times as offsets from the timestamp', () => {
   it('rewrites the stored times as offsets, which the export and the copy read back as the times stored', async () => {
-    const db = new Database(':memory:');
-    databases.push(db);
-    migrate(db, migrations.slice(0, 31));
+    const db = openBefore(eventTimeOffsetsMigration);
     const insert = db.prepare(
       `INSERT INTO events (write_key, message_id, type, event, user_key, ts, original_ts, sent_at, received_at, context)
        VALUES (X'31', @id, 'track', 'ai_user_prompt_created', 'ada', @ts, @original_ts, @sent_at, @received_at, '{}')`,
