@@ -1,7 +1,9 @@
 /**
  * One row of the SQLite `events` table as better-sqlite3 returns it
  * (`SELECT *`): the columns of migrations 001, 005, 006 and 016. Readers of whole
- * rows (the export, the copy to another engine) share it.
+ * rows (the export, the copy to another engine) share it. `type`, `event`,
+ * `user_key`, `status` and `intent` are generated from their stored forms
+ * (migration 033), which readers leave alone.
  */
 export interface EventTableRow {
   id: number;

@@ -10,6 +10,7 @@ import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from
 import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
 import { UserUpdates } from './user-updates.js';
+import { storedVocabularyValue, userKeyLink } from './vocabulary-codes.js';
 import { WriteKeyCodes } from './write-key-codes.js';
 
 /**
@@ -248,11 +249,11 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
   return {
     write_key: writeKey,
     message_id: record.messageId,
-    type: record.type,
-    event: record.event,
+    type_code: storedVocabularyValue('type', record.type),
+    event_code: storedVocabularyValue('event', record.event),
     user_id: record.userId,
     anonymous_id: record.anonymousId,
-    user_key: userKey,
+    user_key_link: userKeyLink(userKey, record.userId, record.anonymousId),
     session_id: record.sessionId,
     conversation_id: record.conversationId,
     prompt_number: record.promptNumber,
@@ -270,9 +271,9 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     total_tokens: record.totalTokens,
     cost: record.cost,
     model: record.model,
-    status: record.status,
+    status_code: storedVocabularyValue('status', record.status),
     error_type: record.errorType,
-    intent,
+    intent_code: storedVocabularyValue('intent', intent),
     // Sampling is a property of prompts; responses and actions only inherit the intent.
     intent_sampled: record.event === AI_EVENT.promptCreated && intent !== null ? 1 : null,
     action_type: record.actionType,

@@ -1,0 +1,190 @@
+import type Database from 'better-sqlite3';
+import type { ProgramMigration } from './migration.js';
+
+/**
+ * The values of `type`, `event`, `status` and `intent` that nearly every row
+ * holds, in their vocabularies' order. A row stores such a value as its
+ * position (1, 2…: one byte) and anything else as the text itself.
+ *
+ * Frozen: the events table's definition reads these codes back, so a code
+ * means its value for as long as the table exists. A value added here later
+ * would need another rebuild of the table; until then it is stored as text,
+ * which reads back the same.
+ */
+export const VOCABULARIES = {
+  type: ['track', 'identify', 'page', 'screen', 'group', 'alias'],
+  event: ['ai_user_prompt_created', 'ai_llm_response_received', 'ai_user_action', 'chatmeter_sdk_health'],
+  status: ['success', 'error', 'timeout'],
+  // The default taxonomy's intents and the classifier's dead-letter verdict.
+  intent: [
+    'product_inquiry', 'support_shipping', 'support_returns', 'technical_support', 'account_management',
+    'billing_payment', 'other', 'classification_error',
+  ],
+} as const;
+
+export type VocabularyColumn = keyof typeof VOCABULARIES;
+
+/** The stored column that holds a vocabulary column's code or text. */
+export const codeColumn = (column: VocabularyColumn): string => `${column}_code`;
+
+/**
+ * SQL: the stored form of the value `valueSql` in `column`'s vocabulary: its
+ * code, or the value itself outside the vocabulary. The code columns have no
+ * type affinity, so a text stays text and never equals a code ('1' is not 1).
+ */
+export function vocabularyCodeSql(column: VocabularyColumn, valueSql: string): string {
+  const codes = VOCABULARIES[column].map((value, index) => `WHEN '${value}' THEN ${index + 1}`).join(' ');
+  return `CASE ${valueSql} ${codes} ELSE ${valueSql} END`;
+}
+
+function vocabularyValueSql(column: VocabularyColumn): string {
+  const code = codeColumn(column);
+  const values = VOCABULARIES[column].map((value, index) => `WHEN ${index + 1} THEN '${value}'`).join(' ');
+  return `CASE ${code} ${values} ELSE ${code} END`;
+}
+
+/**
+ * SQL: what `user_key_link` stores for the user key `keySql` of a row: NULL
+ * when the key is the row's own user id or (without one) its anonymous id,
+ * which is so for every event not relabelled by an identify or alias.
+ */
+export const userKeyLinkSql = (keySql: string): string =>
+  `CASE WHEN ${keySql} IS COALESCE(user_id, anonymous_id) THEN NULL ELSE ${keySql} END`;
+
+/** The columns whose stored form changed, by the name triggers' `UPDATE OF` lists know them by. */
+const STORED_AS: Readonly<Record<string, string>> = {
+  type: codeColumn('type'),
+  event: codeColumn('event'),
+  status: codeColumn('status'),
+  intent: codeColumn('intent'),
+  user_key: 'user_key_link',
+};
+
+/** The table of migration 032, column by column: the stored definition and the value copied into it. */
+const STORED_COLUMNS: ReadonlyArray<readonly [definition: string, copiedFrom: string]> = [
+  ['id INTEGER PRIMARY KEY', 'id'],
+  ['write_key TEXT NOT NULL', 'write_key'],
+  ['message_id TEXT NOT NULL', 'message_id'],
+  [`${codeColumn('type')} NOT NULL`, vocabularyCodeSql('type', 'type')],
+  [codeColumn('event'), vocabularyCodeSql('event', 'event')],
+  ['user_id TEXT', 'user_id'],
+  ['anonymous_id TEXT', 'anonymous_id'],
+  ['user_key_link TEXT', userKeyLinkSql('user_key')],
+  ['session_id TEXT', 'session_id'],
+  ['conversation_id TEXT', 'conversation_id'],
+  ['prompt_number INTEGER', 'prompt_number'],
+  ['ts INTEGER NOT NULL', 'ts'],
+  ['original_ts_offset INTEGER', 'original_ts_offset'],
+  ['sent_at_offset INTEGER', 'sent_at_offset'],
+  ['received_at_offset INTEGER NOT NULL', 'received_at_offset'],
+  ['latency_ms REAL', 'latency_ms'],
+  ['prompt_tokens INTEGER', 'prompt_tokens'],
+  ['completion_tokens INTEGER', 'completion_tokens'],
+  ['total_tokens INTEGER', 'total_tokens'],
+  ['cost REAL', 'cost'],
+  ['model TEXT', 'model'],
+  [codeColumn('status'), vocabularyCodeSql('status', 'status')],
+  ['error_type TEXT', 'error_type'],
+  [codeColumn('intent'), vocabularyCodeSql('intent', 'intent')],
+  ['intent_sampled INTEGER', 'intent_sampled'],
+  ['action_type TEXT', 'action_type'],
+  ['feedback_type TEXT', 'feedback_type'],
+  ['feedback_value TEXT', 'feedback_value'],
+  ['rating REAL', 'rating'],
+  ['thumbs_up INTEGER', 'thumbs_up'],
+  ['debug INTEGER NOT NULL DEFAULT 0', 'debug'],
+  [`properties TEXT NOT NULL DEFAULT '{}'`, 'properties'],
+  [`context TEXT NOT NULL DEFAULT '{}'`, 'context'],
+  ['traits TEXT', 'traits'],
+  ['extra TEXT', 'extra'],
+  ['turn_model TEXT', 'turn_model'],
+  ['time_to_first_token_ms REAL', 'time_to_first_token_ms'],
+  ['tokens_per_second REAL', 'tokens_per_second'],
+  ['response_id TEXT', 'response_id'],
+  ['regenerated_from TEXT', 'regenerated_from'],
+  ['channel TEXT', 'channel'],
+  ['context_id INTEGER', 'context_id'],
+];
+
+/** Computed on every read, never stored: the columns every statement keeps reading and filtering by. */
+const READ_COLUMNS = [
+  `type TEXT NOT NULL GENERATED ALWAYS AS (${vocabularyValueSql('type')}) VIRTUAL`,
+  `event TEXT GENERATED ALWAYS AS (${vocabularyValueSql('event')}) VIRTUAL`,
+  // userId when known, else the userId linked to anonymous_id by identify/alias, else anonymous_id
+  'user_key TEXT NOT NULL GENERATED ALWAYS AS (COALESCE(user_key_link, user_id, anonymous_id)) VIRTUAL',
+  `status TEXT GENERATED ALWAYS AS (${vocabularyValueSql('status')}) VIRTUAL`,
+  `intent TEXT GENERATED ALWAYS AS (${vocabularyValueSql('intent')}) VIRTUAL`,
+];
+
+/** A table, index, view or trigger as `sqlite_master` holds it. */
+interface SchemaObject {
+  type: 'index' | 'view' | 'trigger';
+  name: string;
+  tbl_name: string;
+  sql: string;
+}
+
+/**
+ * Five columns of every event stop storing what they say. In 032's table
+ * they took about 60 bytes of a 244-byte row at 10M events:
+ *
+ * - `type`, `event`, `status` and `intent` repeat a few names ('track',
+ *   'ai_llm_response_received', 'success', 'product_inquiry'…). Each now
+ *   stores a vocabulary code (`…_code`, VOCABULARIES above), or the text
+ *   itself for a value outside the vocabulary (a custom event or intent).
+ * - `user_key` repeated the row's user id or anonymous id on every event not
+ *   relabelled. `user_key_link` stores it only when it differs.
+ *
+ * The names stay as VIRTUAL generated columns, computed when read. Every
+ * index, view, trigger and query that reads `event = '…'` or `user_key` is
+ * unchanged, partial indexes included (their WHERE clauses evaluate the
+ * column). `events_user_ts` still holds the user key itself. Writes go to the
+ * stored columns: the writer (vocabulary-codes.ts), relabels
+ * (`userKeyLinkSql`) and intent updates (`vocabularyCodeSql`). A trigger's
+ * `UPDATE OF` list names the stored column.
+ *
+ * SQLite cannot turn a stored column into a generated one, so the table is
+ * rebuilt (SQLite's "other kinds of table schema changes"): the indexes and
+ * triggers on events, and the views and other triggers that read it, are
+ * re-created from their own SQL. The runner turns foreign keys off for this
+ * migration, so dropping the old table does not empty `intent_queue`.
+ */
+export const vocabularyColumnsMigration: ProgramMigration = {
+  version: 33,
+  name: 'vocabulary codes and user-key links stored in place of repeated names',
+  apply(db: Database.Database): void {
+    const dependents = db
+      .prepare(
+        `SELECT type, name, tbl_name, sql FROM sqlite_master
+          WHERE sql IS NOT NULL AND (
+            (type IN ('index', 'trigger') AND tbl_name = 'events')
+            OR (type IN ('view', 'trigger') AND tbl_name <> 'events' AND sql LIKE '%events%'))`,
+      )
+      .all() as SchemaObject[];
+    for (const view of dependents.filter((object) => object.type === 'view')) db.exec(`DROP VIEW ${view.name}`);
+    for (const trigger of dependents.filter((object) => object.type === 'trigger')) db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`);
+
+    db.exec(`
+      CREATE TABLE events_rebuilt (
+        ${[...STORED_COLUMNS.map(([definition]) => definition), ...READ_COLUMNS, 'UNIQUE (write_key, message_id)'].join(',\n        ')}
+      );
+      INSERT INTO events_rebuilt (${STORED_COLUMNS.map(([definition]) => definition.split(' ')[0]).join(', ')})
+        SELECT ${STORED_COLUMNS.map(([, copiedFrom]) => copiedFrom).join(', ')} FROM events ORDER BY id;
+      DROP TABLE events;
+      ALTER TABLE events_rebuilt RENAME TO events;
+    `);
+    for (const type of ['index', 'view', 'trigger'] as const) {
+      for (const object of dependents.filter((candidate) => candidate.type === type)) {
+        db.exec(object.type === 'trigger' && object.tbl_name === 'events' ? withStoredUpdateColumns(object.sql) : object.sql);
+      }
+    }
+  },
+};
+
+/** A trigger on events with its `UPDATE OF` list naming the stored columns (`UPDATE OF intent` fires on `intent_code`). */
+export function withStoredUpdateColumns(triggerSql: string): string {
+  return triggerSql.replace(/\bUPDATE\s+OF\s+([\w\s,]+?)\s+ON\s+events\b/i, (_match, columns: string) => {
+    const stored = columns.split(',').map((column) => STORED_AS[column.trim()] ?? column.trim());
+    return `UPDATE OF ${stored.join(', ')} ON events`;
+  });
+}
