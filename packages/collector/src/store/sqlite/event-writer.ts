@@ -271,7 +271,7 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     total_tokens: record.totalTokens,
     cost: record.cost,
     model: record.model,
-    status_code: storedVocabularyValue('status', record.status),
+    status_code: storedVocabularyValue('status', record.columns.status),
     error_type: record.errorType,
     intent_code: storedVocabularyValue('intent', intent),
     // Sampling is a property of prompts; responses and actions only inherit the intent.
@@ -289,5 +289,8 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     context_id: contextId,
     traits: record.traits,
     extra: record.extra,
+    prompt_length: record.columns.prompt_length,
+    response_length: record.columns.response_length,
+    input_method_code: storedVocabularyValue('input_method', record.columns.input_method),
   };
 }

@@ -19,7 +19,7 @@ export interface Statements {
 /**
  * The columns an ingested event is inserted with, in the order insertEvent
  * binds them: the stored ones (migration 033 computes `type`, `event`,
- * `user_key`, `status` and `intent` from them).
+ * `user_key`, `status`, `intent` and `input_method` from them).
  */
 export const EVENT_COLUMNS = [
   'write_key', 'message_id', 'type_code', 'event_code', 'user_id', 'anonymous_id', 'user_key_link', 'session_id',
@@ -27,7 +27,7 @@ export const EVENT_COLUMNS = [
   'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status_code', 'error_type', 'intent_code',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
   'properties', 'context', 'traits', 'extra', 'time_to_first_token_ms', 'tokens_per_second', 'response_id',
-  'regenerated_from', 'channel', 'context_id',
+  'regenerated_from', 'channel', 'context_id', 'prompt_length', 'response_length', 'input_method_code',
 ] as const;
 
 /** An inserted event's values by column. */

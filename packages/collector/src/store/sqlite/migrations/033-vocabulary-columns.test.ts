@@ -24,8 +24,8 @@ describe('migration 033: vocabulary codes and user-key links', () => {
     const db = openBefore(vocabularyColumnsMigration);
     db.pragma('foreign_keys = ON');
     const insert = db.prepare(
-      `INSERT INTO events (write_key, message_id, type, event, user_id, anonymous_id, user_key, status, intent, ts, received_at_offset, context)
-       VALUES (X'31', @id, @type, @event, @userId, @anonymousId, @userKey, @status, @intent, ${T0}, 0, '{}')`,
+      `INSERT INTO events (write_key, message_id, type, event, user_id, anonymous_id, user_key, status, intent, ts, received_at_offset, context, properties)
+       VALUES (X'31', @id, @type, @event, @userId, @anonymousId, @userKey, @status, @intent, ${T0}, 0, '{}', @properties)`,
     );
     const rows = [
       // Known names, the key being the anonymous id.
@@ -38,8 +38,14 @@ describe('migration 033: vocabulary codes and user-key links', () => {
       { id: 'm-4', type: 'page', event: 'checkout_opened', userId: 'ada', anonymousId: null, userKey: 'ada', status: 'degraded', intent: 'refund_request' },
       { id: 'm-5', type: 'track', event: '1', userId: null, anonymousId: 'anon-5', userKey: 'anon-5', status: '2', intent: '3' },
       { id: 'm-6', type: 'identify', event: null, userId: 'ada', anonymousId: 'anon-2', userKey: 'ada', status: null, intent: null },
+      // Its status was defaulted (no response_status in the properties), and the next one's was sent.
+      { id: 'm-7', type: 'track', event: 'ai_llm_response_received', userId: 'ada', anonymousId: null, userKey: 'ada', status: 'success', intent: null },
+      {
+        id: 'm-8', type: 'track', event: 'ai_llm_response_received', userId: 'ada', anonymousId: null, userKey: 'ada', status: 'success', intent: null,
+        properties: '{"response_status":"success"}',
+      },
     ];
-    for (const row of rows) insert.run(row);
+    for (const row of rows) insert.run({ properties: '{}', ...row });
     db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (1, ?, ?)').run('where is my invoice', T0);
     const readBefore = db.prepare(READ).raw().all();
     const schemaBefore = db.prepare(SCHEMA).pluck().all();
@@ -54,6 +60,8 @@ describe('migration 033: vocabulary codes and user-key links', () => {
       ['integer', 'text', null, 'text', 'text'],
       ['integer', 'text', null, 'text', 'text'],
       ['integer', 'null', null, 'null', 'null'],
+      ['integer', 'integer', null, 'null', 'null'],
+      ['integer', 'integer', null, 'integer', 'null'],
     ]);
     expect(db.prepare(SCHEMA).pluck().all()).toEqual(schemaBefore);
     // Dropping the old table with foreign keys on would have cascaded to the queue.
@@ -75,16 +83,22 @@ describe('migration 033: vocabulary codes and user-key links', () => {
     expect(withStoredUpdateColumns(onDelete)).toBe(onDelete);
   });
 
-  it('has the writer store codes, and links only for relabelled events', async () => {
+  it('has the writer store codes, property columns, and links only for relabelled events', async () => {
     const store = new SqliteStore({ path: ':memory:' });
     try {
       await store.insertEvents([
-        promptRecord({ messageId: 'p-1', anonymousId: 'anon-1', userId: null, intent: 'billing_payment', timestamp: T0 }),
+        promptRecord({
+          messageId: 'p-1', anonymousId: 'anon-1', userId: null, intent: 'billing_payment', timestamp: T0,
+          properties: { prompt_length: 154, input_method: 'voice', client_tag: 'x' },
+        }),
         promptRecord({ messageId: 'c-1', event: 'custom_event', anonymousId: 'anon-1', userId: null, timestamp: T0 + 1 }),
       ]);
       expect(store.db.prepare(STORED).raw().all()).toEqual([
         ['integer', 'integer', null, 'null', 'integer'],
         ['integer', 'text', null, 'null', 'null'],
+      ]);
+      expect(store.db.prepare('SELECT properties, prompt_length, typeof(input_method_code), input_method FROM events ORDER BY id LIMIT 1').raw().get()).toEqual([
+        '{"client_tag":"x"}', 154, 'integer', 'voice',
       ]);
       await store.insertEvents([promptRecord({ messageId: 'i-1', type: 'identify', event: null, anonymousId: 'anon-1', userId: 'ada', timestamp: T0 + 2 })]);
       expect(store.db.prepare('SELECT user_key, user_key_link FROM events ORDER BY id').raw().all()).toEqual([

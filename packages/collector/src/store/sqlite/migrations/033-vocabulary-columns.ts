@@ -15,6 +15,7 @@ export const VOCABULARIES = {
   type: ['track', 'identify', 'page', 'screen', 'group', 'alias'],
   event: ['ai_user_prompt_created', 'ai_llm_response_received', 'ai_user_action', 'chatmeter_sdk_health'],
   status: ['success', 'error', 'timeout'],
+  input_method: ['text', 'voice', 'button'],
   // The default taxonomy's intents and the classifier's dead-letter verdict.
   intent: [
     'product_inquiry', 'support_shipping', 'support_returns', 'technical_support', 'account_management',
@@ -23,6 +24,10 @@ export const VOCABULARIES = {
 } as const;
 
 export type VocabularyColumn = keyof typeof VOCABULARIES;
+
+const RESPONSE = 'ai_llm_response_received';
+/** What ingest records for a response sent without a `response_status` (to-event-record.ts). */
+export const DEFAULT_RESPONSE_STATUS = 'success';
 
 /** The stored column that holds a vocabulary column's code or text. */
 export const codeColumn = (column: VocabularyColumn): string => `${column}_code`;
@@ -83,7 +88,10 @@ const STORED_COLUMNS: ReadonlyArray<readonly [definition: string, copiedFrom: st
   ['total_tokens INTEGER', 'total_tokens'],
   ['cost REAL', 'cost'],
   ['model TEXT', 'model'],
-  [codeColumn('status'), vocabularyCodeSql('status', 'status')],
+  // NULL for a response whose status the collector defaulted (no `response_status` property).
+  [codeColumn('status'), `CASE WHEN event = '${RESPONSE}' AND status = '${DEFAULT_RESPONSE_STATUS}'
+     AND json_valid(properties) AND json_type(properties, '$.response_status') IS NULL THEN NULL
+     ELSE ${vocabularyCodeSql('status', 'status')} END`],
   ['error_type TEXT', 'error_type'],
   [codeColumn('intent'), vocabularyCodeSql('intent', 'intent')],
   ['intent_sampled INTEGER', 'intent_sampled'],
@@ -104,6 +112,10 @@ const STORED_COLUMNS: ReadonlyArray<readonly [definition: string, copiedFrom: st
   ['regenerated_from TEXT', 'regenerated_from'],
   ['channel TEXT', 'channel'],
   ['context_id INTEGER', 'context_id'],
+  // Rows stored before keep these properties in their JSON.
+  ['prompt_length INTEGER', 'NULL'],
+  ['response_length INTEGER', 'NULL'],
+  [codeColumn('input_method'), 'NULL'],
 ];
 
 /** Computed on every read, never stored: the columns every statement keeps reading and filtering by. */
@@ -112,8 +124,10 @@ const READ_COLUMNS = [
   `event TEXT GENERATED ALWAYS AS (${vocabularyValueSql('event')}) VIRTUAL`,
   // userId when known, else the userId linked to anonymous_id by identify/alias, else anonymous_id
   'user_key TEXT NOT NULL GENERATED ALWAYS AS (COALESCE(user_key_link, user_id, anonymous_id)) VIRTUAL',
-  `status TEXT GENERATED ALWAYS AS (${vocabularyValueSql('status')}) VIRTUAL`,
+  `status TEXT GENERATED ALWAYS AS (COALESCE(${vocabularyValueSql('status')},
+     CASE WHEN event = '${RESPONSE}' THEN '${DEFAULT_RESPONSE_STATUS}' END)) VIRTUAL`,
   `intent TEXT GENERATED ALWAYS AS (${vocabularyValueSql('intent')}) VIRTUAL`,
+  `input_method TEXT GENERATED ALWAYS AS (${vocabularyValueSql('input_method')}) VIRTUAL`,
 ];
 
 /** A table, index, view or trigger as `sqlite_master` holds it. */
@@ -125,8 +139,10 @@ interface SchemaObject {
 }
 
 /**
- * Five columns of every event stop storing what they say. In 032's table
- * they took about 60 bytes of a 244-byte row at 10M events:
+ * Five columns of every event stop storing what they say, and three
+ * properties of the SDK's own get columns. In 032's table the five took
+ * about 60 bytes of a 244-byte row at 10M events, and the properties JSON of
+ * a prompt or response about 45, most of it property names:
  *
  * - `type`, `event`, `status` and `intent` repeat a few names ('track',
  *   'ai_llm_response_received', 'success', 'product_inquiry'…). Each now
@@ -134,6 +150,14 @@ interface SchemaObject {
  *   itself for a value outside the vocabulary (a custom event or intent).
  * - `user_key` repeated the row's user id or anonymous id on every event not
  *   relabelled. `user_key_link` stores it only when it differs.
+ * - A response's `status` is stored only when its `response_status` was
+ *   sent; `status` reads the default ('success') for a response without one,
+ *   so the property can leave the JSON whenever it was sent
+ *   (lean-event-json.ts).
+ * - `prompt_length`, `response_length` and `input_method` (a vocabulary
+ *   column) hold those properties when the column can hold them exactly;
+ *   the JSON then leaves them out and the readers of whole rows put them
+ *   back. Rows stored before keep them in their JSON.
  *
  * The names stay as VIRTUAL generated columns, computed when read. Every
  * index, view, trigger and query that reads `event = '…'` or `user_key` is
