@@ -178,9 +178,8 @@ describe('inputs that must not poison the collector', () => {
   });
 
   it('sums token counts stored before they were bounded without integer overflow', async () => {
-    // The stored columns of migration 033 take the names as text, which reads back as the same names.
     const insert = app.store.db.prepare(
-      `INSERT INTO events (write_key, message_id, type_code, event_code, user_key_link, conversation_id, ts, received_at_offset, prompt_tokens, model, status_code)
+      `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, ts, received_at_offset, prompt_tokens, model, status)
        VALUES (@writeKey, @messageId, 'track', 'ai_llm_response_received', 'user-1', 'conv-1', @ts, @receivedAt - @ts, 9007199254740991, 'm', 'success')`,
     );
     for (let index = 0; index < 1100; index += 1) {

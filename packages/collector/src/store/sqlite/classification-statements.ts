@@ -1,12 +1,9 @@
 import type Database from 'better-sqlite3';
 import { CLASSIFICATION_ERROR } from '../../classification/classification-worker.js';
 import { AI_EVENT } from '../../protocol/index.js';
-import { codeColumn, vocabularyCodeSql } from './migrations/033-vocabulary-columns.js';
 
 const PROMPT = `'${AI_EVENT.promptCreated}'`;
 const TURN_EVENTS = `('${AI_EVENT.responseReceived}', '${AI_EVENT.userAction}')`;
-/** `intent` is read from this column and written to it (migration 033). */
-const STORED_INTENT = codeColumn('intent');
 
 const CLASSIFICATION_SQL = {
     nextQueued: `SELECT q.event_id AS eventId, q.prompt_text AS text, e.user_key AS userKey,
@@ -20,11 +17,11 @@ const CLASSIFICATION_SQL = {
     costOnDay: 'SELECT TOTAL(cost) AS cost FROM classification_usage WHERE day = ? AND classifier = ?',
     oldestQueued: 'SELECT event_id AS eventId FROM intent_queue ORDER BY event_id LIMIT 1',
     oldestQueuedAt: 'SELECT MIN(enqueued_at) AS at FROM intent_queue',
-    setPromptIntent: `UPDATE events SET ${STORED_INTENT} = ${vocabularyCodeSql('intent', '@intent')}, intent_sampled = @sampled WHERE id = @eventId
+    setPromptIntent: `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId
        RETURNING conversation_id AS conversationId, prompt_number AS promptNumber`,
     // A turn's response and actions get the prompt's intent when they have none:
     // same prompt_number, or, without one, this prompt is the latest before them.
-    propagateToTurn: `UPDATE events SET ${STORED_INTENT} = ${vocabularyCodeSql('intent', '@intent')}
+    propagateToTurn: `UPDATE events SET intent = @intent
         WHERE conversation_id = @conversationId AND event IN ${TURN_EVENTS} AND intent IS NULL
           AND (prompt_number = @promptNumber
                OR (prompt_number IS NULL AND (
@@ -47,7 +44,7 @@ const CLASSIFICATION_SQL = {
       LIMIT 1`,
     dequeue: 'DELETE FROM intent_queue WHERE event_id = ?',
     // Dead letter: a prompt that cannot be processed is marked and its text erased, so it never blocks the queue.
-    markClassificationError: `UPDATE events SET ${STORED_INTENT} = ${vocabularyCodeSql('intent', `'${CLASSIFICATION_ERROR}'`)}, intent_sampled = 1 WHERE id = ? AND intent IS NULL`,
+    markClassificationError: `UPDATE events SET intent = '${CLASSIFICATION_ERROR}', intent_sampled = 1 WHERE id = ? AND intent IS NULL`,
     addUsage: `INSERT INTO classification_usage (day, classifier, prompts, cached, errors, not_sampled, prompt_tokens, completion_tokens, cost)
        VALUES (@day, @classifier, @prompts, @cached, @errors, @notSampled, @promptTokens, @completionTokens, @cost)
        ON CONFLICT (day, classifier) DO UPDATE SET

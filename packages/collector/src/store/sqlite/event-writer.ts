@@ -10,7 +10,6 @@ import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from
 import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
 import { UserUpdates } from './user-updates.js';
-import { storedVocabularyValue, userKeyLink } from './vocabulary-codes.js';
 import { WriteKeyCodes } from './write-key-codes.js';
 
 /**
@@ -249,11 +248,11 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
   return {
     write_key: writeKey,
     message_id: record.messageId,
-    type_code: storedVocabularyValue('type', record.type),
-    event_code: storedVocabularyValue('event', record.event),
+    type: record.type,
+    event: record.event,
     user_id: record.userId,
     anonymous_id: record.anonymousId,
-    user_key_link: userKeyLink(userKey, record.userId, record.anonymousId),
+    user_key: userKey,
     session_id: record.sessionId,
     conversation_id: record.conversationId,
     prompt_number: record.promptNumber,
@@ -271,9 +270,9 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     total_tokens: record.totalTokens,
     cost: record.cost,
     model: record.model,
-    status_code: storedVocabularyValue('status', record.columns.status),
+    status: record.status,
     error_type: record.errorType,
-    intent_code: storedVocabularyValue('intent', intent),
+    intent,
     // Sampling is a property of prompts; responses and actions only inherit the intent.
     intent_sampled: record.event === AI_EVENT.promptCreated && intent !== null ? 1 : null,
     action_type: record.actionType,
@@ -289,8 +288,5 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     context_id: contextId,
     traits: record.traits,
     extra: record.extra,
-    prompt_length: record.columns.prompt_length,
-    response_length: record.columns.response_length,
-    input_method_code: storedVocabularyValue('input_method', record.columns.input_method),
   };
 }

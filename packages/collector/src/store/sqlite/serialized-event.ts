@@ -1,5 +1,5 @@
 import type { EventRecord } from '../event-record.js';
-import { leanContext, leanProperties, propertyColumnValues, type PropertyColumnValues } from './lean-event-json.js';
+import { leanContext, leanProperties } from './lean-event-json.js';
 
 /**
  * An EventRecord with its JSON columns already serialised, as the events
@@ -15,8 +15,6 @@ export interface SerializedEvent extends Omit<EventRecord, 'properties' | 'conte
   traits: string | null;
   /** Null when there were no unknown top-level fields. */
   extra: string | null;
-  /** What the property columns and `status_code` store (lean-event-json.ts). */
-  columns: PropertyColumnValues;
 }
 
 export function serializeEvent(record: EventRecord): SerializedEvent {
@@ -26,6 +24,5 @@ export function serializeEvent(record: EventRecord): SerializedEvent {
     context: JSON.stringify(leanContext(record)),
     traits: record.traits === null ? null : JSON.stringify(record.traits),
     extra: Object.keys(record.extra).length === 0 ? null : JSON.stringify(record.extra),
-    columns: propertyColumnValues(record),
   };
 }

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { userKeyLinkSql } from './migrations/033-vocabulary-columns.js';
 
 /** Statements prepared once per connection (better-sqlite3 performance guide). */
 export interface Statements {
@@ -16,18 +15,14 @@ export interface Statements {
   setSetting: Database.Statement;
 }
 
-/**
- * The columns an ingested event is inserted with, in the order insertEvent
- * binds them: the stored ones (migration 033 computes `type`, `event`,
- * `user_key`, `status`, `intent` and `input_method` from them).
- */
+/** The columns an ingested event is inserted with, in the order insertEvent binds them. */
 export const EVENT_COLUMNS = [
-  'write_key', 'message_id', 'type_code', 'event_code', 'user_id', 'anonymous_id', 'user_key_link', 'session_id',
+  'write_key', 'message_id', 'type', 'event', 'user_id', 'anonymous_id', 'user_key', 'session_id',
   'conversation_id', 'prompt_number', 'ts', 'original_ts_offset', 'sent_at_offset', 'received_at_offset', 'latency_ms',
-  'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status_code', 'error_type', 'intent_code',
+  'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status', 'error_type', 'intent',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
   'properties', 'context', 'traits', 'extra', 'time_to_first_token_ms', 'tokens_per_second', 'response_id',
-  'regenerated_from', 'channel', 'context_id', 'prompt_length', 'response_length', 'input_method_code',
+  'regenerated_from', 'channel', 'context_id',
 ] as const;
 
 /** An inserted event's values by column. */
@@ -48,7 +43,7 @@ export function prepareStatements(db: Database.Database): Statements {
        ON CONFLICT (anonymous_id) DO UPDATE SET user_id = excluded.user_id, linked_at = excluded.linked_at`,
     ),
     relabelEvents: db.prepare(
-      `UPDATE events SET user_key_link = ${userKeyLinkSql('@to')} WHERE user_key = @from AND (anonymous_id = @from OR user_id = @from)`,
+      'UPDATE events SET user_key = @to WHERE user_key = @from AND (anonymous_id = @from OR user_id = @from)',
     ),
     // The merged user keeps the earliest first-seen of both identities, and the traffic flags of both.
     mergeUser: db.prepare(
