@@ -178,8 +178,9 @@ describe('inputs that must not poison the collector', () => {
   });
 
   it('sums token counts stored before they were bounded without integer overflow', async () => {
+    // Migration 033's code columns keep a text as it is, which `type` and `status` read back unchanged.
     const insert = app.store.db.prepare(
-      `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, ts, received_at_offset, prompt_tokens, model, status)
+      `INSERT INTO events (write_key, message_id, type_code, event, user_key, conversation_id, ts, received_at_offset, prompt_tokens, model, status_code)
        VALUES (@writeKey, @messageId, 'track', 'ai_llm_response_received', 'user-1', 'conv-1', @ts, @receivedAt - @ts, 9007199254740991, 'm', 'success')`,
     );
     for (let index = 0; index < 1100; index += 1) {

@@ -18,10 +18,13 @@ function capturingLogger(): { logger: Logger; messages: string[] } {
   return { logger: pino({ level: 'info' }, stream) as Logger, messages };
 }
 
-/** Queues a prompt the way ingest does, enqueued at `at`. */
+/**
+ * Queues a prompt the way ingest does, enqueued at `at`. Migration 033's code
+ * columns keep a text as it is, which `type` reads back unchanged.
+ */
 function enqueuePrompt(store: SqliteStore, id: number, at: number): void {
   store.db
-    .prepare(`INSERT INTO events (id, write_key, message_id, type, event, user_key, ts, received_at_offset, properties, context, debug)
+    .prepare(`INSERT INTO events (id, write_key, message_id, type_code, event, user_key, ts, received_at_offset, properties, context, debug)
               VALUES (?, 'wk', ?, 'track', 'ai_user_prompt_created', 'u1', ?, 0, '{}', '{}', 0)`)
     .run(id, `m${id}`, at);
   store.db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (?, ?, ?)').run(id, 'text', at);

@@ -141,9 +141,10 @@ describe('GET /v1/export', () => {
 
   it('reads the next page only when the client takes more (50,000 events, a paused reader)', async () => {
     // 50,000 events straight into the table: ingest would take longer than the point of this test.
+    // Migration 033's code columns keep a text as it is, which `type` and `status` read back unchanged.
     app.store.db.exec(`
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
-      INSERT INTO events (write_key, message_id, type, event, user_key, ts, received_at_offset, properties, context)
+      INSERT INTO events (write_key, message_id, type_code, event, user_key, ts, received_at_offset, properties, context)
       SELECT 'k', 'bulk-' || i, 'track', 'ai_llm_response_received', 'u-' || (i % 100), ${MARCH_10}, 0,
              '{"padding":"${'x'.repeat(200)}"}', '{}' FROM n`);
     const original = app.store.exportEvents.bind(app.store);

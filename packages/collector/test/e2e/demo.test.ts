@@ -110,7 +110,7 @@ describe.skipIf(!chromiumAvailable())('demo chat page in real Chromium', () => {
 
     const conversationRows = await eventually(() => {
       // This test's conversation: the one of the 36-character prompt (the text itself is never stored).
-      const [prompt] = readEvents(suite.app.dbPath, "event = 'ai_user_prompt_created' AND properties LIKE '%\"prompt_length\":36%'");
+      const [prompt] = readEvents(suite.app.dbPath, "event = 'ai_user_prompt_created' AND prompt_length = 36");
       const ofConversation = readEvents(suite.app.dbPath, `event IN ('ai_llm_response_received', 'ai_user_action') AND conversation_id = '${prompt!.conversation_id}'`);
       expect(ofConversation.filter((row) => row.event === 'ai_user_action')).toHaveLength(3);
       return ofConversation;
@@ -177,11 +177,11 @@ describe.skipIf(!chromiumAvailable())('demo chat page in real Chromium', () => {
     // The prompt and its answer wait in the browser.
     expect(await banner.textContent()).toBe('Offline: 2 events waiting in this browser, sent when the connection is back.');
     await flush(page);
-    expect(readEvents(suite.app.dbPath, "event = 'ai_user_prompt_created' AND properties LIKE '%\"prompt_length\":32%'")).toHaveLength(0);
+    expect(readEvents(suite.app.dbPath, "event = 'ai_user_prompt_created' AND prompt_length = 32")).toHaveLength(0);
 
     await context.setOffline(false);
     await banner.waitFor({ state: 'hidden' });
-    await eventually(() => expect(readEvents(suite.app.dbPath, "event = 'ai_user_prompt_created' AND properties LIKE '%\"prompt_length\":32%'")).toHaveLength(1));
+    await eventually(() => expect(readEvents(suite.app.dbPath, "event = 'ai_user_prompt_created' AND prompt_length = 32")).toHaveLength(1));
     await context.close();
   });
 });

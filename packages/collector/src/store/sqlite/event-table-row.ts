@@ -1,7 +1,9 @@
 /**
  * One row of the SQLite `events` table as better-sqlite3 returns it
  * (`SELECT *`): the columns of migrations 001, 005, 006 and 016. Readers of whole
- * rows (the export, the copy to another engine) share it.
+ * rows (the export, the copy to another engine) share it. `type`, `event`,
+ * `user_key`, `status` and `intent` are generated from their stored forms
+ * (migration 033), which readers leave alone.
  */
 export interface EventTableRow {
   id: number;
@@ -51,4 +53,10 @@ export interface EventTableRow {
   extra: string | null;
   /** The `contexts` row of the event's context (migration 017); NULL for rows stored before, which hold it in `context`. */
   context_id: number | null;
+  /** The status's vocabulary code or text, NULL when the collector defaulted it (migration 033; `status` reads it). */
+  status_code: number | string | null;
+  /** Properties kept in columns of their own since migration 033 (lean-event-json.ts). */
+  prompt_length: number | null;
+  response_length: number | null;
+  input_method: string | null;
 }

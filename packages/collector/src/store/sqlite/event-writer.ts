@@ -10,6 +10,7 @@ import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from
 import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
 import { UserUpdates } from './user-updates.js';
+import { storedVocabularyValue } from './vocabulary-codes.js';
 import { WriteKeyCodes } from './write-key-codes.js';
 
 /**
@@ -248,7 +249,7 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
   return {
     write_key: writeKey,
     message_id: record.messageId,
-    type: record.type,
+    type_code: storedVocabularyValue('type', record.type),
     event: record.event,
     user_id: record.userId,
     anonymous_id: record.anonymousId,
@@ -270,7 +271,7 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     total_tokens: record.totalTokens,
     cost: record.cost,
     model: record.model,
-    status: record.status,
+    status_code: storedVocabularyValue('status', record.columns.status),
     error_type: record.errorType,
     intent,
     // Sampling is a property of prompts; responses and actions only inherit the intent.
@@ -288,5 +289,8 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     context_id: contextId,
     traits: record.traits,
     extra: record.extra,
+    prompt_length: record.columns.prompt_length,
+    response_length: record.columns.response_length,
+    input_method_code: storedVocabularyValue('input_method', record.columns.input_method),
   };
 }

@@ -3,7 +3,7 @@ import { createTrafficClassifier } from '../../ingest/traffic-class.js';
 import { toEventRecord } from '../../ingest/to-event-record.js';
 import type { Message } from '../../protocol/index.js';
 import type { EventRecord } from '../event-record.js';
-import { leanContext, leanProperties, restoreContext, restoreProperties, type CopiedColumns } from './lean-event-json.js';
+import { leanContext, leanProperties, propertyColumnValues, restoreContext, restoreProperties, type CopiedColumns } from './lean-event-json.js';
 
 function record(message: Record<string, unknown>, batchContext?: Record<string, unknown>): EventRecord {
   return toEventRecord(message as Message, {
@@ -35,6 +35,11 @@ function columns(event: EventRecord): CopiedColumns {
     completion_tokens: event.completionTokens,
     total_tokens: event.totalTokens,
     session_id: event.sessionId,
+    status: event.status,
+    status_code: propertyColumnValues(event).status,
+    prompt_length: propertyColumnValues(event).prompt_length,
+    response_length: propertyColumnValues(event).response_length,
+    input_method: propertyColumnValues(event).input_method,
   };
 }
 
@@ -68,7 +73,7 @@ const response = {
 describe('the events table keeps each value once', () => {
   it('leaves out of the JSON what the columns hold, and the round trip gives back every property', () => {
     const event = record(response);
-    expect(leanProperties(event)).toEqual({ response_status: 'success', response_length: 400 });
+    expect(leanProperties(event)).toEqual({});
     expect(leanContext(event)).toEqual({ library: { name: 'chatmeter', version: '1' } });
     expect(roundTrip(event)).toEqual({ properties: response.properties, context: response.context });
   });
@@ -81,6 +86,9 @@ describe('the events table keeps each value once', () => {
       latency_ms: Number.MAX_VALUE,
       classified_intent: 'coding', // the classifier may replace the column's value
       action_type: 'copy',
+      prompt_length: 2.5, // a count column holds only whole numbers
+      response_length: -1,
+      input_method: 7, // a text column holds only texts
     };
     const event = record({ ...response, event: 'ai_user_action', properties });
     expect(event.conversationId).toBe('42');
@@ -91,6 +99,9 @@ describe('the events table keeps each value once', () => {
       prompt_number: '3',
       token_count: { prompt_tokens: 10, completion_tokens: 5 },
       classified_intent: 'coding',
+      prompt_length: 2.5,
+      response_length: -1,
+      input_method: 7,
     });
     expect(roundTrip(event).properties).toEqual(properties);
   });
@@ -100,6 +111,18 @@ describe('the events table keeps each value once', () => {
     expect(event.status).toBe('success');
     expect(event.sessionId).toBeNull();
     expect(roundTrip(event)).toEqual({ properties: { conversation_id: 'c1' }, context: { sessionId: 'batch-session', library: { name: 'x' } } });
+    // Sent, but not as a status: the default applies and the property stays in the JSON.
+    const blank = record({ ...response, properties: { response_status: '' } });
+    expect(propertyColumnValues(blank).status).toBeNull();
+    expect(roundTrip(blank).properties).toEqual({ response_status: '' });
+  });
+
+  it("stores a prompt's length and input method in their columns, and the round trip gives them back", () => {
+    const prompt = { ...response, event: 'ai_user_prompt_created', properties: { conversation_id: 'c1', prompt_length: 154, input_method: 'voice' } };
+    const event = record(prompt);
+    expect(leanProperties(event)).toEqual({});
+    expect(propertyColumnValues(event)).toEqual({ prompt_length: 154, response_length: null, input_method: 'voice', status: null });
+    expect(roundTrip(event).properties).toEqual(prompt.properties);
   });
 
   it('adds nothing to JSON stored before, which kept every property', () => {

@@ -1,5 +1,6 @@
 import type { EventRecord } from '../event-record.js';
 import type { EventTableRow } from './event-table-row.js';
+import { DEFAULT_RESPONSE_STATUS } from './migrations/033-vocabulary-columns.js';
 
 /**
  * The events table keeps each value once. Ingest copies several properties
@@ -14,18 +15,22 @@ import type { EventTableRow } from './event-table-row.js';
  * Lossless by construction: a property is left out only when it is strictly
  * equal to its column's value (same type, same value), and put back only
  * when it is absent from the stored JSON while its column has a value —
- * which each of these columns has only when the property was sent. Columns
- * that can have a value without the property are not listed: `status`
- * (defaults to success), `intent` (the classifier's verdict replaces it),
- * `total_tokens` alone (the sum of the other two when missing). Rows stored
- * before this kept every property, and nothing is put back over them.
- * Restored keys come first; JSON objects carry no meaning in key order.
+ * which each of these columns has only when the property was sent. `status`
+ * has a value without the property (ingest defaults it to success), so its
+ * property is put back only when `status_code` says it was sent (migration
+ * 033). Columns that can have a value without the property are not listed:
+ * `intent` (the classifier's verdict replaces it), `total_tokens` alone (the
+ * sum of the other two when missing). Rows stored before this kept every
+ * property, and nothing is put back over them. Restored keys come first;
+ * JSON objects carry no meaning in key order.
  */
 interface ColumnCopy {
   /** The property's (or context field's) name on the wire. */
   key: string;
   field: keyof EventRecord & keyof ColumnValues;
   column: keyof EventTableRow;
+  /** The stored column that is NULL when the property was not sent, when `column` can have a value without it. */
+  sentColumn?: keyof EventTableRow;
 }
 
 type ColumnValues = Pick<
@@ -45,6 +50,7 @@ type ColumnValues = Pick<
   | 'promptTokens'
   | 'completionTokens'
   | 'totalTokens'
+  | 'status'
 >;
 
 const PROPERTY_COPIES = [
@@ -59,7 +65,31 @@ const PROPERTY_COPIES = [
   { key: 'regenerated_from', field: 'regeneratedFrom', column: 'regenerated_from' },
   { key: 'error_type', field: 'errorType', column: 'error_type' },
   { key: 'action_type', field: 'actionType', column: 'action_type' },
+  // `status` reads 'success' for a response without the property; `status_code` is stored only when it was sent (migration 033).
+  { key: 'response_status', field: 'status', column: 'status', sentColumn: 'status_code' },
 ] as const satisfies readonly ColumnCopy[];
+
+/**
+ * Properties of the SDK's own that the events table keeps in columns of
+ * their own (migration 033), though no metric reads them: nearly every
+ * prompt and response carries them, and in the JSON their names took more
+ * bytes than their values. A property goes to its column only when the
+ * column holds it exactly (a count as an integer, a text as a text).
+ */
+const PROPERTY_COLUMNS = [
+  { key: 'prompt_length', column: 'prompt_length', holds: isCount },
+  { key: 'response_length', column: 'response_length', holds: isCount },
+  { key: 'input_method', column: 'input_method', holds: isText },
+] as const satisfies readonly { key: string; column: keyof EventTableRow; holds: (value: unknown) => boolean }[];
+
+/** The values the events table stores for a record beyond its fields: the property columns, and the status as sent. */
+export interface PropertyColumnValues {
+  prompt_length: number | null;
+  response_length: number | null;
+  input_method: string | null;
+  /** NULL for a status the collector defaulted: `status` reads the default back (migration 033). */
+  status: string | null;
+}
 
 /** `token_count` is left out only whole: exactly these three numbers, each equal to its column. */
 const TOKEN_COUNT = 'token_count';
@@ -74,7 +104,11 @@ const SESSION_COPY = { key: 'sessionId', field: 'sessionId', column: 'session_id
 /** The row's columns the restore reads. */
 export type CopiedColumns = Pick<
   EventTableRow,
-  (typeof PROPERTY_COPIES)[number]['column'] | (typeof TOKEN_COPIES)[number]['column'] | typeof SESSION_COPY.column
+  | (typeof PROPERTY_COPIES)[number]['column']
+  | 'status_code'
+  | (typeof PROPERTY_COLUMNS)[number]['column']
+  | (typeof TOKEN_COPIES)[number]['column']
+  | typeof SESSION_COPY.column
 >;
 
 /** The record's properties without the values its columns hold. */
@@ -86,9 +120,23 @@ export function leanProperties(record: EventRecord): Record<string, unknown> {
     const copy = PROPERTY_COPIES.find((candidate) => candidate.key === key) as ColumnCopy | undefined;
     if (copy !== undefined && value === record[copy.field]) continue;
     if (key === TOKEN_COUNT && isTokenCopy(value, record)) continue;
+    if (PROPERTY_COLUMNS.some((column) => column.key === key && column.holds(value))) continue;
     lean[key] = value;
   }
   return lean;
+}
+
+/** What the property columns and `status_code` store for the record. */
+export function propertyColumnValues(record: EventRecord): PropertyColumnValues {
+  const { properties } = record;
+  const defaulted = record.status === DEFAULT_RESPONSE_STATUS && properties['response_status'] !== DEFAULT_RESPONSE_STATUS;
+  // Field by field, on the request's thread for every event: Object.fromEntries over PROPERTY_COLUMNS took ~2 µs.
+  return {
+    prompt_length: isCount(properties['prompt_length']) ? properties['prompt_length'] : null,
+    response_length: isCount(properties['response_length']) ? properties['response_length'] : null,
+    input_method: isText(properties['input_method']) ? properties['input_method'] : null,
+    status: defaulted ? null : record.status,
+  };
 }
 
 /** The record's context without the session id its column holds. */
@@ -102,7 +150,12 @@ export function leanContext(record: EventRecord): Record<string, unknown> {
 /** Stored properties with the values the columns hold put back. */
 export function restoreProperties(row: CopiedColumns, stored: Record<string, unknown>): Record<string, unknown> {
   const restored: Record<string, unknown> = {};
-  for (const { key, column } of PROPERTY_COPIES) {
+  for (const copy of PROPERTY_COPIES as readonly ColumnCopy[]) {
+    const value = row[copy.column as keyof CopiedColumns];
+    const sent = copy.sentColumn === undefined || row[copy.sentColumn as keyof CopiedColumns] !== null;
+    if (value !== null && sent && !(copy.key in stored)) restored[copy.key] = value;
+  }
+  for (const { key, column } of PROPERTY_COLUMNS) {
     const value = row[column];
     if (value !== null && !(key in stored)) restored[key] = value;
   }
@@ -123,4 +176,12 @@ function isTokenCopy(value: unknown, record: EventRecord): boolean {
   const tokens = value as Record<string, unknown>;
   const keys = Object.keys(tokens);
   return keys.length === TOKEN_COPIES.length && TOKEN_COPIES.every(({ key, field }) => key in tokens && tokens[key] === record[field] && typeof tokens[key] === 'number');
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string';
 }

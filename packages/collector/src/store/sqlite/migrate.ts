@@ -1,10 +1,16 @@
 import type Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import type { ProgramMigration } from './migrations/migration.js';
 import { ChatmeterError } from '../../chatmeter-error.js';
 
 /** Thrown when the database was written by a newer collector than this one. */
 export class SchemaVersionError extends ChatmeterError {
   override name = 'SchemaVersionError';
+}
+
+/** Thrown when a migration would leave the database inconsistent; its transaction is rolled back. */
+export class MigrationError extends ChatmeterError {
+  override name = 'MigrationError';
 }
 
 /**
@@ -21,10 +27,37 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    if ('sql' in migration) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } else {
+      applyProgram(db, migration);
+    }
   }
   return latest;
+}
+
+/**
+ * Foreign keys off around the transaction (the pragma is a no-op inside
+ * one): dropping a rebuilt table would otherwise delete the rows that
+ * reference it (`intent_queue`'s ON DELETE CASCADE). Whatever the program
+ * leaves must still satisfy them before it commits.
+ */
+function applyProgram(db: Database.Database, migration: ProgramMigration): void {
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      migration.apply(db);
+      const violations = db.pragma('foreign_key_check') as unknown[];
+      if (violations.length > 0) {
+        throw new MigrationError(`migration ${migration.version} (${migration.name}) left ${violations.length} rows breaking a foreign key`);
+      }
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys}`);
+  }
 }

@@ -15,14 +15,18 @@ export interface Statements {
   setSetting: Database.Statement;
 }
 
-/** The columns an ingested event is inserted with, in the order insertEvent binds them. */
+/**
+ * The columns an ingested event is inserted with, in the order insertEvent
+ * binds them: the stored ones (migration 033 computes `type`, `status` and
+ * `input_method` from theirs).
+ */
 export const EVENT_COLUMNS = [
-  'write_key', 'message_id', 'type', 'event', 'user_id', 'anonymous_id', 'user_key', 'session_id',
+  'write_key', 'message_id', 'type_code', 'event', 'user_id', 'anonymous_id', 'user_key', 'session_id',
   'conversation_id', 'prompt_number', 'ts', 'original_ts_offset', 'sent_at_offset', 'received_at_offset', 'latency_ms',
-  'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status', 'error_type', 'intent',
+  'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status_code', 'error_type', 'intent',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
   'properties', 'context', 'traits', 'extra', 'time_to_first_token_ms', 'tokens_per_second', 'response_id',
-  'regenerated_from', 'channel', 'context_id',
+  'regenerated_from', 'channel', 'context_id', 'prompt_length', 'response_length', 'input_method_code',
 ] as const;
 
 /** An inserted event's values by column. */

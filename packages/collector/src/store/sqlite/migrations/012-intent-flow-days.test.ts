@@ -9,6 +9,7 @@ import { SqliteMetrics } from '../metrics/sqlite-metrics.js';
 import { RollupMaterializer } from '../rollup-materializer.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
+import { storedEventColumns } from '../../../../test/support/stored-event-columns.js';
 
 /** Upgrading a database created under migration 009: the new tables start from what was folded, and answer as before. */
 
@@ -51,8 +52,10 @@ afterEach(() => {
 
 function insert(db: Database.Database, prompts: readonly Prompt[]): void {
   const received = receivedAtColumn(db);
+  const stored = storedEventColumns(db);
   const statement = db.prepare(
-    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, ts, ${received.column}, context, intent, debug)
+    `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, conversation_id, ts')}, ${received.column},
+                         ${stored('context, intent, debug')})
      VALUES ('wk', @id, 'track', 'ai_user_prompt_created', 'ada', @conversation, @ts, ${received.value('@ts', '@ts')}, '{}', @intent, @debug)`,
   );
   for (const prompt of prompts) statement.run({ ...prompt, ts: T0 + prompt.minutes * 60_000 });

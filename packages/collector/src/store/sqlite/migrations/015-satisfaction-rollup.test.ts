@@ -14,6 +14,7 @@ import { SqliteStore } from '../sqlite-store.js';
 import { SATISFACTION_BACKFILLS, satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
+import { storedEventColumns } from '../../../../test/support/stored-event-columns.js';
 
 /**
  * satisfaction_rollup: backfilled from the feedback an older database folded,
@@ -73,9 +74,10 @@ const ROWS: readonly Row[] = [
 
 function storeRows(db: Database.Database, rows: readonly Row[] = ROWS): void {
   const received = receivedAtColumn(db);
+  const stored = storedEventColumns(db);
   const insert = db.prepare(
-    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts, ${received.column}, context,
-                         model, intent, feedback_type, rating, thumbs_up, debug)
+    `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts')}, ${received.column},
+                         ${stored('context, model, intent, feedback_type, rating, thumbs_up, debug')})
      VALUES ('wk', @id, 'track', @event, 'ada', @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @model, @intent, @feedback,
              @rating, @up, @debug)`,
   );

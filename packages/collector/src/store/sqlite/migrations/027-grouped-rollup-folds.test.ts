@@ -10,6 +10,7 @@ import { groupedRollupFoldsMigration, PER_EVENT_FOLD_TRIGGERS } from './027-grou
 import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
+import { storedEventColumns } from '../../../../test/support/stored-event-columns.js';
 
 /** Folding per batch after migrations 027 and 028 leaves every rollup as the per-event triggers before them did. */
 
@@ -26,10 +27,11 @@ const OTHER_CONTEXT = JSON.stringify({ library: { name: 'analytics.js' } });
 function insertEvents(db: Database.Database): void {
   db.prepare('INSERT INTO contexts (id, hash, context, refs) VALUES (1, 1, ?, 0), (2, 2, ?, 0)').run(SDK_CONTEXT, OTHER_CONTEXT);
   const received = receivedAtColumn(db);
+  const stored = storedEventColumns(db);
   const insert = db.prepare(
-    `INSERT INTO events (write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts, ${received.column}, properties,
-                         context, context_id, debug, intent, intent_sampled, model, status, cost, prompt_tokens, completion_tokens,
-                         total_tokens, response_id, feedback_type, rating, channel)
+    `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts')}, ${received.column},
+                         ${stored('properties, context, context_id, debug, intent, intent_sampled, model, status, cost')},
+                         ${stored('prompt_tokens, completion_tokens, total_tokens, response_id, feedback_type, rating, channel')})
      VALUES ('wk', @id, 'track', @event, @user, @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @context, @contextId, @debug, @intent,
              @sampled, @model, @status, @cost, @promptTokens, @completionTokens, @totalTokens, @responseId, @feedback, @rating, @channel)`,
   );

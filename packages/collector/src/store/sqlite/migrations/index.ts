@@ -30,6 +30,7 @@ import { writeKeyCodesMigration } from './029-write-key-codes.js';
 import { anonymousUserKeysMigration } from './030-anonymous-user-keys.js';
 import { sessionUserKeysMigration } from './031-session-user-keys.js';
 import { eventTimeOffsetsMigration } from './032-event-time-offsets.js';
+import { vocabularyColumnsMigration } from './033-vocabulary-columns.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -68,4 +69,5 @@ export const migrations: readonly Migration[] = [
   anonymousUserKeysMigration,
   sessionUserKeysMigration,
   eventTimeOffsetsMigration,
+  vocabularyColumnsMigration,
 ];
