@@ -130,13 +130,11 @@ export function leanProperties(record: EventRecord): Record<string, unknown> {
 export function propertyColumnValues(record: EventRecord): PropertyColumnValues {
   const { properties } = record;
   const defaulted = record.status === DEFAULT_RESPONSE_STATUS && properties['response_status'] !== DEFAULT_RESPONSE_STATUS;
-  // Field by field, on the request's thread for every event: Object.fromEntries over PROPERTY_COLUMNS took ~2 µs.
-  return {
-    prompt_length: isCount(properties['prompt_length']) ? properties['prompt_length'] : null,
-    response_length: isCount(properties['response_length']) ? properties['response_length'] : null,
-    input_method: isText(properties['input_method']) ? properties['input_method'] : null,
-    status: defaulted ? null : record.status,
-  };
+  // One literal of a fixed shape, filled in place: this runs on the request's thread for every event,
+  // and Object.fromEntries over PROPERTY_COLUMNS took ~2 µs.
+  const values: Record<keyof PropertyColumnValues, unknown> = { prompt_length: null, response_length: null, input_method: null, status: defaulted ? null : record.status };
+  for (const { key, column, holds } of PROPERTY_COLUMNS) if (holds(properties[key])) values[column] = properties[key];
+  return values as PropertyColumnValues;
 }
 
 /** The record's context without the session id its column holds. */
