@@ -3,7 +3,31 @@ import { CLASSIFICATION_ERROR } from '../../classification/classification-worker
 import { AI_EVENT } from '../../protocol/index.js';
 
 const PROMPT = `'${AI_EVENT.promptCreated}'`;
-const TURN_EVENTS = `('${AI_EVENT.responseReceived}', '${AI_EVENT.userAction}')`;
+
+/** The kinds of event that belong to a prompt's turn, each with the index that finds it by turn (migration 034). */
+const TURN_KINDS = [
+  { event: `'${AI_EVENT.responseReceived}'`, index: 'events_response_turn' },
+  { event: `'${AI_EVENT.userAction}'`, index: 'events_action_turn' },
+] as const;
+
+/**
+ * SQL: ids of the responses and actions of the turn of prompt `@eventId`
+ * (`@conversationId`, `@promptNumber`) that have no intent yet. A row belongs
+ * to the turn by its prompt number or, sent without one, when this prompt is
+ * the latest of the conversation at or before it. Each branch reads one
+ * index range of the turn; no index holds every event of a conversation.
+ */
+const TURN_ROWS_AWAITING_INTENT = TURN_KINDS.flatMap(({ event, index }) => {
+  const turnRows = `SELECT t.id FROM events t INDEXED BY ${index}
+        WHERE t.event = ${event} AND t.conversation_id = @conversationId AND t.intent IS NULL`;
+  return [
+    `${turnRows} AND t.prompt_number = @promptNumber`,
+    `${turnRows} AND t.prompt_number IS NULL
+          AND (SELECT p.id FROM events p
+                WHERE p.event = ${PROMPT} AND p.conversation_id = t.conversation_id AND p.ts <= t.ts
+                ORDER BY p.ts DESC, p.id DESC LIMIT 1) = @eventId`,
+  ];
+}).join('\n      UNION ALL\n      ');
 
 const CLASSIFICATION_SQL = {
     nextQueued: `SELECT q.event_id AS eventId, q.prompt_text AS text, e.user_key AS userKey,
@@ -19,29 +43,12 @@ const CLASSIFICATION_SQL = {
     oldestQueuedAt: 'SELECT MIN(enqueued_at) AS at FROM intent_queue',
     setPromptIntent: `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId
        RETURNING conversation_id AS conversationId, prompt_number AS promptNumber`,
-    // A turn's response and actions get the prompt's intent when they have none:
-    // same prompt_number, or, without one, this prompt is the latest before them.
-    propagateToTurn: `UPDATE events SET intent = @intent
-        WHERE conversation_id = @conversationId AND event IN ${TURN_EVENTS} AND intent IS NULL
-          AND (prompt_number = @promptNumber
-               OR (prompt_number IS NULL AND (
-                 SELECT p.id FROM events p
-                  WHERE p.event = ${PROMPT} AND p.conversation_id = events.conversation_id AND p.ts <= events.ts
-                  ORDER BY p.ts DESC, p.id DESC LIMIT 1) = @eventId))`,
-    // Whether propagateToTurn would change a row: nearly never (a turn's response
-    // and actions follow its prompt), yet the UPDATE took ~30 µs per call even
-    // then, for every prompt classified at ingest (measured 2026-12-02). Each half
-    // of the probe reads only its own index range of the turn; the UPDATE's OR
-    // reads the whole conversation.
-    turnAwaitsIntent: `SELECT 1 FROM events INDEXED BY events_conversation
-        WHERE conversation_id = @conversationId AND prompt_number = @promptNumber AND event IN ${TURN_EVENTS} AND intent IS NULL
-      UNION ALL
-      SELECT 1 FROM events INDEXED BY events_conversation
-        WHERE conversation_id = @conversationId AND prompt_number IS NULL AND event IN ${TURN_EVENTS} AND intent IS NULL
-          AND (SELECT p.id FROM events p
-                WHERE p.event = ${PROMPT} AND p.conversation_id = events.conversation_id AND p.ts <= events.ts
-                ORDER BY p.ts DESC, p.id DESC LIMIT 1) = @eventId
-      LIMIT 1`,
+    // A turn's response and actions stored before its prompt was classified:
+    // nearly never (they follow their prompt), yet asked for every prompt
+    // classified at ingest, so each kind is read through its own index range.
+    turnRowsAwaitingIntent: TURN_ROWS_AWAITING_INTENT,
+    // One row of those (an UPDATE … WHERE id IN (subquery) cost 30 µs even when the list was empty).
+    setTurnRowIntent: 'UPDATE events SET intent = @intent WHERE id = @id AND intent IS NULL',
     dequeue: 'DELETE FROM intent_queue WHERE event_id = ?',
     // Dead letter: a prompt that cannot be processed is marked and its text erased, so it never blocks the queue.
     markClassificationError: `UPDATE events SET intent = '${CLASSIFICATION_ERROR}', intent_sampled = 1 WHERE id = ? AND intent IS NULL`,

@@ -167,8 +167,7 @@ export class EventWriter {
   /** Gives the prompt's intent to the response and actions of its turn stored without one. */
   #propagateToTurn(turn: { conversationId: string; promptNumber: number | null; eventId: number }, intent: string): void {
     const c = this.#classification;
-    if (c.turnAwaitsIntent.get(turn) === undefined) return;
-    c.propagateToTurn.run({ ...turn, intent });
+    for (const { id } of c.turnRowsAwaitingIntent.all(turn) as Array<{ id: number }>) c.setTurnRowIntent.run({ id, intent });
   }
 
   /** The intent of the prompt this response or action answers, when it is already known. */

@@ -47,6 +47,7 @@ describe("a turn's intent", () => {
       promptRecord({ messageId: 'p-1', userId: 'u-1', timestamp: DAY, conversationId: 'c-1', promptNumber: 1, pendingPromptText: 'fix my code' }),
       response('r-1', { timestamp: DAY + 1_000, promptNumber: 1 }),
       feedback('f-1', { timestamp: DAY + 2_000, promptNumber: 1 }),
+      feedback('copy-1', { timestamp: DAY + 2_500, promptNumber: 1, actionType: 'copy', feedbackType: null, thumbsUp: null }),
       response('r-2', { timestamp: DAY + 3_000, promptNumber: 2 }),
       response('r-other', { timestamp: DAY + 1_000, conversationId: 'c-2', promptNumber: 1 }),
       response('r-known', { timestamp: DAY + 1_500, promptNumber: 1, intent: 'writing' }),
@@ -56,7 +57,7 @@ describe("a turn's intent", () => {
     await classifyQueued(store, 'coding');
 
     expect(intents(store)).toEqual({
-      'p-1': 'coding', 'r-1': 'coding', 'f-1': 'coding', 'r-2': null, 'r-other': null, 'r-known': 'writing',
+      'p-1': 'coding', 'r-1': 'coding', 'f-1': 'coding', 'copy-1': 'coding', 'r-2': null, 'r-other': null, 'r-known': 'writing',
     });
   });
 

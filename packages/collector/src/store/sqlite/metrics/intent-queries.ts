@@ -11,7 +11,7 @@ import { PROMPT_SQL, quarterRange } from './sql-constants.js';
 /**
  * Prompts per intent. Without a conversation filter `prompt_rollup` answers
  * (migration 004: prompts per UTC quarter-hour, debug flag and intent); with
- * one, the conversation's prompts are read through `events_conversation`.
+ * one, the conversation's prompts are read through `events_turn_intent`.
  */
 export function intentCounts(db: Database.Database, scope: MetricScope): KeyedCount[] {
   if (scope.filters.conversationId === undefined) {

@@ -6,8 +6,8 @@ import { PROMPT_SQL, RESPONSE_SQL } from './sql-constants.js';
 
 /**
  * Conversations with a prompt or response since `sinceMs`, found through
- * `events_ts` (the recent events only): without the name the planner walks
- * `events_conversation` whole (every event with a conversation).
+ * `events_ts` (the recent events only), named because the planner once chose
+ * to walk an index of every event with a conversation whole instead.
  */
 export function activeConversations(
   db: Database.Database,

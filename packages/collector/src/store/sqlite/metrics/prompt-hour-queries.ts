@@ -9,7 +9,7 @@ import { PROMPT_SQL, QUARTER_HOUR_MS } from './sql-constants.js';
  * Prompts per UTC quarter-hour, from the prompt rollup of migration 004 (a
  * row per quarter-hour, traffic flags and intent, so an intent filter is one
  * more term); a conversation filter reads the conversation's prompts through
- * `events_conversation`. The activity rollup holds the same sums but a row
+ * `events_turn_intent`. The activity rollup holds the same sums but a row
  * per user and quarter-hour: 1.2M rows for 90 days at 10M bench events
  * against 68,000 here, 152 against 10 ms to sum (2026-12-02).
  */

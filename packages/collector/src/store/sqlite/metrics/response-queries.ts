@@ -19,7 +19,7 @@ import { localDaySql } from './zone-sql.js';
  * (migration 004: per UTC quarter-hour, debug flag, model and intent), which
  * any zone buckets exactly into its days, and its sums per UTC day (migration
  * 019, response-sums.ts); a conversation filter, which the rollups have no
- * column for, reads the events through `events_conversation`.
+ * column for, reads the conversation's responses through `events_response_turn`.
  */
 function responsesWhere(scope: MetricScope): { from: string; sql: string; params: Record<string, unknown> } {
   const filters = eventFiltersSql('e', scope.filters, scope);

@@ -23,8 +23,9 @@ export function quarterRange(startMs: number, endMs: number): { q0: number; q1: 
  * `events_feedback_turn_metrics`). Without it, on a large table the planner
  * may walk another index and read every wide event row of the range
  * (measured: 10 s instead of a few hundred ms on 10M events). A conversation
- * filter is better served by `events_conversation`, so then the planner
- * chooses.
+ * filter is better served by the conversation's own index of each kind
+ * (`events_turn_intent`, `events_response_turn`, `events_action_turn`), so
+ * then the planner chooses.
  */
 export function rangeIndex(index: string, conversationFilter: string | undefined): string {
   return conversationFilter === undefined ? ` INDEXED BY ${index}` : '';

@@ -31,6 +31,7 @@ import { anonymousUserKeysMigration } from './030-anonymous-user-keys.js';
 import { sessionUserKeysMigration } from './031-session-user-keys.js';
 import { eventTimeOffsetsMigration } from './032-event-time-offsets.js';
 import { vocabularyColumnsMigration } from './033-vocabulary-columns.js';
+import { actionTurnIndexMigration } from './034-action-turn-index.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -70,4 +71,5 @@ export const migrations: readonly Migration[] = [
   sessionUserKeysMigration,
   eventTimeOffsetsMigration,
   vocabularyColumnsMigration,
+  actionTurnIndexMigration,
 ];
