@@ -1,3 +1,4 @@
+import { storedEventColumns, storedEventValue } from '../../test/support/stored-event-columns.js';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,8 +25,8 @@ function capturingLogger(): { logger: Logger; messages: string[] } {
  */
 function enqueuePrompt(store: SqliteStore, id: number, at: number): void {
   store.db
-    .prepare(`INSERT INTO events (id, write_key, message_id, type_code, event, user_key, ts, received_at_offset, properties, context, debug)
-              VALUES (?, 'wk', ?, 'track', 'ai_user_prompt_created', 'u1', ?, 0, '{}', '{}', 0)`)
+    .prepare(`INSERT INTO events (id, write_key, message_id, type_code, ${storedEventColumns(store.db)('event')}, user_key, ts, received_at_offset, properties, context, debug)
+              VALUES (?, 'wk', ?, 'track', ${storedEventValue(store.db)('event', "'ai_user_prompt_created'")}, 'u1', ?, 0, '{}', '{}', 0)`)
     .run(id, `m${id}`, at);
   store.db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (?, ?, ?)').run(id, 'text', at);
 }

@@ -1,3 +1,4 @@
+import { storedEventColumns, storedEventValue } from '../../test/support/stored-event-columns.js';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExportedEvent, ExportRange } from '../store/event-export.js';
@@ -144,8 +145,8 @@ describe('GET /v1/export', () => {
     // Migration 033's code columns keep a text as it is, which `type` and `status` read back unchanged.
     app.store.db.exec(`
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
-      INSERT INTO events (write_key, message_id, type_code, event, user_key, ts, received_at_offset, properties, context)
-      SELECT 'k', 'bulk-' || i, 'track', 'ai_llm_response_received', 'u-' || (i % 100), ${MARCH_10}, 0,
+      INSERT INTO events (write_key, message_id, type_code, ${storedEventColumns(app.store.db)('event')}, user_key, ts, received_at_offset, properties, context)
+      SELECT 'k', 'bulk-' || i, 'track', ${storedEventValue(app.store.db)('event', "'ai_llm_response_received'")}, 'u-' || (i % 100), ${MARCH_10}, 0,
              '{"padding":"${'x'.repeat(200)}"}', '{}' FROM n`);
     const original = app.store.exportEvents.bind(app.store);
     let pagesRead = 0;

@@ -1,22 +1,39 @@
 import type Database from 'better-sqlite3';
+import { storedEventNameSql } from '../../src/store/sqlite/migrations/035-event-codes.js';
 
-/** The events columns that migration 033 computes, by the stored column written in their place. */
-const STORED_SINCE_033: Readonly<Record<string, string>> = {
-  type: 'type_code',
-  status: 'status_code',
+/** The events columns computed since a migration, by the stored column written in their place. */
+const STORED_IN_PLACE_OF: Readonly<Record<string, string>> = {
+  type: 'type_code', // migration 033
+  status: 'status_code', // migration 033
+  event: 'event_code', // migration 035
 };
 
 /**
  * How a test's own SQL names the events columns it writes, at `db`'s schema
- * age: since migration 033, `type` and `status` are computed from stored
- * code columns, which a test writes with the same values (a code column
- * keeps a text as the text). `columns` is a comma-separated list.
+ * age: `type` and `status` are computed from stored code columns since
+ * migration 033, `event` since 035; a test writes the code column with the
+ * same values (a code column keeps a text as the text). `columns` is a
+ * comma-separated list.
  */
 export function storedEventColumns(db: Database.Database): (columns: string) => string {
-  const computed = db.prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'type_code'").get() !== undefined;
+  const stored = new Set(db.prepare("SELECT name FROM pragma_table_info('events')").pluck().all() as string[]);
   return (columns) =>
     columns
       .split(',')
-      .map((column) => (computed ? (STORED_SINCE_033[column.trim()] ?? column.trim()) : column.trim()))
+      .map((column) => {
+        const code = STORED_IN_PLACE_OF[column.trim()];
+        return code !== undefined && stored.has(code) ? code : column.trim();
+      })
       .join(', ');
+}
+
+/**
+ * The SQL a test's INSERT writes for `valueSql` into the events column
+ * `column` at `db`'s schema age: since migration 035 `event` stores the
+ * code of a name in its vocabulary, which the partial indexes and the fold
+ * compare, so the name is written as the writer writes it.
+ */
+export function storedEventValue(db: Database.Database): (column: 'event', valueSql: string) => string {
+  const codes = db.prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'event_code'").get() !== undefined;
+  return (_column, valueSql) => (codes ? storedEventNameSql(valueSql) : valueSql);
 }

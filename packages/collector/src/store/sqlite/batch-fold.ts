@@ -11,6 +11,7 @@ import { FOLD_ANONYMOUS_USER_KEYS } from './migrations/030-anonymous-user-keys.j
 import { FOLD_SESSION_USER_KEYS } from './migrations/031-session-user-keys.js';
 import { UserRollupBatch } from './user-rollup-folds.js';
 import { ValueListBatch } from './value-list-folds.js';
+import { eventComparisonsFor } from './vocabulary-codes.js';
 
 /** The events of one fold batch: ids in (after, through]. */
 export interface FoldRange {
@@ -76,6 +77,8 @@ export function perEventFoldSql(db: Database.Database): string {
  * transaction, after the per-event triggers of `events_to_fold`.
  */
 export function createBatchFold(db: Database.Database): (range: FoldRange) => void {
+  // The grouped statements name events by name; on codes they compare codes, as the partial indexes they use do.
+  const inSchema = eventComparisonsFor(db);
   // NOT INDEXED: the batch is a primary-key range. With an index on the event name (events_event_ts until
   // migration 013) the planner read every prompt and response of the file for each batch and sorted them by id.
   const read = db
@@ -87,7 +90,7 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
   // Feedback is few (4% of the bench events): one grouped statement over the batch's id range, after the
   // per-event triggers and the turn-model updates of migration 028, so that feedback whose turn model a later
   // response of the same batch set counts under it.
-  const foldSatisfaction = db.prepare(FOLD_SATISFACTION_SQL);
+  const foldSatisfaction = db.prepare(inSchema(FOLD_SATISFACTION_SQL));
   // The statements of migrations 027 and 028, for a database whose per-event trigger doing that work is gone
   // (the turn models first, which the satisfaction fold reads), and those of 030 and 031 once their tables exist.
   const triggers = foldTriggers(db);
@@ -95,7 +98,7 @@ export function createBatchFold(db: Database.Database): (range: FoldRange) => vo
   const groupedFolds = [...GROUPED_RESPONSE_FOLDS, ...GROUPED_ROLLUP_FOLDS, FOLD_ANONYMOUS_USER_KEYS, FOLD_SESSION_USER_KEYS]
     .filter((statement) => !statement.triggers.some((trigger) => triggers.has(trigger)))
     .filter((statement) => statement.table === undefined || tables.has(statement.table))
-    .map(({ sql }) => db.prepare(sql));
+    .map(({ sql }) => db.prepare(inSchema(sql)));
   // A health report's quarter turns stale (migration 026): its list is rewritten from the reports.
   const markHealthStale = db.prepare(`INSERT OR IGNORE INTO ${SDK_HEALTH_LISTS.stale} (quarter) VALUES (?)`);
   const healthQuarters = new Set<number>();

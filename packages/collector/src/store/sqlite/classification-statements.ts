@@ -1,13 +1,14 @@
 import type Database from 'better-sqlite3';
 import { CLASSIFICATION_ERROR } from '../../classification/classification-worker.js';
 import { AI_EVENT } from '../../protocol/index.js';
+import { eventCodeSql } from './vocabulary-codes.js';
 
-const PROMPT = `'${AI_EVENT.promptCreated}'`;
+const PROMPT = eventCodeSql(AI_EVENT.promptCreated);
 
 /** The kinds of event that belong to a prompt's turn, each with the index that finds it by turn (migration 034). */
 const TURN_KINDS = [
-  { event: `'${AI_EVENT.responseReceived}'`, index: 'events_response_turn' },
-  { event: `'${AI_EVENT.userAction}'`, index: 'events_action_turn' },
+  { event: eventCodeSql(AI_EVENT.responseReceived), index: 'events_response_turn' },
+  { event: eventCodeSql(AI_EVENT.userAction), index: 'events_action_turn' },
 ] as const;
 
 /**
@@ -19,12 +20,12 @@ const TURN_KINDS = [
  */
 const TURN_ROWS_AWAITING_INTENT = TURN_KINDS.flatMap(({ event, index }) => {
   const turnRows = `SELECT t.id FROM events t INDEXED BY ${index}
-        WHERE t.event = ${event} AND t.conversation_id = @conversationId AND t.intent IS NULL`;
+        WHERE t.event_code = ${event} AND t.conversation_id = @conversationId AND t.intent IS NULL`;
   return [
     `${turnRows} AND t.prompt_number = @promptNumber`,
     `${turnRows} AND t.prompt_number IS NULL
           AND (SELECT p.id FROM events p
-                WHERE p.event = ${PROMPT} AND p.conversation_id = t.conversation_id AND p.ts <= t.ts
+                WHERE p.event_code = ${PROMPT} AND p.conversation_id = t.conversation_id AND p.ts <= t.ts
                 ORDER BY p.ts DESC, p.id DESC LIMIT 1) = @eventId`,
   ];
 }).join('\n      UNION ALL\n      ');
@@ -64,10 +65,10 @@ const CLASSIFICATION_SQL = {
          cost = cost + excluded.cost`,
     // At ingest: a response or action arriving after its prompt was classified.
     intentOfPromptNumber: `SELECT intent FROM events
-        WHERE event = ${PROMPT} AND conversation_id = ? AND prompt_number = ? AND intent IS NOT NULL
+        WHERE event_code = ${PROMPT} AND conversation_id = ? AND prompt_number = ? AND intent IS NOT NULL
         ORDER BY ts DESC LIMIT 1`,
     intentOfLatestPrompt: `SELECT intent FROM events
-        WHERE event = ${PROMPT} AND conversation_id = ? AND ts <= ?
+        WHERE event_code = ${PROMPT} AND conversation_id = ? AND ts <= ?
         ORDER BY ts DESC, id DESC LIMIT 1`,
 } as const;
 

@@ -10,6 +10,7 @@ import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from
 import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
 import { UserUpdates } from './user-updates.js';
+import { storedEventName } from './migrations/035-event-codes.js';
 import { storedVocabularyValue } from './vocabulary-codes.js';
 import { WriteKeyCodes } from './write-key-codes.js';
 
@@ -249,7 +250,7 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     write_key: writeKey,
     message_id: record.messageId,
     type_code: storedVocabularyValue('type', record.type),
-    event: record.event,
+    event_code: storedEventName(record.event),
     user_id: record.userId,
     anonymous_id: record.anonymousId,
     user_key: userKey,

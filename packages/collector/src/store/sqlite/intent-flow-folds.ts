@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type FoldEvent, PROMPT_EVENT, quarterOf } from './fold-event.js';
 import { createMultiRowUpsert } from './multi-row-upsert.js';
+import { eventComparisonsFor } from './vocabulary-codes.js';
 
 /** A prompt of a conversation's chain: what a transition needs of it. */
 interface ChainPrompt {
@@ -49,8 +50,10 @@ export class IntentFlowBatch {
   readonly #prompts = new Map<string, ChainPrompt[]>();
 
   constructor(db: Database.Database) {
-    // The literal event name lets the planner use the partial index events_turn_intent (conversation_id, ts).
-    const folded = `SELECT id, ts, intent, debug FROM events WHERE event = '${PROMPT_EVENT}' AND conversation_id = @conversation AND id <= @after`;
+    // The literal event name (or its code) lets the planner use the partial index events_turn_intent (conversation_id, ts).
+    const folded = eventComparisonsFor(db)(
+      `SELECT id, ts, intent, debug FROM events WHERE event = '${PROMPT_EVENT}' AND conversation_id = @conversation AND id <= @after`,
+    );
     this.#later = db.prepare(`${folded} AND (ts > @ts OR (ts = @ts AND id > @id)) ORDER BY ts, id`);
     this.#earlier = db.prepare(`${folded} AND (ts < @ts OR (ts = @ts AND id < @id)) ORDER BY ts DESC, id DESC LIMIT 1`);
     this.#earlierUnflagged = db.prepare(`${folded} AND debug = 0 AND (ts < @ts OR (ts = @ts AND id < @id)) ORDER BY ts DESC, id DESC LIMIT 1`);

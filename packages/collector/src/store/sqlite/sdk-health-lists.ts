@@ -3,6 +3,7 @@ import { SDK_HEALTH_EVENT } from '../../protocol/index.js';
 import { readInt32Values } from './int32-values.js';
 import { SDK_HEALTH_LISTS } from './migrations/026-sdk-health-lists.js';
 import { keyNumbering, listsInRange, quarterBounds, ReaderNumbering, StaleListWriter } from './quarter-lists.js';
+import { eventComparisonsFor } from './vocabulary-codes.js';
 
 /**
  * A report's counters as SQLite casts them (NULL when absent), whether its
@@ -87,7 +88,7 @@ function decode(quarter: number, bytes: Buffer): HealthQuarter {
 
 /** The writer of the stale quarters' lists (rollup-materializer.ts runs it with the other stale lists); numbers new browsers. */
 export function sdkHealthListsWriter(db: Database.Database): StaleListWriter {
-  const quarterReports = db.prepare(QUARTER_REPORTS_SQL).raw();
+  const quarterReports = db.prepare(eventComparisonsFor(db)(QUARTER_REPORTS_SQL)).raw();
   const numbering = keyNumbering(db, 'sdk_browsers', 'browser');
   const write = (quarter: number): Buffer | null => {
     const reports = quarterReports.all(...quarterBounds(quarter)) as QuarterReport[];
@@ -108,7 +109,7 @@ export function readHealthQuarters(db: Database.Database, q0: number, q1: number
     const { lists, stale } = listsInRange(db, SDK_HEALTH_LISTS, q0, q1);
     const numbering = new ReaderNumbering(((db.prepare('SELECT MAX(ordinal) FROM sdk_browsers').pluck().get() as number | null) ?? 0) + 1);
     const quarters = lists.map(([quarter, bytes]) => decode(quarter, bytes));
-    const quarterReports = db.prepare(QUARTER_REPORTS_SQL).raw();
+    const quarterReports = db.prepare(eventComparisonsFor(db)(QUARTER_REPORTS_SQL)).raw();
     for (const quarter of stale) {
       const reports = quarterReports.all(...quarterBounds(quarter)) as QuarterReport[];
       if (reports.length > 0) quarters.push(aggregate(quarter, reports, (ordinal, browser) => numbering.numberOf(ordinal, browser)));

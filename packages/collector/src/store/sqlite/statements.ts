@@ -18,10 +18,10 @@ export interface Statements {
 /**
  * The columns an ingested event is inserted with, in the order insertEvent
  * binds them: the stored ones (migration 033 computes `type`, `status` and
- * `input_method` from theirs).
+ * `input_method` from theirs, migration 035 `event`).
  */
 export const EVENT_COLUMNS = [
-  'write_key', 'message_id', 'type_code', 'event', 'user_id', 'anonymous_id', 'user_key', 'session_id',
+  'write_key', 'message_id', 'type_code', 'event_code', 'user_id', 'anonymous_id', 'user_key', 'session_id',
   'conversation_id', 'prompt_number', 'ts', 'original_ts_offset', 'sent_at_offset', 'received_at_offset', 'latency_ms',
   'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status_code', 'error_type', 'intent',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',

@@ -1,4 +1,6 @@
-import { VOCABULARIES, type VocabularyColumn } from './migrations/033-vocabulary-columns.js';
+import type Database from 'better-sqlite3';
+import { type CodedEvent, eventCode, eventCodeComparisons, storesEventCodes } from './migrations/035-event-codes.js';
+import { VOCABULARIES, type VocabularyColumn } from './migrations/vocabularies.js';
 
 /**
  * Codes by value, per vocabulary column. BigInt: better-sqlite3 binds a JS
@@ -20,4 +22,24 @@ const CODES = new Map<VocabularyColumn, ReadonlyMap<string, bigint>>(
 export function storedVocabularyValue(column: VocabularyColumn, value: string | null): bigint | string | null {
   if (value === null) return null;
   return CODES.get(column)?.get(value) ?? value;
+}
+
+/**
+ * The SQL literal of a coded event name (migration 035), for statements that
+ * filter on `event_code`: inlined, not bound, because SQLite only uses a
+ * partial index (`WHERE event_code = '1'`) when the query states the same
+ * literal.
+ */
+export function eventCodeSql(event: CodedEvent): string {
+  return `'${eventCode(event) ?? ''}'`;
+}
+
+/**
+ * For statements that also run on databases from before migration 035 (the
+ * fold's, which migration tests run at every schema age): rewrites `sql`'s
+ * comparisons of event names to compare codes when `db` stores them, so the
+ * partial indexes on codes serve them.
+ */
+export function eventComparisonsFor(db: Database.Database): (sql: string) => string {
+  return storesEventCodes(db) ? eventCodeComparisons : (sql) => sql;
 }

@@ -4,10 +4,10 @@ import type { DeliveryCounts, DeliveryDay, DeliveryTotals } from '../../../metri
 import { SDK_HEALTH_EVENT } from '../../../protocol/index.js';
 import { listQuarters } from '../quarter-lists.js';
 import { type HealthQuarter, readHealthQuarters, REPORT_COLUMNS, type ReportCounters } from '../sdk-health-lists.js';
+import { eventComparisonsFor } from '../vocabulary-codes.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
 
-const HEALTH_SQL = `'${SDK_HEALTH_EVENT}'`;
 
 type ReportSums = Omit<DeliveryCounts, 'stored'>;
 
@@ -62,13 +62,16 @@ interface RangeReports {
   total: ReportSums;
 }
 
-/** The reports of the range from the events (through `events_sdk_health`), each report's JSON parsed once. */
+/**
+ * The reports of the range from the events (through `events_sdk_health`), each report's JSON parsed once.
+ * The name is compared as the schema stores it: migration 026's test reads reports on a database before 035.
+ */
 export function reportsFromEvents(db: Database.Database, scope: MetricScope): RangeReports {
   const reports = db
     .prepare(
-      `SELECT ${localDaySql(scope.calendar, 'ts')}, ${REPORT_COLUMNS}
+      eventComparisonsFor(db)(`SELECT ${localDaySql(scope.calendar, 'ts')}, ${REPORT_COLUMNS}
          FROM events INDEXED BY events_sdk_health
-        WHERE event = ${HEALTH_SQL} AND ts >= @start AND ts < @end`,
+        WHERE event = '${SDK_HEALTH_EVENT}' AND ts >= @start AND ts < @end`),
     )
     .raw()
     .all({ start: scope.startMs, end: scope.endMs }) as ReportRow[];

@@ -5,7 +5,7 @@ import { RATING_UNITS_PER_POINT } from '../migrations/015-satisfaction-rollup.js
 import { eventFiltersSql } from './event-filters-sql.js';
 import { splitFlowRange } from './flow-range.js';
 import { keyColumnSql, rollupKeyFiltersSql } from './rollup-filters-sql.js';
-import { ACTION_SQL, quarterRange, rangeIndex } from './sql-constants.js';
+import { ACTION_CODE, quarterRange, rangeIndex } from './sql-constants.js';
 
 /**
  * Feedback = `ai_user_action` with a feedback_type; intent is the action's own
@@ -54,7 +54,7 @@ function satisfactionFromEvents(db: Database.Database, scope: MetricScope, group
          SELECT a.debug, a.intent, a.conversation_id, a.turn_model AS model,
                 a.feedback_type, a.rating, a.thumbs_up
            FROM events a${rangeIndex('events_feedback_turn_metrics', scope.filters.conversationId)}
-          WHERE a.event = ${ACTION_SQL} AND a.feedback_type IS NOT NULL AND a.ts >= @start AND a.ts < @end)
+          WHERE a.event_code = ${ACTION_CODE} AND a.feedback_type IS NOT NULL AND a.ts >= @start AND a.ts < @end)
        SELECT f.${groupBy} AS key,
               COALESCE(SUM(f.feedback_type = 'rating' AND f.rating IS NOT NULL), 0) AS ratings,
               TOTAL(CASE WHEN f.feedback_type = 'rating' THEN f.rating END) AS ratingSum,

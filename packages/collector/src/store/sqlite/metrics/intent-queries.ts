@@ -6,7 +6,7 @@ import { trafficView } from '../traffic-flags.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { splitFlowRange, TRANSITIONS_IN_RANGE_SQL, type FlowRange } from './flow-range.js';
 import { keyColumnSql, rollupFiltersSql } from './rollup-filters-sql.js';
-import { PROMPT_SQL, quarterRange } from './sql-constants.js';
+import { PROMPT_CODE, quarterRange } from './sql-constants.js';
 
 /**
  * Prompts per intent. Without a conversation filter `prompt_rollup` answers
@@ -25,7 +25,7 @@ export function intentCounts(db: Database.Database, scope: MetricScope): KeyedCo
     .prepare(
       `SELECT e.intent AS key, COUNT(*) AS count
          FROM events e
-        WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}
+        WHERE e.event_code = ${PROMPT_CODE} AND e.ts >= @start AND e.ts < @end${filters.sql}
         GROUP BY e.intent`,
     )
     .all({ start: scope.startMs, end: scope.endMs, ...filters.params }) as KeyedCount[];
@@ -97,7 +97,7 @@ export function intentFlows(db: Database.Database, scope: MetricScope): IntentFl
       `WITH ordered AS (
          SELECT e.intent, LAG(e.intent) OVER turn AS previous, ROW_NUMBER() OVER turn AS position
            FROM events e
-          WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end AND e.conversation_id IS NOT NULL${filters.sql}
+          WHERE e.event_code = ${PROMPT_CODE} AND e.ts >= @start AND e.ts < @end AND e.conversation_id IS NOT NULL${filters.sql}
          WINDOW turn AS (PARTITION BY e.conversation_id ORDER BY e.ts, e.id))
        SELECT previous AS "from", intent AS "to", COUNT(*) AS count
          FROM ordered WHERE position > 1
@@ -137,7 +137,7 @@ export function intentFlowEnds(db: Database.Database, scope: MetricScope): Keyed
       `WITH ordered AS (
          SELECT e.intent, ROW_NUMBER() OVER (PARTITION BY e.conversation_id ORDER BY e.ts DESC, e.id DESC) AS from_end
            FROM events e
-          WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end AND e.conversation_id IS NOT NULL${filters.sql})
+          WHERE e.event_code = ${PROMPT_CODE} AND e.ts >= @start AND e.ts < @end AND e.conversation_id IS NOT NULL${filters.sql})
        SELECT intent AS key, COUNT(*) AS count
          FROM ordered WHERE from_end = 1
         GROUP BY intent`,

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type { LiveConversations } from '../../../metrics/metrics-source.js';
 import { andTrafficSql } from '../traffic-flags.js';
-import { PROMPT_SQL, RESPONSE_SQL } from './sql-constants.js';
+import { PROMPT_CODE, RESPONSE_CODE } from './sql-constants.js';
 
 /**
  * Conversations with a prompt or response since `sinceMs`, found through
@@ -19,7 +19,7 @@ export function activeConversations(
     .prepare(
       `SELECT conversation_id AS conversationId, MAX(user_key) AS user, COUNT(*) AS messages, MAX(ts) AS lastMessageMs
          FROM events INDEXED BY events_ts
-        WHERE event IN (${PROMPT_SQL}, ${RESPONSE_SQL}) AND ts >= @since AND conversation_id IS NOT NULL
+        WHERE event_code IN (${PROMPT_CODE}, ${RESPONSE_CODE}) AND ts >= @since AND conversation_id IS NOT NULL
           ${andTrafficSql('debug', traffic)}
         GROUP BY conversation_id
         ORDER BY lastMessageMs DESC, conversationId`,

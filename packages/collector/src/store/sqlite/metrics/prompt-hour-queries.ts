@@ -3,7 +3,7 @@ import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { QuarterHourCount } from '../../../metrics/metrics-source.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { rollupFiltersSql } from './rollup-filters-sql.js';
-import { PROMPT_SQL, QUARTER_HOUR_MS } from './sql-constants.js';
+import { PROMPT_CODE, QUARTER_HOUR_MS } from './sql-constants.js';
 
 /**
  * Prompts per UTC quarter-hour, from the prompt rollup of migration 004 (a
@@ -25,7 +25,7 @@ export function promptsByQuarterHour(db: Database.Database, scope: MetricScope):
     .prepare(
       `SELECT e.ts / ${QUARTER_HOUR_MS} * ${QUARTER_HOUR_MS} AS startMs, COUNT(*) AS prompts
          FROM events e
-        WHERE e.event = ${PROMPT_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}
+        WHERE e.event_code = ${PROMPT_CODE} AND e.ts >= @start AND e.ts < @end${filters.sql}
         GROUP BY 1`,
     )
     .all({ start: scope.startMs, end: scope.endMs, ...filters.params }) as QuarterHourCount[];

@@ -10,7 +10,7 @@ import { eventFiltersSql } from './event-filters-sql.js';
 import { readValueStats } from './value-bucket-reads.js';
 import { readValueLists } from './value-list-reads.js';
 import { keyColumnSql, rollupKeyFiltersSql } from './rollup-filters-sql.js';
-import { QUARTER_HOUR_MS, quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
+import { QUARTER_HOUR_MS, quarterRange, rangeIndex, RESPONSE_CODE } from './sql-constants.js';
 import { responseSums, type ResponseGrouping } from './response-sums.js';
 import { localDaySql } from './zone-sql.js';
 
@@ -25,7 +25,7 @@ function responsesWhere(scope: MetricScope): { from: string; sql: string; params
   const filters = eventFiltersSql('e', scope.filters, scope);
   return {
     from: `events e${rangeIndex('events_response_ts', scope.filters.conversationId)}`,
-    sql: `e.event = ${RESPONSE_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}`,
+    sql: `e.event_code = ${RESPONSE_CODE} AND e.ts >= @start AND e.ts < @end${filters.sql}`,
     params: { start: scope.startMs, end: scope.endMs, ...filters.params },
   };
 }

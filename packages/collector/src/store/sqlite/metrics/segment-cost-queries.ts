@@ -6,7 +6,7 @@ import { trafficView } from '../traffic-flags.js';
 import { UserCostSums } from '../user-cost-sums.js';
 import { readUserCostsByWeek } from '../user-cost-week-lists.js';
 import { eventFiltersSql } from './event-filters-sql.js';
-import { quarterRange, rangeIndex, RESPONSE_SQL } from './sql-constants.js';
+import { quarterRange, rangeIndex, RESPONSE_CODE } from './sql-constants.js';
 import { type SegmentValue, TRAIT_OF_USER, traitPath, type UserSegments } from './user-segments.js';
 
 /** A segment's row as SQLite returns it: the trait's raw JSON value (text, number, 0/1 for a boolean, or NULL). */
@@ -209,7 +209,7 @@ export function costBySegmentFromEvents(db: Database.Database, scope: MetricScop
          SELECT e.user_key, e.conversation_id, TOTAL(e.cost) AS cost, TOTAL(e.prompt_tokens) AS prompt_tokens,
                 TOTAL(e.completion_tokens) AS completion_tokens, TOTAL(e.total_tokens) AS total_tokens
            FROM events e${rangeIndex('events_response_ts', scope.filters.conversationId)}
-          WHERE e.event = ${RESPONSE_SQL} AND e.ts >= @start AND e.ts < @end${filters.sql}
+          WHERE e.event_code = ${RESPONSE_CODE} AND e.ts >= @start AND e.ts < @end${filters.sql}
           GROUP BY e.user_key, e.conversation_id)
        SELECT ${TRAIT_OF_USER} AS key, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,
               TOTAL(completion_tokens) AS completionTokens, TOTAL(total_tokens) AS totalTokens,

@@ -1,13 +1,10 @@
 import { AI_EVENT } from '../../../protocol/index.js';
+import { eventCodeSql } from '../vocabulary-codes.js';
 
-/**
- * Event names as SQL literals. They are inlined, not bound, because SQLite
- * only uses a partial index (`WHERE event = '…'`) when the query states the
- * same literal.
- */
-export const PROMPT_SQL = `'${AI_EVENT.promptCreated}'`;
-export const RESPONSE_SQL = `'${AI_EVENT.responseReceived}'`;
-export const ACTION_SQL = `'${AI_EVENT.userAction}'`;
+/** The AI events' codes as SQL literals, compared with `event_code` (vocabulary-codes.ts says why inlined). */
+export const PROMPT_CODE = eventCodeSql(AI_EVENT.promptCreated);
+export const RESPONSE_CODE = eventCodeSql(AI_EVENT.responseReceived);
+export const ACTION_CODE = eventCodeSql(AI_EVENT.userAction);
 
 /** Granularity of the `user_activity` rollup (see migration 003). */
 export const QUARTER_HOUR_MS = 900_000;

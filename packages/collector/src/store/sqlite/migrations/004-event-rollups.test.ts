@@ -1,3 +1,4 @@
+import { eventComparisonsFor } from '../vocabulary-codes.js';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
@@ -167,7 +168,8 @@ function rebuilt(store: SqliteStore): Record<string, unknown[]> {
     db.exec('DROP TRIGGER conversation_response_quarters_entries');
     for (const trigger of ['intent_flow_days_insert', 'intent_flow_days_update', 'intent_flow_days_delete']) db.exec(`DROP TRIGGER ${trigger}`);
     db.exec('UPDATE events SET turn_model = NULL');
-    for (const statement of [...EVENT_ROLLUP_BACKFILLS, ...INTENT_FLOW_DAYS_BACKFILLS]) db.exec(statement);
+    // Written for the schema of their migrations: on today's, their event names compare codes (migration 035).
+    for (const statement of [...EVENT_ROLLUP_BACKFILLS, ...INTENT_FLOW_DAYS_BACKFILLS]) db.exec(eventComparisonsFor(db)(statement));
     return snapshot(store);
   } finally {
     db.exec('ROLLBACK TO rebuild; RELEASE rebuild');

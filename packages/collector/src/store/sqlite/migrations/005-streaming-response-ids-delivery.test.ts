@@ -1,3 +1,4 @@
+import { eventComparisonsFor } from '../vocabulary-codes.js';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
@@ -90,9 +91,11 @@ function rebuilt(store: SqliteStore): unknown {
   try {
     for (const table of ['response_ttfts', 'response_token_rates', 'sdk_event_rollup']) store.db.exec(`DELETE FROM ${table}`);
     store.db.exec("UPDATE events SET turn_model = NULL");
-    for (const statement of STREAMING_BACKFILLS) store.db.exec(statement);
+    // Written for the schema of their migrations: on today's, their event names compare codes (migration 035).
+    const inSchema = eventComparisonsFor(store.db);
+    for (const statement of STREAMING_BACKFILLS) store.db.exec(inSchema(statement));
     // Contexts are in the dictionary since migration 017: the SDK counts are computed from there.
-    store.db.exec(`DELETE FROM sdk_event_rollup; ${SDK_EVENT_ROLLUP_BACKFILL}`);
+    store.db.exec(`DELETE FROM sdk_event_rollup; ${inSchema(SDK_EVENT_ROLLUP_BACKFILL)}`);
     return snapshot(store);
   } finally {
     store.db.exec('ROLLBACK TO rebuild; RELEASE rebuild');

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { eventComparisonsFor } from '../vocabulary-codes.js';
 import { describe, expect, it } from 'vitest';
 import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
 import { temporaryDatabases } from '../../../../test/support/store-factory.js';
@@ -14,7 +15,7 @@ import { SqliteStore } from '../sqlite-store.js';
 import { SATISFACTION_BACKFILLS, satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
-import { storedEventColumns } from '../../../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
 
 /**
  * satisfaction_rollup: backfilled from the feedback an older database folded,
@@ -78,7 +79,7 @@ function storeRows(db: Database.Database, rows: readonly Row[] = ROWS): void {
   const insert = db.prepare(
     `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts')}, ${received.column},
                          ${stored('context, model, intent, feedback_type, rating, thumbs_up, debug')})
-     VALUES ('wk', @id, 'track', @event, 'ada', @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @model, @intent, @feedback,
+     VALUES ('wk', @id, 'track', ${storedEventValue(db)('event', '@event')}, 'ada', @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @model, @intent, @feedback,
              @rating, @up, @debug)`,
   );
   for (const { minutes, ...row } of rows) {
@@ -284,9 +285,10 @@ function rebuilt(store: SqliteStore): Record<string, unknown[]> {
   store.db.exec('SAVEPOINT rebuild');
   try {
     const [quarters, days] = SATISFACTION_BACKFILLS;
-    store.db.exec(`DELETE FROM satisfaction_rollup; ${quarters ?? ''}`);
+    // Written for the schema of its migration: on today's, its event names compare codes (migration 035).
+    store.db.exec(`DELETE FROM satisfaction_rollup; ${eventComparisonsFor(store.db)(quarters ?? '')}`);
     // The triggers filled the days from the rows just inserted: the day backfill computes them afresh.
-    store.db.exec(`DELETE FROM satisfaction_days; ${days ?? ''}`);
+    store.db.exec(`DELETE FROM satisfaction_days; ${eventComparisonsFor(store.db)(days ?? '')}`);
     return tables(store);
   } finally {
     store.db.exec('ROLLBACK TO rebuild; RELEASE rebuild');

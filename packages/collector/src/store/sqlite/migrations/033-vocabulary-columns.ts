@@ -1,49 +1,14 @@
 import type Database from 'better-sqlite3';
+import { rebuildEventsTable, type EventsTableColumns } from './events-table-rebuild.js';
 import type { ProgramMigration } from './migration.js';
-
-/**
- * The values of `type`, `status` and `input_method` that nearly every row
- * holds, in their vocabularies' order. A row stores such a value as its
- * position (1, 2…: one byte) and anything else as the text itself.
- *
- * Frozen: the events table's definition reads these codes back, so a code
- * means its value for as long as the table exists. A value added here later
- * would need another rebuild of the table; until then it is stored as text,
- * which reads back the same.
- */
-export const VOCABULARIES = {
-  type: ['track', 'identify', 'page', 'screen', 'group', 'alias'],
-  status: ['success', 'error', 'timeout'],
-  input_method: ['text', 'voice', 'button'],
-} as const;
-
-export type VocabularyColumn = keyof typeof VOCABULARIES;
+import { codeColumn, vocabularyCodeSql, vocabularyValueSql } from './vocabularies.js';
 
 const RESPONSE = 'ai_llm_response_received';
 /** What ingest records for a response sent without a `response_status` (to-event-record.ts). */
 export const DEFAULT_RESPONSE_STATUS = 'success';
 
-/** The stored column that holds a vocabulary column's code or text. */
-const codeColumn = (column: VocabularyColumn): string => `${column}_code`;
-
-/**
- * SQL: the stored form of the value `valueSql` in `column`'s vocabulary: its
- * code, or the value itself outside the vocabulary. The code columns have no
- * type affinity, so a text stays text and never equals a code ('1' is not 1).
- */
-function vocabularyCodeSql(column: VocabularyColumn, valueSql: string): string {
-  const codes = VOCABULARIES[column].map((value, index) => `WHEN '${value}' THEN ${index + 1}`).join(' ');
-  return `CASE ${valueSql} ${codes} ELSE ${valueSql} END`;
-}
-
-function vocabularyValueSql(column: VocabularyColumn): string {
-  const code = codeColumn(column);
-  const values = VOCABULARIES[column].map((value, index) => `WHEN ${index + 1} THEN '${value}'`).join(' ');
-  return `CASE ${code} ${values} ELSE ${code} END`;
-}
-
 /** The rebuilt table's stored columns: each one's definition and the value it takes from 032's table. */
-const STORED_COLUMNS: ReadonlyArray<readonly [definition: string, copiedFrom: string]> = [
+const STORED_COLUMNS: EventsTableColumns['stored'] = [
   ['id INTEGER PRIMARY KEY', 'id'],
   ['write_key TEXT NOT NULL', 'write_key'],
   ['message_id TEXT NOT NULL', 'message_id'],
@@ -111,13 +76,8 @@ const READ_COLUMNS = [
   `input_method TEXT GENERATED ALWAYS AS (${vocabularyValueSql('input_method')}) VIRTUAL`,
 ];
 
-/** A table, index, view or trigger as `sqlite_master` holds it. */
-interface SchemaObject {
-  type: 'index' | 'view' | 'trigger';
-  name: string;
-  tbl_name: string;
-  sql: string;
-}
+/** The events table as this migration leaves it (migration 035 rebuilds it from these). */
+export const EVENTS_TABLE_033: EventsTableColumns = { stored: STORED_COLUMNS, generated: READ_COLUMNS };
 
 /**
  * Two columns of every event stop storing names, and three properties of
@@ -126,7 +86,7 @@ interface SchemaObject {
  * prompt or response about 45, most of it property names:
  *
  * - `type` and `status` repeat a few names ('track', 'success'…). Each now
- *   stores a vocabulary code (`…_code`, VOCABULARIES above), or the text
+ *   stores a vocabulary code (`…_code`, vocabularies.ts), or the text
  *   itself for a value outside the vocabulary.
  * - A response's `status` is stored only when its `response_status` was
  *   sent; `status` reads the default ('success') for a response without one,
@@ -140,42 +100,16 @@ interface SchemaObject {
  * `type`, `status` and `input_method` are VIRTUAL generated columns, so
  * every statement reads them unchanged; the writer writes the stored ones
  * (vocabulary-codes.ts). `event`, `intent` and `user_key` stay stored
- * (READ_COLUMNS says why).
+ * (READ_COLUMNS says why; migration 035 codes `event` with the statements
+ * that filter on it rewritten to read the code).
  *
  * SQLite cannot turn a stored column into a generated one, so the table is
- * rebuilt (SQLite's "other kinds of table schema changes"): the indexes and
- * triggers on events, and the views and other triggers that read it, are
- * re-created from their own SQL. The runner turns foreign keys off for this
- * migration, so dropping the old table does not empty `intent_queue`.
+ * rebuilt with its indexes, views and triggers (events-table-rebuild.ts).
  */
 export const vocabularyColumnsMigration: ProgramMigration = {
   version: 33,
   name: 'type and status stored as vocabulary codes; SDK properties in columns',
   apply(db: Database.Database): void {
-    const dependents = db
-      .prepare(
-        `SELECT type, name, tbl_name, sql FROM sqlite_master
-          WHERE sql IS NOT NULL AND (
-            (type IN ('index', 'trigger') AND tbl_name = 'events')
-            OR (type IN ('view', 'trigger') AND tbl_name <> 'events' AND sql LIKE '%events%'))`,
-      )
-      .all() as SchemaObject[];
-    for (const view of dependents.filter((object) => object.type === 'view')) db.exec(`DROP VIEW ${view.name}`);
-    for (const trigger of dependents.filter((object) => object.type === 'trigger')) db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`);
-
-    db.exec(`
-      CREATE TABLE events_rebuilt (
-        ${[...STORED_COLUMNS.map(([definition]) => definition), ...READ_COLUMNS, 'UNIQUE (write_key, message_id)'].join(',\n        ')}
-      );
-      INSERT INTO events_rebuilt (${STORED_COLUMNS.map(([definition]) => definition.split(' ')[0]).join(', ')})
-        SELECT ${STORED_COLUMNS.map(([, copiedFrom]) => copiedFrom).join(', ')} FROM events ORDER BY id;
-      DROP TABLE events;
-      ALTER TABLE events_rebuilt RENAME TO events;
-    `);
-    for (const type of ['index', 'view', 'trigger'] as const) {
-      for (const object of dependents.filter((candidate) => candidate.type === type)) {
-        db.exec(object.sql);
-      }
-    }
+    rebuildEventsTable(db, EVENTS_TABLE_033);
   },
 };

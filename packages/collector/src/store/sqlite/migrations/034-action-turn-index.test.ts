@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { prepareClassificationStatements } from '../classification-statements.js';
+import { ACTION_CODE } from '../metrics/sql-constants.js';
 import { migrate } from '../migrate.js';
 import { migrations } from './index.js';
 import { actionTurnIndexMigration } from './034-action-turn-index.js';
@@ -30,7 +31,7 @@ describe('migration 034: user actions indexed by turn in place of every event by
 
   it("reads a turn's responses and actions through their own indexes, never the whole table", () => {
     const db = openBefore(actionTurnIndexMigration);
-    migrate(db, migrations.slice(0, actionTurnIndexMigration.version));
+    migrate(db, migrations);
     const turn = { conversationId: 'c-1', promptNumber: 1, eventId: 1 };
 
     const turnPlan = plan(db, prepareClassificationStatements(db).turnRowsAwaitingIntent.source, turn);
@@ -39,7 +40,7 @@ describe('migration 034: user actions indexed by turn in place of every event by
     expect(turnPlan).toContain('USING INDEX events_action_turn (conversation_id=? AND prompt_number=?)');
     expect(turnPlan).not.toMatch(/SCAN/);
     // A metric's conversation filter on feedback (satisfaction without its rollup).
-    expect(plan(db, `SELECT COUNT(*) FROM events a WHERE a.event = 'ai_user_action' AND a.feedback_type IS NOT NULL
+    expect(plan(db, `SELECT COUNT(*) FROM events a WHERE a.event_code = ${ACTION_CODE} AND a.feedback_type IS NOT NULL
       AND a.ts >= 0 AND a.ts < 1 AND a.conversation_id = 'c-1'`)).toMatch(/USING (COVERING )?INDEX events_(action_turn|feedback_turn_metrics)/);
   });
 });

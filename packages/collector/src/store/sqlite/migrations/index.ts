@@ -32,6 +32,7 @@ import { sessionUserKeysMigration } from './031-session-user-keys.js';
 import { eventTimeOffsetsMigration } from './032-event-time-offsets.js';
 import { vocabularyColumnsMigration } from './033-vocabulary-columns.js';
 import { actionTurnIndexMigration } from './034-action-turn-index.js';
+import { eventCodesMigration } from './035-event-codes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -72,4 +73,5 @@ export const migrations: readonly Migration[] = [
   eventTimeOffsetsMigration,
   vocabularyColumnsMigration,
   actionTurnIndexMigration,
+  eventCodesMigration,
 ];
