@@ -1,9 +1,9 @@
-import { storedEventColumns, storedEventValue } from './support/stored-event-columns.js';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startClassificationWorker } from '../src/classification/classification-worker.js';
 import type { IntentClassifier } from '../src/intent/classifier.js';
 import { WRITE_KEY, startTestApp, type TestApp } from './support/test-app.js';
+import { storedEventColumns, storedEventValue } from './support/stored-event-columns.js';
 
 /**
  * Small inputs that were once answered with 200 and then broke the collector

@@ -1,9 +1,9 @@
-import { storedEventColumns, storedEventValue } from '../../test/support/stored-event-columns.js';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { createReadiness } from './readiness.js';
+import { storedEventColumns, storedEventValue } from '../../test/support/stored-event-columns.js';
 
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 const MINUTE = 60_000;

@@ -1,8 +1,8 @@
-import { storedEventColumns, storedEventValue } from '../../test/support/stored-event-columns.js';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExportedEvent, ExportRange } from '../store/event-export.js';
 import { READ_KEY, WRITE_KEY, startTestApp, type TestApp } from '../../test/support/test-app.js';
+import { storedEventColumns, storedEventValue } from '../../test/support/stored-event-columns.js';
 
 const ADMIN_KEY = 'test_admin_key_0123456789';
 const MARCH_10 = Date.parse('2026-03-10T12:00:00.000Z');

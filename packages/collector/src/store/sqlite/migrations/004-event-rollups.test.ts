@@ -1,4 +1,3 @@
-import { eventComparisonsFor } from '../vocabulary-codes.js';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
@@ -7,6 +6,7 @@ import { SqliteStore } from '../sqlite-store.js';
 import { EVENT_ROLLUP_BACKFILLS } from './004-event-rollups.js';
 import { INTENT_FLOW_DAYS_BACKFILLS } from './012-intent-flow-days.js';
 import { createRandom } from '../../../demo/random.js';
+import { eventComparisonsFor } from '../vocabulary-codes.js';
 
 /**
  * The triggers of migration 004 must keep every rollup exactly equal to what

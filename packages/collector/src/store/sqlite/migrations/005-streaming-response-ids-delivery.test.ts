@@ -1,4 +1,3 @@
-import { eventComparisonsFor } from '../vocabulary-codes.js';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../event-record.js';
 import { SqliteStore } from '../sqlite-store.js';
@@ -6,6 +5,7 @@ import { STREAMING_BACKFILLS } from './005-streaming-response-ids-delivery.js';
 import { SDK_EVENT_ROLLUP_BACKFILL } from './017-context-dictionary.js';
 import { createRandom } from '../../../demo/random.js';
 import { valueListEntries } from '../../../../test/support/value-lists.js';
+import { eventComparisonsFor } from '../vocabulary-codes.js';
 
 /**
  * The triggers of migration 005 must keep feedback's turn_model, the TTFT and

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { eventComparisonsFor } from '../vocabulary-codes.js';
 import { describe, expect, it } from 'vitest';
 import { comparableRows, rollupOrders } from '../../../../test/support/rollup-rows.js';
 import { temporaryDatabases } from '../../../../test/support/store-factory.js';
@@ -16,6 +15,7 @@ import { SATISFACTION_BACKFILLS, satisfactionRollupMigration } from './015-satis
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
 import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
+import { eventComparisonsFor } from '../vocabulary-codes.js';
 
 /**
  * satisfaction_rollup: backfilled from the feedback an older database folded,
