@@ -49,7 +49,7 @@ export function perEventFoldSql(db: Database.Database): string {
   const conditions = [...foldTriggers(db)].map((trigger) => PER_EVENT_FOLD_TRIGGERS[trigger]);
   if (conditions.some((condition) => condition === undefined)) return `${all} ORDER BY id`;
   if (conditions.length === 0) return `${all} AND 0`;
-  return `${all} AND (${conditions.map((condition) => `(${condition})`).join(' OR ')}) ORDER BY id`;
+  return eventComparisonsFor(db)(`${all} AND (${conditions.map((condition) => `(${condition})`).join(' OR ')}) ORDER BY id`);
 }
 
 /**
@@ -77,7 +77,8 @@ export function perEventFoldSql(db: Database.Database): string {
  * transaction, after the per-event triggers of `events_to_fold`.
  */
 export function createBatchFold(db: Database.Database): (range: FoldRange) => void {
-  // The grouped statements name events by name; on codes they compare codes, as the partial indexes they use do.
+  // The grouped statements compare event names; on a schema that stores codes they compare the codes, as the
+  // partial indexes they use do.
   const inSchema = eventComparisonsFor(db);
   // NOT INDEXED: the batch is a primary-key range. With an index on the event name (events_event_ts until
   // migration 013) the planner read every prompt and response of the file for each batch and sorted them by id.

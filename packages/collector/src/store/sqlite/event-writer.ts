@@ -5,12 +5,12 @@ import type { InsertOutcome } from '../event-record.js';
 import { prepareClassificationStatements, type ClassificationStatements } from './classification-statements.js';
 import { ContextDictionary } from './context-dictionary.js';
 import { toRowId } from './event-ids.js';
+import { storedEventName } from './migrations/035-event-codes.js';
 import type { SerializedEvent } from './serialized-event.js';
 import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from './statements.js';
 import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
 import { UserUpdates } from './user-updates.js';
-import { storedEventName } from './migrations/035-event-codes.js';
 import { storedVocabularyValue } from './vocabulary-codes.js';
 import { WriteKeyCodes } from './write-key-codes.js';
 

@@ -8,6 +8,7 @@ import { migrate } from '../migrate.js';
 import { RollupMaterializer } from '../rollup-materializer.js';
 import { groupedRollupFoldsMigration, PER_EVENT_FOLD_TRIGGERS } from './027-grouped-rollup-folds.js';
 import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
+import { eventCodeComparisons } from './035-event-codes.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
 import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
@@ -110,8 +111,11 @@ describe('migrations 027 and 028 (rollups and responses folded per batch)', () =
     migrate(before, migrations);
     const triggers = before.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events_to_fold' ORDER BY name`).pluck().all();
     expect(triggers).toEqual(['fold_feedback_turn_model', 'fold_first_touch']);
+    // Its event names compared as the schema stores them (codes since migration 035).
     expect(perEventFoldSql(before)).toBe(
-      `INSERT INTO events_to_fold SELECT * FROM events NOT INDEXED WHERE id > @after AND id <= @through AND ((${PER_EVENT_FOLD_TRIGGERS.fold_feedback_turn_model}) OR (${PER_EVENT_FOLD_TRIGGERS.fold_first_touch})) ORDER BY id`,
+      eventCodeComparisons(
+        `INSERT INTO events_to_fold SELECT * FROM events NOT INDEXED WHERE id > @after AND id <= @through AND ((${PER_EVENT_FOLD_TRIGGERS.fold_feedback_turn_model}) OR (${PER_EVENT_FOLD_TRIGGERS.fold_first_touch})) ORDER BY id`,
+      ),
     );
   });
 });

@@ -6,8 +6,8 @@
  * Frozen: the events table's definition reads these codes back, so a code
  * means its value for as long as the table exists. A value added here later
  * would need another rebuild of the table; until then it is stored as text,
- * which reads back the same. Since migration 033 (event names are coded
- * otherwise, migration 035).
+ * which reads back the same. Coded since migration 033; event names are
+ * coded differently (migration 035 says why).
  */
 export const VOCABULARIES = {
   type: ['track', 'identify', 'page', 'screen', 'group', 'alias'],
