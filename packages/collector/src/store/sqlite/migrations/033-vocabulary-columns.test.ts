@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_OBJECTS, queryPlan } from '../../../../test/support/schema-queries.js';
 import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { migrate } from '../migrate.js';
@@ -15,14 +16,6 @@ const openBefore = databasesBefore();
 const READ = 'SELECT message_id, type, event, user_key, status, intent FROM events ORDER BY id';
 /** What it stores for the two coded columns. */
 const STORED = 'SELECT typeof(type_code), typeof(status_code) FROM events ORDER BY id';
-
-/** A schema object by kind and name, as `sqlite_master` lists them. */
-const SCHEMA = "SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex%' ORDER BY 1";
-
-/** The plan's steps, joined. */
-function plan(db: ReturnType<typeof openBefore>, sql: string): string {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((step) => step.detail).join(' | ');
-}
 
 describe('migration 033: type and status as vocabulary codes, SDK properties in columns', () => {
   it('stores codes in place of repeated names, reads every row back as it was, and keeps every index, view, trigger and queued prompt', () => {
@@ -49,7 +42,7 @@ describe('migration 033: type and status as vocabulary codes, SDK properties in 
     for (const row of rows) insert.run({ properties: '{}', ...row });
     db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (1, ?, ?)').run('where is my invoice', T0);
     const readBefore = db.prepare(READ).raw().all();
-    const schemaBefore = db.prepare(SCHEMA).pluck().all();
+    const schemaBefore = db.prepare(SCHEMA_OBJECTS).pluck().all();
 
     migrate(db, migrations.slice(0, vocabularyColumnsMigration.version));
 
@@ -63,13 +56,13 @@ describe('migration 033: type and status as vocabulary codes, SDK properties in 
       ['integer', 'null'],
       ['integer', 'integer'],
     ]);
-    expect(db.prepare(SCHEMA).pluck().all()).toEqual(schemaBefore);
+    expect(db.prepare(SCHEMA_OBJECTS).pluck().all()).toEqual(schemaBefore);
     // Dropping the old table with foreign keys on would have cascaded to the queue.
     expect(db.prepare('SELECT event_id, prompt_text FROM intent_queue').raw().all()).toEqual([[1, 'where is my invoice']]);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     // The indexes still answer alone what they answered alone.
-    expect(plan(db, "SELECT ts FROM events WHERE event = 'ai_llm_response_received' AND ts >= 0")).toMatch(/COVERING INDEX events_response_ts/);
-    expect(plan(db, "SELECT user_key, ts FROM events WHERE user_key = 'ada'")).toMatch(/COVERING INDEX events_user_ts/);
+    expect(queryPlan(db, "SELECT ts FROM events WHERE event = 'ai_llm_response_received' AND ts >= 0")).toMatch(/COVERING INDEX events_response_ts/);
+    expect(queryPlan(db, "SELECT user_key, ts FROM events WHERE user_key = 'ada'")).toMatch(/COVERING INDEX events_user_ts/);
   });
 
   it('has the writer store codes and property columns', async () => {

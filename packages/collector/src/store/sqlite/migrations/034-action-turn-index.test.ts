@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { queryPlan } from '../../../../test/support/schema-queries.js';
 import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { prepareClassificationStatements } from '../classification-statements.js';
 import { ACTION_CODE } from '../metrics/sql-constants.js';
@@ -10,11 +11,6 @@ const openBefore = databasesBefore();
 
 function eventIndexes(db: ReturnType<typeof openBefore>): string[] {
   return db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").pluck().all() as string[];
-}
-
-/** The plan's steps, joined. */
-function plan(db: ReturnType<typeof openBefore>, sql: string, params: Record<string, unknown> = {}): string {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((step) => step.detail).join(' | ');
 }
 
 describe('migration 034: user actions indexed by turn in place of every event by conversation', () => {
@@ -34,13 +30,13 @@ describe('migration 034: user actions indexed by turn in place of every event by
     migrate(db, migrations);
     const turn = { conversationId: 'c-1', promptNumber: 1, eventId: 1 };
 
-    const turnPlan = plan(db, prepareClassificationStatements(db).turnRowsAwaitingIntent.source, turn);
+    const turnPlan = queryPlan(db, prepareClassificationStatements(db).turnRowsAwaitingIntent.source, turn);
 
     expect(turnPlan).toContain('USING INDEX events_response_turn (conversation_id=? AND prompt_number=?)');
     expect(turnPlan).toContain('USING INDEX events_action_turn (conversation_id=? AND prompt_number=?)');
     expect(turnPlan).not.toMatch(/SCAN/);
     // A metric's conversation filter on feedback (satisfaction without its rollup).
-    expect(plan(db, `SELECT COUNT(*) FROM events a WHERE a.event_code = ${ACTION_CODE} AND a.feedback_type IS NOT NULL
+    expect(queryPlan(db, `SELECT COUNT(*) FROM events a WHERE a.event_code = ${ACTION_CODE} AND a.feedback_type IS NOT NULL
       AND a.ts >= 0 AND a.ts < 1 AND a.conversation_id = 'c-1'`)).toMatch(/USING (COVERING )?INDEX events_(action_turn|feedback_turn_metrics)/);
   });
 });

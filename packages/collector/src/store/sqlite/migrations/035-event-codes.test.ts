@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_OBJECTS, queryPlan } from '../../../../test/support/schema-queries.js';
 import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { migrate } from '../migrate.js';
@@ -13,12 +14,6 @@ const openBefore = databasesBefore();
 
 /** What a row reads as, whatever it stores. */
 const READ = 'SELECT message_id, type, event, status FROM events ORDER BY id';
-const SCHEMA = "SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex%' ORDER BY 1";
-
-function plan(db: ReturnType<typeof openBefore>, sql: string): string {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((step) => step.detail).join(' | ');
-}
-
 describe('migration 035: event names as codes', () => {
   it('rewrites comparisons with names of the vocabulary only', () => {
     expect(eventCodeComparisons("WHERE e.event = 'ai_user_action' AND NEW.event IN ('ai_user_prompt_created', 'ai_llm_response_received')")).toBe(
@@ -47,23 +42,23 @@ describe('migration 035: event names as codes', () => {
     ];
     for (const row of rows) insert.run(...row);
     const readBefore = db.prepare(READ).raw().all();
-    const schemaBefore = db.prepare(SCHEMA).pluck().all();
+    const schemaBefore = db.prepare(SCHEMA_OBJECTS).pluck().all();
 
     migrate(db, migrations.slice(0, eventCodesMigration.version));
 
     expect(db.prepare(READ).raw().all()).toEqual(readBefore);
     expect(db.prepare('SELECT event_code FROM events ORDER BY id').pluck().all()).toEqual(['1', '2', '3', '4', 'checkout_opened', '~2', '~~x', null]);
     expect(db.prepare("SELECT COUNT(*) FROM events WHERE event = '2'").pluck().get()).toBe(1);
-    expect(db.prepare(SCHEMA).pluck().all()).toEqual(schemaBefore);
+    expect(db.prepare(SCHEMA_OBJECTS).pluck().all()).toEqual(schemaBefore);
     // Indexes, views and triggers compare codes: a name comparison would not match the partial indexes.
     const namesCompared = db
       .prepare("SELECT name FROM sqlite_master WHERE sql IS NOT NULL AND type <> 'table' AND (sql LIKE '%event = ''%' OR sql LIKE '%event IN (''%')")
       .pluck()
       .all();
     expect(namesCompared).toEqual([]);
-    expect(plan(db, "SELECT ts FROM events WHERE event_code = '2' AND ts >= 0")).toMatch(/COVERING INDEX events_response_ts/);
-    expect(plan(db, "SELECT id, ts FROM events WHERE event_code = '1' AND conversation_id = 'c-1'")).toMatch(/COVERING INDEX events_turn_intent/);
-    expect(plan(db, "SELECT user_key, ts FROM events WHERE user_key = 'ada'")).toMatch(/COVERING INDEX events_user_ts/);
+    expect(queryPlan(db, "SELECT ts FROM events WHERE event_code = '2' AND ts >= 0")).toMatch(/COVERING INDEX events_response_ts/);
+    expect(queryPlan(db, "SELECT id, ts FROM events WHERE event_code = '1' AND conversation_id = 'c-1'")).toMatch(/COVERING INDEX events_turn_intent/);
+    expect(queryPlan(db, "SELECT user_key, ts FROM events WHERE user_key = 'ada'")).toMatch(/COVERING INDEX events_user_ts/);
   });
 
   it('has the writer store codes, other names as text, and names that could read as a code behind the escape', async () => {
