@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startClassificationWorker } from '../src/classification/classification-worker.js';
 import type { IntentClassifier } from '../src/intent/classifier.js';
 import { WRITE_KEY, startTestApp, type TestApp } from './support/test-app.js';
-import { storedEventColumns, storedEventValue } from './support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from './support/stored-event-columns.js';
 
 /**
  * Small inputs that were once answered with 200 and then broke the collector
@@ -182,7 +182,7 @@ describe('inputs that must not poison the collector', () => {
     // Migration 033's code columns keep a text as it is, which `type` and `status` read back unchanged.
     const insert = app.store.db.prepare(
       `INSERT INTO events (write_key, message_id, type_code, ${storedEventColumns(app.store.db)('event')}, user_key, conversation_id, ts, received_at_offset, prompt_tokens, model, status_code)
-       VALUES (@writeKey, @messageId, 'track', ${storedEventValue(app.store.db)('event', "'ai_llm_response_received'")}, 'user-1', 'conv-1', @ts, @receivedAt - @ts, 9007199254740991, 'm', 'success')`,
+       VALUES (@writeKey, @messageId, 'track', ${storedEventNameFor(app.store.db)("'ai_llm_response_received'")}, 'user-1', 'conv-1', @ts, @receivedAt - @ts, 9007199254740991, 'm', 'success')`,
     );
     for (let index = 0; index < 1100; index += 1) {
       insert.run({ writeKey: WRITE_KEY, messageId: `legacy-${index}`, ts: RECEIVED_AT - 60_000 - index * 1_000, receivedAt: RECEIVED_AT });

@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { createReadiness } from './readiness.js';
-import { storedEventColumns, storedEventValue } from '../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../test/support/stored-event-columns.js';
 
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 const MINUTE = 60_000;
@@ -26,7 +26,7 @@ function capturingLogger(): { logger: Logger; messages: string[] } {
 function enqueuePrompt(store: SqliteStore, id: number, at: number): void {
   store.db
     .prepare(`INSERT INTO events (id, write_key, message_id, type_code, ${storedEventColumns(store.db)('event')}, user_key, ts, received_at_offset, properties, context, debug)
-              VALUES (?, 'wk', ?, 'track', ${storedEventValue(store.db)('event', "'ai_user_prompt_created'")}, 'u1', ?, 0, '{}', '{}', 0)`)
+              VALUES (?, 'wk', ?, 'track', ${storedEventNameFor(store.db)("'ai_user_prompt_created'")}, 'u1', ?, 0, '{}', '{}', 0)`)
     .run(id, `m${id}`, at);
   store.db.prepare('INSERT INTO intent_queue (event_id, prompt_text, enqueued_at) VALUES (?, ?, ?)').run(id, 'text', at);
 }

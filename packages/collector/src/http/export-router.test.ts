@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExportedEvent, ExportRange } from '../store/event-export.js';
 import { READ_KEY, WRITE_KEY, startTestApp, type TestApp } from '../../test/support/test-app.js';
-import { storedEventColumns, storedEventValue } from '../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../test/support/stored-event-columns.js';
 
 const ADMIN_KEY = 'test_admin_key_0123456789';
 const MARCH_10 = Date.parse('2026-03-10T12:00:00.000Z');
@@ -146,7 +146,7 @@ describe('GET /v1/export', () => {
     app.store.db.exec(`
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
       INSERT INTO events (write_key, message_id, type_code, ${storedEventColumns(app.store.db)('event')}, user_key, ts, received_at_offset, properties, context)
-      SELECT 'k', 'bulk-' || i, 'track', ${storedEventValue(app.store.db)('event', "'ai_llm_response_received'")}, 'u-' || (i % 100), ${MARCH_10}, 0,
+      SELECT 'k', 'bulk-' || i, 'track', ${storedEventNameFor(app.store.db)("'ai_llm_response_received'")}, 'u-' || (i % 100), ${MARCH_10}, 0,
              '{"padding":"${'x'.repeat(200)}"}', '{}' FROM n`);
     const original = app.store.exportEvents.bind(app.store);
     let pagesRead = 0;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { storedEventNameSql } from '../../src/store/sqlite/migrations/035-event-codes.js';
+import { storedEventNameSql, storesEventCodes } from '../../src/store/sqlite/migrations/035-event-codes.js';
 
 /** The events columns computed since a migration, by the stored column written in their place. */
 const STORED_IN_PLACE_OF: Readonly<Record<string, string>> = {
@@ -28,12 +28,11 @@ export function storedEventColumns(db: Database.Database): (columns: string) => 
 }
 
 /**
- * The SQL a test's INSERT writes for `valueSql` into the events column
- * `column` at `db`'s schema age: since migration 035 `event` stores the
- * code of a name in its vocabulary, which the partial indexes and the fold
- * compare, so the name is written as the writer writes it.
+ * The SQL a test's INSERT writes into the events table for the event name
+ * `valueSql`, at `db`'s schema age: since migration 035 `event_code` stores
+ * the code of a coded name, which the partial indexes and the fold compare,
+ * so the name is written as the writer writes it.
  */
-export function storedEventValue(db: Database.Database): (column: 'event', valueSql: string) => string {
-  const codes = db.prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'event_code'").get() !== undefined;
-  return (_column, valueSql) => (codes ? storedEventNameSql(valueSql) : valueSql);
+export function storedEventNameFor(db: Database.Database): (valueSql: string) => string {
+  return storesEventCodes(db) ? storedEventNameSql : (valueSql) => valueSql;
 }

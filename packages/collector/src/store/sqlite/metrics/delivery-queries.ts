@@ -8,7 +8,6 @@ import { eventComparisonsFor } from '../vocabulary-codes.js';
 import { QUARTER_HOUR_MS, quarterRange } from './sql-constants.js';
 import { localDaySql } from './zone-sql.js';
 
-
 type ReportSums = Omit<DeliveryCounts, 'stored'>;
 
 /** One report: its local day, counters, whether its storage is memory, its browser (REPORT_COLUMNS). */

@@ -3,7 +3,7 @@ import { createRandom } from '../../../demo/random.js';
 import { comparableRows, ROLLUP_ORDERS } from '../../../../test/support/rollup-rows.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { valueListEntries } from '../../../../test/support/value-lists.js';
-import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../../../test/support/stored-event-columns.js';
 
 /**
  * The delete triggers of migration 008 must leave every rollup exactly as a
@@ -110,7 +110,7 @@ const COLUMNS = Object.keys(generateRows(0)[0] as Row);
 
 function insertRows(store: SqliteStore, rows: readonly Row[]): void {
   const insert = store.db.prepare(
-    `INSERT INTO events (${storedEventColumns(store.db)(COLUMNS.join(', '))}, received_at_offset) VALUES (${COLUMNS.map((column) => (column === 'event' ? storedEventValue(store.db)('event', '@event') : `@${column}`)).join(', ')}, 0)`,
+    `INSERT INTO events (${storedEventColumns(store.db)(COLUMNS.join(', '))}, received_at_offset) VALUES (${COLUMNS.map((column) => (column === 'event' ? storedEventNameFor(store.db)('@event') : `@${column}`)).join(', ')}, 0)`,
   );
   store.db.transaction(() => rows.forEach((row) => insert.run(row)))();
   // Deletes undo what the fold did: the rows are folded before the test deletes any (as lifecycle-statements.ts does).

@@ -4,7 +4,7 @@ import { migrate } from '../migrate.js';
 import { RollupMaterializer } from '../rollup-materializer.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
-import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../../../test/support/stored-event-columns.js';
 
 /** Upgrading to append-only ingest: what the triggers folded before stays folded, once. */
 
@@ -21,7 +21,7 @@ function insertPrompt(messageId: string, userKey: string, minutes: number): void
   const stored = storedEventColumns(db);
   db.prepare(
     `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, ts')}, ${received.column}, ${stored('context')})
-     VALUES ('wk', @messageId, 'track', ${storedEventValue(db)('event', "'ai_user_prompt_created'")}, @userKey, @ts, ${received.value('@ts', '@receivedAt')}, '{}')`,
+     VALUES ('wk', @messageId, 'track', ${storedEventNameFor(db)("'ai_user_prompt_created'")}, @userKey, @ts, ${received.value('@ts', '@receivedAt')}, '{}')`,
   ).run({ messageId, userKey, ts: T0 + minutes * 60_000, receivedAt: T0 });
 }
 

@@ -10,7 +10,7 @@ import { migrate } from '../migrate.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
-import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../../../test/support/stored-event-columns.js';
 
 /** Upgrading the value lists from text to binary64: same values per key, same answers. */
 
@@ -48,7 +48,7 @@ function insertResponses(db: Database.Database, responses: readonly Response[]):
   const insert = db.prepare(
     `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, ts')}, ${received.column},
                          ${stored('model, latency_ms, time_to_first_token_ms, tokens_per_second')})
-     VALUES ('wk', @messageId, 'track', ${storedEventValue(db)('event', "'ai_llm_response_received'")}, 'ada', @ts, ${received.value('@ts', '@ts')}, @model, @latency, @ttft, @rate)`,
+     VALUES ('wk', @messageId, 'track', ${storedEventNameFor(db)("'ai_llm_response_received'")}, 'ada', @ts, ${received.value('@ts', '@ts')}, @model, @latency, @ttft, @rate)`,
   );
   db.transaction(() => {
     for (const response of responses) {

@@ -9,7 +9,7 @@ import { migrate } from '../migrate.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
-import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../../../test/support/stored-event-columns.js';
 
 /** Upgrading a database of migration 010: its folded responses are backfilled, the rest folded afterwards, once. */
 
@@ -32,7 +32,7 @@ function storeEvents(db: Database.Database): void {
   const response = db.prepare(
     `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, conversation_id, ts')}, ${received.column},
                          ${stored('context, cost, prompt_tokens, completion_tokens, total_tokens, debug')})
-     VALUES ('wk', @id, 'track', ${storedEventValue(db)('event', "'ai_llm_response_received'")}, @userKey, @conversation, @ts, ${received.value('@ts', '@ts')}, '{}', @cost, 10, 5, 15,
+     VALUES ('wk', @id, 'track', ${storedEventNameFor(db)("'ai_llm_response_received'")}, @userKey, @conversation, @ts, ${received.value('@ts', '@ts')}, '{}', @cost, 10, 5, 15,
              @debug)`,
   );
   const rows: [user: string, conversation: string | null, minutes: number, cost: number, debug: number][] = [

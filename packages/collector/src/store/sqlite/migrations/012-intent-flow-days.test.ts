@@ -9,7 +9,7 @@ import { SqliteMetrics } from '../metrics/sqlite-metrics.js';
 import { RollupMaterializer } from '../rollup-materializer.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
-import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../../../test/support/stored-event-columns.js';
 
 /** Upgrading a database created under migration 009: the new tables start from what was folded, and answer as before. */
 
@@ -56,7 +56,7 @@ function insert(db: Database.Database, prompts: readonly Prompt[]): void {
   const statement = db.prepare(
     `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, conversation_id, ts')}, ${received.column},
                          ${stored('context, intent, debug')})
-     VALUES ('wk', @id, 'track', ${storedEventValue(db)('event', "'ai_user_prompt_created'")}, 'ada', @conversation, @ts, ${received.value('@ts', '@ts')}, '{}', @intent, @debug)`,
+     VALUES ('wk', @id, 'track', ${storedEventNameFor(db)("'ai_user_prompt_created'")}, 'ada', @conversation, @ts, ${received.value('@ts', '@ts')}, '{}', @intent, @debug)`,
   );
   for (const prompt of prompts) statement.run({ ...prompt, ts: T0 + prompt.minutes * 60_000 });
 }

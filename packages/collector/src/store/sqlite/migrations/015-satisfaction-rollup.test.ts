@@ -14,7 +14,7 @@ import { SqliteStore } from '../sqlite-store.js';
 import { SATISFACTION_BACKFILLS, satisfactionRollupMigration } from './015-satisfaction-rollup.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
-import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../../../test/support/stored-event-columns.js';
 import { eventComparisonsFor } from '../vocabulary-codes.js';
 
 /**
@@ -79,7 +79,7 @@ function storeRows(db: Database.Database, rows: readonly Row[] = ROWS): void {
   const insert = db.prepare(
     `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts')}, ${received.column},
                          ${stored('context, model, intent, feedback_type, rating, thumbs_up, debug')})
-     VALUES ('wk', @id, 'track', ${storedEventValue(db)('event', '@event')}, 'ada', @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @model, @intent, @feedback,
+     VALUES ('wk', @id, 'track', ${storedEventNameFor(db)('@event')}, 'ada', @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @model, @intent, @feedback,
              @rating, @up, @debug)`,
   );
   for (const { minutes, ...row } of rows) {

@@ -11,7 +11,7 @@ import { groupedResponseFoldsMigration } from './028-grouped-response-folds.js';
 import { eventCodeComparisons } from './035-event-codes.js';
 import { migrations } from './index.js';
 import { receivedAtColumn } from '../../../../test/support/received-at-column.js';
-import { storedEventColumns, storedEventValue } from '../../../../test/support/stored-event-columns.js';
+import { storedEventColumns, storedEventNameFor } from '../../../../test/support/stored-event-columns.js';
 
 /** Folding per batch after migrations 027 and 028 leaves every rollup as the per-event triggers before them did. */
 
@@ -33,7 +33,7 @@ function insertEvents(db: Database.Database): void {
     `INSERT INTO events (${stored('write_key, message_id, type, event, user_key, conversation_id, prompt_number, ts')}, ${received.column},
                          ${stored('properties, context, context_id, debug, intent, intent_sampled, model, status, cost')},
                          ${stored('prompt_tokens, completion_tokens, total_tokens, response_id, feedback_type, rating, channel')})
-     VALUES ('wk', @id, 'track', ${storedEventValue(db)('event', '@event')}, @user, @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @context, @contextId, @debug, @intent,
+     VALUES ('wk', @id, 'track', ${storedEventNameFor(db)('@event')}, @user, @conversation, @turn, @ts, ${received.value('@ts', '@ts')}, '{}', @context, @contextId, @debug, @intent,
              @sampled, @model, @status, @cost, @promptTokens, @completionTokens, @totalTokens, @responseId, @feedback, @rating, @channel)`,
   );
   const base = {
