@@ -6,13 +6,16 @@ const STORED_IN_PLACE_OF: Readonly<Record<string, string>> = {
   type: 'type_code', // migration 033
   status: 'status_code', // migration 033
   event: 'event_code', // migration 035
+  intent: 'intent_code', // migration 036
+  user_id: 'user_id_stored', // migration 036
 };
 
 /**
  * How a test's own SQL names the events columns it writes, at `db`'s schema
  * age: `type` and `status` are computed from stored code columns since
- * migration 033, `event` since 035; a test writes the code column with the
- * same values (a code column keeps a text as the text). `columns` is a
+ * migration 033, `event` since 035, `intent` and `user_id` since 036; a test
+ * writes the stored column with the same values (it keeps a text as the
+ * text). `columns` is a
  * comma-separated list.
  */
 export function storedEventColumns(db: Database.Database): (columns: string) => string {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CLASSIFICATION_ERROR } from '../../classification/classification-worker.js';
 import { AI_EVENT } from '../../protocol/index.js';
-import { eventCodeSql } from './vocabulary-codes.js';
+import { eventCodeSql, storedVocabularyValue } from './vocabulary-codes.js';
 
 const PROMPT = eventCodeSql(AI_EVENT.promptCreated);
 
@@ -42,17 +42,19 @@ const CLASSIFICATION_SQL = {
     costOnDay: 'SELECT TOTAL(cost) AS cost FROM classification_usage WHERE day = ? AND classifier = ?',
     oldestQueued: 'SELECT event_id AS eventId FROM intent_queue ORDER BY event_id LIMIT 1',
     oldestQueuedAt: 'SELECT MIN(enqueued_at) AS at FROM intent_queue',
-    setPromptIntent: `UPDATE events SET intent = @intent, intent_sampled = @sampled WHERE id = @eventId
+    // The stored form of the intent (migration 036): the writer binds storedVocabularyValue('intent', …).
+    setPromptIntent: `UPDATE events SET intent_code = @intentCode, intent_sampled = @sampled WHERE id = @eventId
        RETURNING conversation_id AS conversationId, prompt_number AS promptNumber`,
     // A turn's response and actions stored before its prompt was classified:
     // nearly never (they follow their prompt), yet asked for every prompt
     // classified at ingest, so each kind is read through its own index range.
     turnRowsAwaitingIntent: TURN_ROWS_AWAITING_INTENT,
     // One row of those (an UPDATE … WHERE id IN (subquery) cost 30 µs even when the list was empty).
-    setTurnRowIntent: 'UPDATE events SET intent = @intent WHERE id = @id AND intent IS NULL',
+    setTurnRowIntent: 'UPDATE events SET intent_code = @intentCode WHERE id = @id AND intent_code IS NULL',
     dequeue: 'DELETE FROM intent_queue WHERE event_id = ?',
     // Dead letter: a prompt that cannot be processed is marked and its text erased, so it never blocks the queue.
-    markClassificationError: `UPDATE events SET intent = '${CLASSIFICATION_ERROR}', intent_sampled = 1 WHERE id = ? AND intent IS NULL`,
+    markClassificationError: `UPDATE events SET intent_code = ${storedVocabularyValue('intent', CLASSIFICATION_ERROR)}, intent_sampled = 1
+       WHERE id = ? AND intent_code IS NULL`,
     addUsage: `INSERT INTO classification_usage (day, classifier, prompts, cached, errors, not_sampled, prompt_tokens, completion_tokens, cost)
        VALUES (@day, @classifier, @prompts, @cached, @errors, @notSampled, @promptTokens, @completionTokens, @cost)
        ON CONFLICT (day, classifier) DO UPDATE SET

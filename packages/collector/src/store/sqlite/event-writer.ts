@@ -6,6 +6,7 @@ import { prepareClassificationStatements, type ClassificationStatements } from '
 import { ContextDictionary } from './context-dictionary.js';
 import { toRowId } from './event-ids.js';
 import { storedEventName } from './migrations/035-event-codes.js';
+import { USER_ID_IS_KEY } from './migrations/036-intent-codes-user-ids.js';
 import type { SerializedEvent } from './serialized-event.js';
 import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from './statements.js';
 import { timeOffsets } from './stored-times.js';
@@ -112,7 +113,7 @@ export class EventWriter {
       const rowId = toRowId(outcome.eventId);
       const turn = c.setPromptIntent.get({
         eventId: rowId,
-        intent: outcome.intent,
+        intentCode: storedVocabularyValue('intent', outcome.intent),
         sampled: outcome.sampled ? 1 : 0,
       }) as { conversationId: string | null; promptNumber: number | null } | undefined;
       if (turn?.conversationId != null) {
@@ -168,7 +169,8 @@ export class EventWriter {
   /** Gives the prompt's intent to the response and actions of its turn stored without one. */
   #propagateToTurn(turn: { conversationId: string; promptNumber: number | null; eventId: number }, intent: string): void {
     const c = this.#classification;
-    for (const { id } of c.turnRowsAwaitingIntent.all(turn) as Array<{ id: number }>) c.setTurnRowIntent.run({ id, intent });
+    const intentCode = storedVocabularyValue('intent', intent);
+    for (const { id } of c.turnRowsAwaitingIntent.all(turn) as Array<{ id: number }>) c.setTurnRowIntent.run({ id, intentCode });
   }
 
   /** The intent of the prompt this response or action answers, when it is already known. */
@@ -251,7 +253,8 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     message_id: record.messageId,
     type_code: storedVocabularyValue('type', record.type),
     event_code: storedEventName(record.event),
-    user_id: record.userId,
+    // Ingest stores an event with a user id under that id (#resolveUserKey): marked, not repeated (migration 036).
+    user_id_stored: record.userId === null ? null : record.userId === userKey ? USER_ID_IS_KEY : record.userId,
     anonymous_id: record.anonymousId,
     user_key: userKey,
     session_id: record.sessionId,
@@ -273,7 +276,7 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     model: record.model,
     status_code: storedVocabularyValue('status', record.columns.status),
     error_type: record.errorType,
-    intent,
+    intent_code: storedVocabularyValue('intent', intent),
     // Sampling is a property of prompts; responses and actions only inherit the intent.
     intent_sampled: record.event === AI_EVENT.promptCreated && intent !== null ? 1 : null,
     action_type: record.actionType,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayScope } from '../../../test/support/metric-scope.js';
 import { promptRecord } from '../../../test/support/event-record.js';
+import { storedEventColumns } from '../../../test/support/stored-event-columns.js';
 import { inMemoryStores } from '../../../test/support/store-factory.js';
 import { createRandom, type Random } from '../../demo/random.js';
 import type { MetricFilters, MetricScope, TrafficInclusion } from '../../metrics/metric-scope.js';
@@ -150,7 +151,7 @@ describe('response sums per day', () => {
           const messageId = `m-${random.int(messages - 200, messages)}`;
           const intent = random.pick(['billing', 'tech', 'refund', null]);
           for (const each of [store, reference]) {
-            each.db.prepare('UPDATE events SET intent = ? WHERE message_id = ?').run(intent, messageId);
+            each.db.prepare(`UPDATE events SET ${storedEventColumns(each.db)('intent')} = ? WHERE message_id = ?`).run(intent, messageId);
           }
         }
         expectSameAnswers(store, reference);

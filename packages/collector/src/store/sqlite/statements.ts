@@ -18,12 +18,13 @@ export interface Statements {
 /**
  * The columns an ingested event is inserted with, in the order insertEvent
  * binds them: the stored ones (migration 033 computes `type`, `status` and
- * `input_method` from theirs, migration 035 `event`).
+ * `input_method` from theirs, migration 035 `event`, migration 036 `intent`
+ * and `user_id`).
  */
 export const EVENT_COLUMNS = [
-  'write_key', 'message_id', 'type_code', 'event_code', 'user_id', 'anonymous_id', 'user_key', 'session_id',
+  'write_key', 'message_id', 'type_code', 'event_code', 'user_id_stored', 'anonymous_id', 'user_key', 'session_id',
   'conversation_id', 'prompt_number', 'ts', 'original_ts_offset', 'sent_at_offset', 'received_at_offset', 'latency_ms',
-  'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status_code', 'error_type', 'intent',
+  'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status_code', 'error_type', 'intent_code',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
   'properties', 'context', 'traits', 'extra', 'time_to_first_token_ms', 'tokens_per_second', 'response_id',
   'regenerated_from', 'channel', 'context_id', 'prompt_length', 'response_length', 'input_method_code',
@@ -46,8 +47,10 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO identities (anonymous_id, user_id, linked_at) VALUES (?, ?, ?)
        ON CONFLICT (anonymous_id) DO UPDATE SET user_id = excluded.user_id, linked_at = excluded.linked_at`,
     ),
+    // A user id stored as "the user key" (migration 036) is written out before the key changes.
     relabelEvents: db.prepare(
-      'UPDATE events SET user_key = @to WHERE user_key = @from AND (anonymous_id = @from OR user_id = @from)',
+      `UPDATE events SET user_key = @to, user_id_stored = CASE WHEN typeof(user_id_stored) = 'integer' THEN user_key ELSE user_id_stored END
+        WHERE user_key = @from AND (anonymous_id = @from OR user_id = @from)`,
     ),
     // The merged user keeps the earliest first-seen of both identities, and the traffic flags of both.
     mergeUser: db.prepare(

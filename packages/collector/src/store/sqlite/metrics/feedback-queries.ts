@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import type { SatisfactionGroup } from '../../../metrics/metrics-source.js';
 import { RATING_UNITS_PER_POINT } from '../migrations/015-satisfaction-rollup.js';
+import { codeColumn, vocabularyValueSql } from '../migrations/vocabularies.js';
 import { eventFiltersSql } from './event-filters-sql.js';
 import { splitFlowRange } from './flow-range.js';
 import { keyColumnSql, rollupKeyFiltersSql } from './rollup-filters-sql.js';
@@ -45,13 +46,16 @@ export function satisfaction(db: Database.Database, scope: MetricScope, groupBy:
   return rows.map(({ key, ratings, ratingUnits, thumbs, thumbsUp }) => ({ key, ratings, ratingSum: ratingUnits / RATING_UNITS_PER_POINT, thumbs, thumbsUp }));
 }
 
+/** The intent of action `a`, decoded from the code the index holds (migration 036): reading `intent` would leave the index. */
+const INTENT_FROM_CODE = vocabularyValueSql('intent', `a.${codeColumn('intent')}`);
+
 /** Every feedback event of the range, through the covering index `events_feedback_turn_metrics` (migration 004). */
 function satisfactionFromEvents(db: Database.Database, scope: MetricScope, groupBy: 'intent' | 'model'): SatisfactionGroup[] {
   const filters = eventFiltersSql('f', scope.filters, scope);
   return db
     .prepare(
       `WITH f AS (
-         SELECT a.debug, a.intent, a.conversation_id, a.turn_model AS model,
+         SELECT a.debug, ${INTENT_FROM_CODE} AS intent, a.conversation_id, a.turn_model AS model,
                 a.feedback_type, a.rating, a.thumbs_up
            FROM events a${rangeIndex('events_feedback_turn_metrics', scope.filters.conversationId)}
           WHERE a.event_code = ${ACTION_CODE} AND a.feedback_type IS NOT NULL AND a.ts >= @start AND a.ts < @end)

@@ -67,7 +67,8 @@ export function storesEventCodes(db: Database.Database): boolean {
   return db.prepare(`SELECT 1 FROM pragma_table_info('events') WHERE name = '${EVENT_CODE}'`).get() !== undefined;
 }
 
-const EVENTS_TABLE_035: EventsTableColumns = {
+/** The events table as this migration leaves it (migration 036 rebuilds it from these). */
+export const EVENTS_TABLE_035: EventsTableColumns = {
   stored: EVENTS_TABLE_033.stored.map(([definition]) =>
     columnName(definition) === 'event' ? [`${EVENT_CODE} TEXT`, storedEventNameSql('event')] : [definition, columnName(definition)],
   ),

@@ -33,6 +33,7 @@ import { eventTimeOffsetsMigration } from './032-event-time-offsets.js';
 import { vocabularyColumnsMigration } from './033-vocabulary-columns.js';
 import { actionTurnIndexMigration } from './034-action-turn-index.js';
 import { eventCodesMigration } from './035-event-codes.js';
+import { intentCodesUserIdsMigration } from './036-intent-codes-user-ids.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -74,4 +75,5 @@ export const migrations: readonly Migration[] = [
   vocabularyColumnsMigration,
   actionTurnIndexMigration,
   eventCodesMigration,
+  intentCodesUserIdsMigration,
 ];
