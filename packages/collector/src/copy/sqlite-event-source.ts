@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MessageType } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
 import type { EventTableRow } from '../store/sqlite/event-table-row.js';
-import { restoreContext, restoreProperties } from '../store/sqlite/lean-event-json.js';
+import { restoreContext, restoreProperties, unpackedProperties } from '../store/sqlite/lean-event-json.js';
 import { storedContextSql, type StoredContext } from '../store/sqlite/stored-context.js';
 import { receivedAtSql, storedTimesSql, type StoredTimes } from '../store/sqlite/stored-times.js';
 import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
@@ -90,7 +90,7 @@ function toEventRecord(row: EventRow): EventRecord {
     debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
     bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
     internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
-    properties: restoreProperties(row, jsonObject(row.properties) ?? {}),
+    properties: restoreProperties(row, jsonObject(row.properties, unpackedProperties) ?? {}),
     context: restoreContext(row, jsonObject(row.stored_context) ?? {}),
     acquisitionChannel: row.channel,
     traits: row.traits === null ? null : jsonObject(row.traits),
@@ -100,10 +100,10 @@ function toEventRecord(row: EventRow): EventRecord {
   };
 }
 
-/** The collector wrote these columns with JSON.stringify of an object; anything else (a damaged value) becomes null. */
-function jsonObject(text: string): Record<string, unknown> | null {
+/** The collector wrote these columns with JSON.stringify of an object (or of a packed health report, which `unpack` reads); anything else (a damaged value) becomes null. */
+function jsonObject(text: string, unpack: (stored: unknown) => unknown = (stored) => stored): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(text);
+    const value = unpack(JSON.parse(text));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;

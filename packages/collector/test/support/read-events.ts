@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { restoreContext, restoreProperties } from '../../src/store/sqlite/lean-event-json.js';
+import { restoreContext, restoreProperties, unpackedProperties } from '../../src/store/sqlite/lean-event-json.js';
 import type { EventTableRow } from '../../src/store/sqlite/event-table-row.js';
 import { storedContextSql, type StoredContext } from '../../src/store/sqlite/stored-context.js';
 
@@ -9,14 +9,15 @@ export type StoredEventRow = EventTableRow;
 /**
  * The events matching `where`, in storage order, with the JSON columns as
  * sent: the SQLite store keeps a property that a typed column holds only in
- * that column (lean-event-json.ts), and puts it back for every reader of
- * whole events, as this does.
+ * that column and a health report's properties as an array of values
+ * (lean-event-json.ts), and puts them back for every reader of whole
+ * events, as this does.
  */
 export function selectEvents(db: Database.Database, where = '1 = 1'): StoredEventRow[] {
   const rows = db.prepare(`SELECT *, ${storedContextSql('events')} AS stored_context FROM events WHERE ${where} ORDER BY id`).all() as (EventTableRow & StoredContext)[];
   return rows.map(({ stored_context: storedContext, ...row }) => ({
     ...row,
-    properties: JSON.stringify(restoreProperties(row, JSON.parse(row.properties) as Record<string, unknown>)),
+    properties: JSON.stringify(restoreProperties(row, unpackedProperties(JSON.parse(row.properties)) as Record<string, unknown>)),
     context: JSON.stringify(restoreContext(row, JSON.parse(storedContext) as Record<string, unknown>)),
   }));
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { isoTime, storedJson, type ExportedEvent, type ExportRange } from '../event-export.js';
 import { toEventId } from './event-ids.js';
 import type { EventTableRow } from './event-table-row.js';
-import { restoreContext, restoreProperties } from './lean-event-json.js';
+import { restoreContext, restoreProperties, unpackedProperties } from './lean-event-json.js';
 import { storedContextSql, type StoredContext } from './stored-context.js';
 import { receivedAtSql, storedTimesSql, type StoredTimes } from './stored-times.js';
 import { TRAFFIC_BIT } from './traffic-flags.js';
@@ -73,7 +73,7 @@ function toExportedEvent(row: EventTableRow & StoredContext & StoredTimes): Expo
     debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
     bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
     internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
-    properties: restored(row.properties, (stored) => restoreProperties(row, stored)),
+    properties: restored(row.properties, (stored) => restoreProperties(row, stored), unpackedProperties),
     context: restored(row.stored_context, (stored) => restoreContext(row, stored)),
     traits: row.traits === null ? null : storedJson(row.traits),
     extra: row.extra === null ? null : storedJson(row.extra),
@@ -81,7 +81,11 @@ function toExportedEvent(row: EventTableRow & StoredContext & StoredTimes): Expo
 }
 
 /** A JSON column as stored, with what the typed columns hold put back when it is an object (a damaged value is exported as it is). */
-function restored(text: string, restore: (stored: Record<string, unknown>) => Record<string, unknown>): unknown {
-  const stored = storedJson(text);
+function restored(
+  text: string,
+  restore: (stored: Record<string, unknown>) => Record<string, unknown>,
+  unpack: (stored: unknown) => unknown = (stored) => stored,
+): unknown {
+  const stored = unpack(storedJson(text));
   return typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? restore(stored as Record<string, unknown>) : stored;
 }

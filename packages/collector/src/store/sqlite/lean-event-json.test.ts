@@ -3,7 +3,18 @@ import { createTrafficClassifier } from '../../ingest/traffic-class.js';
 import { toEventRecord } from '../../ingest/to-event-record.js';
 import type { Message } from '../../protocol/index.js';
 import type { EventRecord } from '../event-record.js';
-import { leanContext, leanProperties, propertyColumnValues, restoreContext, restoreProperties, type CopiedColumns } from './lean-event-json.js';
+import Database from 'better-sqlite3';
+import {
+  healthPropertySql,
+  leanContext,
+  leanProperties,
+  propertyColumnValues,
+  restoreContext,
+  restoreProperties,
+  unpackedProperties,
+  type CopiedColumns,
+  type HealthReportKey,
+} from './lean-event-json.js';
 
 function record(message: Record<string, unknown>, batchContext?: Record<string, unknown>): EventRecord {
   return toEventRecord(message as Message, {
@@ -46,7 +57,8 @@ function columns(event: EventRecord): CopiedColumns {
 /** Stored as JSON, read back and restored: what the export and the copy see. */
 function roundTrip(event: EventRecord): { properties: Record<string, unknown>; context: Record<string, unknown> } {
   const stored = { properties: JSON.parse(JSON.stringify(leanProperties(event))), context: JSON.parse(JSON.stringify(leanContext(event))) };
-  return { properties: restoreProperties(columns(event), stored.properties), context: restoreContext(columns(event), stored.context) };
+  const properties = unpackedProperties(stored.properties) as Record<string, unknown>;
+  return { properties: restoreProperties(columns(event), properties), context: restoreContext(columns(event), stored.context) };
 }
 
 const response = {
@@ -129,5 +141,41 @@ describe('the events table keeps each value once', () => {
     const event = record(response);
     expect(restoreProperties(columns(event), response.properties)).toEqual(response.properties);
     expect(restoreContext(columns(event), response.context)).toEqual(response.context);
+  });
+});
+
+describe("the SDK's health report", () => {
+  const report = { storage: 'memory', sent: 4, queued: 5, retried: 1, dropped_rejected: 0, dropped_queue_full: 1 };
+  const healthRecord = (properties: Record<string, unknown>): EventRecord =>
+    record({ type: 'track', event: 'chatmeter_sdk_health', anonymousId: 'a1', properties });
+
+  it('is stored as the array of its values when it holds exactly the six counters and storage, or those and the wait', () => {
+    expect(leanProperties(healthRecord(report))).toEqual([5, 4, 1, 1, 0, 'memory']);
+    expect(leanProperties(healthRecord({ ...report, oldest_waiting_ms: 1500 }))).toEqual([5, 4, 1, 1, 0, 'memory', 1500]);
+    for (const properties of [report, { ...report, oldest_waiting_ms: 1500 }]) {
+      expect(roundTrip(healthRecord(properties)).properties).toEqual(properties);
+    }
+  });
+
+  it('stays an object with a property more or less, and any other event with the same properties too', () => {
+    const { retried: _retried, ...missing } = report;
+    for (const properties of [{ ...report, tab: 'b' }, missing, { ...report, oldest_waiting_ms: 1, tab: 'b' }]) {
+      expect(leanProperties(healthRecord(properties))).toEqual(properties);
+      expect(roundTrip(healthRecord(properties)).properties).toEqual(properties);
+    }
+    expect(leanProperties(record({ type: 'track', event: 'queue_report', anonymousId: 'a1', properties: report }))).toEqual(report);
+  });
+
+  it('reads the same in SQL from either form', () => {
+    const db = new Database(':memory:');
+    try {
+      const keys: HealthReportKey[] = ['queued', 'sent', 'retried', 'dropped_queue_full', 'dropped_rejected', 'storage', 'oldest_waiting_ms'];
+      const read = db.prepare(`SELECT ${keys.map(healthPropertySql).join(', ')} FROM (SELECT ? AS properties)`).raw();
+      const full = { ...report, oldest_waiting_ms: 1500 };
+      expect(read.get(JSON.stringify(leanProperties(healthRecord(full))))).toEqual(read.get(JSON.stringify(full)));
+      expect(read.get(JSON.stringify(leanProperties(healthRecord(report))))).toEqual([5, 4, 1, 1, 0, 'memory', null]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { SDK_HEALTH_EVENT } from '../../protocol/index.js';
 import type { EventRecord } from '../event-record.js';
 import type { EventTableRow } from './event-table-row.js';
 import { DEFAULT_RESPONSE_STATUS } from './migrations/033-vocabulary-columns.js';
@@ -111,9 +112,49 @@ export type CopiedColumns = Pick<
   | typeof SESSION_COPY.column
 >;
 
-/** The record's properties without the values its columns hold. */
-export function leanProperties(record: EventRecord): Record<string, unknown> {
+/**
+ * The properties of the SDK's health report (`chatmeter_sdk_health`, about
+ * a tenth of the events), in the order a stored report lists their values.
+ * Its JSON took ~99 bytes, ~70 of them these names. A report whose
+ * properties are exactly the first six, or all seven, is stored as the
+ * array of its values (`[2,2,0,0,0,"indexeddb"]`); any other stays an
+ * object. Ingest only stores objects as properties, so an array is always
+ * such a report. Frozen: stored arrays are read by position (the delivery
+ * lists read them in SQL, `healthPropertySql`). Written since migration 036,
+ * so no collector that predates the format opens a file that holds it.
+ */
+const HEALTH_REPORT_KEYS = ['queued', 'sent', 'retried', 'dropped_queue_full', 'dropped_rejected', 'storage', 'oldest_waiting_ms'] as const;
+export type HealthReportKey = (typeof HEALTH_REPORT_KEYS)[number];
+/** How many keys a packed report holds at least: the last is optional (`oldest_waiting_ms`). */
+const HEALTH_REPORT_REQUIRED_KEYS = HEALTH_REPORT_KEYS.length - 1;
+
+/** A health report's properties as stored: the values of HEALTH_REPORT_KEYS, or null when the keys are others. */
+function packedHealthReport(properties: Record<string, unknown>): unknown[] | null {
+  const keys = Object.keys(properties);
+  if (keys.length < HEALTH_REPORT_REQUIRED_KEYS || keys.length > HEALTH_REPORT_KEYS.length) return null;
+  const values = HEALTH_REPORT_KEYS.slice(0, keys.length).map((key) => properties[key]);
+  // Every key present (a missing one reads as undefined; JSON holds no undefined).
+  return values.every((value) => value !== undefined) ? values : null;
+}
+
+/** SQL: the health report property `key` of the stored properties, packed or not. */
+export function healthPropertySql(key: HealthReportKey): string {
+  return `json_extract(properties, CASE WHEN substr(properties, 1, 1) = '[' THEN '$[${HEALTH_REPORT_KEYS.indexOf(key)}]' ELSE '$.${key}' END)`;
+}
+
+/** Stored properties as sent: a packed health report becomes its object again; anything else is returned as it is. */
+export function unpackedProperties(stored: unknown): unknown {
+  if (!Array.isArray(stored) || stored.length < HEALTH_REPORT_REQUIRED_KEYS || stored.length > HEALTH_REPORT_KEYS.length) return stored;
+  return Object.fromEntries(stored.map((value: unknown, index) => [HEALTH_REPORT_KEYS[index], value]));
+}
+
+/** The record's properties as stored: without the values its columns hold, a health report packed. */
+export function leanProperties(record: EventRecord): Record<string, unknown> | unknown[] {
   const { properties } = record;
+  if (record.event === SDK_HEALTH_EVENT) {
+    const packed = packedHealthReport(properties);
+    if (packed !== null) return packed;
+  }
   const lean: Record<string, unknown> = {};
   for (const key of Object.keys(properties)) {
     const value = properties[key];

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SDK_HEALTH_EVENT } from '../../protocol/index.js';
 import { readInt32Values } from './int32-values.js';
+import { healthPropertySql } from './lean-event-json.js';
 import { SDK_HEALTH_LISTS } from './migrations/026-sdk-health-lists.js';
 import { keyNumbering, listsInRange, quarterBounds, ReaderNumbering, StaleListWriter } from './quarter-lists.js';
 import { eventComparisonsFor } from './vocabulary-codes.js';
@@ -11,12 +12,12 @@ import { eventComparisonsFor } from './vocabulary-codes.js';
  * one reading of a report, for the lists and for a range read from the
  * events themselves (delivery-queries.ts).
  */
-export const REPORT_COLUMNS = `CAST(json_extract(properties, '$.queued') AS INTEGER),
-                CAST(json_extract(properties, '$.sent') AS INTEGER),
-                CAST(json_extract(properties, '$.retried') AS INTEGER),
-                CAST(json_extract(properties, '$.dropped_queue_full') AS INTEGER),
-                CAST(json_extract(properties, '$.dropped_rejected') AS INTEGER),
-                json_extract(properties, '$.storage') = 'memory',
+export const REPORT_COLUMNS = `CAST(${healthPropertySql('queued')} AS INTEGER),
+                CAST(${healthPropertySql('sent')} AS INTEGER),
+                CAST(${healthPropertySql('retried')} AS INTEGER),
+                CAST(${healthPropertySql('dropped_queue_full')} AS INTEGER),
+                CAST(${healthPropertySql('dropped_rejected')} AS INTEGER),
+                ${healthPropertySql('storage')} = 'memory',
                 COALESCE(anonymous_id, user_key)`;
 
 /** The counters a report carries, in REPORT_COLUMNS order; NULL counts as 0. */
