@@ -34,6 +34,7 @@ import { vocabularyColumnsMigration } from './033-vocabulary-columns.js';
 import { actionTurnIndexMigration } from './034-action-turn-index.js';
 import { eventCodesMigration } from './035-event-codes.js';
 import { intentCodesUserIdsMigration } from './036-intent-codes-user-ids.js';
+import { unreadUserIndexesMigration } from './037-unread-user-indexes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -76,4 +77,5 @@ export const migrations: readonly Migration[] = [
   actionTurnIndexMigration,
   eventCodesMigration,
   intentCodesUserIdsMigration,
+  unreadUserIndexesMigration,
 ];
