@@ -47,9 +47,9 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO identities (anonymous_id, user_id, linked_at) VALUES (?, ?, ?)
        ON CONFLICT (anonymous_id) DO UPDATE SET user_id = excluded.user_id, linked_at = excluded.linked_at`,
     ),
-    // A user id stored as "the user key" (migration 036) is written out before the key changes.
+    // A user id stored as "the user key" (migration 036) is written out: SET reads `user_id` of the row before the update.
     relabelEvents: db.prepare(
-      `UPDATE events SET user_key = @to, user_id_stored = CASE WHEN typeof(user_id_stored) = 'integer' THEN user_key ELSE user_id_stored END
+      `UPDATE events SET user_key = @to, user_id_stored = user_id
         WHERE user_key = @from AND (anonymous_id = @from OR user_id = @from)`,
     ),
     // The merged user keeps the earliest first-seen of both identities, and the traffic flags of both.
