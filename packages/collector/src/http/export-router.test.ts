@@ -97,6 +97,15 @@ describe('GET /v1/export', () => {
     expect(exported.text.split('\n').filter((line) => line !== '')).toHaveLength(1);
   });
 
+  it("exports an SDK health report's properties as sent, though the store keeps them as an array of values", async () => {
+    const report = { queued: 3, sent: 2, retried: 0, dropped_queue_full: 1, dropped_rejected: 0, storage: 'indexeddb', oldest_waiting_ms: 1200 };
+    const response = await app.post('/v1/batch', { batch: [{ ...track('h1', 'u-1'), event: 'chatmeter_sdk_health', properties: report }] });
+    expect(response.status).toBe(200);
+    expect(app.store.db.prepare("SELECT properties FROM events WHERE message_id = 'h1'").pluck().get()).toBe('[3,2,0,1,0,"indexeddb",1200]');
+    const exported = await exportText(app, '?from=2026-03-10&to=2026-03-10');
+    expect((JSON.parse(exported.text.trim()) as ExportedEvent).properties).toEqual(report);
+  });
+
   it('answers 400 naming a missing or malformed bound', async () => {
     expect(JSON.parse((await exportText(app, '?to=2026-03-10')).text).error.message).toBe(
       '"from" is required: a UTC day like 2026-03-01 or an ISO timestamp with zone like 2026-03-01T12:00:00Z',
