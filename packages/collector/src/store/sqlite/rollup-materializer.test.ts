@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { comparableRows } from '../../../test/support/rollup-rows.js';
 import { createRandom } from '../../demo/random.js';
@@ -13,6 +16,8 @@ import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const QUARTER = T0 / 900_000;
 const DAY_MS = 86_400_000;
+/** PRAGMA synchronous's value for FULL. */
+const FULL = 2;
 let messages = 0;
 
 function prompt(userId: string, minutes: number, fields: Partial<EventRecord> = {}): EventRecord {
@@ -210,6 +215,32 @@ describe('rollup materializer', () => {
 
     expect(intents).toEqual([{ key: null, count: 2 }]);
     expect(store.rollups?.foldedThrough()).toBe(2);
+  });
+
+  it('commits the fold with synchronous=NORMAL when asked, and gives the connection its own setting back', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'chatmeter-relaxed-fold-'));
+    try {
+      const store = openStore({ path: join(directory, 'events.db'), writer: 'inline', rollups: { background: false, relaxedCommits: true } });
+      const synchronous = (): unknown => store.db.pragma('synchronous', { simple: true });
+      expect(synchronous()).toBe(FULL);
+      await store.insertEvents([prompt('ada', 1), prompt('bob', 2)]);
+      const pragma = vi.spyOn(store.db, 'pragma');
+      const settings = (): unknown[] => pragma.mock.calls.map(([source]) => source).filter((source) => source.startsWith('synchronous ='));
+
+      expect(store.rollups?.foldBatch(1)).toBe(1);
+      expect(settings()).toEqual(['synchronous = NORMAL', `synchronous = ${FULL}`]);
+      expect(synchronous()).toBe(FULL);
+
+      // Nested in a caller's transaction, whose commit decides (SQLite cannot switch inside one).
+      pragma.mockClear();
+      store.db.transaction(() => store.rollups?.catchUp())();
+      expect(settings()).toEqual([]);
+      expect(synchronous()).toBe(FULL);
+      expect(promptsPerUser(store)).toHaveLength(2);
+    } finally {
+      await Promise.all(stores.splice(0).map((store) => store.close()));
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('folds in the background while the store is open', async () => {

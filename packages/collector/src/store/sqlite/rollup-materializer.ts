@@ -26,6 +26,15 @@ export interface RollupMaterializerOptions {
    * delay, without a query on the file every turn of the event loop.
    */
   idleMs?: number;
+  /**
+   * Commit the fold's transactions with synchronous=NORMAL (no wait for the
+   * disk) on a connection whose own setting is stricter: a fold lost to a
+   * power cut is redone from the watermark, which is lost with it, and the
+   * next request commit's fsync covers the fold's pages in the write-ahead
+   * log, which sit before its own. The writer thread folds on its request
+   * connection (writer-thread.ts), whose commits stay FULL.
+   */
+  relaxedCommits?: boolean;
 }
 
 /** See RollupMaterializerOptions. */
@@ -70,6 +79,7 @@ export class RollupMaterializer {
     const fold = db.prepare(perEventFoldSql(db));
     const batchFold = createBatchFold(db);
     const moveWatermark = db.prepare('UPDATE rollup_watermark SET folded_through = ?');
+    const relaxed = options.relaxedCommits === true ? relaxedCommits(db) : <T>(run: () => T): T => run();
     const foldBatch = db.transaction((limit: number): number => {
       const after = this.#watermark.get() as number;
       const batch = nextBatch.get(after, limit) as { events: number; through: number | null };
@@ -82,7 +92,7 @@ export class RollupMaterializer {
     });
     // IMMEDIATE: the write lock is taken (or waited for, busy_timeout) before the watermark is read, so that two
     // processes folding the same file take turns instead of one failing when it upgrades its read to a write.
-    this.#foldBatch = (limit) => foldBatch.immediate(limit);
+    this.#foldBatch = (limit) => relaxed(() => foldBatch.immediate(limit));
     // Prepared on first use: the fold of a database at an earlier migration (the migration tests) has no lists yet.
     let refreshLists: Database.Transaction<(limit: number, keepNewest: boolean) => number> | undefined;
     this.#refreshLists = (limit, keepNewest) => {
@@ -104,7 +114,8 @@ export class RollupMaterializer {
           writers.reduce((refreshed, writer) => refreshed + writer.refresh(max - refreshed, keep), 0),
         );
       }
-      return refreshLists.immediate(limit, keepNewest);
+      const transaction = refreshLists;
+      return relaxed(() => transaction.immediate(limit, keepNewest));
     };
   }
 
@@ -191,4 +202,23 @@ export class RollupMaterializer {
     const more = folded === this.#batchSize || refreshed === LISTS_PER_TURN;
     this.#schedule(more ? 0 : this.#idleMs);
   }
+}
+
+/**
+ * Runs a transaction with synchronous=NORMAL, then restores the connection's
+ * own setting, read once here. SQLite refuses to change it inside a
+ * transaction: a fold nested in a caller's transaction commits with it, as
+ * that transaction's setting says.
+ */
+function relaxedCommits(db: Database.Database): <T>(run: () => T) => T {
+  const own = db.pragma('synchronous', { simple: true }) as number;
+  return (run) => {
+    if (db.inTransaction) return run();
+    db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      db.pragma(`synchronous = ${own}`);
+    }
+  };
 }

@@ -22,14 +22,14 @@ const db = openDatabase(path, false);
 const CHECKPOINT_PAGES = 10_000;
 db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
 const writer = new InlineWriter(db);
-// The fold has its own connection that commits without waiting for the disk
-// (synchronous=NORMAL): a fold lost to a power cut is redone from the
-// watermark, which is lost with it; and the next request commit's fsync
-// covers the fold's pages in the write-ahead log, which sit before its own.
-const foldDb = openDatabase(path, false);
-foldDb.pragma('synchronous = NORMAL');
-foldDb.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
-const materializer = new RollupMaterializer(foldDb, rollups);
+// The fold runs on the same connection, between request transactions, with
+// relaxed commits (RollupMaterializerOptions.relaxedCommits). It had a
+// connection of its own for that until 2026-12-04; but a commit on one
+// connection empties every other connection's page cache, so each request
+// transaction re-read the index pages it touched from the file, and the
+// fold's the same (pread was a tenth of this thread's time under the ingest
+// benchmark's load).
+const materializer = new RollupMaterializer(db, { ...rollups, relaxedCommits: true });
 if (rollups.background) materializer.start();
 
 const reply = (message: WriterReply): void => port.postMessage(message);
@@ -53,7 +53,6 @@ async function handle(request: WriterRequest): Promise<InsertOutcome | null> {
     case 'close':
       await writer.close();
       materializer.stop();
-      foldDb.close();
       db.close();
       return null;
   }
