@@ -8,6 +8,7 @@ import type { MetricScope } from '../../metrics/metric-scope.js';
 import { ZoneCalendar } from '../../metrics/zone-calendar.js';
 import { promptRecord } from '../../../test/support/event-record.js';
 import type { EventRecord } from '../event-record.js';
+import { listTurnDue } from './rollup-materializer.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 /** Ingest appends events; the materializer folds them into the rollups, each exactly once. */
@@ -249,5 +250,22 @@ describe('rollup materializer', () => {
 
     await vi.waitFor(() => expect(promptsPerUser(store)).toHaveLength(2), { timeout: 2_000, interval: 10 });
     expect(store.rollups?.foldedThrough()).toBe(2);
+  });
+});
+
+describe('the background fold’s list turns', () => {
+  const turn = { batchSize: 500, idleMs: 250 };
+
+  it('waits while a full batch says more events are waiting', () => {
+    expect(listTurnDue({ ...turn, folded: 500, sinceListsMs: 10_000 })).toBe(false);
+  });
+
+  it('comes on every quiet turn', () => {
+    expect(listTurnDue({ ...turn, folded: 0, sinceListsMs: 0 })).toBe(true);
+  });
+
+  it('comes at most once per idle interval while events keep coming', () => {
+    expect(listTurnDue({ ...turn, folded: 120, sinceListsMs: 249 })).toBe(false);
+    expect(listTurnDue({ ...turn, folded: 120, sinceListsMs: 250 })).toBe(true);
   });
 });
