@@ -2,7 +2,7 @@
 // `chatmeter-collector start` would, on a fresh temporary database); the
 // clients run in a child process (bench/ingest-client.mjs) and POST /v1/batch.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../packages/collector/dist/config.js';
@@ -11,11 +11,16 @@ import { startServer } from '../packages/collector/dist/server.js';
 import { clickHouseFootprint, startBenchClickHouse } from './clickhouse-engine.mjs';
 import { formatBytes, formatInt, formatMs, heading, quantile, table } from './stats.mjs';
 
-/** `engine`: `sqlite` (a temporary file) or `clickhouse` (a private clickhouse-server started for the run). */
-export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true, liveTimestamps = false, engine = 'sqlite' }) {
-  heading(`Ingest throughput (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${clients} clients × ${batchSize}-message batches for ${seconds} s${liveTimestamps ? ', live timestamps' : ''}`);
+/**
+ * `engine`: `sqlite` (a temporary file) or `clickhouse` (a private clickhouse-server started for the run).
+ * `from` (SQLite only): a checkpointed file to start from (copied, without its -wal), instead of a new one: ingest into a
+ * collector that has gathered data.
+ */
+export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true, liveTimestamps = false, from, engine = 'sqlite' }) {
+  heading(`Ingest throughput (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${clients} clients × ${batchSize}-message batches for ${seconds} s${liveTimestamps ? ', live timestamps' : ''}${from === undefined ? '' : `, into a copy of ${from}`}`);
   const directory = mkdtempSync(join(tmpdir(), 'chatmeter-bench-ingest-'));
   const db = join(directory, 'ingest.db');
+  if (from !== undefined) copyFileSync(from, db);
   const writeKey = 'bench_write_key_ingest';
   const readKey = 'bench_read_key_ingest';
   const clickhouse = engine === 'clickhouse' ? await startBenchClickHouse() : undefined;

@@ -61,6 +61,7 @@ function readSettings(env = process.env) {
     ingestSeconds: number('BENCH_INGEST_SECONDS', 20),
     ingestText: env.BENCH_INGEST_TEXT !== '0',
     ingestLiveTimestamps: ingestTimestamps(env.BENCH_INGEST_TIMESTAMPS),
+    ingestFrom: env.BENCH_INGEST_FROM === undefined || env.BENCH_INGEST_FROM === '' ? undefined : env.BENCH_INGEST_FROM,
     json: env.BENCH_JSON === undefined || env.BENCH_JSON === '' ? undefined : env.BENCH_JSON,
   };
 }
@@ -77,7 +78,7 @@ async function runChild(name, settings, engine, events = settings.events) {
     case 'classifier':
       return (await import('./classifier.mjs')).runClassifierBenchmark();
     case 'ingest':
-      return (await import('./ingest.mjs')).runIngestBenchmark({ seconds: settings.ingestSeconds, sendText: settings.ingestText, liveTimestamps: settings.ingestLiveTimestamps, engine });
+      return (await import('./ingest.mjs')).runIngestBenchmark({ seconds: settings.ingestSeconds, sendText: settings.ingestText, liveTimestamps: settings.ingestLiveTimestamps, from: engine === 'sqlite' ? settings.ingestFrom : undefined, engine });
     case 'metrics': {
       const { runMetricsBenchmark } = await import('./metrics.mjs');
       const clickhouse = engine === 'clickhouse';
