@@ -2,7 +2,7 @@
 // `chatmeter-collector start` would, on a fresh temporary database); the
 // clients run in a child process (bench/ingest-client.mjs) and POST /v1/batch.
 import { fork } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../packages/collector/dist/config.js';
@@ -18,6 +18,10 @@ import { formatBytes, formatInt, formatMs, heading, quantile, table } from './st
  */
 export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true, liveTimestamps = false, from, engine = 'sqlite' }) {
   heading(`Ingest throughput (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${clients} clients × ${batchSize}-message batches for ${seconds} s${liveTimestamps ? ', live timestamps' : ''}${from === undefined ? '' : `, into a copy of ${from}`}`);
+  // Only the main file is copied: events still in a write-ahead log would be missing from the copy.
+  if (from !== undefined && existsSync(`${from}-wal`) && statSync(`${from}-wal`).size > 0) {
+    throw new Error(`BENCH_INGEST_FROM: ${from}-wal holds pages not yet in ${from}; open and close it with the collector (or run PRAGMA wal_checkpoint(TRUNCATE)) first`);
+  }
   const directory = mkdtempSync(join(tmpdir(), 'chatmeter-bench-ingest-'));
   const db = join(directory, 'ingest.db');
   if (from !== undefined) copyFileSync(from, db);
