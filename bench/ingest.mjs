@@ -41,12 +41,20 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
     rssPeak = Math.max(rssPeak, rss);
   }, 200);
 
+  // The collector's CPU time over the measured window (this process: event loop, writer thread, classifier), in cores.
+  let cpuAtStart;
+  const collectorCores = (seconds) => {
+    const cpu = process.cpuUsage(cpuAtStart);
+    return (cpu.user + cpu.system) / 1e6 / seconds;
+  };
   const load = () =>
     new Promise((resolve, reject) => {
       const child = fork(new URL('./ingest-client.mjs', import.meta.url), [], { stdio: 'inherit', execArgv: [] });
       child.on('message', (message) => {
-        if (message.type === 'measuring') measuring = true;
-        else if (message.type === 'result') resolve(message.result);
+        if (message.type === 'measuring') {
+          measuring = true;
+          cpuAtStart = process.cpuUsage();
+        } else if (message.type === 'result') resolve({ ...message.result, collectorCores: collectorCores(message.result.elapsedSeconds) });
         else if (message.type === 'error') reject(new Error(message.message));
       });
       child.once('exit', (code) => {
@@ -101,6 +109,10 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
     eventsPerSecond: result.accepted / result.elapsedSeconds,
     noopStoreEventsPerSecond: ceiling.accepted / ceiling.elapsedSeconds,
     noopStoreP99: quantile(ceiling.latencies, 0.99),
+    collectorCores: result.collectorCores,
+    clientCores: result.cores,
+    noopStoreCollectorCores: ceiling.collectorCores,
+    noopStoreClientCores: ceiling.cores,
     requestsPerSecond: result.requests / result.elapsedSeconds,
     p50: quantile(result.latencies, 0.5),
     p95: quantile(result.latencies, 0.95),
@@ -125,6 +137,7 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
         ['events/s with a no-op store (HTTP ceiling)', formatInt(figures.noopStoreEventsPerSecond)],
         ['ratio to the ceiling', (figures.eventsPerSecond / figures.noopStoreEventsPerSecond).toFixed(2)],
         ['request latency p99 with the no-op store', formatMs(figures.noopStoreP99)],
+        ['CPU, cores: collector / load client (no-op store)', `${cores(figures.collectorCores)} / ${cores(figures.clientCores)} (${cores(figures.noopStoreCollectorCores)} / ${cores(figures.noopStoreClientCores)})`],
         ['requests/s', formatInt(figures.requestsPerSecond)],
         ['request latency p50', formatMs(figures.p50)],
         ['request latency p95', formatMs(figures.p95)],
@@ -143,4 +156,9 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
   );
   if (result.firstFailure !== null) console.log(`first failure: ${result.firstFailure}`);
   return figures;
+}
+
+/** CPU time per second of the run, in cores. */
+function cores(value) {
+  return value.toFixed(2);
 }
