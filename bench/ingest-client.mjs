@@ -14,6 +14,7 @@
 // traffic arrives: all in the current quarter-hour.
 import { existsSync, readFileSync } from 'node:fs';
 import { generateDemoEvents } from '../packages/collector/dist/demo/generate-demo-events.js';
+import { startCpuMeter } from './stats.mjs';
 
 const DEV_SET = '/work/shared/data/intents-dev.jsonl';
 
@@ -55,7 +56,7 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
   const warmupEnd = performance.now() + warmupSeconds * 1000;
   let measureStart = 0;
   let measureEnd = Infinity;
-  let cpuAtStart;
+  let cpuMeter;
 
   const client = async () => {
     for (;;) {
@@ -65,7 +66,7 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
         measuring = true;
         measureStart = now;
         measureEnd = now + seconds * 1000;
-        cpuAtStart = process.cpuUsage();
+        cpuMeter = startCpuMeter();
         process.send({ type: 'measuring' });
       }
       const counted = measuring;
@@ -101,9 +102,8 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
   };
   await Promise.all(Array.from({ length: clients }, client));
   const elapsedSeconds = (Math.min(performance.now(), measureEnd) - measureStart) / 1000;
-  const cpu = process.cpuUsage(cpuAtStart);
   // The load generator's own CPU time, in cores: on a 2-core machine, what it takes the collector cannot use.
-  const cores = (cpu.user + cpu.system) / 1e6 / elapsedSeconds;
+  const cores = cpuMeter.cores();
   return { cores, requests, accepted, duplicates, rejected, failures, firstFailure, elapsedSeconds, latencies, poolSize: pool.length };
 }
 

@@ -9,7 +9,7 @@ import { loadConfig } from '../packages/collector/dist/config.js';
 import { createLogger } from '../packages/collector/dist/logger.js';
 import { startServer } from '../packages/collector/dist/server.js';
 import { clickHouseFootprint, startBenchClickHouse } from './clickhouse-engine.mjs';
-import { formatBytes, formatInt, formatMs, heading, quantile, table } from './stats.mjs';
+import { formatBytes, formatCores, formatInt, formatMs, heading, quantile, startCpuMeter, table } from './stats.mjs';
 
 /**
  * `engine`: `sqlite` (a temporary file) or `clickhouse` (a private clickhouse-server started for the run).
@@ -42,19 +42,15 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
   }, 200);
 
   // The collector's CPU time over the measured window (this process: event loop, writer thread, classifier), in cores.
-  let cpuAtStart;
-  const collectorCores = (seconds) => {
-    const cpu = process.cpuUsage(cpuAtStart);
-    return (cpu.user + cpu.system) / 1e6 / seconds;
-  };
+  let cpuMeter;
   const load = () =>
     new Promise((resolve, reject) => {
       const child = fork(new URL('./ingest-client.mjs', import.meta.url), [], { stdio: 'inherit', execArgv: [] });
       child.on('message', (message) => {
         if (message.type === 'measuring') {
           measuring = true;
-          cpuAtStart = process.cpuUsage();
-        } else if (message.type === 'result') resolve({ ...message.result, collectorCores: collectorCores(message.result.elapsedSeconds) });
+          cpuMeter = startCpuMeter();
+        } else if (message.type === 'result') resolve({ ...message.result, collectorCores: cpuMeter.cores() });
         else if (message.type === 'error') reject(new Error(message.message));
       });
       child.once('exit', (code) => {
@@ -137,7 +133,7 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
         ['events/s with a no-op store (HTTP ceiling)', formatInt(figures.noopStoreEventsPerSecond)],
         ['ratio to the ceiling', (figures.eventsPerSecond / figures.noopStoreEventsPerSecond).toFixed(2)],
         ['request latency p99 with the no-op store', formatMs(figures.noopStoreP99)],
-        ['CPU, cores: collector / load client (no-op store)', `${cores(figures.collectorCores)} / ${cores(figures.clientCores)} (${cores(figures.noopStoreCollectorCores)} / ${cores(figures.noopStoreClientCores)})`],
+        ['CPU, cores: collector / load client (no-op store)', `${formatCores(figures.collectorCores)} / ${formatCores(figures.clientCores)} (${formatCores(figures.noopStoreCollectorCores)} / ${formatCores(figures.noopStoreClientCores)})`],
         ['requests/s', formatInt(figures.requestsPerSecond)],
         ['request latency p50', formatMs(figures.p50)],
         ['request latency p95', formatMs(figures.p95)],
@@ -156,9 +152,4 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
   );
   if (result.firstFailure !== null) console.log(`first failure: ${result.firstFailure}`);
   return figures;
-}
-
-/** CPU time per second of the run, in cores. */
-function cores(value) {
-  return value.toFixed(2);
 }

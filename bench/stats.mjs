@@ -39,3 +39,22 @@ export function table(header, rows, align = []) {
 export function heading(title) {
   console.log(`\n=== ${title} ${'='.repeat(Math.max(3, 72 - title.length))}`);
 }
+
+/**
+ * Starts measuring this process's CPU time; `cores()` gives the CPU time
+ * used since per second of wall-clock time (1.0 = one core kept busy).
+ */
+export function startCpuMeter() {
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = performance.now();
+  return {
+    cores() {
+      const cpu = process.cpuUsage(cpuAtStart);
+      return (cpu.user + cpu.system) / 1e3 / (performance.now() - wallAtStart);
+    },
+  };
+}
+
+export function formatCores(value) {
+  return value.toFixed(2);
+}
