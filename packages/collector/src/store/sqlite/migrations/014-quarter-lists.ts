@@ -25,12 +25,18 @@ export interface ListSource {
    * `NEW.`/`OLD.`; may be NULL.
    */
   otherQuarterOf?: (row: string) => string;
+  /**
+   * The columns of `updateOf` that the row's own entry is made of: an update
+   * changing none of them (only the link to another quarter, say) leaves the
+   * row's own list as it was and marks only `otherQuarterOf`. Absent: any
+   * update marks the row's quarter.
+   */
+  entryColumns?: readonly string[];
 }
 
 /** A list table, its stale marks, the triggers on the rollup that keep the marks, and the marks of the rows already there. */
-export function listsSql({ rollup, quarterOf, updateOf, otherQuarterOf }: ListSource, lists: string, stale: string, entry: string): string {
-  const markOther = (row: 'NEW.' | 'OLD.'): string =>
-    otherQuarterOf === undefined ? '' : `${markStale(stale, otherQuarterOf(row))} AND ${otherQuarterOf(row)} IS NOT NULL AND ${row}debug = 0;`;
+export function listsSql(source: ListSource, lists: string, stale: string, entry: string): string {
+  const { rollup, quarterOf } = source;
   return `
     CREATE TABLE ${lists} (
       quarter INTEGER PRIMARY KEY,
@@ -41,20 +47,41 @@ export function listsSql({ rollup, quarterOf, updateOf, otherQuarterOf }: ListSo
     BEGIN
       ${markStale(stale, quarterOf('NEW.'))};
     END;
-    CREATE TRIGGER ${lists}_update AFTER UPDATE${updateOf === undefined ? '' : ` OF ${updateOf}`} ON ${rollup} WHEN OLD.debug = 0 OR NEW.debug = 0
-    BEGIN
-      ${markStale(stale, quarterOf('OLD.'))} AND OLD.debug = 0;
-      ${markStale(stale, quarterOf('NEW.'))} AND NEW.debug = 0;
-      ${markOther('OLD.')}
-      ${markOther('NEW.')}
-    END;
+    ${listUpdateTriggerSql(source, lists, stale)}
     CREATE TRIGGER ${lists}_delete AFTER DELETE ON ${rollup} WHEN OLD.debug = 0
     BEGIN
       ${markStale(stale, quarterOf('OLD.'))};
-      ${markOther('OLD.')}
+      ${markOtherSql(source, stale, 'OLD.')}
     END;
     INSERT INTO ${stale} (quarter) SELECT DISTINCT ${quarterOf('')} FROM ${rollup} WHERE debug = 0;`;
 }
+
+/** The marks of the other quarter a row's change touches (ListSource.otherQuarterOf), as statements; empty when there is none. */
+function markOtherSql({ otherQuarterOf }: ListSource, stale: string, row: 'NEW.' | 'OLD.'): string {
+  return otherQuarterOf === undefined ? '' : `${markStale(stale, otherQuarterOf(row))} AND ${otherQuarterOf(row)} IS NOT NULL AND ${row}debug = 0;`;
+}
+
+/** The trigger `${lists}_update`: an updated rollup row marks its old and new quarters (see ListSource.entryColumns) and the other quarters. */
+export function listUpdateTriggerSql(source: ListSource, lists: string, stale: string): string {
+  const { rollup, quarterOf, updateOf, entryColumns } = source;
+  const ownEntryChanged =
+    entryColumns === undefined ? '' : ` AND (${entryColumns.map((column) => `OLD.${column} IS NOT NEW.${column}`).join(' OR ')})`;
+  return `CREATE TRIGGER ${lists}_update AFTER UPDATE${updateOf === undefined ? '' : ` OF ${updateOf}`} ON ${rollup} WHEN OLD.debug = 0 OR NEW.debug = 0
+    BEGIN
+      ${markStale(stale, quarterOf('OLD.'))} AND OLD.debug = 0${ownEntryChanged};
+      ${markStale(stale, quarterOf('NEW.'))} AND NEW.debug = 0${ownEntryChanged};
+      ${markOtherSql(source, stale, 'OLD.')}
+      ${markOtherSql(source, stale, 'NEW.')}
+    END;`;
+}
+
+/** The activity users lists' source as this migration made it: any update of a row marks its quarter (migration 038 narrows that). */
+export const ACTIVITY_USERS_SOURCE: ListSource = {
+  rollup: 'user_activity',
+  quarterOf: (row) => `${row}quarter`,
+  updateOf: 'quarter, user_key, debug, next_quarter',
+  otherQuarterOf: (row) => `${row}next_quarter`,
+};
 
 const firstQuarterOf = (row: string): string => `${row}first_ts / ${QUARTER_MS}`;
 
@@ -107,12 +134,7 @@ export const quarterListsMigration: Migration = {
       'distinct step: quarters to the next active quarter of the user (0 = none), users (big-endian binary64)',
     )}
     ${listsSql(
-      {
-        rollup: 'user_activity',
-        quarterOf: (row) => `${row}quarter`,
-        updateOf: 'quarter, user_key, debug, next_quarter',
-        otherQuarterOf: (row) => `${row}next_quarter`,
-      },
+      ACTIVITY_USERS_SOURCE,
       'activity_users',
       'activity_users_stale',
       'active user: ordinal × 2 + 1 when it is the user’s first active quarter (little-endian int32)',

@@ -35,6 +35,7 @@ import { actionTurnIndexMigration } from './034-action-turn-index.js';
 import { eventCodesMigration } from './035-event-codes.js';
 import { intentCodesUserIdsMigration } from './036-intent-codes-user-ids.js';
 import { unreadUserIndexesMigration } from './037-unread-user-indexes.js';
+import { activityUsersOwnMarksMigration } from './038-activity-users-own-marks.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -78,4 +79,5 @@ export const migrations: readonly Migration[] = [
   eventCodesMigration,
   intentCodesUserIdsMigration,
   unreadUserIndexesMigration,
+  activityUsersOwnMarksMigration,
 ];
