@@ -9,14 +9,26 @@ type Db = ReturnType<typeof openBefore>;
 
 const staleOf = (db: Db, table: string): number[] => db.prepare(`SELECT quarter FROM ${table} ORDER BY quarter`).pluck().all() as number[];
 
+/** A database of every migration, 038 included. */
+function openMigrated(): Db {
+  const db = openBefore(activityUsersOwnMarksMigration);
+  migrate(db, migrations);
+  return db;
+}
+
+/** Activity rows inserted, then every mark cleared, as if their lists had just been written. */
+function activeWithListsWritten(db: Db, rows: string): void {
+  db.exec(`INSERT INTO user_activity (quarter, user_key, debug, prompts) VALUES ${rows}`);
+  clearStale(db);
+}
+
 function clearStale(db: Db): void {
   db.exec('DELETE FROM activity_users_stale; DELETE FROM activity_steps_stale;');
 }
 
 /** A user active at quarter 100 whose lists are written, then back at quarter 105: the marks that return leaves. */
 function markedByReturn(db: Db): { users: number[]; steps: number[] } {
-  db.exec("INSERT INTO user_activity (quarter, user_key, debug, prompts) VALUES (100, 'u', 0, 1)");
-  clearStale(db);
+  activeWithListsWritten(db, "(100, 'u', 0, 1)");
   db.exec("INSERT INTO user_activity (quarter, user_key, debug, prompts) VALUES (105, 'u', 0, 1)");
   expect(db.prepare("SELECT next_quarter FROM user_activity WHERE quarter = 100 AND user_key = 'u'").pluck().get()).toBe(105);
   return { users: staleOf(db, 'activity_users_stale'), steps: staleOf(db, 'activity_steps_stale') };
@@ -27,25 +39,19 @@ describe('migration 038: activity users lists marked only where their entries ch
     const before = openBefore(activityUsersOwnMarksMigration);
     expect(markedByReturn(before)).toEqual({ users: [100, 105], steps: [100, 105] });
 
-    const after = openBefore(activityUsersOwnMarksMigration);
-    migrate(after, migrations);
-    expect(markedByReturn(after)).toEqual({ users: [105], steps: [100, 105] });
+    expect(markedByReturn(openMigrated())).toEqual({ users: [105], steps: [100, 105] });
   });
 
   it('still marks a row’s own quarter when its user changes, and the quarter after it', () => {
-    const db = openBefore(activityUsersOwnMarksMigration);
-    migrate(db, migrations);
-    db.exec("INSERT INTO user_activity (quarter, user_key, debug, prompts) VALUES (100, 'anon', 0, 1), (107, 'anon', 0, 1)");
-    clearStale(db);
+    const db = openMigrated();
+    activeWithListsWritten(db, "(100, 'anon', 0, 1), (107, 'anon', 0, 1)");
     db.exec("UPDATE user_activity SET user_key = 'u' WHERE quarter = 100 AND user_key = 'anon'");
     expect(staleOf(db, 'activity_users_stale')).toEqual([100, 107]);
   });
 
   it('marks the quarter a user’s first-ness moves to when an earlier quarter appears', () => {
-    const db = openBefore(activityUsersOwnMarksMigration);
-    migrate(db, migrations);
-    db.exec("INSERT INTO user_activity (quarter, user_key, debug, prompts) VALUES (110, 'u', 0, 1)");
-    clearStale(db);
+    const db = openMigrated();
+    activeWithListsWritten(db, "(110, 'u', 0, 1)");
     // A late event: the user's first quarter is now 104, so 110 is no longer first.
     db.exec("INSERT INTO user_activity (quarter, user_key, debug, prompts) VALUES (104, 'u', 0, 1)");
     expect(staleOf(db, 'activity_users_stale')).toEqual([104, 110]);
