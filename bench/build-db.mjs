@@ -17,7 +17,7 @@ const CHUNK = 50_000;
  * Returns { path, meta, reused, seconds, … } where meta = { events, users, days, endMs, writeKey, inserted }.
  * With `reuse`, an existing file at `path` holding a finished data set of the same size is used as is.
  */
-export async function buildDatabase({ path, events, users, days, writeKey, reuse, endMs: fixedEndMs, quiet = false }) {
+export async function buildDatabase({ path, events, users, days, ids = 'bench', writeKey, reuse, endMs: fixedEndMs, quiet = false }) {
   const log = quiet ? () => {} : (line) => console.log(line);
   if (reuse && existsSync(path)) {
     const store = new SqliteStore({ path, rollups: { background: false } });
@@ -28,7 +28,8 @@ export async function buildDatabase({ path, events, users, days, writeKey, reuse
     if (lists > 0) log(`wrote the lists of ${formatInt(lists)} quarters in ${((performance.now() - listsMark) / 1000).toFixed(1)} s`);
     await store.close();
     const meta = stored === null ? null : JSON.parse(stored);
-    if (meta !== null && meta.events === events && meta.users === users && meta.days === days) {
+    // Files of before BENCH_IDS hold bench ids.
+    if (meta !== null && meta.events === events && meta.users === users && meta.days === days && (meta.ids ?? 'bench') === ids) {
       log(
         `reusing ${path}: ${formatInt(meta.inserted)} events, ${formatInt(meta.users)} users, ${meta.days} days ending ` +
           `${new Date(meta.endMs).toISOString()} (${formatBytes(fileSize(path))}); delete it to rebuild`,
@@ -40,7 +41,7 @@ export async function buildDatabase({ path, events, users, days, writeKey, reuse
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 
   const endMs = fixedEndMs ?? Date.now();
-  const generator = createSyntheticEvents({ events, users, days, endMs, writeKey });
+  const generator = createSyntheticEvents({ events, users, days, endMs, writeKey, ids });
   // Folding is timed on its own: after each insertEvents call rather than in the background. `inline`: the
   // request transactions run on this connection (not the writer thread's), so the load pragmas below apply to them.
   const store = new SqliteStore({ path, rollups: { background: false }, writer: 'inline' });
@@ -50,7 +51,7 @@ export async function buildDatabase({ path, events, users, days, writeKey, reuse
   store.db.pragma('cache_size = -1048576'); // 1 GiB
   store.db.pragma('secure_delete = OFF');
   store.db.pragma('wal_autocheckpoint = 100000');
-  log(`building ${path}: ${formatInt(events)} events, ${formatInt(users)} users, ${days} days (insertEvents, then the rollup materializer)`);
+  log(`building ${path}: ${formatInt(events)} events, ${formatInt(users)} users, ${days} days, ${ids} ids (insertEvents, then the rollup materializer)`);
 
   const started = performance.now();
   let generateMs = 0;
@@ -88,7 +89,7 @@ export async function buildDatabase({ path, events, users, days, writeKey, reuse
     }
   }
 
-  const meta = { events, users, days, endMs, writeKey, inserted };
+  const meta = { events, users, days, ids, endMs, writeKey, inserted };
   await store.setSetting(META_SETTING, JSON.stringify(meta));
   let mark = performance.now();
   await store.close(); // checkpoints the WAL into the main file

@@ -49,8 +49,8 @@ export async function clickHouseFootprint(server) {
  * Writes the metrics data set (bench/synthetic-events.mjs, the same
  * generator and seed as the SQLite build) through ClickHouseStore.insertEvents.
  */
-export async function buildClickHouseDatabase({ url, events, users, days, writeKey, endMs = Date.now() }) {
-  const generator = createSyntheticEvents({ events, users, days, endMs, writeKey });
+export async function buildClickHouseDatabase({ url, events, users, days, ids = 'bench', writeKey, endMs = Date.now() }) {
+  const generator = createSyntheticEvents({ events, users, days, endMs, writeKey, ids });
   const store = await openClickHouseStore({ url, database: BENCH_DATABASE });
   console.log(`building ClickHouse ${url} database ${BENCH_DATABASE}: ${formatInt(events)} events, ${formatInt(users)} users, ${days} days`);
   const started = performance.now();

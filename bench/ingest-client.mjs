@@ -14,6 +14,8 @@
 // traffic arrives: all in the current quarter-hour.
 import { existsSync, readFileSync } from 'node:fs';
 import { generateDemoEvents } from '../packages/collector/dist/demo/generate-demo-events.js';
+import { randomUUID } from 'node:crypto';
+import { sdkShapedId } from './sdk-ids.mjs';
 import { startCpuMeter } from './stats.mjs';
 
 const DEV_SET = '/work/shared/data/intents-dev.jsonl';
@@ -25,8 +27,8 @@ process.once('message', (options) => {
   );
 });
 
-async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, sendText, liveTimestamps }) {
-  const pool = buildPool(sendText);
+async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, sendText, liveTimestamps, ids }) {
+  const pool = buildPool(sendText, ids);
   const authorization = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
   const runId = Date.now().toString(36);
   let sequence = 0;
@@ -40,7 +42,8 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
       cursor = (cursor + 1) % pool.length;
       sequence += 1;
       // Fresh ids, so every message is stored rather than answered as a retry.
-      batch[index] = { ...message, messageId: `ingest-${runId}-${sequence}`, ...(timestamp === undefined ? {} : { timestamp }) };
+      const messageId = ids === 'sdk' ? randomUUID() : `ingest-${runId}-${sequence}`;
+      batch[index] = { ...message, messageId, ...(timestamp === undefined ? {} : { timestamp }) };
     }
     return JSON.stringify({ batch, sentAt: new Date().toISOString() });
   };
@@ -107,8 +110,18 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
   return { cores, requests, accepted, duplicates, rejected, failures, firstFailure, elapsedSeconds, latencies, poolSize: pool.length };
 }
 
+/** The demo's anonymous, session and conversation ids as the SDK makes them (BENCH_IDS=sdk): UUIDs. */
+function withSdkIds(message) {
+  const shaped = { ...message, anonymousId: sdkShapedId(message.anonymousId) };
+  if (typeof message.context?.sessionId === 'string') shaped.context = { ...message.context, sessionId: sdkShapedId(message.context.sessionId) };
+  if (typeof message.properties?.conversation_id === 'string') {
+    shaped.properties = { ...message.properties, conversation_id: sdkShapedId(message.properties.conversation_id) };
+  }
+  return shaped;
+}
+
 /** About 40k demo messages, ids and texts set per run. */
-function buildPool(sendText) {
+function buildPool(sendText, ids) {
   const texts = existsSync(DEV_SET)
     ? readFileSync(DEV_SET, 'utf8')
         .split('\n')
@@ -137,5 +150,5 @@ function buildPool(sendText) {
       }
     }
   }
-  return pool;
+  return ids === 'sdk' ? pool.map(withSdkIds) : pool;
 }

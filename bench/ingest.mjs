@@ -16,8 +16,8 @@ import { formatBytes, formatCores, formatInt, formatMs, heading, quantile, start
  * `from` (SQLite only): a checkpointed file to start from (copied, without its -wal), instead of a new one: ingest into a
  * collector that has gathered data.
  */
-export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true, liveTimestamps = false, from, engine = 'sqlite' }) {
-  heading(`Ingest throughput (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${clients} clients × ${batchSize}-message batches for ${seconds} s${liveTimestamps ? ', live timestamps' : ''}${from === undefined ? '' : `, into a copy of ${from}`}`);
+export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100, sendText = true, liveTimestamps = false, ids = 'bench', from, engine = 'sqlite' }) {
+  heading(`Ingest throughput (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${clients} clients × ${batchSize}-message batches for ${seconds} s${liveTimestamps ? ', live timestamps' : ''}${ids === 'sdk' ? ', SDK ids' : ''}${from === undefined ? '' : `, into a copy of ${from}`}`);
   // Only the main file is copied: events still in a write-ahead log would be missing from the copy.
   if (from !== undefined && existsSync(`${from}-wal`) && statSync(`${from}-wal`).size > 0) {
     throw new Error(`BENCH_INGEST_FROM: ${from}-wal holds pages not yet in ${from}; open and close it with the collector (or run PRAGMA wal_checkpoint(TRUNCATE)) first`);
@@ -56,7 +56,7 @@ export async function runIngestBenchmark({ seconds, clients = 4, batchSize = 100
       child.once('exit', (code) => {
         if (code !== 0) reject(new Error(`ingest client exited with ${code}`));
       });
-      child.send({ url: collector.url, writeKey, seconds, warmupSeconds: 2, clients, batchSize, sendText, liveTimestamps });
+      child.send({ url: collector.url, writeKey, seconds, warmupSeconds: 2, clients, batchSize, sendText, liveTimestamps, ids });
     });
 
   // The ceiling: the same HTTP path (parsing, auth, validation, answers) with

@@ -63,8 +63,8 @@ export const SCOPES = [
  * `clickhouse` (a private clickhouse-server started for the run, filled
  * with the same generator; it is removed afterwards).
  */
-export async function runMetricsBenchmark({ events, users, days, dbPath, engine = 'sqlite' }) {
-  heading(`Metrics at scale (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${formatInt(events)} events, ${formatInt(users)} users, ${days} days`);
+export async function runMetricsBenchmark({ events, users, days, ids = 'bench', dbPath, engine = 'sqlite' }) {
+  heading(`Metrics at scale (${engine === 'sqlite' ? 'SQLite' : 'ClickHouse'}): ${formatInt(events)} events, ${formatInt(users)} users, ${days} days${ids === 'sdk' ? ', SDK ids' : ''}`);
   const keep = dbPath !== undefined && engine === 'sqlite';
   const directory = keep ? undefined : mkdtempSync(join(tmpdir(), 'chatmeter-bench-metrics-'));
   const path = keep ? dbPath : join(directory, 'metrics.db');
@@ -81,8 +81,8 @@ export async function runMetricsBenchmark({ events, users, days, dbPath, engine 
 
   async function measure() {
     const built = clickhouse === undefined
-      ? await buildDatabase({ path, events, users, days, writeKey, reuse: keep })
-      : await buildClickHouseDatabase({ url: clickhouse.url, events, users, days, writeKey });
+      ? await buildDatabase({ path, events, users, days, ids, writeKey, reuse: keep })
+      : await buildClickHouseDatabase({ url: clickhouse.url, events, users, days, ids, writeKey });
     const footprint = clickhouse === undefined ? undefined : await clickHouseFootprint(clickhouse.server);
 
     const storeArgs = clickhouse === undefined ? ['--db', path] : clickhouse.storeArgs(directory);

@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatBytes, formatInt, heading, table } from './stats.mjs';
 import { clickHouseInstalled } from './clickhouse-engine.mjs';
+import { benchIds } from './sdk-ids.mjs';
 
 const BENCHMARKS = ['sdk', 'classifier', 'ingest', 'metrics'];
 /** Benchmarks run once per storage engine; the others do not touch a store. */
@@ -57,6 +58,7 @@ function readSettings(env = process.env) {
     sizes: sizes.length === 0 ? (events > 1_000_000 ? [1_000_000, events] : [events]) : [...new Set(sizes)].sort((a, b) => a - b),
     users,
     days: Math.round(number('BENCH_DAYS', 90)),
+    ids: benchIds(env.BENCH_IDS),
     dbPath: env.BENCH_DB === undefined || env.BENCH_DB === '' ? undefined : env.BENCH_DB,
     ingestSeconds: number('BENCH_INGEST_SECONDS', 20),
     ingestText: env.BENCH_INGEST_TEXT !== '0',
@@ -78,7 +80,7 @@ async function runChild(name, settings, engine, events = settings.events) {
     case 'classifier':
       return (await import('./classifier.mjs')).runClassifierBenchmark();
     case 'ingest':
-      return (await import('./ingest.mjs')).runIngestBenchmark({ seconds: settings.ingestSeconds, sendText: settings.ingestText, liveTimestamps: settings.ingestLiveTimestamps, from: engine === 'sqlite' ? settings.ingestFrom : undefined, engine });
+      return (await import('./ingest.mjs')).runIngestBenchmark({ seconds: settings.ingestSeconds, sendText: settings.ingestText, liveTimestamps: settings.ingestLiveTimestamps, ids: settings.ids, from: engine === 'sqlite' ? settings.ingestFrom : undefined, engine });
     case 'metrics': {
       const { runMetricsBenchmark } = await import('./metrics.mjs');
       const clickhouse = engine === 'clickhouse';
@@ -86,6 +88,7 @@ async function runChild(name, settings, engine, events = settings.events) {
         events: clickhouse ? settings.clickhouseEvents : events,
         users: clickhouse ? settings.clickhouseUsers : usersFor(settings, events),
         days: settings.days,
+        ids: settings.ids,
         // One kept file per size: BENCH_DB for the largest, BENCH_DB.1M beside it.
         dbPath: settings.dbPath === undefined || clickhouse || events === settings.sizes.at(-1) ? settings.dbPath : `${settings.dbPath}.${sizeLabel(events)}`,
         engine,
@@ -295,7 +298,7 @@ async function main() {
   const cpu = cpus();
   console.log(
     `Chatmeter benchmarks — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${formatBytes(totalmem())} RAM\n` +
-      `benchmarks: ${settings.only.join(', ')}; BENCH_EVENTS=${settings.events} BENCH_USERS=${settings.users} BENCH_DAYS=${settings.days} ` +
+      `benchmarks: ${settings.only.join(', ')}; BENCH_EVENTS=${settings.events} BENCH_USERS=${settings.users} BENCH_DAYS=${settings.days} BENCH_IDS=${settings.ids} ` +
       `BENCH_INGEST_SECONDS=${settings.ingestSeconds}${settings.dbPath === undefined ? '' : ` BENCH_DB=${settings.dbPath}`}; ` +
       `engines: ${settings.engines.join(', ')}${settings.engines.includes('clickhouse') ? ` (ClickHouse metrics: BENCH_CLICKHOUSE_EVENTS=${settings.clickhouseEvents}, ${settings.clickhouseUsers} users)` : ''}`,
   );

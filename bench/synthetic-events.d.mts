@@ -8,4 +8,5 @@ export function createSyntheticEvents(options: {
   endMs: number;
   seed?: number;
   writeKey: string;
+  ids?: 'bench' | 'sdk';
 }): { generateDay(day: number): EventRecord[] };

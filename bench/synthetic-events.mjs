@@ -25,6 +25,7 @@ import {
   SAME_INTENT_CHANCE,
   WEEKDAY_FACTOR,
 } from '../packages/collector/dist/demo/demo-catalog.js';
+import { sdkShapedId } from './sdk-ids.mjs';
 
 export const DAY_MS = 86_400_000;
 const PROMPT = 'ai_user_prompt_created';
@@ -104,7 +105,12 @@ const ANONYMOUS = 2;
  * Creates the generator. `generateDay(day)` returns that day's EventRecords
  * sorted by time (day 0 is the first of `days`; the last ends at `endMs`).
  */
-export function createSyntheticEvents({ events, users, days, endMs, seed = 7, writeKey }) {
+/**
+ * `ids`: `bench` (short ids: `bench-0000016b`, `anon-141`, `s-141-1`, `c-141-4`) or `sdk`
+ * (message, anonymous, session and conversation ids as the SDK makes them: UUIDs, sdk-ids.mjs).
+ */
+export function createSyntheticEvents({ events, users, days, endMs, seed = 7, writeKey, ids = 'bench' }) {
+  const sdkIds = ids === 'sdk';
   const random = createRandom(seed);
   const startMs = Math.floor(endMs / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
 
@@ -147,12 +153,13 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
   let produced = 0;
   const nextMessageId = () => {
     messageSequence += 1;
-    // Zero-padded and increasing: the (write_key, message_id) index is appended to, as with time-ordered ids.
-    return `bench-${messageSequence.toString(36).padStart(8, '0')}`;
+    // Bench ids are zero-padded and increasing: the (write_key, message_id) index is appended to, as with
+    // time-ordered ids. The SDK's random UUIDs land all over it.
+    return sdkIds ? sdkShapedId(`m${messageSequence}`) : `bench-${messageSequence.toString(36).padStart(8, '0')}`;
   };
 
   function baseRecord(user, type, event, ts, sessionId, debug) {
-    const anonymousId = `anon-${user}`;
+    const anonymousId = sdkIds ? sdkShapedId(`a${user}`) : `anon-${user}`;
     const receivedAt = ts + 150 + (ts % 500);
     return {
       writeKey,
@@ -214,7 +221,7 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
     at = Math.min(Math.max(at, startMs + day * DAY_MS), startMs + (day + 1) * DAY_MS - 1);
     if (at > endMs - 15 * 60_000) at = endMs - random.int(60_000, 14 * 60_000 + 60_000);
     sessionCount[user] += 1;
-    const sessionId = `s-${user}-${sessionCount[user]}`;
+    const sessionId = sdkIds ? sdkShapedId(`s${user}-${sessionCount[user]}`) : `s-${user}-${sessionCount[user]}`;
     const debug = random.chance(0.004);
     const sessionStart = out.length;
     const mode = identifyMode[user];
@@ -260,7 +267,7 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
   function openConversation(user) {
     conversationCount[user] += 1;
     return {
-      id: `c-${user}-${conversationCount[user]}`,
+      id: sdkIds ? sdkShapedId(`c${user}-${conversationCount[user]}`) : `c-${user}-${conversationCount[user]}`,
       model: pickModel(random),
       promptNumber: 0,
       intent: undefined,

@@ -21,4 +21,28 @@ describe("the metrics benchmark's synthetic events", () => {
       await store.close();
     }
   });
+
+  it('with SDK ids, are the same traffic with UUIDs for its message, anonymous, session and conversation ids', () => {
+    const options = { events: 2_000, users: 20, days: 2, endMs: Date.UTC(2026, 10, 20), writeKey: 'bench_write_key' };
+    const bench = createSyntheticEvents(options).generateDay(1);
+    const sdk = createSyntheticEvents({ ...options, ids: 'sdk' }).generateDay(1);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = ['messageId', 'anonymousId', 'sessionId', 'conversationId'] as const;
+    expect(sdk.length).toBe(bench.length);
+    sdk.forEach((record, index) => {
+      const same = bench[index]!;
+      for (const field of ids) {
+        if (same[field] === null) expect(record[field]).toBeNull();
+        else expect(record[field]).toMatch(uuid);
+      }
+      const withoutIds = (event: typeof record) => ({
+        ...event, messageId: 0, anonymousId: 0, sessionId: 0, conversationId: 0, context: 0, properties: { ...event.properties, conversation_id: 0 },
+      });
+      expect(withoutIds(record)).toEqual(withoutIds(same));
+    });
+    // One id per session, conversation and user, as with bench ids.
+    for (const field of ['anonymousId', 'sessionId', 'conversationId'] as const) {
+      expect(new Set(sdk.map((record) => record[field])).size).toBe(new Set(bench.map((record) => record[field])).size);
+    }
+  });
 });

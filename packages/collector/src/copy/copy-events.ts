@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EventSink } from '../store/event-sink.js';
+import { messageIdFromStored } from '../store/sqlite/message-ids.js';
 import type { SettingsStore } from '../store/settings-store.js';
 import { readEventPages } from './sqlite-event-source.js';
 
@@ -63,9 +64,9 @@ export async function copyEvents(options: CopyEventsOptions): Promise<CopyProgre
  */
 async function progressSettingFor(source: Database.Database): Promise<string | null> {
   const first = source.prepare('SELECT write_key, message_id FROM events ORDER BY id LIMIT 1').get() as
-    | { write_key: string; message_id: string }
+    | { write_key: string; message_id: string | Buffer }
     | undefined;
   if (first === undefined) return null;
-  const identity = createHash('sha256').update(`${first.write_key}\n${first.message_id}`).digest('hex').slice(0, 16);
+  const identity = createHash('sha256').update(`${first.write_key}\n${messageIdFromStored(first.message_id)}`).digest('hex').slice(0, 16);
   return `copy_progress_sqlite_${identity}`;
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MessageType } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
 import type { EventTableRow } from '../store/sqlite/event-table-row.js';
+import { messageIdFromStored } from '../store/sqlite/message-ids.js';
 import { restoreContext, restoreProperties, unpackedProperties } from '../store/sqlite/lean-event-json.js';
 import { storedContextSql, type StoredContext } from '../store/sqlite/stored-context.js';
 import { receivedAtSql, storedTimesSql, type StoredTimes } from '../store/sqlite/stored-times.js';
@@ -54,7 +55,7 @@ export async function* readEventPages(db: Database.Database, afterRowId: number,
 function toEventRecord(row: EventRow): EventRecord {
   return {
     writeKey: row.stored_write_key,
-    messageId: row.message_id,
+    messageId: messageIdFromStored(row.message_id),
     type: row.type as MessageType,
     event: row.event,
     userId: row.user_id,

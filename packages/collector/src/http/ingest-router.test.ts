@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEV_WRITE_KEY, startTestApp, type TestApp } from '../../test/support/test-app.js';
 import { selectEvents } from '../../test/support/read-events.js';
+import { messageIdFromStored } from '../store/sqlite/message-ids.js';
 
 const RECEIVED_AT = Date.parse('2026-03-10T12:00:00.000Z');
 
@@ -173,10 +174,12 @@ describe('POST /v1/batch', () => {
     await app.post('/v1/batch', { batch: [prompt('m1', { anonymousId: 'anon-7' })] });
     await app.post('/v1/identify', { anonymousId: 'anon-7', userId: 'user-7', traits: { plan: 'pro' } });
     await app.post('/v1/batch', { batch: [prompt('m2', { anonymousId: 'anon-7' })] });
-    const rows = app.store.db.prepare('SELECT message_id, user_key FROM events ORDER BY id').all();
+    const rows = (app.store.db.prepare('SELECT message_id, user_key FROM events ORDER BY id').all() as { message_id: string | Buffer; user_key: string }[])
+      .map((row) => ({ ...row, message_id: messageIdFromStored(row.message_id) }));
     expect(rows).toEqual([
       { message_id: 'm1', user_key: 'user-7' },
-      { message_id: expect.any(String), user_key: 'user-7' },
+      // The id the collector gave the identify sent without one: a UUID.
+      { message_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/), user_key: 'user-7' },
       { message_id: 'm2', user_key: 'user-7' },
     ]);
     const user = app.store.db.prepare("SELECT traits FROM users WHERE user_key = 'user-7'").get() as { traits: string };

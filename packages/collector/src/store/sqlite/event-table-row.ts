@@ -9,7 +9,8 @@ export interface EventTableRow {
   id: number;
   /** The write key's code (migration 029; storedWriteKeySql reads the key). */
   write_key: Buffer;
-  message_id: string;
+  /** A canonical UUID as its 16 bytes (migration 040; messageIdFromStored reads the id). */
+  message_id: string | Buffer;
   type: string;
   event: string | null;
   user_id: string | null;

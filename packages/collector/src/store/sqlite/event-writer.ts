@@ -11,6 +11,7 @@ import type { SerializedEvent } from './serialized-event.js';
 import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from './statements.js';
 import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
+import { storedMessageId } from './message-ids.js';
 import { UserUpdates } from './user-updates.js';
 import { storedVocabularyValue } from './vocabulary-codes.js';
 import { WriteKeyCodes } from './write-key-codes.js';
@@ -250,7 +251,8 @@ interface ResolvedColumns {
 function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic, contextId }: ResolvedColumns): EventRow {
   return {
     write_key: writeKey,
-    message_id: record.messageId,
+    // A canonical UUID as its 16 bytes (message-ids.ts, migration 040).
+    message_id: storedMessageId(record.messageId),
     type_code: storedVocabularyValue('type', record.type),
     event_code: storedEventName(record.event),
     // Ingest stores an event with a user id under that id (#resolveUserKey): marked, not repeated (migration 036).

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { isoTime, storedJson, type ExportedEvent, type ExportRange } from '../event-export.js';
 import { toEventId } from './event-ids.js';
 import type { EventTableRow } from './event-table-row.js';
+import { messageIdFromStored } from './message-ids.js';
 import { restoreContext, restoreProperties, unpackedProperties } from './lean-event-json.js';
 import { storedContextSql, type StoredContext } from './stored-context.js';
 import { receivedAtSql, storedTimesSql, type StoredTimes } from './stored-times.js';
@@ -38,7 +39,7 @@ export async function* exportEventPages(db: Database.Database, range: ExportRang
 function toExportedEvent(row: EventTableRow & StoredContext & StoredTimes): ExportedEvent {
   return {
     event_id: toEventId(row.id),
-    message_id: row.message_id,
+    message_id: messageIdFromStored(row.message_id),
     type: row.type,
     event: row.event,
     user_id: row.user_id,

@@ -45,7 +45,7 @@ type QuarterReport = [ordinal: number | null, ...counters: ReportCounters, memor
 
 const QUARTER_REPORTS_SQL = `
   SELECT b.ordinal, ${REPORT_COLUMNS}
-    FROM events e INDEXED BY events_sdk_health
+    FROM events e INDEXED BY events_ts
     LEFT JOIN sdk_browsers b ON b.browser = COALESCE(e.anonymous_id, e.user_key)
    WHERE e.event = '${SDK_HEALTH_EVENT}' AND e.ts >= ? AND e.ts < ?`;
 

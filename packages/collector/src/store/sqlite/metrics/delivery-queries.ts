@@ -62,14 +62,14 @@ interface RangeReports {
 }
 
 /**
- * The reports of the range from the events (through `events_sdk_health`), each report's JSON parsed once.
+ * The reports of the range from the events (through `events_ts`, which holds each event's code beside its time), each report's JSON parsed once.
  * The name is compared as the schema stores it: migration 026's test reads reports on a database before 035.
  */
 export function reportsFromEvents(db: Database.Database, scope: MetricScope): RangeReports {
   const reports = db
     .prepare(
       eventComparisonsFor(db)(`SELECT ${localDaySql(scope.calendar, 'ts')}, ${REPORT_COLUMNS}
-         FROM events INDEXED BY events_sdk_health
+         FROM events INDEXED BY events_ts
         WHERE event = '${SDK_HEALTH_EVENT}' AND ts >= @start AND ts < @end`),
     )
     .raw()

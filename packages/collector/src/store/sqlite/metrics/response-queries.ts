@@ -24,7 +24,7 @@ import { localDaySql } from './zone-sql.js';
 function responsesWhere(scope: MetricScope): { from: string; sql: string; params: Record<string, unknown> } {
   const filters = eventFiltersSql('e', scope.filters, scope);
   return {
-    from: `events e${rangeIndex('events_response_ts', scope.filters.conversationId)}`,
+    from: `events e${rangeIndex('events_ts', scope.filters.conversationId)}`,
     sql: `e.event_code = ${RESPONSE_CODE} AND e.ts >= @start AND e.ts < @end${filters.sql}`,
     params: { start: scope.startMs, end: scope.endMs, ...filters.params },
   };

@@ -208,7 +208,7 @@ export function costBySegmentFromEvents(db: Database.Database, scope: MetricScop
       `WITH per_user AS (
          SELECT e.user_key, e.conversation_id, TOTAL(e.cost) AS cost, TOTAL(e.prompt_tokens) AS prompt_tokens,
                 TOTAL(e.completion_tokens) AS completion_tokens, TOTAL(e.total_tokens) AS total_tokens
-           FROM events e${rangeIndex('events_response_ts', scope.filters.conversationId)}
+           FROM events e${rangeIndex('events_ts', scope.filters.conversationId)}
           WHERE e.event_code = ${RESPONSE_CODE} AND e.ts >= @start AND e.ts < @end${filters.sql}
           GROUP BY e.user_key, e.conversation_id)
        SELECT ${TRAIT_OF_USER} AS key, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS promptTokens,

@@ -36,6 +36,8 @@ import { eventCodesMigration } from './035-event-codes.js';
 import { intentCodesUserIdsMigration } from './036-intent-codes-user-ids.js';
 import { unreadUserIndexesMigration } from './037-unread-user-indexes.js';
 import { activityUsersOwnMarksMigration } from './038-activity-users-own-marks.js';
+import { oneTimeIndexMigration } from './039-one-time-index.js';
+import { messageIdBytesMigration } from './040-message-id-bytes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -80,4 +82,6 @@ export const migrations: readonly Migration[] = [
   intentCodesUserIdsMigration,
   unreadUserIndexesMigration,
   activityUsersOwnMarksMigration,
+  oneTimeIndexMigration,
+  messageIdBytesMigration,
 ];

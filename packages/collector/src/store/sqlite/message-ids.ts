@@ -1,0 +1,41 @@
+/**
+ * How `events.message_id` holds a message id (migration 040): a UUID in its
+ * canonical lowercase text form — what the SDK sends (`crypto.randomUUID()`),
+ * as do Segment's and RudderStack's libraries — as its 16 bytes, any other
+ * id as the text it came as.
+ *
+ * The 36-character text took 36 bytes in the row and again in the
+ * `(write_key, message_id)` unique index; the bytes take 16 in each. The
+ * mapping is one-to-one on the ids it encodes, and a BLOB never equals a TEXT
+ * in SQLite, so the unique index still tells a retry from a new message
+ * exactly: an uppercase UUID, which is not encoded, stays a different id, as
+ * it was when both were text.
+ */
+
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The groups of hex digits a canonical UUID's text separates by dashes. */
+const GROUP_LENGTHS = [8, 4, 4, 4, 12] as const;
+
+/** The value the writer binds for `messageId`. */
+export function storedMessageId(messageId: string): string | Buffer {
+  return CANONICAL_UUID.test(messageId) ? Buffer.from(messageId.replaceAll('-', ''), 'hex') : messageId;
+}
+
+/** The message id a stored `message_id` value stands for. */
+export function messageIdFromStored(stored: string | Uint8Array): string {
+  if (typeof stored === 'string') return stored;
+  const hex = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('hex');
+  let offset = 0;
+  return GROUP_LENGTHS.map((length) => hex.slice(offset, (offset += length))).join('-');
+}
+
+/**
+ * SQL true when `column` holds a canonical lowercase UUID as text (GLOB is
+ * case-sensitive): the ids migration 040 turns into their bytes, the same
+ * ones storedMessageId encodes.
+ */
+export function canonicalUuidTextSql(column: string): string {
+  const pattern = GROUP_LENGTHS.map((length) => '[0-9a-f]'.repeat(length)).join('-');
+  return `(typeof(${column}) = 'text' AND ${column} GLOB '${pattern}')`;
+}
