@@ -14,8 +14,7 @@
 // traffic arrives: all in the current quarter-hour.
 import { existsSync, readFileSync } from 'node:fs';
 import { generateDemoEvents } from '../packages/collector/dist/demo/generate-demo-events.js';
-import { randomUUID } from 'node:crypto';
-import { sdkShapedId } from './sdk-ids.mjs';
+import { newSdkId, sdkShapedId } from './sdk-ids.mjs';
 import { startCpuMeter } from './stats.mjs';
 
 const DEV_SET = '/work/shared/data/intents-dev.jsonl';
@@ -42,7 +41,8 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
       cursor = (cursor + 1) % pool.length;
       sequence += 1;
       // Fresh ids, so every message is stored rather than answered as a retry.
-      const messageId = ids === 'sdk' ? randomUUID() : `ingest-${runId}-${sequence}`;
+      // The SDK makes a message's id when the call is made: at the message's time.
+      const messageId = ids === 'sdk' ? newSdkId(timestamp === undefined ? Date.parse(message.timestamp) : Date.parse(timestamp)) : `ingest-${runId}-${sequence}`;
       batch[index] = { ...message, messageId, ...(timestamp === undefined ? {} : { timestamp }) };
     }
     return JSON.stringify({ batch, sentAt: new Date().toISOString() });
@@ -110,14 +110,27 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
   return { cores, requests, accepted, duplicates, rejected, failures, firstFailure, elapsedSeconds, latencies, poolSize: pool.length };
 }
 
-/** The demo's anonymous, session and conversation ids as the SDK makes them (BENCH_IDS=sdk): UUIDs. */
-function withSdkIds(message) {
-  const shaped = { ...message, anonymousId: sdkShapedId(message.anonymousId) };
-  if (typeof message.context?.sessionId === 'string') shaped.context = { ...message.context, sessionId: sdkShapedId(message.context.sessionId) };
-  if (typeof message.properties?.conversation_id === 'string') {
-    shaped.properties = { ...message.properties, conversation_id: sdkShapedId(message.properties.conversation_id) };
-  }
-  return shaped;
+/**
+ * The demo's anonymous, session and conversation ids as the SDK makes them
+ * (BENCH_IDS=sdk): version 7 UUIDs of the time of the first message that
+ * names them (the pool is in time order per user).
+ */
+function sdkIdsFor(pool) {
+  const shaped = new Map();
+  const shape = (id, at) => {
+    let sdkId = shaped.get(id);
+    if (sdkId === undefined) shaped.set(id, (sdkId = sdkShapedId(id, at)));
+    return sdkId;
+  };
+  return pool.map((message) => {
+    const at = Date.parse(message.timestamp);
+    const copy = { ...message, anonymousId: shape(message.anonymousId, at) };
+    if (typeof message.context?.sessionId === 'string') copy.context = { ...message.context, sessionId: shape(message.context.sessionId, at) };
+    if (typeof message.properties?.conversation_id === 'string') {
+      copy.properties = { ...message.properties, conversation_id: shape(message.properties.conversation_id, at) };
+    }
+    return copy;
+  });
 }
 
 /** About 40k demo messages, ids and texts set per run. */
@@ -150,5 +163,5 @@ function buildPool(sendText, ids) {
       }
     }
   }
-  return ids === 'sdk' ? pool.map(withSdkIds) : pool;
+  return ids === 'sdk' ? sdkIdsFor(pool) : pool;
 }

@@ -151,19 +151,20 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
 
   let messageSequence = 0;
   let produced = 0;
-  const nextMessageId = () => {
+  const nextMessageId = (ts) => {
     messageSequence += 1;
-    // Bench ids are zero-padded and increasing: the (write_key, message_id) index is appended to, as with
-    // time-ordered ids. The SDK's random UUIDs land all over it.
-    return sdkIds ? sdkShapedId(`m${messageSequence}`) : `bench-${messageSequence.toString(36).padStart(8, '0')}`;
+    // Zero-padded and increasing: the (write_key, message_id) index is appended to, as with the SDK's
+    // time-ordered ids.
+    return sdkIds ? sdkShapedId(`m${messageSequence}`, ts) : `bench-${messageSequence.toString(36).padStart(8, '0')}`;
   };
 
   function baseRecord(user, type, event, ts, sessionId, debug) {
-    const anonymousId = sdkIds ? sdkShapedId(`a${user}`) : `anon-${user}`;
+    // Made on the user's first visit.
+    const anonymousId = sdkIds ? sdkShapedId(`a${user}`, startMs + signupDay[user] * DAY_MS) : `anon-${user}`;
     const receivedAt = ts + 150 + (ts % 500);
     return {
       writeKey,
-      messageId: nextMessageId(),
+      messageId: nextMessageId(ts),
       type,
       event,
       userId: identified[user] === 1 ? `user-${user}` : null,
@@ -221,7 +222,7 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
     at = Math.min(Math.max(at, startMs + day * DAY_MS), startMs + (day + 1) * DAY_MS - 1);
     if (at > endMs - 15 * 60_000) at = endMs - random.int(60_000, 14 * 60_000 + 60_000);
     sessionCount[user] += 1;
-    const sessionId = sdkIds ? sdkShapedId(`s${user}-${sessionCount[user]}`) : `s-${user}-${sessionCount[user]}`;
+    const sessionId = sdkIds ? sdkShapedId(`s${user}-${sessionCount[user]}`, at) : `s-${user}-${sessionCount[user]}`;
     const debug = random.chance(0.004);
     const sessionStart = out.length;
     const mode = identifyMode[user];
@@ -233,11 +234,11 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
       at += 500;
     }
     const prompts = random.chance(0.3) ? 1 : Math.min(15, 2 + Math.floor(Math.log(1 - random.next()) / Math.log(0.78)));
-    let conversation = openConversation(user);
+    let conversation = openConversation(user, at);
     for (let turn = 0; turn < prompts; turn += 1) {
       if (turn > 0) {
         at += Math.round(Math.min(240_000, random.logNormal(20_000, 0.7)));
-        if (random.chance(0.12)) conversation = openConversation(user);
+        if (random.chance(0.12)) conversation = openConversation(user, at);
       }
       at = simulateTurn(out, user, sessionId, debug, conversation, at);
     }
@@ -264,10 +265,10 @@ export function createSyntheticEvents({ events, users, days, endMs, seed = 7, wr
     out.push(record);
   }
 
-  function openConversation(user) {
+  function openConversation(user, at) {
     conversationCount[user] += 1;
     return {
-      id: sdkIds ? sdkShapedId(`c${user}-${conversationCount[user]}`) : `c-${user}-${conversationCount[user]}`,
+      id: sdkIds ? sdkShapedId(`c${user}-${conversationCount[user]}`, at) : `c-${user}-${conversationCount[user]}`,
       model: pickModel(random),
       promptNumber: 0,
       intent: undefined,

@@ -26,7 +26,7 @@ describe("the metrics benchmark's synthetic events", () => {
     const options = { events: 2_000, users: 20, days: 2, endMs: Date.UTC(2026, 10, 20), writeKey: 'bench_write_key' };
     const bench = createSyntheticEvents(options).generateDay(1);
     const sdk = createSyntheticEvents({ ...options, ids: 'sdk' }).generateDay(1);
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
     const ids = ['messageId', 'anonymousId', 'sessionId', 'conversationId'] as const;
     expect(sdk.length).toBe(bench.length);
     sdk.forEach((record, index) => {
