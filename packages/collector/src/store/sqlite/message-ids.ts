@@ -1,8 +1,8 @@
 /**
  * How `events.message_id` holds a message id (migration 040): a UUID in its
- * canonical lowercase text form — what the SDK sends (`crypto.randomUUID()`),
- * as do Segment's and RudderStack's libraries — as its 16 bytes, any other
- * id as the text it came as.
+ * canonical lowercase text form — what the SDK sends (time-ordered version 7
+ * UUIDs, packages/sdk/src/ids.ts), as do Segment's and RudderStack's
+ * libraries (version 4) — as its 16 bytes, any other id as the text it came as.
  *
  * The 36-character text took 36 bytes in the row and again in the
  * `(write_key, message_id)` unique index; the bytes take 16 in each. The
