@@ -51,6 +51,9 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
       return rows;
     });
     expect(early.find((row) => row.event === 'ai_llm_response_received')).toMatchObject({ conversation_id: 'early', prompt_number: 1 });
+    // The SDK reports its delivery health after a session's first delivered batch. Waiting for the report leaves no
+    // send under way when the network goes: one cut off by it made Chromium log ERR_INTERNET_DISCONNECTED.
+    await eventually(() => expect(readEvents(suite.app.dbPath, "event = 'chatmeter_sdk_health'").length).toBeGreaterThan(0));
 
     // Offline: 200 prompts and responses are queued in IndexedDB, nothing is sent.
     await context.setOffline(true);
