@@ -33,16 +33,19 @@ async function run({ url, writeKey, seconds, warmupSeconds, clients, batchSize, 
   let sequence = 0;
   let cursor = 0;
 
+  // The SDK makes a message's id when the call is made: at the message's time, parsed once per pool message.
+  const poolTimes = ids === 'sdk' ? Float64Array.from(pool, (message) => Date.parse(message.timestamp)) : undefined;
+
   const nextBody = () => {
     const batch = new Array(batchSize);
-    const timestamp = liveTimestamps ? new Date().toISOString() : undefined;
+    const sendMs = Date.now();
+    const timestamp = liveTimestamps ? new Date(sendMs).toISOString() : undefined;
     for (let index = 0; index < batchSize; index += 1) {
       const message = pool[cursor];
+      // Fresh ids, so every message is stored rather than answered as a retry.
+      const messageId = poolTimes === undefined ? `ingest-${runId}-${sequence + 1}` : newSdkId(liveTimestamps ? sendMs : poolTimes[cursor]);
       cursor = (cursor + 1) % pool.length;
       sequence += 1;
-      // Fresh ids, so every message is stored rather than answered as a retry.
-      // The SDK makes a message's id when the call is made: at the message's time.
-      const messageId = ids === 'sdk' ? newSdkId(timestamp === undefined ? Date.parse(message.timestamp) : Date.parse(timestamp)) : `ingest-${runId}-${sequence}`;
       batch[index] = { ...message, messageId, ...(timestamp === undefined ? {} : { timestamp }) };
     }
     return JSON.stringify({ batch, sentAt: new Date().toISOString() });
