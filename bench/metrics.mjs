@@ -7,6 +7,7 @@ import { loadConfig } from '../packages/collector/dist/config.js';
 import { PANELS } from '../packages/collector/dist/dashboard/panels/index.js';
 import { createLogger } from '../packages/collector/dist/logger.js';
 import { startServer } from '../packages/collector/dist/server.js';
+import { idFromStored } from '../packages/collector/dist/store/sqlite/session-conversation-ids.js';
 import { buildDatabase } from './build-db.mjs';
 import { buildClickHouseDatabase, clickHouseFootprint, pickClickHouseSession, startBenchClickHouse } from './clickhouse-engine.mjs';
 import { formatInt, heading, median, table } from './stats.mjs';
@@ -234,7 +235,8 @@ function pickSession(db, endMs) {
           ORDER BY first_ts LIMIT 1`,
       )
       .get(endMs - 86_400_000) ?? db.prepare('SELECT session_id FROM session_rollup ORDER BY first_ts DESC LIMIT 1').get();
-  return row?.session_id ?? 'no-session';
+  // As the SDK sent it: the store keeps a UUID in a shorter form.
+  return row === undefined ? 'no-session' : idFromStored(row.session_id);
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */

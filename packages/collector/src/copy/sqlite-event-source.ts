@@ -4,6 +4,7 @@ import type { EventRecord } from '../store/event-record.js';
 import type { EventTableRow } from '../store/sqlite/event-table-row.js';
 import { messageIdFromStored } from '../store/sqlite/message-ids.js';
 import { restoreContext, restoreProperties, unpackedProperties } from '../store/sqlite/lean-event-json.js';
+import { withIdsAsSent } from '../store/sqlite/session-conversation-ids.js';
 import { storedContextSql, type StoredContext } from '../store/sqlite/stored-context.js';
 import { receivedAtSql, storedTimesSql, type StoredTimes } from '../store/sqlite/stored-times.js';
 import { TRAFFIC_BIT } from '../store/sqlite/traffic-flags.js';
@@ -47,7 +48,7 @@ export async function* readEventPages(db: Database.Database, afterRowId: number,
     const rows = page.all(after, pageSize) as EventRow[];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.id;
-    yield { records: rows.map(toEventRecord), lastRowId: after };
+    yield { records: rows.map((row) => toEventRecord(withIdsAsSent(row))), lastRowId: after };
     if (rows.length < pageSize) return;
   }
 }

@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 import { restoreContext, restoreProperties, unpackedProperties } from '../../src/store/sqlite/lean-event-json.js';
 import type { EventTableRow } from '../../src/store/sqlite/event-table-row.js';
 import { messageIdFromStored } from '../../src/store/sqlite/message-ids.js';
+import { withIdsAsSent } from '../../src/store/sqlite/session-conversation-ids.js';
 import { storedContextSql, type StoredContext } from '../../src/store/sqlite/stored-context.js';
 
-/** A stored event as the export and the copy see it: the message id and the `properties` and `context` as sent (JSON text), wherever the store keeps the context (stored-context.ts). */
+/** A stored event as the export and the copy see it: the message, session and conversation ids and the `properties` and `context` as sent (JSON text), wherever the store keeps the context (stored-context.ts). */
 export type StoredEventRow = EventTableRow;
 
 /**
@@ -16,7 +17,7 @@ export type StoredEventRow = EventTableRow;
  */
 export function selectEvents(db: Database.Database, where = '1 = 1'): StoredEventRow[] {
   const rows = db.prepare(`SELECT *, ${storedContextSql('events')} AS stored_context FROM events WHERE ${where} ORDER BY id`).all() as (EventTableRow & StoredContext)[];
-  return rows.map(({ stored_context: storedContext, ...row }) => ({
+  return rows.map(withIdsAsSent).map(({ stored_context: storedContext, ...row }) => ({
     ...row,
     message_id: messageIdFromStored(row.message_id),
     properties: JSON.stringify(restoreProperties(row, unpackedProperties(JSON.parse(row.properties)) as Record<string, unknown>)),

@@ -12,6 +12,7 @@ import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from
 import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
 import { storedMessageId } from './message-ids.js';
+import { storedId, storedIdOrNull } from './session-conversation-ids.js';
 import { UserUpdates } from './user-updates.js';
 import { storedVocabularyValue } from './vocabulary-codes.js';
 import { WriteKeyCodes } from './write-key-codes.js';
@@ -158,7 +159,7 @@ export class EventWriter {
         // As the worker does: responses and actions of this turn stored before
         // their prompt (out of order, or earlier in the batch) get its intent.
         if (record.intent !== null && record.conversationId !== null) {
-          this.#propagateToTurn({ conversationId: record.conversationId, promptNumber: record.promptNumber, eventId }, record.intent);
+          this.#propagateToTurn({ conversationId: storedId(record.conversationId), promptNumber: record.promptNumber, eventId }, record.intent);
         }
       }
     }
@@ -167,7 +168,7 @@ export class EventWriter {
     return { inserted, duplicates: events.length - inserted };
   }
 
-  /** Gives the prompt's intent to the response and actions of its turn stored without one. */
+  /** Gives the prompt's intent to the response and actions of its turn stored without one (the conversation id as stored). */
   #propagateToTurn(turn: { conversationId: string; promptNumber: number | null; eventId: number }, intent: string): void {
     const c = this.#classification;
     const intentCode = storedVocabularyValue('intent', intent);
@@ -179,10 +180,11 @@ export class EventWriter {
     if (record.conversationId === null) return null;
     if (record.event !== AI_EVENT.responseReceived && record.event !== AI_EVENT.userAction) return null;
     const c = this.#classification;
+    const conversationId = storedId(record.conversationId);
     const row = (
       record.promptNumber === null
-        ? c.intentOfLatestPrompt.get(record.conversationId, record.timestamp)
-        : c.intentOfPromptNumber.get(record.conversationId, record.promptNumber)
+        ? c.intentOfLatestPrompt.get(conversationId, record.timestamp)
+        : c.intentOfPromptNumber.get(conversationId, record.promptNumber)
     ) as { intent: string | null } | undefined;
     return row?.intent ?? null;
   }
@@ -259,8 +261,9 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     user_id_stored: record.userId === null ? null : record.userId === userKey ? USER_ID_IS_KEY : record.userId,
     anonymous_id: record.anonymousId,
     user_key: userKey,
-    session_id: record.sessionId,
-    conversation_id: record.conversationId,
+    // A canonical UUID in 23 characters (session-conversation-ids.ts, migration 041).
+    session_id: storedIdOrNull(record.sessionId),
+    conversation_id: storedIdOrNull(record.conversationId),
     prompt_number: record.promptNumber,
     ts: record.timestamp,
     ...timeOffsets(record),

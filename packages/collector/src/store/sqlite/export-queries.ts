@@ -4,6 +4,7 @@ import { toEventId } from './event-ids.js';
 import type { EventTableRow } from './event-table-row.js';
 import { messageIdFromStored } from './message-ids.js';
 import { restoreContext, restoreProperties, unpackedProperties } from './lean-event-json.js';
+import { withIdsAsSent } from './session-conversation-ids.js';
 import { storedContextSql, type StoredContext } from './stored-context.js';
 import { receivedAtSql, storedTimesSql, type StoredTimes } from './stored-times.js';
 import { TRAFFIC_BIT } from './traffic-flags.js';
@@ -31,7 +32,7 @@ export async function* exportEventPages(db: Database.Database, range: ExportRang
     const rows = page.all({ after, from: range.fromMs, to: range.toMs, limit: pageSize }) as (EventTableRow & StoredContext & StoredTimes)[];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.id;
-    yield rows.map(toExportedEvent);
+    yield rows.map((row) => toExportedEvent(withIdsAsSent(row)));
     if (rows.length < pageSize) return;
   }
 }

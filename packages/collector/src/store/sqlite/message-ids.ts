@@ -1,3 +1,5 @@
+import { CANONICAL_UUID_GLOB, isCanonicalUuid, uuidBytes, uuidText } from './uuid-text.js';
+
 /**
  * How `events.message_id` holds a message id (migration 040): a UUID in its
  * canonical lowercase text form — what the SDK sends (time-ordered version 7
@@ -12,22 +14,14 @@
  * it was when both were text.
  */
 
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The groups of hex digits a canonical UUID's text separates by dashes. */
-const GROUP_LENGTHS = [8, 4, 4, 4, 12] as const;
-
 /** The value the writer binds for `messageId`. */
 export function storedMessageId(messageId: string): string | Buffer {
-  return CANONICAL_UUID.test(messageId) ? Buffer.from(messageId.replaceAll('-', ''), 'hex') : messageId;
+  return isCanonicalUuid(messageId) ? uuidBytes(messageId) : messageId;
 }
 
 /** The message id a stored `message_id` value stands for. */
 export function messageIdFromStored(stored: string | Uint8Array): string {
-  if (typeof stored === 'string') return stored;
-  const hex = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('hex');
-  let offset = 0;
-  return GROUP_LENGTHS.map((length) => hex.slice(offset, (offset += length))).join('-');
+  return typeof stored === 'string' ? stored : uuidText(stored);
 }
 
 /**
@@ -36,6 +30,5 @@ export function messageIdFromStored(stored: string | Uint8Array): string {
  * ones storedMessageId encodes.
  */
 export function canonicalUuidTextSql(column: string): string {
-  const pattern = GROUP_LENGTHS.map((length) => '[0-9a-f]'.repeat(length)).join('-');
-  return `(typeof(${column}) = 'text' AND ${column} GLOB '${pattern}')`;
+  return `(typeof(${column}) = 'text' AND ${column} GLOB '${CANONICAL_UUID_GLOB}')`;
 }

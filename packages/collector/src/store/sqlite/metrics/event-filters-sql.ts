@@ -1,4 +1,5 @@
 import type { MetricFilters, TrafficInclusion } from '../../../metrics/metric-scope.js';
+import { storedId } from '../session-conversation-ids.js';
 import { trafficSql } from '../traffic-flags.js';
 
 export interface FilterSql {
@@ -32,7 +33,7 @@ export function eventFiltersSql(alias: string, filters: MetricFilters, traffic: 
   }
   if (filters.conversationId !== undefined) {
     terms.push(`${alias}.conversation_id = @filterConversation`);
-    params['filterConversation'] = filters.conversationId;
+    params['filterConversation'] = storedId(filters.conversationId);
   }
   return { sql: terms.map((term) => ` AND ${term}`).join(''), params };
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { TrafficInclusion } from '../../../metrics/metric-scope.js';
 import type { LiveConversations } from '../../../metrics/metrics-source.js';
+import { idFromStored } from '../session-conversation-ids.js';
 import { andTrafficSql } from '../traffic-flags.js';
 import { PROMPT_CODE, RESPONSE_CODE } from './sql-constants.js';
 
@@ -21,9 +22,13 @@ export function activeConversations(
          FROM events INDEXED BY events_ts
         WHERE event_code IN (${PROMPT_CODE}, ${RESPONSE_CODE}) AND ts >= @since AND conversation_id IS NOT NULL
           ${andTrafficSql('debug', traffic)}
-        GROUP BY conversation_id
-        ORDER BY lastMessageMs DESC, conversationId`,
+        GROUP BY conversation_id`,
     )
     .all({ since: sinceMs }) as LiveConversations['conversations'];
-  return { count: rows.length, conversations: rows.slice(0, limit) };
+  // Ordered here, by the ids as sent (their UTF-8 bytes, as SQLite compares text): their stored forms sort
+  // differently (session-conversation-ids.ts).
+  const conversations = rows
+    .map((row) => ({ ...row, conversationId: idFromStored(row.conversationId) }))
+    .sort((a, b) => b.lastMessageMs - a.lastMessageMs || Buffer.compare(Buffer.from(a.conversationId), Buffer.from(b.conversationId)));
+  return { count: conversations.length, conversations: conversations.slice(0, limit) };
 }

@@ -6,6 +6,7 @@ import { percentileCont } from '../../../metrics/percentile.js';
 import { dayPieces } from '../day-pieces.js';
 import { SESSION_DAY_TABLES } from '../migrations/021-session-days.js';
 import { DistinctUsers, listQuarters, maxUserOrdinal, type QuarterEntries, quarterEntries, SESSION_LISTS } from '../quarter-lists.js';
+import { storedId } from '../session-conversation-ids.js';
 import { addSession, addSessionSums, emptySessionSums, readSessionDays, type SessionDay } from '../session-days.js';
 import { andTrafficSql, trafficView } from '../traffic-flags.js';
 
@@ -111,7 +112,7 @@ export function sessionById(db: Database.Database, sessionId: string, traffic: T
               MIN(first_ts) AS firstMs, MAX(last_ts) AS lastMs
          FROM session_rollup WHERE session_id = @sessionId${andTrafficSql('debug', traffic)}`,
     )
-    .get({ sessionId }) as { [K in keyof SessionDetail]: number | null };
+    .get({ sessionId: storedId(sessionId) }) as { [K in keyof SessionDetail]: number | null };
   // An aggregate over no rows is one row of NULLs.
   if (row.userMessages === null || row.botMessages === null || row.firstMs === null || row.lastMs === null) return null;
   return { userMessages: row.userMessages, botMessages: row.botMessages, firstMs: row.firstMs, lastMs: row.lastMs };

@@ -38,6 +38,7 @@ import { unreadUserIndexesMigration } from './037-unread-user-indexes.js';
 import { activityUsersOwnMarksMigration } from './038-activity-users-own-marks.js';
 import { oneTimeIndexMigration } from './039-one-time-index.js';
 import { messageIdBytesMigration } from './040-message-id-bytes.js';
+import { sessionConversationIdsMigration } from './041-session-conversation-ids.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -84,4 +85,5 @@ export const migrations: readonly Migration[] = [
   activityUsersOwnMarksMigration,
   oneTimeIndexMigration,
   messageIdBytesMigration,
+  sessionConversationIdsMigration,
 ];
