@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser } from '../support/browser-suite.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { eventually, readEvents, type StoredEventRow } from '../support/read-events.js';
+import { eventually, readEvents, whereConversation, type StoredEventRow } from '../support/read-events.js';
 
 /** A seeded Math.random so the scripted bot's delays and failures are the same on every run. */
 function seedRandom(): void {
@@ -111,7 +111,7 @@ describe.skipIf(!chromiumAvailable())('demo chat page in real Chromium', () => {
     const conversationRows = await eventually(() => {
       // This test's conversation: the one of the 36-character prompt (the text itself is never stored).
       const [prompt] = readEvents(suite.app.dbPath, "event = 'ai_user_prompt_created' AND prompt_length = 36");
-      const ofConversation = readEvents(suite.app.dbPath, `event IN ('ai_llm_response_received', 'ai_user_action') AND conversation_id = '${prompt!.conversation_id}'`);
+      const ofConversation = readEvents(suite.app.dbPath, `event IN ('ai_llm_response_received', 'ai_user_action') AND ${whereConversation(prompt!.conversation_id!)}`);
       expect(ofConversation.filter((row) => row.event === 'ai_user_action')).toHaveLength(3);
       return ofConversation;
     });

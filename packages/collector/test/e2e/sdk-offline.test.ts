@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser } from '../support/browser-suite.js';
 import { chromiumAvailable } from '../support/chromium.js';
-import { eventually, readEvents } from '../support/read-events.js';
+import { eventually, readEvents, whereConversation } from '../support/read-events.js';
 import { WRITE_KEY } from '../support/test-app.js';
 
 const require = createRequire(import.meta.url);
@@ -79,12 +79,12 @@ describe.skipIf(!chromiumAvailable())('SDK in real Chromium against the real col
     // Online again: everything arrives exactly once.
     await context.setOffline(false);
     const rows = await eventually(() => {
-      const delivered = readEvents(suite.app.dbPath, `conversation_id = '${conversationId}'`);
+      const delivered = readEvents(suite.app.dbPath, whereConversation(conversationId));
       expect(delivered).toHaveLength(2 * TURNS);
       return delivered;
     }, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // any duplicate send would land now
-    expect(readEvents(suite.app.dbPath, `conversation_id = '${conversationId}'`)).toHaveLength(2 * TURNS);
+    expect(readEvents(suite.app.dbPath, whereConversation(conversationId))).toHaveLength(2 * TURNS);
 
     const prompts = rows.filter((row) => row.event === 'ai_user_prompt_created');
     const responses = rows.filter((row) => row.event === 'ai_llm_response_received');

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { restoreContext, restoreProperties, unpackedProperties } from '../../src/store/sqlite/lean-event-json.js';
 import type { EventTableRow } from '../../src/store/sqlite/event-table-row.js';
 import { messageIdFromStored } from '../../src/store/sqlite/message-ids.js';
-import { withIdsAsSent } from '../../src/store/sqlite/session-conversation-ids.js';
+import { storedId, withIdsAsSent } from '../../src/store/sqlite/session-conversation-ids.js';
 import { storedContextSql, type StoredContext } from '../../src/store/sqlite/stored-context.js';
 
 /** A stored event as the export and the copy see it: the message, session and conversation ids and the `properties` and `context` as sent (JSON text), wherever the store keeps the context (stored-context.ts). */
@@ -23,6 +23,11 @@ export function selectEvents(db: Database.Database, where = '1 = 1'): StoredEven
     properties: JSON.stringify(restoreProperties(row, unpackedProperties(JSON.parse(row.properties)) as Record<string, unknown>)),
     context: JSON.stringify(restoreContext(row, JSON.parse(storedContext) as Record<string, unknown>)),
   }));
+}
+
+/** A `where` term for the events of a conversation, by its id as sent (the store keeps a UUID in a shorter form). */
+export function whereConversation(conversationId: string): string {
+  return `conversation_id = '${storedId(conversationId).replaceAll("'", "''")}'`;
 }
 
 /** Reads the collector's events through a second, read-only connection (WAL allows it while the collector writes). */
