@@ -12,7 +12,7 @@ import { EVENT_COLUMNS, type EventRow, prepareStatements, type Statements } from
 import { timeOffsets } from './stored-times.js';
 import { trafficBits } from './traffic-flags.js';
 import { storedMessageId } from './message-ids.js';
-import { storedId, storedIdOrNull } from './session-conversation-ids.js';
+import { storedIdOrNull } from './session-conversation-ids.js';
 import { UserUpdates } from './user-updates.js';
 import { storedVocabularyValue } from './vocabulary-codes.js';
 import { WriteKeyCodes } from './write-key-codes.js';
@@ -133,12 +133,14 @@ export class EventWriter {
     let inserted = 0;
     for (const record of events) {
       const userKey = this.#resolveUserKey(record);
-      const intent = record.intent ?? this.#intentOfTurn(record);
+      // Stored once: the insert, the turn's intent and its propagation all compare the stored form.
+      const conversationId = storedIdOrNull(record.conversationId);
+      const intent = record.intent ?? this.#intentOfTurn(record, conversationId);
       // Bot and internal are sticky per user: a flag an earlier event showed marks this one too.
       const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | users.trafficOf(userKey);
       const contextId = this.#contexts.idOf(record.context);
       const writeKey = this.#writeKeys.codeOf(record.writeKey);
-      const result = s.insertEvent.run(eventRowValues(record, { writeKey, intent, userKey, traffic, contextId }));
+      const result = s.insertEvent.run(eventRowValues(record, { writeKey, intent, userKey, traffic, contextId, conversationId }));
       // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
       if (result.changes === 0) continue;
       inserted += 1;
@@ -158,8 +160,8 @@ export class EventWriter {
         addUsage(usageByDayAndClassifier, record.ingestClassificationUsage);
         // As the worker does: responses and actions of this turn stored before
         // their prompt (out of order, or earlier in the batch) get its intent.
-        if (record.intent !== null && record.conversationId !== null) {
-          this.#propagateToTurn({ conversationId: storedId(record.conversationId), promptNumber: record.promptNumber, eventId }, record.intent);
+        if (record.intent !== null && conversationId !== null) {
+          this.#propagateToTurn({ conversationId, promptNumber: record.promptNumber, eventId }, record.intent);
         }
       }
     }
@@ -175,12 +177,11 @@ export class EventWriter {
     for (const { id } of c.turnRowsAwaitingIntent.all(turn) as Array<{ id: number }>) c.setTurnRowIntent.run({ id, intentCode });
   }
 
-  /** The intent of the prompt this response or action answers, when it is already known. */
-  #intentOfTurn(record: SerializedEvent): string | null {
-    if (record.conversationId === null) return null;
+  /** The intent of the prompt this response or action answers, when it is already known (`conversationId` as stored). */
+  #intentOfTurn(record: SerializedEvent, conversationId: string | null): string | null {
+    if (conversationId === null) return null;
     if (record.event !== AI_EVENT.responseReceived && record.event !== AI_EVENT.userAction) return null;
     const c = this.#classification;
-    const conversationId = storedId(record.conversationId);
     const row = (
       record.promptNumber === null
         ? c.intentOfLatestPrompt.get(conversationId, record.timestamp)
@@ -248,9 +249,11 @@ interface ResolvedColumns {
   userKey: string;
   traffic: number;
   contextId: number;
+  /** As stored (session-conversation-ids.ts, migration 041). */
+  conversationId: string | null;
 }
 
-function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic, contextId }: ResolvedColumns): EventRow {
+function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic, contextId, conversationId }: ResolvedColumns): EventRow {
   return {
     write_key: writeKey,
     // A canonical UUID as its 16 bytes (message-ids.ts, migration 040).
@@ -263,7 +266,7 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     user_key: userKey,
     // A canonical UUID in 23 characters (session-conversation-ids.ts, migration 041).
     session_id: storedIdOrNull(record.sessionId),
-    conversation_id: storedIdOrNull(record.conversationId),
+    conversation_id: conversationId,
     prompt_number: record.promptNumber,
     ts: record.timestamp,
     ...timeOffsets(record),

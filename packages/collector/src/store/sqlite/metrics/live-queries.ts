@@ -27,8 +27,11 @@ export function activeConversations(
     .all({ since: sinceMs }) as LiveConversations['conversations'];
   // Ordered here, by the ids as sent (their UTF-8 bytes, as SQLite compares text): their stored forms sort
   // differently (session-conversation-ids.ts).
-  const conversations = rows
-    .map((row) => ({ ...row, conversationId: idFromStored(row.conversationId) }))
-    .sort((a, b) => b.lastMessageMs - a.lastMessageMs || Buffer.compare(Buffer.from(a.conversationId), Buffer.from(b.conversationId)));
-  return { count: conversations.length, conversations: conversations.slice(0, limit) };
+  const sorted = rows
+    .map((row) => {
+      const conversationId = idFromStored(row.conversationId);
+      return { row: { ...row, conversationId }, bytes: Buffer.from(conversationId) };
+    })
+    .sort((a, b) => b.row.lastMessageMs - a.row.lastMessageMs || Buffer.compare(a.bytes, b.bytes));
+  return { count: sorted.length, conversations: sorted.slice(0, limit).map(({ row }) => row) };
 }

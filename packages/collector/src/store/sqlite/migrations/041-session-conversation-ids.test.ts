@@ -73,13 +73,17 @@ function storedNow(records: readonly EventRecord[]): Database.Database {
   return db;
 }
 
+/** The order that makes each table's rows comparable: the rollups', and the two tables they leave out. */
+const ORDERS: Readonly<Record<string, string>> = { ...ROLLUP_ORDERS, events: 'id', session_user_keys: 'session_id, user_key' };
+
 /** Every table that holds the ids, rows in a stable order. */
 function idTables(db: Database.Database): Record<string, unknown[]> {
   return Object.fromEntries(
-    [...new Set(SESSION_CONVERSATION_ID_COLUMNS.map(({ table }) => table))].map((table) => [
-      table,
-      comparableRows(db, table, table === 'events' ? 'id' : (ROLLUP_ORDERS[table] ?? SESSION_CONVERSATION_ID_COLUMNS.find((c) => c.table === table)!.column)),
-    ]),
+    [...new Set(SESSION_CONVERSATION_ID_COLUMNS.map(({ table }) => table))].map((table) => {
+      const order = ORDERS[table];
+      if (order === undefined) throw new Error(`no comparable order for ${table}`);
+      return [table, comparableRows(db, table, order)];
+    }),
   );
 }
 
