@@ -140,7 +140,8 @@ export class EventWriter {
       const traffic = trafficBits({ debug: record.debug, bot: record.bot === true, internal: record.internal === true }) | users.trafficOf(userKey);
       const contextId = this.#contexts.idOf(record.context);
       const writeKey = this.#writeKeys.codeOf(record.writeKey);
-      const result = s.insertEvent.run(eventRowValues(record, { writeKey, intent, userKey, traffic, contextId, conversationId }));
+      const turnModel = this.#turnModelOf(record, writeKey, conversationId);
+      const result = s.insertEvent.run(eventRowValues(record, { writeKey, intent, userKey, traffic, contextId, conversationId, turnModel }));
       // A duplicate (a retry or a replay) has no effect at all: above all it must not re-link an identity.
       if (result.changes === 0) continue;
       inserted += 1;
@@ -188,6 +189,23 @@ export class EventWriter {
         : c.intentOfPromptNumber.get(conversationId, record.promptNumber)
     ) as { intent: string | null } | undefined;
     return row?.intent ?? null;
+  }
+
+  /**
+   * The model feedback counts under, stored with the row. The fold computes it again (its turn's response may
+   * come later), usually to the same value: a row that grows after it is stored splits its full page, and setting
+   * it only in the fold left a tenth of the events table's pages half empty (7% of its bytes, measured 2026-12-04).
+   */
+  #turnModelOf(record: SerializedEvent, writeKey: Buffer, conversationId: string | null): string | null {
+    if (record.event !== AI_EVENT.userAction || record.feedbackType === null) return null;
+    return this.#statements.feedbackTurnModel.get({
+      model: record.model,
+      writeKey,
+      responseId: record.responseId ?? null,
+      conversationId,
+      promptNumber: record.promptNumber,
+      ts: record.timestamp,
+    }) as string | null;
   }
 
   #resolveUserKey(record: SerializedEvent): string {
@@ -251,9 +269,11 @@ interface ResolvedColumns {
   contextId: number;
   /** As stored (session-conversation-ids.ts, migration 041). */
   conversationId: string | null;
+  /** Feedback's model as the fold computes it (#turnModelOf); null for every other event. */
+  turnModel: string | null;
 }
 
-function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic, contextId, conversationId }: ResolvedColumns): EventRow {
+function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic, contextId, conversationId, turnModel }: ResolvedColumns): EventRow {
   return {
     write_key: writeKey,
     // A canonical UUID as its 16 bytes (message-ids.ts, migration 040).
@@ -303,5 +323,6 @@ function eventRow(record: SerializedEvent, { writeKey, intent, userKey, traffic,
     prompt_length: record.columns.prompt_length,
     response_length: record.columns.response_length,
     input_method_code: storedVocabularyValue('input_method', record.columns.input_method),
+    turn_model: turnModel,
   };
 }

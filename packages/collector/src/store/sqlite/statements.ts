@@ -1,8 +1,11 @@
 import type Database from 'better-sqlite3';
+import { FEEDBACK_MODEL } from './migrations/005-streaming-response-ids-delivery.js';
+import { eventComparisonsFor } from './vocabulary-codes.js';
 
 /** Statements prepared once per connection (better-sqlite3 performance guide). */
 export interface Statements {
   insertEvent: Database.Statement;
+  feedbackTurnModel: Database.Statement;
   findLink: Database.Statement;
   upsertLink: Database.Statement;
   relabelEvents: Database.Statement;
@@ -27,7 +30,7 @@ export const EVENT_COLUMNS = [
   'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'model', 'status_code', 'error_type', 'intent_code',
   'intent_sampled', 'action_type', 'feedback_type', 'feedback_value', 'rating', 'thumbs_up', 'debug',
   'properties', 'context', 'traits', 'extra', 'time_to_first_token_ms', 'tokens_per_second', 'response_id',
-  'regenerated_from', 'channel', 'context_id', 'prompt_length', 'response_length', 'input_method_code',
+  'regenerated_from', 'channel', 'context_id', 'prompt_length', 'response_length', 'input_method_code', 'turn_model',
 ] as const;
 
 /** An inserted event's values by column. */
@@ -42,6 +45,16 @@ export function prepareStatements(db: Database.Database): Statements {
        VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT (write_key, message_id) DO NOTHING`,
     ),
+    // The model feedback counts under (its own, else its response's or its turn's), as the fold's
+    // fold_feedback_turn_model computes it (migration 009), for a row not stored yet: `events` names the values
+    // about to be inserted, while `FROM events r` in FEEDBACK_MODEL is the table.
+    feedbackTurnModel: db
+      .prepare(
+        eventComparisonsFor(db)(`SELECT COALESCE(events.model, ${FEEDBACK_MODEL})
+           FROM (SELECT @model AS model, @writeKey AS write_key, @responseId AS response_id,
+                        @conversationId AS conversation_id, @promptNumber AS prompt_number, @ts AS ts) AS events`),
+      )
+      .pluck(),
     findLink: db.prepare('SELECT user_id FROM identities WHERE anonymous_id = ?'),
     upsertLink: db.prepare(
       `INSERT INTO identities (anonymous_id, user_id, linked_at) VALUES (?, ?, ?)

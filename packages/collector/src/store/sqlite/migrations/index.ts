@@ -39,6 +39,7 @@ import { activityUsersOwnMarksMigration } from './038-activity-users-own-marks.j
 import { oneTimeIndexMigration } from './039-one-time-index.js';
 import { messageIdBytesMigration } from './040-message-id-bytes.js';
 import { sessionConversationIdsMigration } from './041-session-conversation-ids.js';
+import { responseTurnIndexMigration } from './042-response-turn-index.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -86,4 +87,5 @@ export const migrations: readonly Migration[] = [
   oneTimeIndexMigration,
   messageIdBytesMigration,
   sessionConversationIdsMigration,
+  responseTurnIndexMigration,
 ];
