@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
+import { SqliteMetrics } from '../../src/store/sqlite/metrics/sqlite-metrics.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { migrations, type Migration } from '../../src/store/sqlite/migrations/index.js';
+import { RollupMaterializer } from '../../src/store/sqlite/rollup-materializer.js';
 
 /**
  * For the test of one migration: `databaseBefore(migration)` opens an
@@ -20,4 +22,16 @@ export function databasesBefore(): (migration: Migration) => Database.Database {
     migrate(db, migrations.filter((earlier) => earlier.version < migration.version));
     return db;
   };
+}
+
+/**
+ * Metrics over `db` with every stored event folded and every list written, as
+ * a running collector's background fold leaves a file: what a migration's test
+ * compares between an upgraded database and one written by the new code.
+ */
+export function foldedMetrics(db: Database.Database): SqliteMetrics {
+  const materializer = new RollupMaterializer(db);
+  materializer.catchUp();
+  materializer.refreshAllLists();
+  return new SqliteMetrics(db, () => materializer.catchUp());
 }

@@ -2,15 +2,13 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
-import { databasesBefore } from '../../../../test/support/migration-database.js';
+import { databasesBefore, foldedMetrics } from '../../../../test/support/migration-database.js';
 import { queryPlan } from '../../../../test/support/schema-queries.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import { AI_EVENT, SDK_HEALTH_EVENT } from '../../../protocol/index.js';
 import type { EventRecord } from '../../event-record.js';
 import { EventWriter } from '../event-writer.js';
-import { SqliteMetrics } from '../metrics/sqlite-metrics.js';
 import { migrate } from '../migrate.js';
-import { RollupMaterializer } from '../rollup-materializer.js';
 import { serializeEvent } from '../serialized-event.js';
 import { migrations } from './index.js';
 import { oneTimeIndexMigration } from './039-one-time-index.js';
@@ -51,10 +49,7 @@ const RECORDS: readonly EventRecord[] = [
 
 /** The answers that read events by time: responses where the rollups cannot answer, health reports, live conversations. */
 async function timeRangeAnswers(db: Database.Database): Promise<unknown> {
-  const materializer = new RollupMaterializer(db);
-  materializer.catchUp();
-  materializer.refreshAllLists();
-  const metrics = new SqliteMetrics(db, () => materializer.catchUp());
+  const metrics = foldedMetrics(db);
   const day = dayScope('UTC', DAY, DAY);
   const scope = (changes: Partial<MetricScope>): MetricScope => ({ ...day, ...changes });
   return {

@@ -2,15 +2,13 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
-import { databasesBefore } from '../../../../test/support/migration-database.js';
+import { databasesBefore, foldedMetrics } from '../../../../test/support/migration-database.js';
 import { queryPlan } from '../../../../test/support/schema-queries.js';
 import type { MetricScope } from '../../../metrics/metric-scope.js';
 import { AI_EVENT } from '../../../protocol/index.js';
 import type { EventRecord } from '../../event-record.js';
 import { EventWriter } from '../event-writer.js';
-import { SqliteMetrics } from '../metrics/sqlite-metrics.js';
 import { migrate } from '../migrate.js';
-import { RollupMaterializer } from '../rollup-materializer.js';
 import { serializeEvent } from '../serialized-event.js';
 import { prepareStatements } from '../statements.js';
 import { responseTurnIndexMigration } from './042-response-turn-index.js';
@@ -61,10 +59,7 @@ const AFTER_UPGRADE: readonly EventRecord[] = [
 ];
 
 async function answers(db: Database.Database): Promise<unknown> {
-  const materializer = new RollupMaterializer(db);
-  materializer.catchUp();
-  materializer.refreshAllLists();
-  const metrics = new SqliteMetrics(db, () => materializer.catchUp());
+  const metrics = foldedMetrics(db);
   const day = dayScope('UTC', DAY, DAY);
   const scope = (changes: Partial<MetricScope>): MetricScope => ({ ...day, ...changes });
   return {
