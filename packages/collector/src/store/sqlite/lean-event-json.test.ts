@@ -51,6 +51,8 @@ function columns(event: EventRecord): CopiedColumns {
     prompt_length: propertyColumnValues(event).prompt_length,
     response_length: propertyColumnValues(event).response_length,
     input_method: propertyColumnValues(event).input_method,
+    feedback_type: event.feedbackType,
+    feedback_value: event.feedbackValue,
   };
 }
 
@@ -137,9 +139,46 @@ describe('the events table keeps each value once', () => {
     expect(roundTrip(event).properties).toEqual(prompt.properties);
   });
 
+  it("leaves out feedback's action_details when its columns hold the type and value, and the round trip gives them back", () => {
+    const feedback = (details: unknown): EventRecord =>
+      record({ ...response, event: 'ai_user_action', properties: { conversation_id: 'c1', action_type: 'feedback', action_details: details } });
+    for (const details of [
+      { feedback_type: 'thumbs', feedback_value: 'up' },
+      { feedback_type: 'thumbs', feedback_value: false },
+      { feedback_type: 'rating', feedback_value: 4.5 },
+      { feedback_type: 'rating', feedback_value: null },
+      { feedback_type: 'thumbs' },
+    ]) {
+      const event = feedback(details);
+      expect(leanProperties(event)).toEqual({});
+      expect(roundTrip(event).properties).toEqual({ conversation_id: 'c1', action_type: 'feedback', action_details: details });
+    }
+    // The feedback text is not stored (no debug mode): what remains is the two copies.
+    expect(leanProperties(feedback({ feedback_type: 'thumbs', feedback_value: 'up', feedback_text: 'slow answer' }))).toEqual({});
+  });
+
+  it('keeps action_details whole when its columns do not reproduce it exactly', () => {
+    for (const details of [
+      { feedback_type: 'thumbs', feedback_value: 'up', comment_id: 'k1' }, // a key without a column
+      { feedback_type: 'rating', feedback_value: { stars: 4 } }, // not a primitive
+      { feedback_type: 7, feedback_value: 'up' }, // the column holds the text "7"
+      { feedback_type: '', feedback_value: 'up' }, // no type: the column is empty
+      { feedback_value: 'up' },
+      {},
+    ]) {
+      const event = record({ ...response, event: 'ai_user_action', properties: { action_details: details } });
+      expect(leanProperties(event)).toEqual({ action_details: details });
+      expect(roundTrip(event).properties).toEqual({ action_details: details });
+    }
+  });
+
   it('adds nothing to JSON stored before, which kept every property', () => {
     const event = record(response);
     expect(restoreProperties(columns(event), response.properties)).toEqual(response.properties);
+    const thumbs = record({ ...response, event: 'ai_user_action', properties: { action_details: { feedback_type: 'thumbs', feedback_value: 'up', feedback_text: 'x' } } });
+    expect(restoreProperties(columns(thumbs), { action_details: { feedback_type: 'thumbs', feedback_value: 'up', feedback_text: 'x' } })).toEqual({
+      action_details: { feedback_type: 'thumbs', feedback_value: 'up', feedback_text: 'x' },
+    });
     expect(restoreContext(columns(event), response.context)).toEqual(response.context);
   });
 });
