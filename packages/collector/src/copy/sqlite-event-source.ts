@@ -3,7 +3,7 @@ import type { MessageType } from '../protocol/index.js';
 import type { EventRecord } from '../store/event-record.js';
 import type { EventTableRow } from '../store/sqlite/event-table-row.js';
 import { messageIdFromStored } from '../store/sqlite/message-ids.js';
-import { restoreContext, restoreProperties, unpackedProperties } from '../store/sqlite/lean-event-json.js';
+import { restoreContext, restoreProperties, storedPropertiesJson, unpackedProperties } from '../store/sqlite/lean-event-json.js';
 import { withIdsAsSent } from '../store/sqlite/session-conversation-ids.js';
 import { storedContextSql, type StoredContext } from '../store/sqlite/stored-context.js';
 import { receivedAtSql, storedTimesSql, type StoredTimes } from '../store/sqlite/stored-times.js';
@@ -92,7 +92,7 @@ function toEventRecord(row: EventRow): EventRecord {
     debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
     bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
     internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
-    properties: restoreProperties(row, jsonObject(row.properties, unpackedProperties) ?? {}),
+    properties: restoreProperties(row, jsonObject(storedPropertiesJson(row.properties), unpackedProperties) ?? {}),
     context: restoreContext(row, jsonObject(row.stored_context) ?? {}),
     acquisitionChannel: row.channel,
     traits: row.traits === null ? null : jsonObject(row.traits),

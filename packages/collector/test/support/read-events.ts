@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { restoreContext, restoreProperties, unpackedProperties } from '../../src/store/sqlite/lean-event-json.js';
+import { restoreContext, restoreProperties, storedPropertiesJson, unpackedProperties } from '../../src/store/sqlite/lean-event-json.js';
 import type { EventTableRow } from '../../src/store/sqlite/event-table-row.js';
 import { messageIdFromStored } from '../../src/store/sqlite/message-ids.js';
 import { storedId, withIdsAsSent } from '../../src/store/sqlite/session-conversation-ids.js';
@@ -20,7 +20,7 @@ export function selectEvents(db: Database.Database, where = '1 = 1'): StoredEven
   return rows.map(withIdsAsSent).map(({ stored_context: storedContext, ...row }) => ({
     ...row,
     message_id: messageIdFromStored(row.message_id),
-    properties: JSON.stringify(restoreProperties(row, unpackedProperties(JSON.parse(row.properties)) as Record<string, unknown>)),
+    properties: JSON.stringify(restoreProperties(row, unpackedProperties(JSON.parse(storedPropertiesJson(row.properties))) as Record<string, unknown>)),
     context: JSON.stringify(restoreContext(row, JSON.parse(storedContext) as Record<string, unknown>)),
   }));
 }

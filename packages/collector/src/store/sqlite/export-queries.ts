@@ -3,7 +3,7 @@ import { isoTime, storedJson, type ExportedEvent, type ExportRange } from '../ev
 import { toEventId } from './event-ids.js';
 import type { EventTableRow } from './event-table-row.js';
 import { messageIdFromStored } from './message-ids.js';
-import { restoreContext, restoreProperties, unpackedProperties } from './lean-event-json.js';
+import { restoreContext, restoreProperties, storedPropertiesJson, unpackedProperties } from './lean-event-json.js';
 import { withIdsAsSent } from './session-conversation-ids.js';
 import { storedContextSql, type StoredContext } from './stored-context.js';
 import { receivedAtSql, storedTimesSql, type StoredTimes } from './stored-times.js';
@@ -75,7 +75,7 @@ function toExportedEvent(row: EventTableRow & StoredContext & StoredTimes): Expo
     debug: (row.debug & TRAFFIC_BIT.debug) !== 0,
     bot: (row.debug & TRAFFIC_BIT.bot) !== 0,
     internal: (row.debug & TRAFFIC_BIT.internal) !== 0,
-    properties: restored(row.properties, (stored) => restoreProperties(row, stored), unpackedProperties),
+    properties: restored(storedPropertiesJson(row.properties), (stored) => restoreProperties(row, stored), unpackedProperties),
     context: restored(row.stored_context, (stored) => restoreContext(row, stored)),
     traits: row.traits === null ? null : storedJson(row.traits),
     extra: row.extra === null ? null : storedJson(row.extra),

@@ -1,5 +1,5 @@
 import type { EventRecord } from '../event-record.js';
-import { leanContext, leanProperties, propertyColumnValues, type PropertyColumnValues } from './lean-event-json.js';
+import { leanContext, leanProperties, propertyColumnValues, storedPropertiesText, type PropertyColumnValues } from './lean-event-json.js';
 
 /**
  * An EventRecord with its JSON columns already serialised, as the events
@@ -24,7 +24,7 @@ export function serializeEvent(record: EventRecord): SerializedEvent {
     // First: a property added after the spread made every later read of the record's fields slow (bench/README.md).
     columns: propertyColumnValues(record),
     ...record,
-    properties: JSON.stringify(leanProperties(record)),
+    properties: storedPropertiesText(leanProperties(record)),
     context: JSON.stringify(leanContext(record)),
     traits: record.traits === null ? null : JSON.stringify(record.traits),
     extra: Object.keys(record.extra).length === 0 ? null : JSON.stringify(record.extra),

@@ -40,6 +40,7 @@ import { oneTimeIndexMigration } from './039-one-time-index.js';
 import { messageIdBytesMigration } from './040-message-id-bytes.js';
 import { sessionConversationIdsMigration } from './041-session-conversation-ids.js';
 import { responseTurnIndexMigration } from './042-response-turn-index.js';
+import { leanPropertiesMigration } from './043-lean-properties.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -88,4 +89,5 @@ export const migrations: readonly Migration[] = [
   messageIdBytesMigration,
   sessionConversationIdsMigration,
   responseTurnIndexMigration,
+  leanPropertiesMigration,
 ];
