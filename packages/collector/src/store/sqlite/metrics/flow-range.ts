@@ -1,3 +1,5 @@
+import { CROSS_DAY_TRANSITION_SQL } from '../migrations/044-cross-day-flow-index.js';
+
 /** Quarter-hours per UTC day: a quarter's UTC day is quarter / 96 (both count from the epoch). */
 export const QUARTERS_PER_DAY = 96;
 
@@ -29,7 +31,9 @@ export function splitFlowRange(q0: number, q1: number): FlowRange {
  * rows (from_intent, to_intent, transitions) to be summed; bind a FlowRange
  * and withDebug. Four disjoint parts, by where the later prompt lies:
  * - in a whole day, the earlier one too: `intent_flow_days` (from_day ≥ d0);
- * - in a whole day, the earlier one in the head: by the earlier prompt's quarter (≤ 95 quarters);
+ * - in a whole day, the earlier one in the head: by the earlier prompt's quarter (≤ 95 quarters), from
+ *   `intent_flow_rollup_by_from`, which holds only transitions across a UTC day (it is read only when the
+ *   query names its term, CROSS_DAY_TRANSITION_SQL);
  * - in the head, or in the tail: `intent_flow_rollup` by the later prompt's quarter (≤ 95 quarters each).
  * Every part reads rows of at most the range's days or 95 quarters, however many events there are.
  */
@@ -39,7 +43,7 @@ export const TRANSITIONS_IN_RANGE_SQL = `
   UNION ALL
   SELECT from_intent, to_intent, transitions FROM intent_flow_rollup INDEXED BY intent_flow_rollup_by_from
    WHERE with_debug = @withDebug AND from_quarter >= @q0 AND from_quarter < @headEnd
-     AND to_quarter >= @d0 * ${QUARTERS_PER_DAY} AND to_quarter < @d1 * ${QUARTERS_PER_DAY}
+     AND to_quarter >= @d0 * ${QUARTERS_PER_DAY} AND to_quarter < @d1 * ${QUARTERS_PER_DAY} AND ${CROSS_DAY_TRANSITION_SQL}
   UNION ALL
   SELECT from_intent, to_intent, transitions FROM intent_flow_rollup
    WHERE with_debug = @withDebug AND to_quarter >= @q0 AND to_quarter < @headEnd AND from_quarter >= @q0

@@ -41,6 +41,7 @@ import { messageIdBytesMigration } from './040-message-id-bytes.js';
 import { sessionConversationIdsMigration } from './041-session-conversation-ids.js';
 import { responseTurnIndexMigration } from './042-response-turn-index.js';
 import { leanPropertiesMigration } from './043-lean-properties.js';
+import { crossDayFlowIndexMigration } from './044-cross-day-flow-index.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -90,4 +91,5 @@ export const migrations: readonly Migration[] = [
   sessionConversationIdsMigration,
   responseTurnIndexMigration,
   leanPropertiesMigration,
+  crossDayFlowIndexMigration,
 ];
