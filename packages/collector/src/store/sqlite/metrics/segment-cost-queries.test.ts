@@ -147,7 +147,7 @@ describe('cost by user segment', () => {
       .all({ q0: 0, q1: 1 })
       .map((step) => (step as { detail: string }).detail);
     expect(plan).toContain('SCAN s');
-    expect(plan).toContain('SEARCH q USING COVERING INDEX user_conversation_quarters_conversation (conversation_id=?)');
+    expect(plan).toContain('SEARCH q USING PRIMARY KEY (conversation_id=?)');
   });
 
   it('leaves out the responses of an erased user and those retention deleted', async () => {

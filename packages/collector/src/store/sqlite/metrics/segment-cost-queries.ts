@@ -150,13 +150,14 @@ export function costBySegmentFromLists(db: Database.Database, scope: MetricScope
  * (ANALYZE) SQLite chose to walk all of user_conversation_quarters' index and
  * look each row up in shared_conversations, 200–300 ms at 10M bench events
  * (1.5M rows, no shared conversation), most of cost by segment's time; from
- * the shared conversations it takes well under a millisecond (2026-12-02).
+ * the shared conversations it takes well under a millisecond (2026-12-02),
+ * by the quarters' key, which starts with the conversation (migration 045).
  */
 export const SHARED_PAIRS_SQL = `
   WITH shared_pairs AS (
     SELECT DISTINCT q.user_key, q.conversation_id
       FROM shared_conversations s
-      CROSS JOIN user_conversation_quarters q INDEXED BY user_conversation_quarters_conversation ON q.conversation_id = s.conversation_id
+      CROSS JOIN user_conversation_quarters q ON q.conversation_id = s.conversation_id
      WHERE q.debug = 0 AND q.quarter >= @q0 AND q.quarter < @q1)`;
 
 /**

@@ -42,6 +42,7 @@ import { sessionConversationIdsMigration } from './041-session-conversation-ids.
 import { responseTurnIndexMigration } from './042-response-turn-index.js';
 import { leanPropertiesMigration } from './043-lean-properties.js';
 import { crossDayFlowIndexMigration } from './044-cross-day-flow-index.js';
+import { conversationFirstQuartersMigration } from './045-conversation-first-quarters.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -92,4 +93,5 @@ export const migrations: readonly Migration[] = [
   responseTurnIndexMigration,
   leanPropertiesMigration,
   crossDayFlowIndexMigration,
+  conversationFirstQuartersMigration,
 ];
