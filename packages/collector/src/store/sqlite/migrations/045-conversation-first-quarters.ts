@@ -36,6 +36,6 @@ export const conversationFirstQuartersMigration: ProgramMigration = {
 };
 
 /** A statement that named the dropped index, reading the table's key instead. */
-export function withoutConversationIndex(sql: string): string {
+function withoutConversationIndex(sql: string): string {
   return sql.replaceAll(' INDEXED BY user_conversation_quarters_conversation', '');
 }
