@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
@@ -85,18 +85,13 @@ describe('migration 039: one index by time and event code', () => {
   it('answers what read the three indexes as before', async () => {
     const before = openBefore(oneTimeIndexMigration);
     new EventWriter(before).insertGroup([RECORDS.map(serializeEvent)]);
-    const upgraded = new Database(before.serialize());
-    try {
-      migrate(upgraded, migrations);
-      const expected = await timeRangeAnswers(before);
-      expect(expected).toMatchObject({
-        gptBySegment: [{ key: 'pro', cost: 0.5 }],
-        delivery: { total: { reports: 2, queued: 6, sent: 4, retried: 1, droppedQueueFull: 1 } },
-        live: { count: 2 },
-      });
-      expect(await timeRangeAnswers(upgraded)).toEqual(expected);
-    } finally {
-      upgraded.close();
-    }
+    const upgraded = openBefore.upgraded(before);
+    const expected = await timeRangeAnswers(before);
+    expect(expected).toMatchObject({
+      gptBySegment: [{ key: 'pro', cost: 0.5 }],
+      delivery: { total: { reports: 2, queued: 6, sent: 4, retried: 1, droppedQueueFull: 1 } },
+      live: { count: 2 },
+    });
+    expect(await timeRangeAnswers(upgraded)).toEqual(expected);
   });
 });

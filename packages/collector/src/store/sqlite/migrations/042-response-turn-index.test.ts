@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
@@ -89,31 +89,24 @@ describe('migration 042: the responses of a turn indexed without their model', (
   it('leaves every turn model and answer as on a database written by the new code', async () => {
     const before = openBefore(responseTurnIndexMigration);
     new EventWriter(before).insertGroup([BEFORE_UPGRADE.map(serializeEvent)]);
-    const upgraded = new Database(before.serialize());
-    const fresh = new Database(':memory:');
-    try {
-      migrate(upgraded, migrations);
-      migrate(fresh, migrations);
-      new EventWriter(upgraded).insertGroup([AFTER_UPGRADE.map(serializeEvent)]);
-      const writer = new EventWriter(fresh);
-      writer.insertGroup([BEFORE_UPGRADE.map(serializeEvent)]);
-      writer.insertGroup([AFTER_UPGRADE.map(serializeEvent)]);
+    const upgraded = openBefore.upgraded(before);
+    const fresh = openBefore.fresh();
+    new EventWriter(upgraded).insertGroup([AFTER_UPGRADE.map(serializeEvent)]);
+    const writer = new EventWriter(fresh);
+    writer.insertGroup([BEFORE_UPGRADE.map(serializeEvent)]);
+    writer.insertGroup([AFTER_UPGRADE.map(serializeEvent)]);
 
-      const expected = await answers(fresh);
-      expect(expected).toMatchObject({
-        turnModels: [
-          { message_id: 'f-1', turn_model: 'gpt' },
-          { message_id: 'f-no-turn', turn_model: 'gpt' },
-          { message_id: 'f-named', turn_model: 'claude' },
-          { message_id: 'f-early', turn_model: 'llama' },
-          { message_id: 'f-later', turn_model: 'gpt' },
-          { message_id: 'f-later-no-turn', turn_model: 'claude' },
-        ],
-      });
-      expect(await answers(upgraded)).toEqual(expected);
-    } finally {
-      upgraded.close();
-      fresh.close();
-    }
+    const expected = await answers(fresh);
+    expect(expected).toMatchObject({
+      turnModels: [
+        { message_id: 'f-1', turn_model: 'gpt' },
+        { message_id: 'f-no-turn', turn_model: 'gpt' },
+        { message_id: 'f-named', turn_model: 'claude' },
+        { message_id: 'f-early', turn_model: 'llama' },
+        { message_id: 'f-later', turn_model: 'gpt' },
+        { message_id: 'f-later-no-turn', turn_model: 'claude' },
+      ],
+    });
+    expect(await answers(upgraded)).toEqual(expected);
   });
 });

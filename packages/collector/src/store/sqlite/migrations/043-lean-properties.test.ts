@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { databasesBefore } from '../../../../test/support/migration-database.js';
@@ -53,13 +53,7 @@ describe('migration 043: properties stored without what the columns hold', () =>
   });
 
   it('is refused by a collector that predates the leaner forms', () => {
-    const db = openBefore(leanPropertiesMigration);
-    migrate(db, migrations);
-    const upgraded = new Database(db.serialize());
-    try {
-      expect(() => migrate(upgraded, migrations.filter((migration) => migration.version < leanPropertiesMigration.version))).toThrow(SchemaVersionError);
-    } finally {
-      upgraded.close();
-    }
+    const upgraded = openBefore.upgraded(openBefore(leanPropertiesMigration));
+    expect(() => migrate(upgraded, migrations.filter((migration) => migration.version < leanPropertiesMigration.version))).toThrow(SchemaVersionError);
   });
 });

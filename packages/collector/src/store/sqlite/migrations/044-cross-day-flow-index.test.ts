@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
@@ -78,16 +78,9 @@ describe('migration 044: transitions indexed by their earlier prompt only across
   it('gives a database written by the new code the same flows', async () => {
     const before = openBefore(crossDayFlowIndexMigration);
     new EventWriter(before).insertGroup([PROMPTS.map(serializeEvent)]);
-    const upgraded = new Database(before.serialize());
-    const fresh = new Database(':memory:');
-    try {
-      migrate(upgraded, migrations);
-      migrate(fresh, migrations);
-      new EventWriter(fresh).insertGroup([PROMPTS.map(serializeEvent)]);
-      expect(await flows(fresh)).toEqual(await flows(upgraded));
-    } finally {
-      upgraded.close();
-      fresh.close();
-    }
+    const upgraded = openBefore.upgraded(before);
+    const fresh = openBefore.fresh();
+    new EventWriter(fresh).insertGroup([PROMPTS.map(serializeEvent)]);
+    expect(await flows(fresh)).toEqual(await flows(upgraded));
   });
 });

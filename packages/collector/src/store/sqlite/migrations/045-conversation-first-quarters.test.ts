@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { promptRecord } from '../../../../test/support/event-record.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
@@ -83,24 +83,17 @@ describe("migration 045: users' conversation quarters keyed by conversation firs
     await foldedMetrics(before).cost(dayScope('UTC', DAY, DAY), { by: 'day' });
     const quartersBefore = comparableRows(before, 'user_conversation_quarters', TABLES['user_conversation_quarters'] as string);
     expect(quartersBefore).toHaveLength(5);
-    const upgraded = new Database(before.serialize());
-    const fresh = new Database(':memory:');
-    try {
-      migrate(upgraded, migrations);
-      expect(comparableRows(upgraded, 'user_conversation_quarters', TABLES['user_conversation_quarters'] as string)).toEqual(quartersBefore);
-      migrate(fresh, migrations);
-      const freshWriter = new EventWriter(fresh);
-      freshWriter.insertGroup([BEFORE_UPGRADE.map(serializeEvent)]);
-      await foldedMetrics(fresh).cost(dayScope('UTC', DAY, DAY), { by: 'day' });
-      new EventWriter(upgraded).insertGroup([AFTER_UPGRADE.map(serializeEvent)]);
-      freshWriter.insertGroup([AFTER_UPGRADE.map(serializeEvent)]);
+    const upgraded = openBefore.upgraded(before);
+    expect(comparableRows(upgraded, 'user_conversation_quarters', TABLES['user_conversation_quarters'] as string)).toEqual(quartersBefore);
+    const fresh = openBefore.fresh();
+    const freshWriter = new EventWriter(fresh);
+    freshWriter.insertGroup([BEFORE_UPGRADE.map(serializeEvent)]);
+    await foldedMetrics(fresh).cost(dayScope('UTC', DAY, DAY), { by: 'day' });
+    new EventWriter(upgraded).insertGroup([AFTER_UPGRADE.map(serializeEvent)]);
+    freshWriter.insertGroup([AFTER_UPGRADE.map(serializeEvent)]);
 
-      const expected = await answers(fresh);
-      expect(expected).toMatchObject({ tables: { shared_conversations: [{ conversation_id: 'c-1' }, { conversation_id: 'c-4' }] } });
-      expect(await answers(upgraded)).toEqual(expected);
-    } finally {
-      upgraded.close();
-      fresh.close();
-    }
+    const expected = await answers(fresh);
+    expect(expected).toMatchObject({ tables: { shared_conversations: [{ conversation_id: 'c-1' }, { conversation_id: 'c-4' }] } });
+    expect(await answers(upgraded)).toEqual(expected);
   });
 });
