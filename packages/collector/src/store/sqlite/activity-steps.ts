@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { readFloat64Values } from './metrics/float64-values.js';
+import { CompactValuesWriter, readCompactValues } from './compact-values.js';
 import { parseNumberList } from './metrics/number-lists.js';
 import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
 import { type ListTables, listsInRange, StaleListWriter } from './quarter-lists.js';
@@ -8,7 +8,6 @@ import { type ListTables, listsInRange, StaleListWriter } from './quarter-lists.
 const ACTIVITY_STEPS: ListTables = { lists: 'activity_steps', stale: 'activity_steps_stale', dayPacks: dayPackTablesOf('activity_steps') };
 /** The step of a user with no later active quarter. */
 export const NO_NEXT_QUARTER = 0;
-const VALUE_BYTES = 8;
 
 /**
  * A quarter's ordinary activity rows as (step, users) pairs, `step` being
@@ -31,10 +30,12 @@ export function activityStepsWriter(db: Database.Database): StaleListWriter {
   return new StaleListWriter(db, ACTIVITY_STEPS, (quarter) => {
     const rows = steps.all(quarter) as [step: number, users: number][];
     if (rows.length === 0) return null;
-    const list = Buffer.allocUnsafe(rows.length * 2 * VALUE_BYTES);
-    let offset = 0;
-    for (const [step, users] of rows) offset = list.writeDoubleBE(users, list.writeDoubleBE(step, offset));
-    return list;
+    const list = new CompactValuesWriter(rows.length * 2);
+    for (const [step, users] of rows) {
+      list.add(step);
+      list.add(users);
+    }
+    return list.bytes();
   });
 }
 
@@ -56,7 +57,7 @@ export function readActivitySteps(db: Database.Database, q0: number, q1: number)
       )
       .all(JSON.stringify(staleQuarters)) as { quarter: number; steps: Buffer | null; lasts: number }[];
     return [
-      ...lists.map(([quarter, entries]) => ({ quarter, pairs: readFloat64Values(entries) })),
+      ...lists.map(([quarter, entries]) => ({ quarter, pairs: readCompactValues(entries) })),
       ...stale.map(({ quarter, steps, lasts }) => ({ quarter, pairs: pairsOf(steps, lasts) })),
     ];
   })();

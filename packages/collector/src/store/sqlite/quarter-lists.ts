@@ -1,18 +1,17 @@
 import type Database from 'better-sqlite3';
 import { dayPieces } from './day-pieces.js';
 import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
-import { readFloat64Values } from './metrics/float64-values.js';
+import { CompactValuesWriter, readCompactValues } from './compact-values.js';
 import { type DayPackTables, readDayPacks } from './quarter-list-days.js';
 
 /** A UTC quarter-hour, as in the rollups: `ts / 900000` in SQLite's integer division. */
 const QUARTER_MS = 900_000;
-const VALUE_BYTES = 8;
 
 /**
  * One kind of quarter list (migration 014): the ordinary rows (debug = 0) of
  * a per-session or per-conversation rollup, one list per UTC quarter-hour of
- * their first message. Each entry is the user's ordinal then `values`, all
- * big-endian binary64.
+ * their first message. Each entry is the user's ordinal then `values`
+ * (compact-values.ts).
  */
 export interface QuarterListKind extends ListTables {
   rollup: 'session_rollup' | 'conversation_rollup';
@@ -181,8 +180,8 @@ export function userNumbering(db: Database.Database): () => (ordinal: number | n
 }
 
 /**
- * The writer of lists whose entries are a user's ordinal then values, all
- * big-endian binary64; `rowsOf` gives a quarter's rows as [ordinal or null,
+ * The writer of lists whose entries are a user's ordinal then values
+ * (compact-values.ts); `rowsOf` gives a quarter's rows as [ordinal or null,
  * user key, ...values]. Numbers new users on the way.
  */
 export function ordinalListWriter(db: Database.Database, tables: ListTables, rowsOf: (quarter: number) => StaleEntry[]): StaleListWriter {
@@ -191,13 +190,12 @@ export function ordinalListWriter(db: Database.Database, tables: ListTables, row
     const rows = rowsOf(quarter);
     if (rows.length === 0) return null;
     const numberOf = numbering();
-    const list = Buffer.allocUnsafe(rows.reduce((bytes, row) => bytes + (row.length - 1) * VALUE_BYTES, 0));
-    let offset = 0;
+    const list = new CompactValuesWriter(rows.reduce((values, row) => values + row.length - 1, 0));
     for (const [ordinal, userKey, ...values] of rows) {
-      offset = list.writeDoubleBE(numberOf(ordinal, userKey), offset);
-      for (const value of values) offset = list.writeDoubleBE(value, offset);
+      list.add(numberOf(ordinal, userKey));
+      for (const value of values) list.add(value);
     }
-    return list;
+    return list.bytes();
   });
 }
 
@@ -263,7 +261,7 @@ export function quarterEntries(db: Database.Database, kind: QuarterListKind, q0:
   const { lists, stale } = listsInRange(db, kind, q0, q1);
   const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
   return {
-    lists: lists.map(([, entries]) => readFloat64Values(entries)),
+    lists: lists.map(([, entries]) => readCompactValues(entries)),
     width: 1 + kind.values.length,
     stale: stale.flatMap((quarter) => quarterRows.all(...quarterBounds(quarter)) as StaleEntry[]),
   };

@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
 import { readInt32Values, writeInt32Values } from './int32-values.js';
-import { readFloat64Values } from './metrics/float64-values.js';
+import { CompactValuesWriter, readCompactValues } from './compact-values.js';
 import { SESSION_DAY_TABLES } from './migrations/021-session-days.js';
 import { DAY_UNIT } from './migrations/unit-staleness.js';
 import { QuarterUnitWriter } from './quarter-unit-writer.js';
 import { SESSION_LISTS } from './quarter-lists.js';
 
-const VALUE_BYTES = 8;
 
 /** The sums of a set of sessions, as `session_days` holds them for a day. */
 export interface SessionSums {
@@ -62,7 +61,7 @@ export function sessionDayWriter(db: Database.Database): QuarterUnitWriter {
   const deleteDay = db.prepare(`DELETE FROM ${SESSION_DAY_TABLES.days} WHERE day = ?`);
   return new QuarterUnitWriter(db, { ...SESSION_LISTS, unitStale: SESSION_DAY_TABLES.stale }, DAY_UNIT, (day, lists) => {
     if (lists.length === 0) deleteDay.run(day);
-    else writeDay.run({ day, ...summarize(lists.map(([, entries]) => readFloat64Values(entries))) });
+    else writeDay.run({ day, ...summarize(lists.map(([, entries]) => readCompactValues(entries))) });
   });
 }
 
@@ -70,17 +69,16 @@ export function sessionDayWriter(db: Database.Database): QuarterUnitWriter {
 function summarize(lists: readonly Float64Array[]): SessionSums & { users: Buffer; durations: Buffer } {
   const sums = emptySessionSums();
   const users = new Set<number>();
-  const durations = Buffer.allocUnsafe(lists.reduce((bytes, list) => bytes + (list.length / SESSION_ENTRY_WIDTH) * VALUE_BYTES, 0));
-  let offset = 0;
+  const durations = new CompactValuesWriter(lists.reduce((sessions, list) => sessions + list.length / SESSION_ENTRY_WIDTH, 0));
   for (const list of lists) {
     for (let at = 0; at < list.length; at += SESSION_ENTRY_WIDTH) {
       const durationMs = list[at + 1] as number;
       users.add(list[at] as number);
       addSession(sums, durationMs, list[at + 2] as number, list[at + 3] as number);
-      offset = durations.writeDoubleBE(durationMs, offset);
+      durations.add(durationMs);
     }
   }
-  return { ...sums, users: writeInt32Values(Int32Array.from(users).sort()), durations };
+  return { ...sums, users: writeInt32Values(Int32Array.from(users).sort()), durations: durations.bytes() };
 }
 
 /** The summaries of days [startDay, endDay) that hold sessions. Call inside the reader's transaction. */
@@ -92,5 +90,5 @@ export function readSessionDays(db: Database.Database, startDay: number, endDay:
          FROM ${SESSION_DAY_TABLES.days} WHERE day >= ? AND day < ?`,
     )
     .all(startDay, endDay) as (SessionSums & { users: Buffer; durations: Buffer })[];
-  return rows.map((row) => ({ ...row, users: readInt32Values(row.users), durations: readFloat64Values(row.durations) }));
+  return rows.map((row) => ({ ...row, users: readInt32Values(row.users), durations: readCompactValues(row.durations) }));
 }

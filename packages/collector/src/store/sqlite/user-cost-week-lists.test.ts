@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFloat64Values } from './metrics/float64-values.js';
+import { readCompactValues } from './compact-values.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { userCostListsWriter } from './user-cost-lists.js';
@@ -45,7 +45,7 @@ function refresh(db: Database.Database): { quarters: number; weeks: number } {
 
 function weekList(db: Database.Database, week: number): number[] | undefined {
   const entries = db.prepare('SELECT entries FROM user_cost_week_lists WHERE week = ?').pluck().get(week) as Buffer | undefined;
-  return entries === undefined ? undefined : [...readFloat64Values(entries)];
+  return entries === undefined ? undefined : [...readCompactValues(entries)];
 }
 
 const staleWeeks = (db: Database.Database): unknown[] => db.prepare('SELECT week FROM user_cost_week_lists_stale ORDER BY week').pluck().all();

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
+import { readCompactValues } from '../compact-values.js';
 import { migrate } from '../migrate.js';
 import { costBySegmentFromLists, costBySegmentFromRollups } from '../metrics/segment-cost-queries.js';
 import { UserSegments } from '../metrics/user-segments.js';
 import { userCostListsWriter } from '../user-cost-lists.js';
+import { USER_COST_WIDTH } from '../user-cost-sums.js';
 import { migrations } from './index.js';
 import { userCostListsMigration } from './018-user-cost-lists.js';
 
@@ -46,9 +48,10 @@ describe('migration 018 (per-user cost lists)', () => {
     const segments = new UserSegments();
     expect(byKey(costBySegmentFromLists(db, scope, 'plan', segments))).toEqual(byKey(before));
     expect(db.transaction(() => userCostListsWriter(db).refresh(10))()).toBe(2);
-    expect(db.prepare('SELECT quarter, length(entries) / 48 AS entries FROM user_cost_lists ORDER BY quarter').all()).toEqual([
-      { quarter: DAY0 * 96 + 3, entries: 2 },
-      { quarter: DAY0 * 96 + 50, entries: 1 },
+    const lists = db.prepare('SELECT quarter, entries FROM user_cost_lists ORDER BY quarter').raw().all() as [number, Buffer][];
+    expect(lists.map(([quarter, entries]) => [quarter, readCompactValues(entries).length / USER_COST_WIDTH])).toEqual([
+      [DAY0 * 96 + 3, 2],
+      [DAY0 * 96 + 50, 1],
     ]);
     expect(byKey(costBySegmentFromLists(db, scope, 'plan', segments))).toEqual(byKey(before));
 

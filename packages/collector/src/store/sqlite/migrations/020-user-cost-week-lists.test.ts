@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { databasesBefore } from '../../../../test/support/migration-database.js';
 import { dayScope } from '../../../../test/support/metric-scope.js';
-import { readFloat64Values } from '../metrics/float64-values.js';
+import { readCompactValues } from '../compact-values.js';
 import { costBySegmentFromLists, costBySegmentFromRollups } from '../metrics/segment-cost-queries.js';
 import { UserSegments } from '../metrics/user-segments.js';
 import { migrate } from '../migrate.js';
@@ -62,7 +62,7 @@ describe('migration 020 (per-user cost lists per week)', () => {
     expect(db.prepare('SELECT week FROM user_cost_week_lists_stale').pluck().all()).toEqual([WEEK + 1]);
     const lists = db.prepare('SELECT week, entries FROM user_cost_week_lists').raw().all() as [number, Buffer][];
     // dee is numbered first (quarter -5), then ada and bob (quarter Q + 3).
-    expect(lists.map(([week, entries]) => [week, [...readFloat64Values(entries)]])).toEqual([[WEEK, [2, 1.5, 20, 10, 30, 2, 3, 0.25, 10, 5, 15, 1]]]);
+    expect(lists.map(([week, entries]) => [week, [...readCompactValues(entries)]])).toEqual([[WEEK, [2, 1.5, 20, 10, 30, 2, 3, 0.25, 10, 5, 15, 1]]]);
     expect(byKey(costBySegmentFromLists(db, scope, 'plan', segments))).toEqual(byKey(before));
   });
 });

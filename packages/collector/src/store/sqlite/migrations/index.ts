@@ -43,6 +43,7 @@ import { responseTurnIndexMigration } from './042-response-turn-index.js';
 import { leanPropertiesMigration } from './043-lean-properties.js';
 import { crossDayFlowIndexMigration } from './044-cross-day-flow-index.js';
 import { conversationFirstQuartersMigration } from './045-conversation-first-quarters.js';
+import { compactListsMigration } from './046-compact-lists.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -94,4 +95,5 @@ export const migrations: readonly Migration[] = [
   leanPropertiesMigration,
   crossDayFlowIndexMigration,
   conversationFirstQuartersMigration,
+  compactListsMigration,
 ];
