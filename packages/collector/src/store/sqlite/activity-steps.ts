@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CompactValuesWriter, readCompactValues } from './compact-values.js';
+import { CompactValuesWriter, readCompactLists } from './compact-values.js';
 import { parseNumberList } from './metrics/number-lists.js';
 import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
 import { type ListTables, listsInRange, StaleListWriter } from './quarter-lists.js';
@@ -56,8 +56,9 @@ export function readActivitySteps(db: Database.Database, q0: number, q1: number)
           GROUP BY quarter`,
       )
       .all(JSON.stringify(staleQuarters)) as { quarter: number; steps: Buffer | null; lasts: number }[];
+    const pairs = readCompactLists(lists.map(([, entries]) => entries));
     return [
-      ...lists.map(([quarter, entries]) => ({ quarter, pairs: readCompactValues(entries) })),
+      ...lists.map(([quarter], index) => ({ quarter, pairs: pairs[index] as Float64Array })),
       ...stale.map(({ quarter, steps, lasts }) => ({ quarter, pairs: pairsOf(steps, lasts) })),
     ];
   })();

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { dayPieces } from './day-pieces.js';
 import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
-import { CompactValuesWriter, readCompactValues } from './compact-values.js';
+import { CompactValuesWriter, readCompactLists } from './compact-values.js';
 import { type DayPackTables, readDayPacks } from './quarter-list-days.js';
 
 /** A UTC quarter-hour, as in the rollups: `ts / 900000` in SQLite's integer division. */
@@ -261,7 +261,7 @@ export function quarterEntries(db: Database.Database, kind: QuarterListKind, q0:
   const { lists, stale } = listsInRange(db, kind, q0, q1);
   const quarterRows = db.prepare(quarterRowsSql(kind)).raw();
   return {
-    lists: lists.map(([, entries]) => readCompactValues(entries)),
+    lists: readCompactLists(lists.map(([, entries]) => entries)),
     width: 1 + kind.values.length,
     stale: stale.flatMap((quarter) => quarterRows.all(...quarterBounds(quarter)) as StaleEntry[]),
   };

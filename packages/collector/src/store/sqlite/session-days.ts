@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { readInt32Values, writeInt32Values } from './int32-values.js';
-import { CompactValuesWriter, readCompactValues } from './compact-values.js';
+import { CompactValuesWriter, readCompactLists } from './compact-values.js';
 import { SESSION_DAY_TABLES } from './migrations/021-session-days.js';
 import { DAY_UNIT } from './migrations/unit-staleness.js';
 import { QuarterUnitWriter } from './quarter-unit-writer.js';
@@ -61,7 +61,7 @@ export function sessionDayWriter(db: Database.Database): QuarterUnitWriter {
   const deleteDay = db.prepare(`DELETE FROM ${SESSION_DAY_TABLES.days} WHERE day = ?`);
   return new QuarterUnitWriter(db, { ...SESSION_LISTS, unitStale: SESSION_DAY_TABLES.stale }, DAY_UNIT, (day, lists) => {
     if (lists.length === 0) deleteDay.run(day);
-    else writeDay.run({ day, ...summarize(lists.map(([, entries]) => readCompactValues(entries))) });
+    else writeDay.run({ day, ...summarize(readCompactLists(lists.map(([, entries]) => entries))) });
   });
 }
 
@@ -90,5 +90,6 @@ export function readSessionDays(db: Database.Database, startDay: number, endDay:
          FROM ${SESSION_DAY_TABLES.days} WHERE day >= ? AND day < ?`,
     )
     .all(startDay, endDay) as (SessionSums & { users: Buffer; durations: Buffer })[];
-  return rows.map((row) => ({ ...row, users: readInt32Values(row.users), durations: readCompactValues(row.durations) }));
+  const durations = readCompactLists(rows.map((row) => row.durations));
+  return rows.map((row, index) => ({ ...row, users: readInt32Values(row.users), durations: durations[index] as Float64Array }));
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { readCompactValues } from './compact-values.js';
+import { readCompactLists } from './compact-values.js';
 import { type ListTables, listsInRange, ordinalListWriter, type StaleListWriter } from './quarter-lists.js';
 
 /** Migration 018's lists of the ordinary `user_cost_rollup` rows per UTC quarter-hour. */
@@ -44,7 +44,7 @@ export function readUserCosts(db: Database.Database, q0: number, q1: number): Us
   const { lists, stale } = listsInRange(db, USER_COST_LISTS, q0, q1);
   const quarterRows = db.prepare(QUARTER_ROWS_SQL).raw();
   return {
-    lists: lists.map(([, entries]) => readCompactValues(entries)),
+    lists: readCompactLists(lists.map(([, entries]) => entries)),
     stale: stale.flatMap((quarter) => quarterRows.all(quarter) as UserCostRow[]),
     maxOrdinal: (db.prepare('SELECT MAX(ordinal) FROM user_ordinals').pluck().get() as number | null) ?? 0,
   };

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { unitPieces, wholeUnits, type UnitPiece } from './day-pieces.js';
-import { readCompactValues, writeCompactValues } from './compact-values.js';
+import { readCompactLists, writeCompactValues } from './compact-values.js';
 import { USER_COST_WEEK_TABLES } from './migrations/020-user-cost-week-lists.js';
 import { WEEK_UNIT } from './migrations/unit-staleness.js';
 import { maxUserOrdinal } from './quarter-lists.js';
@@ -35,7 +35,7 @@ export function userCostWeekWriter(db: Database.Database): QuarterUnitWriter {
     WEEK_UNIT,
     (week, quarterLists) => {
       const users = new UserCostSums(maxUserOrdinal(db));
-      for (const [, list] of quarterLists) users.addEntries(readCompactValues(list));
+      for (const list of readCompactLists(quarterLists.map(([, entries]) => entries))) users.addEntries(list);
       if (users.users === 0) deleteList.run(week);
       else writeList.run(week, writeCompactValues(users.entries()));
     },
@@ -63,7 +63,7 @@ export function readUserCostsByWeek(db: Database.Database, q0: number, q1: numbe
   const costs: UserCosts = { lists: [], stale: [], maxOrdinal: 0 };
   for (const piece of weekPieces(db, q0, q1)) {
     if (piece.from === 'units') {
-      for (const list of weekLists.all(piece.start, piece.end) as Buffer[]) costs.lists.push(readCompactValues(list));
+      for (const list of readCompactLists(weekLists.all(piece.start, piece.end) as Buffer[])) costs.lists.push(list);
     } else {
       // A loop, not push(...): an upgraded database's stale quarters hold a million rows, too many arguments for one call.
       const quarters = readUserCosts(db, piece.q0, piece.q1);

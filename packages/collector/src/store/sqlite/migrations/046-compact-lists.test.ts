@@ -7,6 +7,7 @@ import { AI_EVENT } from '../../../protocol/index.js';
 import type { EventRecord } from '../../event-record.js';
 import { FORMAT_MARK, readCompactValues } from '../compact-values.js';
 import { EventWriter } from '../event-writer.js';
+import { writeFloat64Values } from '../metrics/float64-values.js';
 import { serializeEvent } from '../serialized-event.js';
 import { compactListsMigration } from './046-compact-lists.js';
 
@@ -70,12 +71,7 @@ function written(db: Database.Database): Database.Database {
 }
 
 /** A compact list as the collector before 046 wrote it: each value a big-endian binary64. */
-function binary64List(list: Buffer): Buffer {
-  const values = readCompactValues(list);
-  const bytes = Buffer.alloc(values.length * 8);
-  values.forEach((value, index) => bytes.writeDoubleBE(value, index * 8));
-  return bytes;
-}
+const binary64List = (list: Buffer): Buffer => writeFloat64Values(readCompactValues(list));
 
 /** Turns `table`'s lists back into the format before migration 046 (day packs list by list, with their byte lengths). */
 function toFormatBefore(db: Database.Database, table: ListTable): void {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { FORMAT_MARK, writeCompactValues } from '../compact-values.js';
+import { readFloat64Values } from '../metrics/float64-values.js';
 import type { ProgramMigration } from './migration.js';
 
 /** A list column the background fold writes in JavaScript, keyed by its table's integer primary key. */
@@ -82,7 +83,6 @@ function convertPacks(db: Database.Database, table: string): void {
 /** A list of big-endian binary64 values in the compact format. */
 function compactList(list: Buffer, where: string): Buffer {
   if (list.length % BINARY64_BYTES !== 0) throw new RangeError(`${where}: a list of 8-byte values cannot hold ${list.length} bytes`);
-  const values = new Float64Array(list.length / BINARY64_BYTES);
-  for (let index = 0; index < values.length; index += 1) values[index] = list.readDoubleBE(index * BINARY64_BYTES);
-  return writeCompactValues(values);
+  // readFloat64Values swaps the bytes in place: `list` is this migration's own copy of the row.
+  return writeCompactValues(readFloat64Values(list));
 }
