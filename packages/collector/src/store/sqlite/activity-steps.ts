@@ -30,7 +30,7 @@ export function activityStepsWriter(db: Database.Database): StaleListWriter {
   return new StaleListWriter(db, ACTIVITY_STEPS, (quarter) => {
     const rows = steps.all(quarter) as [step: number, users: number][];
     if (rows.length === 0) return null;
-    const list = new CompactValuesWriter(rows.length * 2);
+    const list = new CompactValuesWriter(2);
     for (const [step, users] of rows) {
       list.add(step);
       list.add(users);

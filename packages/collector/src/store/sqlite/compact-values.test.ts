@@ -1,49 +1,71 @@
 import { describe, expect, it } from 'vitest';
-import { CompactValuesError, readCompactLists, readCompactValues, writeCompactValues } from './compact-values.js';
+import { CompactValuesError, CompactValuesWriter, readCompactLists, readCompactValues, writeCompactValues } from './compact-values.js';
 
-const roundTrip = (values: number[]): number[] => [...readCompactValues(writeCompactValues(values))];
+const roundTrip = (values: number[], width = 1): number[] => [...readCompactValues(writeCompactValues(values, width))];
+const same = (actual: number[], expected: number[]): void => {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((value, index) => expect(Object.is(value, expected[index]), `value ${index}: ${value} for ${expected[index]}`).toBe(true));
+};
 
 describe('compact value lists', () => {
   it('reads back every value as the same double', () => {
-    const values = [
-      0, 1, -1, 63, 64, -64, -65, 127, 128, 8191, 8192, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 32 + 5, 2 ** 50, -(2 ** 50),
-      2 ** 50 + 2, -(2 ** 52), 2 ** 53 + 2, 0.5, -0.25, 0.1 + 0.2, 1e-300, 1e300, -0, Number.NaN, Infinity, -Infinity,
-    ];
-    const back = roundTrip(values);
-    expect(back).toHaveLength(values.length);
-    back.forEach((value, index) => expect(Object.is(value, values[index])).toBe(true));
+    const integers = [0, 1, -1, 63, 64, -64, 127, 128, 255, 256, 65_535, 65_536, 2 ** 24, 2 ** 31, -(2 ** 31), 2 ** 32 + 5, 2 ** 50, -(2 ** 50)];
+    same(roundTrip(integers), integers);
+    const others = [2 ** 50 + 2, -(2 ** 52), 0.5, -0.25, 0.1 + 0.2, 1e-300, 1e300, -0, Number.NaN, Infinity, -Infinity, 7];
+    same(roundTrip(others), others);
+    // Integers spread over 2^48 or more take a binary64 column.
+    same(roundTrip([-(2 ** 50), 2 ** 50]), [-(2 ** 50), 2 ** 50]);
   });
 
-  it('writes the mark and the count, then small integers in a byte or two, other numbers in nine', () => {
-    expect(writeCompactValues([]).toString('hex')).toBe('ff' + '00');
-    // 0 → 0, -1 → 2, 1 → 4, 31 → 124 (one byte each); 32 → 128 (two bytes).
-    expect(writeCompactValues([0, -1, 1, 31, 32]).toString('hex')).toBe('ff' + '05' + '00' + '02' + '04' + '7c' + '8001');
-    expect(writeCompactValues([0.5]).toString('hex')).toBe('ff' + '01' + '01' + '3fe0000000000000');
-    expect(writeCompactValues([-0]).toString('hex')).toBe('ff' + '01' + '01' + '8000000000000000');
-    expect(writeCompactValues([2 ** 50]).length).toBe(2 + 8);
-    expect(writeCompactValues([2 ** 50 + 2]).length).toBe(2 + 9);
-    // A count of 200 takes two bytes.
-    expect(writeCompactValues(new Array<number>(200).fill(7)).subarray(0, 4).toString('hex')).toBe('ff' + 'c801' + '1c');
+  it('stores each column in the bytes its spread needs, entry after entry on reading', () => {
+    // Entries (ordinal, prompts): ordinals 1000–1300 in two bytes above 1000, prompts all 3 in none.
+    const entries = [1000, 3, 1300, 3, 1200, 3];
+    const list = writeCompactValues(entries, 2);
+    // mark, 3 entries, width 2; column 1: 2 bytes, base 2000 (zigzag of 1000) as a varint, distances 0, 300, 200; column 2: 0 bytes, base 6.
+    expect(list.toString('hex')).toBe('ff' + '03' + '02' + '02' + 'd00f' + '0000' + '2c01' + 'c800' + '00' + '06');
+    same([...readCompactValues(list)], entries);
+    // A column of fractions: binary64, little-endian.
+    expect(writeCompactValues([0.5], 1).toString('hex')).toBe('ff' + '01' + '01' + 'f8' + '000000000000e03f');
+    // A negative base.
+    same(roundTrip([-5, -3, -4]), [-5, -3, -4]);
+    expect(writeCompactValues([-5, -3], 1).toString('hex')).toBe('ff' + '02' + '01' + '01' + '09' + '00' + '02');
+    // An empty list: the mark, no entries, its width.
+    expect(writeCompactValues([], 4).toString('hex')).toBe('ff' + '00' + '04');
+    expect([...readCompactValues(writeCompactValues([], 4))]).toEqual([]);
+  });
+
+  it('writes entry by entry through a writer of a given width', () => {
+    const writer = new CompactValuesWriter(3);
+    for (const value of [1, 2.5, 300, 2, 3.5, 70_000]) writer.add(value);
+    same([...readCompactValues(writer.bytes())], [1, 2.5, 300, 2, 3.5, 70_000]);
+    expect(() => writeCompactValues([1, 2, 3], 2)).toThrow(/width 2 cannot hold 3 values/);
+    expect(() => new CompactValuesWriter(0)).toThrow(/1–255 values/);
   });
 
   it('reads a list that is a view into a larger buffer at any offset', () => {
-    const list = writeCompactValues([5, 0.75, 300000, -7]);
+    const list = writeCompactValues([5, 0.75, 300000, -7], 2);
     const padded = Buffer.concat([Buffer.from([1, 2, 3]), list, Buffer.from([9])]);
-    expect([...readCompactValues(padded.subarray(3, 3 + list.length))]).toEqual([5, 0.75, 300000, -7]);
-  });
-
-  it('reads long lists, and each read is its own array', () => {
-    const values = Array.from({ length: 5000 }, (_, index) => (index % 3 === 0 ? index / 8 : index * 1000));
-    const first = readCompactValues(writeCompactValues(values));
-    const second = readCompactValues(writeCompactValues([1, 2, 3]));
-    expect([...first]).toEqual(values);
-    expect([...second]).toEqual([1, 2, 3]);
+    same([...readCompactValues(padded.subarray(3, 3 + list.length))], [5, 0.75, 300000, -7]);
   });
 
   it('reads several lists at once, each as its own values', () => {
-    const lists = [[1, 2.5, -3], [], [2 ** 40, 0], [7]];
-    expect(readCompactLists(lists.map((list) => writeCompactValues(list))).map((values) => [...values])).toEqual(lists);
+    const lists: [number[], number][] = [[[1, 2.5, -3], 3], [[], 2], [[2 ** 40, 0], 1], [[7], 1]];
+    expect(readCompactLists(lists.map(([values, width]) => writeCompactValues(values, width))).map((values) => [...values])).toEqual(lists.map(([values]) => values));
     expect(readCompactLists([])).toEqual([]);
+  });
+
+  it('reads many and large lists, which share arrays of a bounded size', () => {
+    const lists = [3000, 4000, 20_000, 1, 8192, 3000].map((length, list) => Array.from({ length }, (_, index) => list * 100_000 + index));
+    const decoded = readCompactLists(lists.map((values) => writeCompactValues(values, 1)));
+    expect(decoded.map((values) => [...values])).toEqual(lists);
+    // The first two share an array, the third has its own.
+    expect(decoded[1]?.buffer).toBe(decoded[0]?.buffer);
+    expect(decoded[2]?.buffer).not.toBe(decoded[1]?.buffer);
+  });
+
+  it('reads long lists', () => {
+    const values = Array.from({ length: 6000 }, (_, index) => (index % 3 === 0 ? index / 8 : index * 1000 - 5_000_000));
+    expect([...readCompactValues(writeCompactValues(values, 3))]).toEqual(values);
   });
 
   it('refuses a list without the mark, as the lists before migration 046 were, and malformed ones', () => {
@@ -52,15 +74,17 @@ describe('compact value lists', () => {
     expect(() => readCompactValues(binary64)).toThrow(CompactValuesError);
     expect(() => readCompactValues(binary64)).toThrow(/not the mark 0xff/);
     expect(() => readCompactValues(Buffer.alloc(0))).toThrow(/starts with nothing/);
-    expect(() => readCompactValues(Buffer.from('ff80', 'hex'))).toThrow(/ends inside its count/);
-    expect(() => readCompactValues(Buffer.from('ff0500', 'hex'))).toThrow(/counts 5 values in 1 bytes/);
-    expect(() => readCompactValues(Buffer.from('ff03' + '8001' + '02', 'hex'))).toThrow(/ends after 2 of its 3 values/);
-    expect(() => readCompactValues(Buffer.from('ff01' + '0000', 'hex'))).toThrow(/holds 1 bytes after its 1 values/);
-    expect(() => readCompactValues(Buffer.from('ff01' + '80', 'hex'))).toThrow(/ends inside value 0/);
-    expect(() => readCompactValues(Buffer.from('ff01' + '013fe0', 'hex'))).toThrow(/ends inside value 0, a binary64/);
-    expect(() => readCompactValues(Buffer.from('ff01' + '03', 'hex'))).toThrow(/unknown tag 3/);
-    // The tag 1 in two bytes is not a binary64's.
-    expect(() => readCompactValues(Buffer.from('ff01' + '8100', 'hex'))).toThrow(/unknown tag 1/);
-    expect(() => readCompactValues(Buffer.from('ff01' + '80'.repeat(9) + '01', 'hex'))).toThrow(/longer than 8 bytes/);
+    const bad = (hex: string): (() => Float64Array) => () => readCompactValues(Buffer.from(hex, 'hex'));
+    expect(bad('ff80')).toThrow(/ends inside its count/);
+    expect(bad('ff01')).toThrow(/ends before its width/);
+    expect(bad('ff0100')).toThrow(/entries of no values/);
+    expect(bad('ff0102')).toThrow(/2 columns in 0 bytes/);
+    expect(bad('ff' + 'ffffffff0f' + '01' + '00')).toThrow(/more than 268435456 values/);
+    expect(bad('ff0101' + '07' + '00')).toThrow(/unknown column kind 7/);
+    expect(bad('ff0201' + '01' + '00' + '05')).toThrow(/ends inside column 0/);
+    expect(bad('ff0101' + 'f8' + '0000')).toThrow(/ends inside column 0/);
+    expect(bad('ff0101' + '01' + '80')).toThrow(/ends inside the base of column 0/);
+    expect(bad('ff0102' + '0000')).toThrow(/ends before column 1/);
+    expect(bad('ff0101' + '0000' + '00')).toThrow(/holds 1 bytes after its 1 entries/);
   });
 });

@@ -5,92 +5,114 @@
  * cost lists of each week and the session durations of each day, and so the
  * day packs made of quarter lists (quarter-list-days.ts).
  *
- * A list is the byte FORMAT_MARK, the number of values as a LEB128 varint
- * (seven bits per byte, low bits first), then each value as a varint too: an
- * integer v with |v| ≤ 2^50 as its zigzag code times two — 0, -1, 1, -2… as
- * 0, 2, 4, 6… — and any other number (fractions, -0, NaN, infinities, larger
- * integers) as the varint 1 followed by its big-endian binary64. Every value
- * reads back as the same double. The count lets a reader decode straight into
- * an array of the right size: counting the values by a pass over the bytes
- * took as long as decoding them.
+ * A list holds entries of a fixed number of values (its width: an ordinal
+ * and a session's duration and message counts, a step and its users…),
+ * stored column by column:
  *
- * Nearly every value of these lists is a small integer (user ordinals,
- * counts, durations in ms, token sums); as binary64 each took eight bytes.
- * Measured on every list of the 10M-event bench file (2026-12-05), bytes per
- * stored event 8-byte values → this format: session lists 3.04 → 0.74,
- * conversation lists and their day packs 4.16 → 1.02, activity steps and
- * their day packs 2.14 → 0.38, user cost lists 4.92 → 1.98 and their week
- * lists 1.74 → 0.72 (costs are fractions: nine bytes each), session-day
- * durations 0.73 → 0.26.
+ * - the byte FORMAT_MARK, the entry count as a LEB128 varint (seven bits per
+ *   byte, low bits first), the width as one byte;
+ * - per column, one byte saying how its values are stored, then the values:
+ *   - 0–6: integers, as a base (the column's least value, as a varint of
+ *     its zigzag code: 0, -1, 1, -2… as 0, 1, 2, 3…) and each value's
+ *     distance above it in that many bytes, little-endian (none when every
+ *     value equals the base);
+ *   - FLOAT_COLUMN: anything else (fractions such as costs, -0, NaN,
+ *     infinities, integers beyond 2^50 or spread over more than 2^48), each
+ *     value as a little-endian binary64.
+ *
+ * Every value reads back as the same double. Nearly every value of these
+ * lists is a small integer (user ordinals, counts, durations in ms, token
+ * sums) that took eight bytes as a binary64, and one width per column keeps
+ * reading a branch-free loop per column: varints of the same sizes (one per
+ * value) decoded at about a third of the speed, and doubled the time of
+ * `conversations` and `cost?group_by=segment` over 90 days of the 10M-event
+ * bench file (2026-12-05).
  *
  * The mark is what no list in the format before could start with (its first
  * value is an ordinal, a step or a duration, never negative, whose first
- * byte is below 0x80), so migration 046 tells the lists it converted from the
- * ones it did not, and a reader that meets a list without it says so instead
- * of reading garbage.
+ * byte as a big-endian binary64 is below 0x80), so migration 046 tells the
+ * lists it converted from the ones it did not, and a reader that meets a
+ * list without it says so instead of reading garbage.
  */
 export const FORMAT_MARK = 0xff;
 
-/** The varint that announces a binary64 (written in one byte only). */
-const FLOAT_TAG = 1;
-/** The largest magnitude of an integer written as a varint: its tag, 4·|v|, stays a safe integer. */
-const MAX_VARINT_INTEGER = 2 ** 50;
+/** The column byte of a column of binary64 values. */
+const FLOAT_COLUMN = 0xf8;
+/** The widest integer column: distances below 2^48. */
+const MAX_INTEGER_BYTES = 6;
+/** The largest magnitude of an integer stored in an integer column, so that base + distance stays exact (< 2^51). */
+const MAX_INTEGER = 2 ** 50;
+const BINARY64_BYTES = 8;
+/** A bound no list comes near (a quarter-hour or a week of one collector's entries), against a damaged count allocating for nothing. */
+const MAX_LIST_VALUES = 2 ** 28;
 /** A varint of a safe integer takes at most eight bytes (2^53 < 2^56). */
 const MAX_VARINT_BYTES = 8;
-/** A value takes at most the tag byte and a binary64. */
-const MAX_VALUE_BYTES = 9;
-const BINARY64_BYTES = 8;
-/** Room before the values for the mark and the count, written last. */
-const HEADER_ROOM = 1 + MAX_VARINT_BYTES;
 
-/** A list being written, of at most `maxValues` values. */
+/** A list being written, entry by entry, `width` values each. */
 export class CompactValuesWriter {
-  readonly #bytes: Buffer;
-  #length = HEADER_ROOM;
-  #count = 0;
+  readonly #width: number;
+  readonly #values: number[] = [];
 
-  constructor(maxValues: number) {
-    this.#bytes = Buffer.allocUnsafe(HEADER_ROOM + maxValues * MAX_VALUE_BYTES);
+  constructor(width: number) {
+    if (!Number.isInteger(width) || width < 1 || width > 255) throw new RangeError(`a compact list's entries hold 1–255 values, not ${width}`);
+    this.#width = width;
   }
 
   add(value: number): void {
-    if (Number.isInteger(value) && Math.abs(value) <= MAX_VARINT_INTEGER && !Object.is(value, -0)) {
-      this.#length = writeVarint(this.#bytes, this.#length, value >= 0 ? value * 4 : -value * 4 - 2);
-    } else {
-      this.#bytes[this.#length++] = FLOAT_TAG;
-      this.#length = this.#bytes.writeDoubleBE(value, this.#length);
-    }
-    this.#count += 1;
+    this.#values.push(value);
   }
 
-  /** The list so far: a view of the writer's buffer (SQLite copies a bound value). */
   bytes(): Buffer {
-    let countBytes = 1;
-    for (let rest = this.#count; rest >= 0x80; rest = Math.floor(rest / 0x80)) countBytes += 1;
-    const start = HEADER_ROOM - countBytes - 1;
-    this.#bytes[start] = FORMAT_MARK;
-    writeVarint(this.#bytes, start + 1, this.#count);
-    return this.#bytes.subarray(start, this.#length);
+    return writeCompactValues(this.#values, this.#width);
   }
 }
 
-/** Writes `value` (a safe non-negative integer) as a varint at `at`; returns the offset after it. */
-function writeVarint(bytes: Buffer, at: number, value: number): number {
-  let offset = at;
+/** `values`, entries of `width` values one after another, as one list in this format. */
+export function writeCompactValues(values: ArrayLike<number>, width: number): Buffer {
+  if (values.length % width !== 0) throw new RangeError(`a compact list of width ${width} cannot hold ${values.length} values`);
+  const count = values.length / width;
+  const parts: Buffer[] = [Buffer.from([FORMAT_MARK]), varint(count), Buffer.from([width])];
+  for (let column = 0; column < width && count > 0; column += 1) parts.push(...columnParts(values, width, column, count));
+  return Buffer.concat(parts);
+}
+
+/** One column's byte, base and values. */
+function columnParts(values: ArrayLike<number>, width: number, column: number, count: number): Buffer[] {
+  let least = Infinity;
+  let most = -Infinity;
+  let integers = true;
+  for (let at = column; at < values.length; at += width) {
+    const value = values[at] as number;
+    if (!Number.isInteger(value) || Math.abs(value) > MAX_INTEGER || Object.is(value, -0)) {
+      integers = false;
+      break;
+    }
+    if (value < least) least = value;
+    if (value > most) most = value;
+  }
+  const spread = most - least;
+  if (!integers || spread >= 2 ** (8 * MAX_INTEGER_BYTES)) {
+    const floats = Buffer.allocUnsafe(count * BINARY64_BYTES);
+    for (let entry = 0; entry < count; entry += 1) floats.writeDoubleLE(values[entry * width + column] as number, entry * BINARY64_BYTES);
+    return [Buffer.from([FLOAT_COLUMN]), floats];
+  }
+  let bytes = 0;
+  while (spread >= 2 ** (8 * bytes)) bytes += 1;
+  const distances = Buffer.allocUnsafe(count * bytes);
+  if (bytes > 0) for (let entry = 0; entry < count; entry += 1) distances.writeUIntLE((values[entry * width + column] as number) - least, entry * bytes, bytes);
+  return [Buffer.from([bytes]), varint(least >= 0 ? least * 2 : -least * 2 - 1), distances];
+}
+
+/** A non-negative safe integer as a varint. */
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
   let rest = value;
   while (rest >= 0x80) {
-    bytes[offset++] = (rest % 0x80) | 0x80;
+    bytes.push((rest % 0x80) | 0x80);
     rest = Math.floor(rest / 0x80);
   }
-  bytes[offset++] = rest;
-  return offset;
-}
-
-/** `values` as one list in this format. */
-export function writeCompactValues(values: ArrayLike<number>): Buffer {
-  const writer = new CompactValuesWriter(values.length);
-  for (let index = 0; index < values.length; index += 1) writer.add(values[index] as number);
-  return writer.bytes();
+  bytes.push(rest);
+  return Buffer.from(bytes);
 }
 
 /** A list in this format is malformed: a writer bug or a damaged file, never data to read on. */
@@ -101,112 +123,131 @@ export class CompactValuesError extends RangeError {
   }
 }
 
-/** The values of one list in this format. */
+/** The values of one list in this format, entry after entry. */
 export function readCompactValues(bytes: Uint8Array): Float64Array {
   return readCompactLists([bytes])[0] as Float64Array;
 }
 
 /**
- * The values of several lists in this format, each a view into one array:
- * a typed array of its own per list cost more than decoding it (8,640 lists
- * of 300 values, like the 10M-event bench file's conversation lists over 90
- * days: 10 ms to allocate them, 7 ms to decode, 2026-12-05).
+ * The values of several lists in this format, decoded straight into place:
+ * consecutive lists share an array of up to GROUP_VALUES values, each list a
+ * view into it. An array per list cost as much as decoding it (8,640 lists
+ * of 300 values, like 90 days of the 10M-event bench file's conversation
+ * lists), and one array for all took longer still: 53 MB of zeroed memory
+ * freshly mapped on every read, 146 ms against 8 ms in 64 KB arrays to
+ * allocate and fill 6.6M values (2026-12-05).
  */
 export function readCompactLists(lists: readonly Uint8Array[]): Float64Array[] {
   const headers = lists.map(readHeader);
-  const values = new Float64Array(headers.reduce((total, header) => total + header.count, 0));
-  let start = 0;
-  return lists.map((bytes, index) => {
-    const { count, valuesAt } = headers[index] as ListHeader;
-    decodeInto(bytes, valuesAt, values.subarray(start, start + count));
-    start += count;
-    return values.subarray(start - count, start);
-  });
+  const decoded: Float64Array[] = [];
+  for (let first = 0; first < lists.length; ) {
+    let end = first;
+    let size = 0;
+    do {
+      const { count, width } = headers[end] as ListHeader;
+      size += count * width;
+      end += 1;
+    } while (end < lists.length && size + valuesOf(headers[end] as ListHeader) <= GROUP_VALUES);
+    const values = new Float64Array(size);
+    let start = 0;
+    for (let index = first; index < end; index += 1) {
+      const header = headers[index] as ListHeader;
+      decodeColumns(lists[index] as Uint8Array, header, values, start);
+      decoded.push(values.subarray(start, start + valuesOf(header)));
+      start += valuesOf(header);
+    }
+    first = end;
+  }
+  return decoded;
 }
+
+/** Values per array of readCompactLists at most, unless one list holds more: 64 KB, below glibc's threshold for a mapping of its own. */
+const GROUP_VALUES = 8_192;
+
+const valuesOf = ({ count, width }: ListHeader): number => count * width;
 
 interface ListHeader {
   count: number;
-  /** The offset of the first value. */
-  valuesAt: number;
+  width: number;
+  /** The offset of the first column's byte. */
+  columnsAt: number;
 }
 
 function readHeader(bytes: Uint8Array): ListHeader {
   if (bytes[0] !== FORMAT_MARK) {
     throw new CompactValuesError(`starts with ${bytes.length === 0 ? 'nothing' : `byte 0x${(bytes[0] as number).toString(16)}`}, not the mark 0xff: a list of the format before migration 046?`);
   }
-  let count = 0;
-  let at = 1;
-  for (let scale = 1; ; scale *= 0x80) {
-    if (at >= bytes.length) throw new CompactValuesError('ends inside its count');
-    if (at > MAX_VARINT_BYTES) throw new CompactValuesError(`has a count longer than ${MAX_VARINT_BYTES} bytes`);
-    const byte = bytes[at++] as number;
-    count += (byte & 0x7f) * scale;
-    if (byte < 0x80) break;
-  }
-  // Each value takes a byte at least: a larger count is damage, and would allocate for nothing.
-  if (count > bytes.length - at) throw new CompactValuesError(`counts ${count} values in ${bytes.length - at} bytes`);
-  return { count, valuesAt: at };
+  const { value: count, at } = readVarint(bytes, 1, 'its count');
+  if (at >= bytes.length) throw new CompactValuesError('ends before its width');
+  const width = bytes[at] as number;
+  if (width === 0) throw new CompactValuesError('has entries of no values');
+  // A column takes a byte at least: a larger list is damage, and would allocate for nothing.
+  if (count > 0 && width > bytes.length - at - 1) throw new CompactValuesError(`has ${width} columns in ${bytes.length - at - 1} bytes`);
+  if (count * width > MAX_LIST_VALUES) throw new CompactValuesError(`counts ${count} entries of ${width} values, more than ${MAX_LIST_VALUES} values`);
+  return { count, width, columnsAt: at + 1 };
 }
 
-/** Decodes the values after `start` into `values`, which holds exactly as many as the list counts. */
-function decodeInto(bytes: Uint8Array, start: number, values: Float64Array): void {
-  const end = bytes.length;
-  let binary64: DataView | undefined;
-  let at = start;
-  for (let index = 0; index < values.length; index += 1) {
-    if (at >= end) throw new CompactValuesError(`ends after ${index} of its ${values.length} values`);
-    // Up to four varint bytes (most values: ordinals, counts, durations) in integer arithmetic, unrolled.
-    let byte = bytes[at++] as number;
-    let tag = byte & 0x7f;
-    if (byte >= 0x80) {
-      byte = bytes[at++] as number;
-      tag |= (byte & 0x7f) << 7;
-      if (byte >= 0x80) {
-        byte = bytes[at++] as number;
-        tag |= (byte & 0x7f) << 14;
-        if (byte >= 0x80) {
-          byte = bytes[at++] as number;
-          tag |= (byte & 0x7f) << 21;
-          if (byte >= 0x80) ({ tag, at } = longTag(bytes, tag, at));
-        }
-      }
-      if (at > end) throw new CompactValuesError(`ends inside value ${index}`);
-    } else if (tag === FLOAT_TAG) {
-      if (at + BINARY64_BYTES > end) throw new CompactValuesError(`ends inside value ${index}, a binary64`);
-      binary64 ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      values[index] = binary64.getFloat64(at);
-      at += BINARY64_BYTES;
+function readVarint(bytes: Uint8Array, from: number, what: string): { value: number; at: number } {
+  let value = 0;
+  let at = from;
+  for (let scale = 1; ; scale *= 0x80) {
+    if (at >= bytes.length) throw new CompactValuesError(`ends inside ${what}`);
+    if (at - from >= MAX_VARINT_BYTES) throw new CompactValuesError(`has ${what} longer than ${MAX_VARINT_BYTES} bytes`);
+    const byte = bytes[at++] as number;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return { value, at };
+  }
+}
+
+/** Decodes a list's columns into `values` from `start` on, entry after entry. */
+function decodeColumns(bytes: Uint8Array, { count, width, columnsAt }: ListHeader, values: Float64Array, start: number): void {
+  let at = columnsAt;
+  const end = start + count * width;
+  for (let column = 0; column < width && count > 0; column += 1) {
+    if (at >= bytes.length) throw new CompactValuesError(`ends before column ${column}`);
+    const kind = bytes[at++] as number;
+    if (kind === FLOAT_COLUMN) {
+      if (at + count * BINARY64_BYTES > bytes.length) throw new CompactValuesError(`ends inside column ${column}`);
+      const view = new DataView(bytes.buffer, bytes.byteOffset + at, count * BINARY64_BYTES);
+      for (let index = start + column, offset = 0; index < end; index += width, offset += BINARY64_BYTES) values[index] = view.getFloat64(offset, true);
+      at += count * BINARY64_BYTES;
       continue;
     }
-    values[index] = integerOfTag(tag, index);
+    if (kind > MAX_INTEGER_BYTES) throw new CompactValuesError(`has the unknown column kind ${kind} at column ${column}`);
+    const base = readVarint(bytes, at, `the base of column ${column}`);
+    const zigzag = base.value;
+    const least = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+    at = base.at;
+    if (at + count * kind > bytes.length) throw new CompactValuesError(`ends inside column ${column}`);
+    decodeIntegers(bytes, at, kind, least, values, start + column, end, width);
+    at += count * kind;
   }
-  if (at !== end) throw new CompactValuesError(`holds ${end - at} bytes after its ${values.length} values`);
+  if (at !== bytes.length) throw new CompactValuesError(`holds ${bytes.length - at} bytes after its ${count} entries`);
 }
 
-/** The rest of a tag longer than four bytes, in floating-point arithmetic (a tag stays below 2^53). */
-function longTag(bytes: Uint8Array, low28: number, from: number): { tag: number; at: number } {
-  let tag = low28;
+/** One integer column: `least` plus each value's distance, `bytes` bytes little-endian, into every `width`-th slot. */
+function decodeIntegers(source: Uint8Array, from: number, bytes: number, least: number, values: Float64Array, first: number, end: number, width: number): void {
   let at = from;
-  let byte: number;
-  let scale = 2 ** 28;
-  do {
-    if (at >= bytes.length) throw new CompactValuesError('ends inside a value');
-    if (scale > 2 ** 49) throw new CompactValuesError(`holds a varint longer than ${MAX_VARINT_BYTES} bytes at byte ${at}`);
-    byte = bytes[at++] as number;
-    tag += (byte & 0x7f) * scale;
-    scale *= 0x80;
-  } while (byte >= 0x80);
-  return { tag, at };
-}
-
-/** The integer of an even tag, whose zigzag code is tag / 2; an odd tag other than 1 (or 1 in several bytes) is none. */
-function integerOfTag(tag: number, index: number): number {
-  if (tag < 2 ** 31) {
-    if ((tag & 1) === 1) throw new CompactValuesError(`holds the unknown tag ${tag} at value ${index}`);
-    const zigzag = tag >>> 1;
-    return (zigzag >>> 1) ^ -(zigzag & 1);
+  switch (bytes) {
+    case 0:
+      for (let index = first; index < end; index += width) values[index] = least;
+      return;
+    case 1:
+      for (let index = first; index < end; index += width) values[index] = least + (source[at++] as number);
+      return;
+    case 2:
+      for (let index = first; index < end; index += width, at += 2) values[index] = least + ((source[at] as number) | ((source[at + 1] as number) << 8));
+      return;
+    case 3:
+      for (let index = first; index < end; index += width, at += 3) {
+        values[index] = least + ((source[at] as number) | ((source[at + 1] as number) << 8) | ((source[at + 2] as number) << 16));
+      }
+      return;
+    default:
+      for (let index = first; index < end; index += width, at += bytes) {
+        let distance = 0;
+        for (let byte = bytes - 1; byte >= 0; byte -= 1) distance = distance * 0x100 + (source[at + byte] as number);
+        values[index] = least + distance;
+      }
   }
-  if (tag % 2 === 1) throw new CompactValuesError(`holds the unknown tag ${tag} at value ${index}`);
-  const zigzag = tag / 2;
-  return zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
 }

@@ -190,7 +190,8 @@ export function ordinalListWriter(db: Database.Database, tables: ListTables, row
     const rows = rowsOf(quarter);
     if (rows.length === 0) return null;
     const numberOf = numbering();
-    const list = new CompactValuesWriter(rows.reduce((values, row) => values + row.length - 1, 0));
+    // Every row of a kind has the same length: the ordinal, the key and the kind's values.
+    const list = new CompactValuesWriter((rows[0] as StaleEntry).length - 1);
     for (const [ordinal, userKey, ...values] of rows) {
       list.add(numberOf(ordinal, userKey));
       for (const value of values) list.add(value);

@@ -69,7 +69,7 @@ export function sessionDayWriter(db: Database.Database): QuarterUnitWriter {
 function summarize(lists: readonly Float64Array[]): SessionSums & { users: Buffer; durations: Buffer } {
   const sums = emptySessionSums();
   const users = new Set<number>();
-  const durations = new CompactValuesWriter(lists.reduce((sessions, list) => sessions + list.length / SESSION_ENTRY_WIDTH, 0));
+  const durations = new CompactValuesWriter(1);
   for (const list of lists) {
     for (let at = 0; at < list.length; at += SESSION_ENTRY_WIDTH) {
       const durationMs = list[at + 1] as number;

@@ -6,7 +6,7 @@ import { WEEK_UNIT } from './migrations/unit-staleness.js';
 import { maxUserOrdinal } from './quarter-lists.js';
 import { QuarterUnitWriter } from './quarter-unit-writer.js';
 import { readUserCosts, USER_COST_LISTS, type UserCosts } from './user-cost-lists.js';
-import { UserCostSums } from './user-cost-sums.js';
+import { USER_COST_WIDTH, UserCostSums } from './user-cost-sums.js';
 
 /**
  * Weeks rewritten per call at most, whatever the caller's budget: a week of
@@ -37,7 +37,7 @@ export function userCostWeekWriter(db: Database.Database): QuarterUnitWriter {
       const users = new UserCostSums(maxUserOrdinal(db));
       for (const list of readCompactLists(quarterLists.map(([, entries]) => entries))) users.addEntries(list);
       if (users.users === 0) deleteList.run(week);
-      else writeList.run(week, writeCompactValues(users.entries()));
+      else writeList.run(week, writeCompactValues(users.entries(), USER_COST_WIDTH));
     },
     WEEKS_PER_REFRESH,
   );

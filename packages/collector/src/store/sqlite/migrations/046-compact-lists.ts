@@ -3,25 +3,34 @@ import { FORMAT_MARK, writeCompactValues } from '../compact-values.js';
 import { readFloat64Values } from '../metrics/float64-values.js';
 import type { ProgramMigration } from './migration.js';
 
-/** A list column the background fold writes in JavaScript, keyed by its table's integer primary key. */
+/** A list column the background fold writes in JavaScript, keyed by its table's integer primary key; entries of `width` values. */
 interface ListColumn {
   table: string;
   key: string;
   column: string;
+  width: number;
 }
 
 /** The lists in this table's column as they were: big-endian binary64 values, eight bytes each. */
 const LIST_COLUMNS: readonly ListColumn[] = [
-  { table: 'session_lists', key: 'quarter', column: 'entries' },
-  { table: 'conversation_lists', key: 'quarter', column: 'entries' },
-  { table: 'activity_steps', key: 'quarter', column: 'entries' },
-  { table: 'user_cost_lists', key: 'quarter', column: 'entries' },
-  { table: 'user_cost_week_lists', key: 'week', column: 'entries' },
-  { table: 'session_days', key: 'day', column: 'durations' },
+  // ordinal, duration, user messages, bot messages
+  { table: 'session_lists', key: 'quarter', column: 'entries', width: 4 },
+  // ordinal, prompts
+  { table: 'conversation_lists', key: 'quarter', column: 'entries', width: 2 },
+  // step, users
+  { table: 'activity_steps', key: 'quarter', column: 'entries', width: 2 },
+  // ordinal, cost, prompt tokens, completion tokens, total tokens, new conversations
+  { table: 'user_cost_lists', key: 'quarter', column: 'entries', width: 6 },
+  { table: 'user_cost_week_lists', key: 'week', column: 'entries', width: 6 },
+  // a duration per session
+  { table: 'session_days', key: 'day', column: 'durations', width: 1 },
 ];
 
 /** Day packs (migration 022) of lists in that format: `entries` their lists concatenated, `quarters` each one's quarter and byte length (little-endian int32). */
-const PACK_TABLES = ['conversation_lists_days', 'activity_steps_days'] as const;
+const PACK_TABLES = [
+  { table: 'conversation_lists_days', width: 2 },
+  { table: 'activity_steps_days', width: 2 },
+] as const;
 
 const BINARY64_BYTES = 8;
 const INT32_BYTES = 4;
@@ -45,21 +54,21 @@ export const compactListsMigration: ProgramMigration = {
   name: 'lists written by the fold store small integers as varints',
   apply(db) {
     for (const list of LIST_COLUMNS) convertColumn(db, list);
-    for (const packs of PACK_TABLES) convertPacks(db, packs);
+    for (const { table, width } of PACK_TABLES) convertPacks(db, table, width);
   },
 };
 
-function convertColumn(db: Database.Database, { table, key, column }: ListColumn): void {
+function convertColumn(db: Database.Database, { table, key, column, width }: ListColumn): void {
   const keys = db.prepare(`SELECT ${key} FROM ${table} ORDER BY ${key}`).pluck().all() as number[];
   const read = db.prepare(`SELECT ${column} FROM ${table} WHERE ${key} = ?`).pluck();
   const write = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`);
   for (const at of keys) {
     const list = read.get(at) as Buffer;
-    if (list[0] !== FORMAT_MARK) write.run(compactList(list, `${table}.${column} at ${key} ${at}`), at);
+    if (list[0] !== FORMAT_MARK) write.run(compactList(list, width, `${table}.${column} at ${key} ${at}`), at);
   }
 }
 
-function convertPacks(db: Database.Database, table: string): void {
+function convertPacks(db: Database.Database, table: string, width: number): void {
   const days = db.prepare(`SELECT day FROM ${table} ORDER BY day`).pluck().all() as number[];
   const read = db.prepare(`SELECT quarters, entries FROM ${table} WHERE day = ?`).raw();
   const write = db.prepare(`UPDATE ${table} SET quarters = ?, entries = ? WHERE day = ?`);
@@ -72,7 +81,7 @@ function convertPacks(db: Database.Database, table: string): void {
       const length = index.readInt32LE(at + INT32_BYTES);
       const list = entries.subarray(offset, offset + length);
       offset += length;
-      const converted = list[0] === FORMAT_MARK ? list : compactList(list, `${table} day ${day}, quarter ${index.readInt32LE(at)}`);
+      const converted = list[0] === FORMAT_MARK ? list : compactList(list, width, `${table} day ${day}, quarter ${index.readInt32LE(at)}`);
       index.writeInt32LE(converted.length, at + INT32_BYTES);
       lists.push(converted);
     }
@@ -80,9 +89,9 @@ function convertPacks(db: Database.Database, table: string): void {
   }
 }
 
-/** A list of big-endian binary64 values in the compact format. */
-function compactList(list: Buffer, where: string): Buffer {
-  if (list.length % BINARY64_BYTES !== 0) throw new RangeError(`${where}: a list of 8-byte values cannot hold ${list.length} bytes`);
+/** A list of big-endian binary64 values, entries of `width`, in the compact format. */
+function compactList(list: Buffer, width: number, where: string): Buffer {
+  if (list.length % (width * BINARY64_BYTES) !== 0) throw new RangeError(`${where}: a list of entries of ${width} 8-byte values cannot hold ${list.length} bytes`);
   // readFloat64Values swaps the bytes in place: `list` is this migration's own copy of the row.
-  return writeCompactValues(readFloat64Values(list));
+  return writeCompactValues(readFloat64Values(list), width);
 }
