@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
+import { CompactValuesWriter, readCompactLists } from './compact-values.js';
 import { dayPieces } from './day-pieces.js';
 import { dayPackTablesOf } from './migrations/022-quarter-list-days.js';
-import { CompactValuesWriter, readCompactLists } from './compact-values.js';
 import { type DayPackTables, readDayPacks } from './quarter-list-days.js';
 
 /** A UTC quarter-hour, as in the rollups: `ts / 900000` in SQLite's integer division. */

@@ -1,11 +1,10 @@
 import type Database from 'better-sqlite3';
-import { readInt32Values, writeInt32Values } from './int32-values.js';
 import { CompactValuesWriter, readCompactLists } from './compact-values.js';
+import { readInt32Values, writeInt32Values } from './int32-values.js';
 import { SESSION_DAY_TABLES } from './migrations/021-session-days.js';
 import { DAY_UNIT } from './migrations/unit-staleness.js';
 import { QuarterUnitWriter } from './quarter-unit-writer.js';
 import { SESSION_LISTS } from './quarter-lists.js';
-
 
 /** The sums of a set of sessions, as `session_days` holds them for a day. */
 export interface SessionSums {

@@ -36,11 +36,12 @@ const BINARY64_BYTES = 8;
 const INT32_BYTES = 4;
 
 /**
- * The lists above in the compact format of compact-values.ts: small integers
- * as varints instead of eight-byte doubles, which leaves each list a quarter
- * to a half of its size (about 11.6 of 334 bytes per event at 10M bench
- * events, measured 2026-12-05: compact-values.ts). The value lists written
- * by SQL (`response_latencies` and the others of migration 010) keep their
+ * The lists above in the compact format of compact-values.ts: each column
+ * of small integers in the one to three bytes its spread needs instead of
+ * eight-byte doubles, which leaves a list a quarter to a half of its size
+ * (10M bench events: 334 → 320 bytes per event, measured 2026-12-05). The
+ * value lists written by SQL (`response_latencies` and the others of
+ * migration 010), from which SQL also takes single values out, keep their
  * format.
  *
  * Each list is converted in place, value for value. A list that already
