@@ -52,7 +52,7 @@ const INT32_BYTES = 4;
  */
 export const compactListsMigration: ProgramMigration = {
   version: 46,
-  name: 'lists written by the fold store small integers as varints',
+  name: 'lists written by the fold stored column by column, small integers in the bytes they need',
   apply(db) {
     for (const list of LIST_COLUMNS) convertColumn(db, list);
     for (const { table, width } of PACK_TABLES) convertPacks(db, table, width);
