@@ -20,8 +20,8 @@ export function dayPackWriter(db: Database.Database, lists: (typeof LISTS_PACKED
       deletePack.run(day);
       return;
     }
-    const index = quarterLists.flatMap(([quarter, entries]) => [quarter, entries.length]);
-    writePack.run(day, writeInt32Values(index), Buffer.concat(quarterLists.map(([, entries]) => entries)));
+    const pack = packLists(quarterLists);
+    writePack.run(day, pack.quarters, pack.entries);
   });
 }
 
@@ -37,14 +37,28 @@ export function dayPackWriters(db: Database.Database): QuarterUnitWriter[] {
 export function readDayPacks(db: Database.Database, tables: DayPackTables, startDay: number, endDay: number): [quarter: number, entries: Buffer][] {
   const rows = db.prepare(`SELECT quarters, entries FROM ${tables.packs} WHERE day >= ? AND day < ? ORDER BY day`).raw().all(startDay, endDay) as [Buffer, Buffer][];
   const lists: [number, Buffer][] = [];
-  for (const [quarters, entries] of rows) {
-    const index = readInt32Values(quarters);
-    let offset = 0;
-    for (let at = 0; at < index.length; at += 2) {
-      const length = index[at + 1] as number;
-      lists.push([index[at] as number, entries.subarray(offset, offset + length)]);
-      offset += length;
-    }
+  // A loop, not push(...): 120 days hold over 11,000 lists.
+  for (const [quarters, entries] of rows) for (const list of packedLists(quarters, entries)) lists.push(list);
+  return lists;
+}
+
+/** A day pack's row: its quarter lists concatenated in quarter order, and each one's quarter and byte length (little-endian int32). */
+export function packLists(lists: readonly (readonly [quarter: number, entries: Buffer])[]): { quarters: Buffer; entries: Buffer } {
+  return {
+    quarters: writeInt32Values(lists.flatMap(([quarter, entries]) => [quarter, entries.length])),
+    entries: Buffer.concat(lists.map(([, entries]) => entries)),
+  };
+}
+
+/** The quarter lists of one day pack's row, in quarter order: each a view into `entries` (no copy). */
+export function packedLists(quarters: Buffer, entries: Buffer): [quarter: number, entries: Buffer][] {
+  const index = readInt32Values(quarters);
+  const lists: [number, Buffer][] = [];
+  let offset = 0;
+  for (let at = 0; at < index.length; at += 2) {
+    const length = index[at + 1] as number;
+    lists.push([index[at] as number, entries.subarray(offset, offset + length)]);
+    offset += length;
   }
   return lists;
 }

@@ -8,6 +8,7 @@ import type { EventRecord } from '../../event-record.js';
 import { FORMAT_MARK, readCompactValues } from '../compact-values.js';
 import { EventWriter } from '../event-writer.js';
 import { writeFloat64Values } from '../metrics/float64-values.js';
+import { packedLists, packLists } from '../quarter-list-days.js';
 import { serializeEvent } from '../serialized-event.js';
 import { compactListsMigration } from './046-compact-lists.js';
 
@@ -82,17 +83,8 @@ function toFormatBefore(db: Database.Database, table: ListTable): void {
       db.prepare(`UPDATE ${table} SET ${columns[0] as string} = ? WHERE ${key} = ?`).run(binary64List(row[1] as Buffer), at);
       continue;
     }
-    const [quarters, entries] = [Buffer.from(row[1] as Buffer), row[2] as Buffer];
-    const lists: Buffer[] = [];
-    let offset = 0;
-    for (let index = 0; index < quarters.length; index += 8) {
-      const length = quarters.readInt32LE(index + 4);
-      const list = binary64List(entries.subarray(offset, offset + length));
-      offset += length;
-      quarters.writeInt32LE(list.length, index + 4);
-      lists.push(list);
-    }
-    db.prepare(`UPDATE ${table} SET quarters = ?, entries = ? WHERE day = ?`).run(quarters, Buffer.concat(lists), at);
+    const pack = packLists(packedLists(row[1] as Buffer, row[2] as Buffer).map(([quarter, list]) => [quarter, binary64List(list)] as const));
+    db.prepare(`UPDATE ${table} SET quarters = ?, entries = ? WHERE day = ?`).run(pack.quarters, pack.entries, at);
   }
 }
 

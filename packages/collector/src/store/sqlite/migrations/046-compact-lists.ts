@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { FORMAT_MARK, writeCompactValues } from '../compact-values.js';
 import { readFloat64Values } from '../metrics/float64-values.js';
+import { packedLists, packLists } from '../quarter-list-days.js';
 import type { ProgramMigration } from './migration.js';
 
 /** A list column the background fold writes in JavaScript, keyed by its table's integer primary key; entries of `width` values. */
@@ -33,7 +34,6 @@ const PACK_TABLES = [
 ] as const;
 
 const BINARY64_BYTES = 8;
-const INT32_BYTES = 4;
 
 /**
  * The lists above in the compact format of compact-values.ts: each column
@@ -75,18 +75,11 @@ function convertPacks(db: Database.Database, table: string, width: number): void
   const write = db.prepare(`UPDATE ${table} SET quarters = ?, entries = ? WHERE day = ?`);
   for (const day of days) {
     const [quarters, entries] = read.get(day) as [Buffer, Buffer];
-    const index = Buffer.from(quarters);
-    const lists: Buffer[] = [];
-    let offset = 0;
-    for (let at = 0; at < index.length; at += 2 * INT32_BYTES) {
-      const length = index.readInt32LE(at + INT32_BYTES);
-      const list = entries.subarray(offset, offset + length);
-      offset += length;
-      const converted = list[0] === FORMAT_MARK ? list : compactList(list, width, `${table} day ${day}, quarter ${index.readInt32LE(at)}`);
-      index.writeInt32LE(converted.length, at + INT32_BYTES);
-      lists.push(converted);
-    }
-    write.run(index, Buffer.concat(lists), day);
+    const lists = packedLists(quarters, entries).map(
+      ([quarter, list]) => [quarter, list[0] === FORMAT_MARK ? list : compactList(list, width, `${table} day ${day}, quarter ${quarter}`)] as const,
+    );
+    const pack = packLists(lists);
+    write.run(pack.quarters, pack.entries, day);
   }
 }
 
