@@ -7,3 +7,6 @@ export interface TaskPlan {
 }
 
 export function taskPlan(task: string, rest: string[]): TaskPlan | null;
+
+/** pnpm's install arguments for an environment (`CI` set: the lockfile is frozen). */
+export function installArgs(env: Record<string, string | undefined>): string[];

@@ -30,6 +30,16 @@ export function taskPlan(task, rest) {
   }
 }
 
+/**
+ * pnpm's install arguments. The install runs quietly, its output captured, so
+ * pnpm can never ask before it replaces a node_modules made with other
+ * settings (a moved checkout, another pnpm version): it would abort with
+ * ERR_PNPM_ABORTED_REMOVE_MODULES_DIR_NO_TTY. It replaces it, as in CI.
+ */
+export function installArgs(env) {
+  return ['install', '--config.confirm-modules-purge=false', ...(env.CI ? ['--frozen-lockfile'] : [])];
+}
+
 function pnpmQuiet(label, args) {
   const started = Date.now();
   process.stderr.write(`${label}… `);
@@ -55,7 +65,7 @@ function main([task, ...rest]) {
     console.error('usage: node scripts/task.mjs <start|test|build|bench> [args…]');
     process.exit(2);
   }
-  pnpmQuiet('install', ['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
+  pnpmQuiet('install', installArgs(process.env));
   // CHATMETER_PREBUILT=1: the packages are built already (the test suite runs
   // `npm start` this way, so it never rebuilds the dist/ other tests are reading).
   const steps = process.env.CHATMETER_PREBUILT === '1' ? [] : plan.steps;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { taskPlan } from '../../../scripts/task.mjs';
+import { installArgs, taskPlan } from '../../../scripts/task.mjs';
 
 /**
  * The README's own start commands: `npm start`, `npm start -- --no-demo-data`
@@ -30,6 +30,11 @@ describe('the task runner', () => {
     expect(taskPlan('start', ['--port', '19250', '--no-demo-data'])?.command?.args).toEqual([
       'packages/collector/dist/cli.js', 'start', '--port', '19250', '--no-demo-data',
     ]);
+  });
+
+  it('installs without a question it could not ask: a node_modules made with other settings is replaced, as in CI', () => {
+    expect(installArgs({})).toEqual(['install', '--config.confirm-modules-purge=false']);
+    expect(installArgs({ CI: 'true' })).toEqual(['install', '--config.confirm-modules-purge=false', '--frozen-lockfile']);
   });
 
   it('builds the packages before starting, quietly', () => {
@@ -69,8 +74,12 @@ describe('the task runner', () => {
       expect(output).not.toContain('gyp info');
       expect(output).not.toMatch(/loading demo data/i);
     } finally {
-      process.kill(-child.pid!, 'SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      // A start that failed has exited already: killing its group then would hide the failure's message.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        process.kill(-child.pid!, 'SIGTERM');
+        await exited;
+      }
       rmSync(directory, { recursive: true, force: true });
     }
   }, 300_000);
